@@ -1,0 +1,105 @@
+#pragma once
+// Apps, hubs and users as the seed file and the admin API describe them: parsing their JSON,
+// validating it, and upserting it. Upserts are idempotent: loading the same seed twice gives the
+// same state (an entry without an id is matched by its natural key: an app by client_id, else
+// by name; a hub by domain; a user by e-mail).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/oauth/result.hpp"
+#include "hsoauth/storage/records.hpp"
+#include "hsoauth/storage/repository.hpp"
+
+namespace hsoauth::admin {
+
+using oauth::result;
+using storage::repository;
+
+struct app_input {
+    std::optional<std::int64_t> app_id;
+    std::string name;
+    std::optional<std::string> client_id;
+    std::optional<std::string> client_secret;
+    std::vector<std::string> redirect_uris;
+    std::vector<std::string> scopes;
+    std::vector<std::string> optional_scopes;
+    std::optional<std::int64_t> access_token_ttl;
+    std::optional<bool> rotate_refresh_tokens;
+};
+
+struct hub_input {
+    std::optional<std::int64_t> hub_id;
+    std::string hub_domain;
+    std::string hublet = "na1";
+    std::optional<std::vector<std::string>> scopes;
+};
+
+struct user_input {
+    std::optional<std::int64_t> user_id;
+    std::string email;
+    std::vector<std::int64_t> hub_ids;
+};
+
+struct seed_document {
+    std::vector<hub_input> hubs;
+    std::vector<user_input> users;
+    std::vector<app_input> apps;
+};
+
+// An app after an upsert. `client_secret` holds the plain secret only when this upsert set it
+// (given or generated); it is never stored and never shown again.
+struct saved_app {
+    storage::app_record app;
+    std::optional<std::string> client_secret;
+    bool secret_generated = false;
+    bool created = false;
+};
+
+struct seed_outcome {
+    std::vector<storage::hub_record> hubs;
+    std::vector<storage::user_record> users;
+    std::vector<saved_app> apps;
+};
+
+// JSON parsing and validation. invalid_field (naming the field) or malformed_request.
+result<app_input> parse_app(const nlohmann::json& body);
+result<hub_input> parse_hub(const nlohmann::json& body);
+result<user_input> parse_user(const nlohmann::json& body);
+result<seed_document> parse_seed(const nlohmann::json& body);
+
+// JSON views. The client secret digest is never shown; `secret` is added when given.
+nlohmann::json to_json(const storage::app_record& app, const std::optional<std::string>& secret = {});
+nlohmann::json to_json(const storage::hub_record& hub);
+nlohmann::json to_json(const storage::user_record& user);
+nlohmann::json to_json(const storage::install_record& install);
+
+class registry {
+public:
+    registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl);
+
+    // Writes. conflict when an explicit client_id or e-mail belongs to another entry; bad_hub
+    // when a user names a hub that does not exist.
+    result<saved_app> put_app(repository& repo, const app_input& input) const;
+    result<storage::hub_record> put_hub(repository& repo, const hub_input& input) const;
+    result<storage::user_record> put_user(repository& repo, const user_input& input) const;
+    // Hubs first, then users, then apps; stops at the first error (the write job's savepoint
+    // then rolls the whole document back when the caller throws or returns the error).
+    result<seed_outcome> apply_seed(repository& repo, const seed_document& seed) const;
+
+    // Writes. Deleting uninstalls everything the object takes part in, so its tokens die.
+    // not_found when absent.
+    result<oauth::done> delete_app(repository& repo, std::int64_t app_id, std::int64_t now) const;
+    result<oauth::done> delete_hub(repository& repo, std::int64_t hub_id, std::int64_t now) const;
+    result<oauth::done> delete_user(repository& repo, std::int64_t user_id, std::int64_t now) const;
+
+private:
+    const crypto::secret_hasher& hasher_;
+    std::int64_t default_ttl_;
+};
+
+}  // namespace hsoauth::admin

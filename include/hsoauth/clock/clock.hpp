@@ -1,0 +1,41 @@
+#pragma once
+// The one source of time for every expiry in hsoauth. Tests and the admin API move it; nothing
+// else reads the system clock to decide whether a code or token is still alive.
+#include <atomic>
+#include <cstdint>
+
+namespace hsoauth {
+
+class clock {
+public:
+    virtual ~clock() = default;
+    // Seconds since the Unix epoch, as the sandbox sees them. Thread-safe.
+    virtual std::int64_t now() const = 0;
+};
+
+// Real time plus a forward offset that the admin API can grow ("advance the clock").
+class sandbox_clock final : public clock {
+public:
+    explicit sandbox_clock(std::int64_t offset_seconds = 0) : offset_(offset_seconds) {}
+    std::int64_t now() const override;
+    std::int64_t offset() const { return offset_.load(); }
+    // Adds `seconds` (>= 0) to the offset and returns the new offset.
+    std::int64_t advance(std::int64_t seconds) { return offset_ += seconds; }
+    void set_offset(std::int64_t seconds) { offset_.store(seconds); }
+
+private:
+    std::atomic<std::int64_t> offset_;
+};
+
+// A clock that only moves when told: for unit tests.
+class manual_clock final : public clock {
+public:
+    explicit manual_clock(std::int64_t start) : now_(start) {}
+    std::int64_t now() const override { return now_.load(); }
+    void advance(std::int64_t seconds) { now_ += seconds; }
+
+private:
+    std::atomic<std::int64_t> now_;
+};
+
+}  // namespace hsoauth

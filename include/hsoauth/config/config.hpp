@@ -1,0 +1,62 @@
+#pragma once
+// Server configuration. Sources, lowest to highest precedence: built-in defaults, the JSON file
+// given by --config (or HSOAUTH_CONFIG), HSOAUTH_<KEY> environment variables, command-line flags
+// --<key-with-dashes> VALUE. Every key is listed, with its default, by `hsoauth --help` and in
+// the README.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace hsoauth::config {
+
+struct settings {
+    std::string listen = "127.0.0.1:8080";   // HOST:PORT; port 0 picks a free one
+    std::string db = "var/hsoauth.db";       // SQLite file, created when missing
+    std::string seed;                        // seed file loaded at start ("" = none)
+    std::string admin_key;                   // "" = generate one and print it at start
+    std::string synchronous = "FULL";        // SQLite PRAGMA synchronous
+    std::string pepper_file;                 // "" = <db>.pepper; created 0600 on first start
+    std::string pepper;                      // the pepper itself (env only); overrides the file
+    std::int64_t threads = 0;                // network threads; 0 = one per core
+    std::int64_t access_token_ttl = 1800;    // default for apps that set none, seconds
+    std::int64_t code_ttl = 600;             // authorization code lifetime, seconds
+    bool revoke_cascades = true;             // false: revoking a refresh token keeps access tokens (HubSpot's documented behaviour)
+    bool log_requests = true;                // one stderr line per request
+    std::int64_t max_body_bytes = 16384;     // larger bodies: 413
+    std::int64_t max_header_bytes = 8192;    // larger header blocks: 431
+    std::int64_t max_connections = 1024;     // further connections are closed at once
+    std::int64_t max_requests_per_connection = 1000;  // then the connection is closed
+    std::int64_t header_timeout_ms = 10000;  // to receive a whole header block
+    std::int64_t body_timeout_ms = 10000;    // to receive a whole body
+    std::int64_t idle_timeout_ms = 5000;     // between requests on a keep-alive connection
+    std::int64_t write_timeout_ms = 10000;   // to send a response
+    std::int64_t auth_failure_limit = 20;    // failed client authentications per client_id …
+    std::int64_t auth_failure_window_s = 60; // … within this window before 429
+    std::int64_t cleanup_interval_s = 60;    // how often expired tokens and codes are removed
+    bool decline_redirects = false;          // consent "Decline" redirects with error=access_denied
+    std::int64_t auto_approve_user_id = 0;   // with auto_approve_hub_id: skip the consent page
+    std::int64_t auto_approve_hub_id = 0;
+};
+
+// One configuration key, for --help and the README.
+struct key_info {
+    std::string name;
+    std::string default_value;
+    std::string description;
+};
+const std::vector<key_info>& keys();
+
+// Thrown with a one-line message naming the offending flag, variable, file or key.
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Builds the settings from defaults, the config file, the environment and `flags` (the
+// arguments after the subcommand). Throws config_error.
+settings load(const std::vector<std::string>& flags, char** environment);
+
+// Splits "HOST:PORT"; throws config_error.
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen);
+
+}  // namespace hsoauth::config

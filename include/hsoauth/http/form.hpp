@@ -1,0 +1,39 @@
+#pragma once
+// Decoding of application/x-www-form-urlencoded bodies and query strings, strictly: a request
+// that cannot be read unambiguously is refused rather than guessed at.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hsoauth/oauth/result.hpp"
+
+namespace hsoauth::http {
+
+class form_fields {
+public:
+    // The value of `name`, or nullopt when absent.
+    std::optional<std::string_view> get(std::string_view name) const;
+    // The value of `name`, or "" when absent.
+    std::string_view value_or_empty(std::string_view name) const;
+    const std::vector<std::pair<std::string, std::string>>& all() const { return fields_; }
+    void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// Decodes `a=1&b=2`. '+' is a space; %XX is a byte. Refused with malformed_request (naming the
+// field when it can): bad percent-encoding, a decoded name or value that is not valid UTF-8 or
+// holds a control character (NUL included), a name given twice, more than 64 fields.
+oauth::result<form_fields> decode_form(std::string_view text);
+
+// Percent-decodes one path segment ('+' stays '+'); nullopt on bad encoding, invalid UTF-8 or
+// control characters.
+std::optional<std::string> decode_path_segment(std::string_view segment);
+
+// True when `text` is well-formed UTF-8 without overlong forms or surrogates.
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace hsoauth::http

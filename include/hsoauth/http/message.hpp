@@ -1,0 +1,46 @@
+#pragma once
+// HTTP requests and responses as the handlers see them: plain values, no Beast. The server
+// (http/server.cpp) converts from and to Beast's types at the edge.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hsoauth::http {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+struct request {
+    std::string method;          // as sent, e.g. "GET"
+    std::string target;          // path and query, as sent
+    std::string path;            // target before '?'
+    std::string query;           // target after '?', without it
+    header_list headers;         // names lower-cased
+    std::string body;
+    std::string correlation_id;  // a fresh UUIDv4, also sent back as X-HubSpot-Correlation-Id
+
+    // The first header named `name` (lower-case), or "" when absent.
+    std::string_view header(std::string_view name) const;
+};
+
+struct response {
+    int status = 200;
+    header_list headers;  // Content-Type, Location, …; the server adds the common ones
+    std::string body;
+
+    response& with_header(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+};
+
+inline constexpr std::string_view json_content_type = "application/json;charset=utf-8";
+inline constexpr std::string_view html_content_type = "text/html;charset=utf-8";
+
+// A response with a JSON body and HubSpot's exact Content-Type.
+response json_response(int status, std::string body);
+// A response without a body (204 and the like).
+response empty_response(int status);
+
+}  // namespace hsoauth::http

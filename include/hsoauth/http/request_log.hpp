@@ -1,0 +1,16 @@
+#pragma once
+// The one log line per request: time, method, path with tokens masked, status, duration,
+// correlation id. Never a query string, a header or a body, so no secret reaches the log.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hsoauth::http {
+
+// The path with every segment that follows "access-tokens" or "refresh-tokens" shown as ***.
+std::string masked_path(std::string_view path);
+
+void log_request(std::string_view method, std::string_view path, int status,
+                 std::int64_t duration_micros, std::string_view correlation_id);
+
+}  // namespace hsoauth::http

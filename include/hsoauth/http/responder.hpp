@@ -1,0 +1,38 @@
+#pragma once
+// How a handler answers. A handler may answer at once (reads) or later from another thread
+// (after a write commits): the responder hops to the connection's own thread either way.
+#include <functional>
+#include <memory>
+
+#include "hsoauth/http/message.hpp"
+
+namespace hsoauth::http {
+
+// The server's side of one connection, as handlers may use it.
+class connection_port {
+public:
+    virtual ~connection_port() = default;
+    // Sends the response for the request being handled. Called at most once per request.
+    virtual void send(response r) = 0;
+    // Runs `work` on the connection's thread.
+    virtual void post(std::function<void()> work) = 0;
+};
+
+class responder {
+public:
+    explicit responder(std::shared_ptr<connection_port> port) : port_(std::move(port)) {}
+    // Thread-safe.
+    void operator()(response r) const;
+    // Runs `work` on the connection's thread; thread-safe.
+    void post(std::function<void()> work) const { port_->post(std::move(work)); }
+
+private:
+    std::shared_ptr<connection_port> port_;
+};
+
+inline void responder::operator()(response r) const {
+    auto port = port_;
+    port->post([port, r = std::move(r)]() mutable { port->send(std::move(r)); });
+}
+
+}  // namespace hsoauth::http

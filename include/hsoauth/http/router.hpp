@@ -1,0 +1,35 @@
+#pragma once
+// The HTTP surface as one table (see routes.cpp): method, path pattern, handler, and whether the
+// route needs the admin key. Patterns are literal segments and {name} segments; a {name} matches
+// one non-empty segment, percent-decoded, and is passed to the handler in order.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hsoauth/http/message.hpp"
+#include "hsoauth/http/responder.hpp"
+#include "hsoauth/http/services.hpp"
+
+namespace hsoauth::http {
+
+using route_params = std::vector<std::string>;
+using handler = void (*)(services&, const request&, const route_params&, responder);
+
+enum class access { open, admin };
+
+struct route {
+    std::string_view method;
+    std::string_view pattern;
+    handler fn;
+    access needs = access::open;
+};
+
+// Every route hsoauth serves (routes.cpp).
+const std::vector<route>& all_routes();
+
+// Finds the route and calls its handler; answers 404, 405 (with Allow) or 401 (admin key
+// missing or wrong) itself. Handler exceptions become a 500 (or 503 for storage faults).
+void dispatch(services& s, const request& req, responder respond);
+
+}  // namespace hsoauth::http

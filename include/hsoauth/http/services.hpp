@@ -1,0 +1,30 @@
+#pragma once
+// What the handlers work with. Built once at start-up in main.cpp; the references stay valid
+// for the server's whole life. Thread-safe as a whole: each member states its own rules.
+#include <string>
+
+namespace hsoauth {
+class sandbox_clock;
+namespace storage { class database; }
+namespace oauth { class authority; }
+namespace admin { class registry; }
+namespace config { struct settings; }
+namespace crypto { class secret_hasher; }
+}  // namespace hsoauth
+
+namespace hsoauth::http {
+
+class auth_throttle;
+
+struct services {
+    storage::database& db;
+    sandbox_clock& clock;
+    const crypto::secret_hasher& hasher;
+    const oauth::authority& authority;
+    const admin::registry& registry;
+    const config::settings& settings;
+    std::string admin_key;       // immutable after start
+    auth_throttle& throttle;
+};
+
+}  // namespace hsoauth::http

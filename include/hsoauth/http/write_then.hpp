@@ -1,0 +1,64 @@
+#pragma once
+// The bridge from a handler to the single writer: run a domain operation as a write job and
+// answer only after its transaction committed.
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/failure.hpp"
+#include "hsoauth/http/responder.hpp"
+#include "hsoauth/http/services.hpp"
+#include "hsoauth/storage/database.hpp"
+
+namespace hsoauth::http {
+
+// What happens to a job's own writes when it returns a client error.
+enum class on_error {
+    roll_back,    // the operation is all or nothing (admin upserts, seeds)
+    keep_writes,  // the failure itself records something (code replay and rotated-token reuse revoke tokens)
+};
+
+// `work(repository&)` returns an oauth::result<T> and runs on the writer thread. After COMMIT,
+// on the connection's thread: a value goes to `on_value(T&) -> response`; a client error becomes
+// its error body; a storage fault a 503 and anything else a 500.
+template <class Work, class OnValue>
+void write_then(services& s, std::string correlation_id, responder respond, on_error policy,
+                Work work, OnValue on_value) {
+    using result_type = std::invoke_result_t<Work&, storage::repository&>;
+    auto outcome = std::make_shared<std::optional<result_type>>();
+    s.db.submit(storage::database::write_job{
+        [outcome, policy, work = std::move(work)](storage::repository& repo) mutable {
+            outcome->emplace(work(repo));
+            if (!(*outcome)->ok() && policy == on_error::roll_back) throw storage::rollback_only{};
+        },
+        [outcome, respond, on_value = std::move(on_value),
+         correlation_id = std::move(correlation_id)](std::exception_ptr error) mutable {
+            respond.post([outcome, respond, on_value = std::move(on_value),
+                          correlation_id = std::move(correlation_id), error]() mutable {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const storage::rollback_only&) {
+                        if (*outcome && !(*outcome)->ok()) {
+                            respond(error_response((*outcome)->err(), correlation_id));
+                            return;
+                        }
+                    } catch (...) {
+                    }
+                    respond(failure_response(error, correlation_id));
+                    return;
+                }
+                auto& result = **outcome;
+                if (!result.ok()) {
+                    respond(error_response(result.err(), correlation_id));
+                    return;
+                }
+                respond(on_value(result.value()));
+            });
+        }});
+}
+
+}  // namespace hsoauth::http

@@ -1,0 +1,161 @@
+#pragma once
+// The token authority: HubSpot's OAuth rules over the repository, independent of any wire
+// format. Each operation says whether it reads (run it with database::read) or writes (run it
+// as a database write job, where it sees and changes state atomically with the other writes).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/oauth/result.hpp"
+#include "hsoauth/storage/records.hpp"
+#include "hsoauth/storage/repository.hpp"
+
+namespace hsoauth::oauth {
+
+using storage::app_record;
+using storage::repository;
+using storage::scope_list;
+
+struct authority_settings {
+    std::int64_t code_ttl = 600;   // seconds an authorization code lives
+    bool revoke_cascades = true;   // revoking a refresh token also revokes its access tokens
+};
+
+// What a successful code exchange or refresh returns.
+struct issued_tokens {
+    std::string access_token;
+    std::string refresh_token;
+    std::int64_t expires_in = 0;
+    std::int64_t hub_id = 0;
+    std::int64_t user_id = 0;
+    scope_list scopes;
+};
+
+struct access_token_info {
+    std::string token;
+    std::string user;  // e-mail address
+    std::string hub_domain;
+    std::string hublet;
+    std::string client_id;
+    scope_list scopes;
+    std::int64_t hub_id = 0;
+    std::int64_t app_id = 0;
+    std::int64_t user_id = 0;
+    std::int64_t expires_in = 0;  // seconds left
+    std::int64_t expires_at = 0;
+};
+
+struct refresh_token_info {
+    std::string token;
+    std::string client_id;
+    std::string user;
+    std::string hub_domain;
+    std::string hublet;
+    scope_list scopes;
+    std::int64_t hub_id = 0;
+    std::int64_t app_id = 0;
+    std::int64_t user_id = 0;
+};
+
+// A user's request to connect an app to a hub, from the consent page or the admin API.
+struct authorization_request {
+    std::string client_id;
+    std::string redirect_uri;
+    scope_list scopes;           // the URL's `scope`
+    scope_list optional_scopes;  // the URL's `optional_scope`
+    // Consent page rules (true): an optional scope placed in `scopes` is a mismatch. Admin API
+    // (false): `scopes` may hold required and optional scopes together.
+    bool strict_placement = true;
+};
+
+// A validated authorization request: the app and what the chosen hub would grant.
+struct authorization_plan {
+    app_record app;
+    std::string redirect_uri;
+    scope_list required_scopes;
+    scope_list optional_scopes;  // requested optional scopes (before the hub's filter)
+};
+
+struct issued_code {
+    std::string code;
+    std::int64_t expires_in = 0;
+    std::int64_t install_id = 0;
+    scope_list granted_scopes;
+};
+
+struct pkce_challenge {
+    std::string challenge;  // base64url(SHA-256(verifier)), 43 characters
+    std::string method;     // only "S256" is accepted
+};
+
+class authority {
+public:
+    authority(const clock& time, const crypto::secret_hasher& hasher, authority_settings settings);
+
+    const clock& time() const { return time_; }
+    const authority_settings& settings() const { return settings_; }
+
+    // Read. bad_client_id when no app has `client_id`; bad_client_secret when the secret's digest
+    // differs (constant-time comparison).
+    result<app_record> authenticate_client(repository& repo, std::string_view client_id,
+                                           std::string_view client_secret) const;
+
+    // Write. Exchanges a code issued to `app`. A used code is refused (bad_auth_code) and every
+    // token issued from it is revoked. expired_auth_code, mismatch_redirect_uri (byte-exact),
+    // bad_code_verifier (PKCE S256) otherwise. A failed attempt does not use up the code.
+    result<issued_tokens> exchange_code(repository& repo, const app_record& app,
+                                        std::string_view code, std::string_view redirect_uri,
+                                        const std::optional<std::string>& code_verifier) const;
+
+    // Write. bad_refresh_token unless the token is live and belongs to `app`. Returns a new access
+    // token and the same refresh token, or a new one when the app rotates; presenting a rotated
+    // token revokes its whole chain.
+    result<issued_tokens> refresh(repository& repo, const app_record& app,
+                                  std::string_view refresh_token) const;
+
+    // Read. invalid_token when unknown, revoked or uninstalled; expired_token when expired.
+    result<access_token_info> introspect_access(repository& repo, std::string_view token) const;
+    // Read. invalid_token when unknown, revoked, rotated away or uninstalled.
+    result<refresh_token_info> introspect_refresh(repository& repo, std::string_view token) const;
+
+    // Write. Revokes a live refresh token (and, by setting, its access tokens); invalid_token
+    // when it is unknown or already dead.
+    result<done> revoke_refresh(repository& repo, std::string_view token) const;
+
+    // Read. Validates an authorization request as HubSpot's consent screen does: bad_client_id,
+    // bad_redirect_uri (exact string match), bad_scopes (a required scope missing, an unknown
+    // scope, or with strict_placement an optional scope in `scopes`).
+    result<authorization_plan> plan_authorization(repository& repo,
+                                                  const authorization_request& request) const;
+
+    // Write. The user approves `plan` for `hub_id`: checks the user is a member of the hub
+    // (bad_user, bad_hub), drops optional scopes the hub cannot grant, records or updates the
+    // install and issues a code bound to the redirect URI and the PKCE challenge.
+    result<issued_code> approve(repository& repo, const authorization_plan& plan,
+                                std::int64_t hub_id, std::int64_t user_id,
+                                const std::optional<pkce_challenge>& pkce) const;
+
+    // Write. Uninstalls the app from the hub: all its tokens die at once. not_found when there
+    // is no live install.
+    result<done> uninstall(repository& repo, std::int64_t app_id, std::int64_t hub_id) const;
+
+private:
+    std::optional<error> check_user_in_hub(repository& repo, std::int64_t hub_id,
+                                           std::int64_t user_id) const;
+    issued_tokens issue_tokens(repository& repo, const storage::refresh_insert& base,
+                               std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
+
+    const clock& time_;
+    const crypto::secret_hasher& hasher_;
+    authority_settings settings_;
+};
+
+// Validates a PKCE challenge as sent to the authorize step: method S256 only ("plain" is
+// refused), challenge 43 base64url characters. invalid_field naming the field otherwise.
+result<std::optional<pkce_challenge>> parse_pkce(std::string_view challenge, std::string_view method);
+
+}  // namespace hsoauth::oauth

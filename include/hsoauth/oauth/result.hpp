@@ -1,0 +1,43 @@
+#pragma once
+// result<T>: a value or a client error. Expected failures travel as values; broken
+// infrastructure throws (see storage::storage_error).
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "hsoauth/oauth/errc.hpp"
+
+namespace hsoauth::oauth {
+
+struct error {
+    errc code;
+    std::string message;  // optional override of the default text for `code`
+    std::string field;    // the offending request field, when there is one
+};
+
+inline error make_error(errc code, std::string message = {}, std::string field = {}) {
+    return error{code, std::move(message), std::move(field)};
+}
+
+template <class T>
+class result {
+public:
+    result(T value) : v_(std::move(value)) {}
+    result(error e) : v_(std::move(e)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    T& operator*() { return value(); }
+    const error& err() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, error> v_;
+};
+
+struct done {};  // the value of an operation that returns nothing
+
+}  // namespace hsoauth::oauth

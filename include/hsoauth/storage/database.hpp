@@ -1,0 +1,119 @@
+#pragma once
+// The database as the rest of hsoauth sees it: reads on pooled connections of the caller's
+// thread, writes through one writer thread that commits whatever has queued in one transaction
+// (group commit) and reports each write only after its COMMIT returned.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "hsoauth/storage/repository.hpp"
+
+namespace hsoauth::storage {
+
+// Thrown by a write job to undo its own changes without failing the batch; the job's complete()
+// receives it, so the caller can answer with the error it recorded before throwing.
+struct rollback_only : std::exception {
+    const char* what() const noexcept override { return "write rolled back"; }
+};
+
+struct database_options {
+    std::string path;                   // a file path (reads use their own connections to it)
+    std::string synchronous = "FULL";   // PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA
+    std::size_t max_batch = 1024;       // most writes committed in one transaction
+};
+
+class database {
+public:
+    // Opens (creating if needed) and migrates the database, then starts the writer thread.
+    // Throws storage_error or std::runtime_error (schema newer than this binary).
+    explicit database(database_options options);
+    // Stops the writer after it has committed everything queued.
+    ~database();
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    // Runs `work(repository&)` on the calling thread with a read connection from the pool and
+    // returns its result. Reads see every write whose completion has been reported.
+    template <class Work>
+    auto read(Work&& work) {
+        auto lease = lease_reader();
+        return work(*lease.repo);
+    }
+
+    // A queued write. `run` executes on the writer thread inside the batch transaction (in its
+    // own savepoint: if it throws, its own changes are rolled back and the others still commit);
+    // `complete` then executes on the writer thread after COMMIT, with nullptr on success or the
+    // exception that failed this write (its own, or the batch's COMMIT). `complete` must not
+    // block: it should hand its result to another thread.
+    struct write_job {
+        std::function<void(repository&)> run;
+        std::function<void(std::exception_ptr)> complete;
+    };
+    void submit(write_job job);
+
+    // Runs `work` as a write and waits for its commit. For start-up, the CLI and tests; never on
+    // a network thread. Rethrows what the write threw.
+    template <class Work>
+    auto write_and_wait(Work&& work) {
+        using value_type = std::invoke_result_t<Work&, repository&>;
+        if constexpr (std::is_void_v<value_type>) {
+            write_blocking([&](repository& repo) { work(repo); });
+        } else {
+            std::optional<value_type> out;
+            write_blocking([&](repository& repo) { out.emplace(work(repo)); });
+            return std::move(*out);
+        }
+    }
+
+    const database_options& options() const { return options_; }
+    // Number of write transactions committed so far (for tests and the benchmark).
+    std::uint64_t commits() const;
+
+private:
+    struct reader {
+        std::unique_ptr<connection> conn;
+        std::unique_ptr<repository> repo;
+    };
+    // Returns its reader to the pool when it goes out of scope.
+    struct reader_lease {
+        reader_lease(database* owner_db, reader* leased) : owner(owner_db), r(leased), repo(leased->repo.get()) {}
+        reader_lease(const reader_lease&) = delete;
+        reader_lease& operator=(const reader_lease&) = delete;
+        ~reader_lease();
+        database* owner;
+        reader* r;
+        repository* repo;
+    };
+
+    void write_blocking(const std::function<void(repository&)>& work);
+    void configure(connection& conn, bool writer);
+    reader_lease lease_reader();
+    void writer_loop();
+    void run_batch(std::vector<write_job>& batch);
+
+    database_options options_;
+    std::unique_ptr<connection> writer_conn_;
+    std::unique_ptr<repository> writer_repo_;
+
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<reader>> readers_;  // owned
+    std::vector<reader*> idle_readers_;
+
+    mutable std::mutex queue_mutex_;
+    std::condition_variable queue_cv_;
+    std::deque<write_job> queue_;
+    bool stopping_ = false;
+    std::uint64_t commits_ = 0;
+    std::thread writer_;
+};
+
+}  // namespace hsoauth::storage

@@ -1,0 +1,111 @@
+#pragma once
+// Plain rows as the repository reads and writes them. No behaviour; the domain lives in oauth/.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hsoauth::storage {
+
+using scope_list = std::vector<std::string>;
+
+// The sandbox_state key under which the sandbox clock's offset survives restarts.
+inline constexpr std::string_view clock_offset_key = "clock_offset";
+
+struct app_record {
+    std::int64_t app_id = 0;
+    std::string name;
+    std::string client_id;
+    std::string client_secret_digest;  // HMAC digest, 32 bytes
+    std::vector<std::string> redirect_uris;
+    scope_list scopes;                 // required scopes
+    scope_list optional_scopes;
+    std::int64_t access_token_ttl = 1800;
+    bool rotate_refresh_tokens = false;
+};
+
+struct hub_record {
+    std::int64_t hub_id = 0;
+    std::string hub_domain;
+    std::string hublet = "na1";
+    std::optional<scope_list> scopes;  // what the hub can grant; nullopt: everything
+};
+
+struct user_record {
+    std::int64_t user_id = 0;
+    std::string email;
+    std::vector<std::int64_t> hub_ids;
+};
+
+struct install_record {
+    std::int64_t install_id = 0;
+    std::int64_t app_id = 0;
+    std::int64_t hub_id = 0;
+    std::int64_t user_id = 0;
+    scope_list scopes;
+    std::int64_t installed_at = 0;
+    std::optional<std::int64_t> uninstalled_at;
+};
+
+struct code_record {
+    std::string code_digest;
+    std::int64_t install_id = 0;
+    std::int64_t user_id = 0;
+    scope_list scopes;
+    std::string redirect_uri;
+    std::optional<std::string> code_challenge;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> used_at;
+    // From the install, read with the code:
+    std::int64_t app_id = 0;
+    std::int64_t hub_id = 0;
+    bool install_live = false;
+};
+
+// A refresh token with what its metadata response needs.
+struct refresh_view {
+    std::int64_t refresh_id = 0;
+    std::int64_t install_id = 0;
+    std::int64_t chain_id = 0;
+    std::int64_t app_id = 0;
+    std::string client_id;
+    std::int64_t hub_id = 0;
+    std::string hub_domain;
+    std::string hublet;
+    std::int64_t user_id = 0;
+    std::string user_email;
+    scope_list scopes;
+    std::optional<std::int64_t> rotated_at;
+    std::optional<std::int64_t> revoked_at;
+    bool install_live = false;
+};
+
+// An access token with what its metadata response needs.
+struct access_view {
+    std::int64_t refresh_id = 0;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> revoked_at;
+    std::int64_t app_id = 0;
+    std::string client_id;
+    std::int64_t hub_id = 0;
+    std::string hub_domain;
+    std::string hublet;
+    std::int64_t user_id = 0;
+    std::string user_email;
+    scope_list scopes;
+    bool install_live = false;
+};
+
+// A new refresh token row.
+struct refresh_insert {
+    std::string token_digest;
+    std::int64_t install_id = 0;
+    std::int64_t user_id = 0;
+    scope_list scopes;
+    std::optional<std::string> code_digest;
+    std::optional<std::int64_t> chain_id;  // nullopt: starts a new chain (chain_id = own id)
+    std::int64_t created_at = 0;
+};
+
+}  // namespace hsoauth::storage

@@ -1,0 +1,94 @@
+#pragma once
+// All SQL of hsoauth, over one connection. Statements are prepared once per connection and
+// reused. Not thread-safe: each connection (the writer's, each reader's) has its own repository.
+// Every method throws storage_error when SQLite fails; "not found" is an empty optional.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hsoauth/storage/records.hpp"
+#include "hsoauth/storage/sqlite.hpp"
+
+namespace hsoauth::storage {
+
+class repository {
+public:
+    explicit repository(connection& db);
+    ~repository();
+
+    // Apps
+    std::optional<app_record> find_app_by_client_id(std::string_view client_id);
+    std::optional<app_record> find_app(std::int64_t app_id);
+    std::optional<app_record> find_app_by_name(std::string_view name);
+    std::vector<app_record> list_apps();
+    // Inserts, or replaces the row with the same app_id (app_id 0: a new id is chosen). Returns the id.
+    std::int64_t upsert_app(const app_record& app);
+    bool delete_app(std::int64_t app_id);
+
+    // Hubs
+    std::optional<hub_record> find_hub(std::int64_t hub_id);
+    std::optional<hub_record> find_hub_by_domain(std::string_view hub_domain);
+    std::vector<hub_record> list_hubs();
+    std::int64_t upsert_hub(const hub_record& hub);
+    bool delete_hub(std::int64_t hub_id);
+
+    // Users (with their hub memberships)
+    std::optional<user_record> find_user(std::int64_t user_id);
+    std::optional<user_record> find_user_by_email(std::string_view email);
+    std::vector<user_record> list_users();
+    std::int64_t upsert_user(const user_record& user);
+    bool delete_user(std::int64_t user_id);
+
+    // Installs
+    std::optional<install_record> find_live_install(std::int64_t app_id, std::int64_t hub_id);
+    std::vector<install_record> list_installs();
+    std::int64_t create_install(const install_record& install);
+    void update_install(std::int64_t install_id, std::int64_t user_id, const scope_list& scopes);
+    // Stamps uninstalled_at on the live installs matching; returns how many.
+    std::int64_t uninstall(std::int64_t app_id, std::int64_t hub_id, std::int64_t now);
+    std::int64_t uninstall_all_of_app(std::int64_t app_id, std::int64_t now);
+    std::int64_t uninstall_all_of_hub(std::int64_t hub_id, std::int64_t now);
+    std::int64_t uninstall_all_of_user(std::int64_t user_id, std::int64_t now);
+
+    // Authorization codes
+    void insert_code(const code_record& code);
+    std::optional<code_record> find_code(std::string_view code_digest);
+    // Marks the code used unless it already was; true when this call used it.
+    bool use_code(std::string_view code_digest, std::int64_t now);
+
+    // Refresh tokens
+    std::int64_t insert_refresh(const refresh_insert& token);
+    std::optional<refresh_view> find_refresh(std::string_view token_digest);
+    void mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now);
+    // Revokes one refresh token; with `cascade`, also every access token issued from it.
+    void revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now);
+    // Revokes every refresh and access token of a rotation chain.
+    void revoke_chain(std::int64_t chain_id, std::int64_t now);
+    // Revokes every token that descends from an authorization code (replay defence).
+    void revoke_tokens_from_code(std::string_view code_digest, std::int64_t now);
+
+    // Access tokens
+    void insert_access(std::string_view token_digest, std::int64_t refresh_id, std::int64_t expires_at);
+    std::optional<access_view> find_access(std::string_view token_digest);
+
+    // Sandbox state (clock offset)
+    std::optional<std::int64_t> get_state(std::string_view key);
+    void set_state(std::string_view key, std::int64_t value);
+
+    // Housekeeping: removes access tokens expired before `cutoff` and codes that expired before it.
+    // Returns the number of rows removed.
+    std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit);
+
+    connection& db() { return db_; }
+
+private:
+    statement& cached(std::string_view sql);
+
+    connection& db_;
+    std::map<std::string_view, std::unique_ptr<statement>> statements_;
+};
+
+}  // namespace hsoauth::storage

@@ -1,0 +1,12 @@
+#include "hsoauth/clock/clock.hpp"
+
+#include <chrono>
+
+namespace hsoauth {
+
+std::int64_t sandbox_clock::now() const {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count() + offset_.load();
+}
+
+}  // namespace hsoauth

@@ -1,0 +1,256 @@
+#include "hsoauth/config/config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <variant>
+
+namespace hsoauth::config {
+namespace {
+
+using member = std::variant<std::string settings::*, std::int64_t settings::*, bool settings::*>;
+
+struct key_spec {
+    const char* name;
+    member field;
+    const char* description;
+    bool env_only = false;
+};
+
+const std::vector<key_spec>& specs() {
+    static const std::vector<key_spec> all = {
+        {"listen", &settings::listen, "address to serve on, HOST:PORT (port 0 picks a free one)"},
+        {"db", &settings::db, "SQLite database file, created when missing"},
+        {"seed", &settings::seed, "seed file (JSON) loaded at start"},
+        {"admin_key", &settings::admin_key, "bearer key of /admin/v1; empty: generated and printed"},
+        {"synchronous", &settings::synchronous, "SQLite synchronous: OFF, NORMAL, FULL or EXTRA"},
+        {"pepper_file", &settings::pepper_file, "HMAC key file for stored digests; empty: <db>.pepper"},
+        {"pepper", &settings::pepper, "the HMAC key itself (environment only, >= 32 bytes)", true},
+        {"threads", &settings::threads, "network threads; 0: one per core"},
+        {"access_token_ttl", &settings::access_token_ttl, "access token lifetime for apps that set none (s)"},
+        {"code_ttl", &settings::code_ttl, "authorization code lifetime (s)"},
+        {"revoke_cascades", &settings::revoke_cascades, "revoking a refresh token revokes its access tokens"},
+        {"log_requests", &settings::log_requests, "one stderr line per request"},
+        {"max_body_bytes", &settings::max_body_bytes, "largest request body (413 beyond)"},
+        {"max_header_bytes", &settings::max_header_bytes, "largest header block (431 beyond)"},
+        {"max_connections", &settings::max_connections, "open connections; more are closed at once"},
+        {"max_requests_per_connection", &settings::max_requests_per_connection, "requests served on one connection"},
+        {"header_timeout_ms", &settings::header_timeout_ms, "time to receive a header block"},
+        {"body_timeout_ms", &settings::body_timeout_ms, "time to receive a body"},
+        {"idle_timeout_ms", &settings::idle_timeout_ms, "keep-alive idle time between requests"},
+        {"write_timeout_ms", &settings::write_timeout_ms, "time to send a response"},
+        {"auth_failure_limit", &settings::auth_failure_limit, "failed client authentications per client_id before 429"},
+        {"auth_failure_window_s", &settings::auth_failure_window_s, "window of auth_failure_limit (s)"},
+        {"cleanup_interval_s", &settings::cleanup_interval_s, "how often expired tokens and codes are removed (s)"},
+        {"decline_redirects", &settings::decline_redirects, "consent Decline redirects with error=access_denied"},
+        {"auto_approve_user_id", &settings::auto_approve_user_id, "with auto_approve_hub_id: approve without the consent page"},
+        {"auto_approve_hub_id", &settings::auto_approve_hub_id, "hub used by auto-approve"},
+    };
+    return all;
+}
+
+std::string default_text(const key_spec& spec) {
+    const settings defaults;
+    return std::visit(
+        [&](auto field) -> std::string {
+            const auto& value = defaults.*field;
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                return value.empty() ? "\"\"" : value;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return value ? "true" : "false";
+            } else {
+                return std::to_string(value);
+            }
+        },
+        spec.field);
+}
+
+// Assigns a textual value (from a flag or the environment) to a key.
+void assign_text(settings& s, const key_spec& spec, const std::string& text, const std::string& source) {
+    std::visit(
+        [&](auto field) {
+            auto& target = s.*field;
+            using T = std::decay_t<decltype(target)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                target = text;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                if (text == "true" || text == "1") {
+                    target = true;
+                } else if (text == "false" || text == "0") {
+                    target = false;
+                } else {
+                    throw config_error(source + ": expected true or false, got '" + text + "'");
+                }
+            } else {
+                std::int64_t value = 0;
+                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+                if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+                    throw config_error(source + ": expected a non-negative integer, got '" + text + "'");
+                }
+                target = value;
+            }
+        },
+        spec.field);
+}
+
+void assign_json(settings& s, const key_spec& spec, const nlohmann::json& value, const std::string& source) {
+    std::visit(
+        [&](auto field) {
+            auto& target = s.*field;
+            using T = std::decay_t<decltype(target)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                if (!value.is_string()) throw config_error(source + ": expected a string");
+                target = value.get<std::string>();
+            } else if constexpr (std::is_same_v<T, bool>) {
+                if (!value.is_boolean()) throw config_error(source + ": expected true or false");
+                target = value.get<bool>();
+            } else {
+                if (!value.is_number_integer() || value.get<std::int64_t>() < 0) {
+                    throw config_error(source + ": expected a non-negative integer");
+                }
+                target = value.get<std::int64_t>();
+            }
+        },
+        spec.field);
+}
+
+const key_spec* find_spec(const std::string& name) {
+    for (const auto& spec : specs()) {
+        if (name == spec.name) return &spec;
+    }
+    return nullptr;
+}
+
+std::string upper(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return text;
+}
+
+void load_file(settings& s, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw config_error("cannot read config file " + path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        throw config_error("config file " + path + " is not a JSON object");
+    }
+    for (const auto& [key, value] : doc.items()) {
+        if (key.rfind("_", 0) == 0) continue;  // "_comment" and friends
+        const key_spec* spec = find_spec(key);
+        if (!spec || spec->env_only) throw config_error("config file " + path + ": unknown key '" + key + "'");
+        if (value.is_null()) continue;
+        assign_json(s, *spec, value, "config file " + path + ", key '" + key + "'");
+    }
+}
+
+void validate(const settings& s) {
+    split_listen(s.listen);
+    if (s.db.empty()) throw config_error("db must not be empty");
+    if (s.synchronous != "OFF" && s.synchronous != "NORMAL" && s.synchronous != "FULL" &&
+        s.synchronous != "EXTRA") {
+        throw config_error("synchronous must be OFF, NORMAL, FULL or EXTRA");
+    }
+    if (s.access_token_ttl < 1 || s.code_ttl < 1) throw config_error("ttls must be at least 1 second");
+    if (s.max_body_bytes < 1024 || s.max_header_bytes < 1024) {
+        throw config_error("max_body_bytes and max_header_bytes must be at least 1024");
+    }
+    if (!s.pepper.empty() && s.pepper.size() < 32) throw config_error("HSOAUTH_PEPPER must have at least 32 bytes");
+    if ((s.auto_approve_user_id == 0) != (s.auto_approve_hub_id == 0)) {
+        throw config_error("auto_approve_user_id and auto_approve_hub_id go together");
+    }
+}
+
+}  // namespace
+
+const std::vector<key_info>& keys() {
+    static const std::vector<key_info> all = [] {
+        std::vector<key_info> out;
+        for (const auto& spec : specs()) out.push_back({spec.name, default_text(spec), spec.description});
+        return out;
+    }();
+    return all;
+}
+
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        throw config_error("listen must be HOST:PORT, got '" + listen + "'");
+    }
+    unsigned port = 0;
+    const std::string port_text = listen.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+        throw config_error("listen must be HOST:PORT, got '" + listen + "'");
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    return {host, static_cast<std::uint16_t>(port)};
+}
+
+settings load(const std::vector<std::string>& flags, char** environment) {
+    // Flags first into a list, so --config is known before the file is read.
+    std::vector<std::pair<const key_spec*, std::string>> flag_values;
+    std::string config_path;
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        const std::string& flag = flags[i];
+        if (flag.rfind("--", 0) != 0) throw config_error("unexpected argument '" + flag + "'");
+        std::string name = flag.substr(2);
+        std::string value;
+        const auto eq = name.find('=');
+        if (eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        } else {
+            if (i + 1 >= flags.size()) throw config_error("flag " + flag + " needs a value");
+            value = flags[++i];
+        }
+        for (auto& c : name) {
+            if (c == '-') c = '_';
+        }
+        if (name == "config") {
+            config_path = value;
+            continue;
+        }
+        const key_spec* spec = find_spec(name);
+        if (!spec || spec->env_only) throw config_error("unknown flag " + flag.substr(0, flag.find('=')));
+        flag_values.emplace_back(spec, value);
+    }
+    std::vector<std::pair<std::string, std::string>> env;
+    for (char** e = environment; e && *e; ++e) {
+        const std::string entry(*e);
+        if (entry.rfind("HSOAUTH_", 0) != 0) continue;
+        const auto eq = entry.find('=');
+        if (eq == std::string::npos) continue;
+        env.emplace_back(entry.substr(8, eq - 8), entry.substr(eq + 1));
+    }
+    if (config_path.empty()) {
+        for (const auto& [name, value] : env) {
+            if (name == "CONFIG") config_path = value;
+        }
+    }
+
+    settings s;
+    if (!config_path.empty()) load_file(s, config_path);
+    for (const auto& [name, value] : env) {
+        if (name == "CONFIG") continue;
+        const key_spec* spec = nullptr;
+        for (const auto& candidate : specs()) {
+            if (upper(candidate.name) == name) spec = &candidate;
+        }
+        if (!spec) continue;  // other tools share the HSOAUTH_ prefix (scripts, tests)
+        assign_text(s, *spec, value, "HSOAUTH_" + name);
+    }
+    for (const auto& [spec, value] : flag_values) {
+        assign_text(s, *spec, value, std::string("--") + spec->name);
+    }
+    validate(s);
+    return s;
+}
+
+}  // namespace hsoauth::config

@@ -1,0 +1,73 @@
+#include "hsoauth/crypto/random.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace hsoauth::crypto {
+
+std::string random_bytes(std::size_t count) {
+    std::string out(count, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1) {
+        throw std::runtime_error("OpenSSL RAND_bytes failed");
+    }
+    return out;
+}
+
+std::string base64url(std::string_view bytes) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    out.reserve((bytes.size() * 4 + 2) / 3);
+    std::size_t i = 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    if (bytes.size() - i == 1) {
+        const unsigned v = byte(i) << 16;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+    } else if (bytes.size() - i == 2) {
+        const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+    }
+    return out;
+}
+
+std::string hex(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+std::string uuid_v4() {
+    std::string raw = random_bytes(16);
+    raw[6] = static_cast<char>((raw[6] & 0x0f) | 0x40);
+    raw[8] = static_cast<char>((raw[8] & 0x3f) | 0x80);
+    const std::string h = hex(raw);
+    std::string out;
+    out.reserve(36);
+    std::size_t at = 0;
+    for (const std::size_t group : {8, 4, 4, 4, 12}) {
+        if (at > 0) out.push_back('-');
+        out.append(h, at, group);
+        at += group;
+    }
+    return out;
+}
+
+}  // namespace hsoauth::crypto

@@ -1,0 +1,134 @@
+#include "hsoauth/http/form.hpp"
+
+namespace hsoauth::http {
+namespace {
+
+constexpr std::size_t max_fields = 64;
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool has_control(std::string_view text) {
+    for (const char c : text) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b == 0x7f) return true;
+    }
+    return false;
+}
+
+// Percent-decodes; '+' becomes a space when `plus_is_space`.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%') {
+            if (i + 2 >= text.size()) return std::nullopt;
+            const int hi = hex_value(text[i + 1]);
+            const int lo = hex_value(text[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    if (!is_valid_utf8(out) || has_control(out)) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string_view> form_fields::get(std::string_view name) const {
+    for (const auto& [key, value] : fields_) {
+        if (key == name) return std::string_view(value);
+    }
+    return std::nullopt;
+}
+
+std::string_view form_fields::value_or_empty(std::string_view name) const {
+    return get(name).value_or(std::string_view{});
+}
+
+oauth::result<form_fields> decode_form(std::string_view text) {
+    using oauth::errc;
+    using oauth::make_error;
+    form_fields fields;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('&', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view pair = text.substr(start, end - start);
+        start = end + 1;
+        if (pair.empty()) continue;
+        const std::size_t eq = pair.find('=');
+        const auto name = percent_decode(pair.substr(0, eq), true);
+        if (!name || name->empty()) {
+            return make_error(errc::malformed_request, "a form field name is empty or badly encoded");
+        }
+        const auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+        if (!value) {
+            return make_error(errc::malformed_request, "form field '" + *name + "' is badly encoded",
+                              *name);
+        }
+        if (fields.get(*name)) {
+            return make_error(errc::malformed_request,
+                              "form field '" + *name + "' appears more than once", *name);
+        }
+        if (fields.all().size() >= max_fields) {
+            return make_error(errc::malformed_request, "too many form fields");
+        }
+        fields.add(*name, *value);
+    }
+    return fields;
+}
+
+std::optional<std::string> decode_path_segment(std::string_view segment) {
+    return percent_decode(segment, false);
+}
+
+bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        std::uint32_t code = 0;
+        if ((b & 0xe0) == 0xc0) {
+            length = 2;
+            code = b & 0x1f;
+        } else if ((b & 0xf0) == 0xe0) {
+            length = 3;
+            code = b & 0x0f;
+        } else if ((b & 0xf8) == 0xf0) {
+            length = 4;
+            code = b & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > n) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            if ((c & 0xc0) != 0x80) return false;
+            code = (code << 6) | (c & 0x3f);
+        }
+        const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+                              (length == 4 && code < 0x10000);
+        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+        i += length;
+    }
+    return true;
+}
+
+}  // namespace hsoauth::http

@@ -1,0 +1,146 @@
+#include "hsoauth/http/oauth_v1_handlers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/form.hpp"
+#include "hsoauth/http/write_then.hpp"
+#include "hsoauth/oauth/authority.hpp"
+
+namespace hsoauth::http {
+namespace {
+
+using nlohmann::json;
+using oauth::errc;
+using oauth::make_error;
+
+bool is_form_content_type(std::string_view content_type) {
+    constexpr std::string_view form = "application/x-www-form-urlencoded";
+    if (content_type.size() < form.size()) return false;
+    for (std::size_t i = 0; i < form.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(content_type[i])) != form[i]) return false;
+    }
+    const auto rest = content_type.substr(form.size());
+    return rest.empty() || rest.front() == ';' || rest.front() == ' ';
+}
+
+response token_response(const oauth::issued_tokens& t) {
+    const json body = {{"token_type", "bearer"},       {"refresh_token", t.refresh_token},
+                       {"access_token", t.access_token}, {"expires_in", t.expires_in},
+                       {"hub_id", t.hub_id},           {"user_id", t.user_id},
+                       {"scopes", t.scopes},           {"token_use", "access_token"}};
+    return json_response(200, body.dump());
+}
+
+// Answers a failed client authentication, counting it against the client_id.
+response client_auth_failure(services& s, const request& req, const oauth::error& e,
+                             std::string_view client_id) {
+    s.throttle.record_failure(client_id, s.clock.now());
+    return error_response(e, req.correlation_id);
+}
+
+}  // namespace
+
+void post_token(services& s, const request& req, const route_params&, responder respond) {
+    if (!is_form_content_type(req.header("content-type"))) {
+        return respond(error_response(errc::unsupported_media_type, req.correlation_id));
+    }
+    auto form = decode_form(req.body);
+    if (!form) return respond(error_response(form.err(), req.correlation_id));
+
+    const auto grant_type = form->get("grant_type");
+    const bool code_grant = grant_type == std::string_view("authorization_code");
+    const bool refresh_grant = grant_type == std::string_view("refresh_token");
+    if (!code_grant && !refresh_grant) {
+        return respond(error_response(
+            make_error(errc::bad_grant_type, grant_type ? "" : "grant_type is required", "grant_type"),
+            req.correlation_id));
+    }
+    const std::vector<const char*> required =
+        code_grant ? std::vector<const char*>{"client_id", "client_secret", "redirect_uri", "code"}
+                   : std::vector<const char*>{"client_id", "client_secret", "refresh_token"};
+    for (const char* field : required) {
+        const auto value = form->get(field);
+        if (!value || value->empty()) {
+            return respond(error_response(
+                make_error(errc::missing_field, std::string("The '") + field + "' parameter is required",
+                           field),
+                req.correlation_id));
+        }
+    }
+
+    const std::string client_id(form->value_or_empty("client_id"));
+    if (const auto wait = s.throttle.retry_after(client_id, s.clock.now()); wait > 0) {
+        return respond(error_response(errc::too_many_requests, req.correlation_id)
+                           .with_header("Retry-After", std::to_string(wait)));
+    }
+    auto app = s.db.read([&](storage::repository& repo) {
+        return s.authority.authenticate_client(repo, client_id, form->value_or_empty("client_secret"));
+    });
+    if (!app) return respond(client_auth_failure(s, req, app.err(), client_id));
+
+    const auto& authority = s.authority;
+    if (code_grant) {
+        std::optional<std::string> verifier;
+        if (const auto v = form->get("code_verifier")) verifier = std::string(*v);
+        write_then(
+            s, req.correlation_id, respond, on_error::keep_writes,
+            [&authority, app = std::move(*app), code = std::string(form->value_or_empty("code")),
+             redirect_uri = std::string(form->value_or_empty("redirect_uri")),
+             verifier = std::move(verifier)](storage::repository& repo) {
+                return authority.exchange_code(repo, app, code, redirect_uri, verifier);
+            },
+            token_response);
+    } else {
+        write_then(
+            s, req.correlation_id, respond, on_error::keep_writes,
+            [&authority, app = std::move(*app),
+             token = std::string(form->value_or_empty("refresh_token"))](storage::repository& repo) {
+                return authority.refresh(repo, app, token);
+            },
+            token_response);
+    }
+}
+
+void get_access_token(services& s, const request& req, const route_params& params, responder respond) {
+    auto info = s.db.read([&](storage::repository& repo) {
+        return s.authority.introspect_access(repo, params[0]);
+    });
+    if (!info) return respond(error_response(info.err(), req.correlation_id));
+    const json body = {{"token", info->token},       {"user", info->user},
+                       {"hub_domain", info->hub_domain}, {"scopes", info->scopes},
+                       {"hub_id", info->hub_id},     {"app_id", info->app_id},
+                       {"expires_in", info->expires_in}, {"user_id", info->user_id},
+                       {"token_type", "access"}};
+    respond(json_response(200, body.dump()));
+}
+
+void get_refresh_token(services& s, const request& req, const route_params& params, responder respond) {
+    auto info = s.db.read([&](storage::repository& repo) {
+        return s.authority.introspect_refresh(repo, params[0]);
+    });
+    if (!info) return respond(error_response(info.err(), req.correlation_id));
+    const json body = {{"token", info->token},   {"user", info->user},
+                       {"hub_domain", info->hub_domain}, {"scopes", info->scopes},
+                       {"hub_id", info->hub_id}, {"client_id", info->client_id},
+                       {"user_id", info->user_id}, {"token_type", "refresh"}};
+    respond(json_response(200, body.dump()));
+}
+
+void delete_refresh_token(services& s, const request& req, const route_params& params, responder respond) {
+    const auto& authority = s.authority;
+    write_then(
+        s, req.correlation_id, respond, on_error::roll_back,
+        [&authority, token = params[0]](storage::repository& repo) {
+            return authority.revoke_refresh(repo, token);
+        },
+        [](oauth::done&) { return empty_response(204); });
+}
+
+void get_healthz(services&, const request&, const route_params&, responder respond) {
+    respond(json_response(200, R"({"status":"ok"})"));
+}
+
+}  // namespace hsoauth::http

@@ -1,0 +1,365 @@
+#include "hsoauth/http/server.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "hsoauth/crypto/random.hpp"
+#include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/failure.hpp"
+#include "hsoauth/http/request_log.hpp"
+#include "hsoauth/http/router.hpp"
+
+namespace hsoauth::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using steady = std::chrono::steady_clock;
+
+class session;
+
+// One network thread: its io_context and the sessions living on it (touched only from it).
+// `sessions` is declared first so that it outlives the sessions the io_context destroys.
+struct worker {
+    std::unordered_set<session*> sessions;
+    asio::io_context ctx{1};
+};
+
+// State shared by every session. Set up before the threads start; counters are atomic.
+struct shared_state {
+    services& svc;
+    server_limits limits;
+    std::atomic<std::size_t> connections{0};
+    std::atomic<bool> draining{false};
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+class session final : public std::enable_shared_from_this<session>, public connection_port {
+public:
+    session(tcp::socket&& socket, shared_state& state, worker& home)
+        : stream_(std::move(socket)), state_(state), home_(home) {}
+
+    ~session() override {
+        home_.sessions.erase(this);
+        state_.connections.fetch_sub(1);
+    }
+
+    void start() {
+        home_.sessions.insert(this);
+        read_header();
+    }
+
+    // Drain: a connection that is not handling a request is closed now.
+    void close_if_idle() {
+        if (!busy_) {
+            beast::error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            stream_.close();
+        }
+    }
+
+    void send(response r) override { write_response(std::move(r)); }
+
+    void post(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
+
+private:
+    void read_header() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(state_.limits.max_header_bytes));
+        parser_->body_limit(state_.limits.max_body_bytes);
+        const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
+        stream_.expires_after(std::chrono::milliseconds(timeout));
+        bhttp::async_read_header(stream_, buffer_, *parser_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     self->on_header(ec);
+                                 });
+    }
+
+    void on_header(beast::error_code ec) {
+        busy_ = true;
+        started_ = steady::now();
+        correlation_id_ = crypto::uuid_v4();
+        if (ec) return on_read_error(ec);
+        if (const auto problem = framing_problem()) {
+            return reject(oauth::make_error(oauth::errc::malformed_request, problem));
+        }
+        if (parser_->is_done()) return on_request();
+        stream_.expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code body_ec, std::size_t) {
+                              if (body_ec) return self->on_read_error(body_ec);
+                              self->on_request();
+                          });
+    }
+
+    // Request-smuggling defences Beast does not apply itself. Returns why the framing is
+    // refused, or nullptr.
+    const char* framing_problem() const {
+        const auto& header = parser_->get();
+        std::size_t transfer_encodings = 0;
+        std::size_t content_lengths = 0;
+        for (const auto& field : header) {
+            if (field.name() == bhttp::field::transfer_encoding) {
+                ++transfer_encodings;
+                if (!iequals(field.value(), "chunked")) return "Transfer-Encoding other than chunked";
+            } else if (field.name() == bhttp::field::content_length) {
+                ++content_lengths;
+            }
+        }
+        if (transfer_encodings > 1) return "Transfer-Encoding given more than once";
+        if (transfer_encodings > 0 && content_lengths > 0) return "Transfer-Encoding together with Content-Length";
+        if (content_lengths > 1) return "Content-Length given more than once";
+        return nullptr;
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+            ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
+            return close();  // the client went away, or was too slow: nobody to answer
+        }
+        if (ec == bhttp::error::header_limit) return reject(oauth::make_error(oauth::errc::headers_too_large));
+        if (ec == bhttp::error::body_limit) return reject(oauth::make_error(oauth::errc::payload_too_large));
+        if (ec == bhttp::error::partial_message) return close();
+        if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+            return reject(oauth::make_error(oauth::errc::malformed_request, "the request is not valid HTTP/1.1"));
+        }
+        close();
+    }
+
+    // Answers a request that cannot be read further and closes the connection after it.
+    void reject(const oauth::error& e) {
+        request_.method = parser_ ? std::string(parser_->get().method_string()) : "-";
+        request_.path = parser_ ? std::string(parser_->get().target()) : "-";
+        keep_alive_ = false;
+        write_response(error_response(e, correlation_id_));
+    }
+
+    void on_request() {
+        auto& message = parser_->get();
+        request_ = request{};
+        request_.method = std::string(message.method_string());
+        request_.target = std::string(message.target());
+        const auto question = request_.target.find('?');
+        request_.path = request_.target.substr(0, question);
+        if (question != std::string::npos) request_.query = request_.target.substr(question + 1);
+        request_.headers.reserve(8);
+        for (const auto& field : message) {
+            std::string name(field.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request_.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        request_.body = std::move(message.body());
+        request_.correlation_id = correlation_id_;
+        keep_alive_ = message.keep_alive();
+        dispatch(state_.svc, request_, responder(shared_from_this()));
+    }
+
+    void write_response(response r) {
+        ++served_;
+        if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
+        status_ = r.status;
+        auto& out = response_.emplace();
+        out.version(11);
+        out.result(static_cast<unsigned>(r.status));
+        bool cache_control_set = false;
+        for (auto& [name, value] : r.headers) {
+            if (iequals(name, "Cache-Control")) cache_control_set = true;
+            out.set(name, value);
+        }
+        out.set(bhttp::field::server, "hsoauth");
+        out.set("X-HubSpot-Correlation-Id", correlation_id_);
+        if (!cache_control_set) {
+            // Every API response may carry a token or a secret: none may be cached (RFC 6749 §5.1).
+            out.set(bhttp::field::cache_control, "no-store");
+            out.set(bhttp::field::pragma, "no-cache");
+        }
+        out.body() = std::move(r.body);
+        out.keep_alive(keep_alive_);
+        out.prepare_payload();
+        stream_.expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        bhttp::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_write(ec);
+        });
+    }
+
+    void on_write(beast::error_code ec) {
+        if (state_.limits.log_requests) {
+            const auto micros =
+                std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started_).count();
+            log_request(request_.method, request_.path, status_, micros, correlation_id_);
+        }
+        busy_ = false;
+        response_.reset();
+        if (ec || !keep_alive_ || state_.draining.load()) return close();
+        read_header();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    shared_state& state_;
+    worker& home_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    std::optional<bhttp::response<bhttp::string_body>> response_;
+    request request_;
+    std::string correlation_id_;
+    steady::time_point started_{};
+    std::size_t served_ = 0;
+    int status_ = 0;
+    bool keep_alive_ = true;
+    bool busy_ = false;
+};
+
+}  // namespace
+
+struct server::impl {
+    impl(services& s, server_limits limits, std::size_t thread_count)
+        : state{s, limits}, workers(thread_count == 0 ? 1 : thread_count) {
+        for (auto& w : workers) w = std::make_unique<worker>();
+        acceptor.emplace(workers[0]->ctx);
+    }
+
+    void accept() {
+        worker& target = *workers[next_worker++ % workers.size()];
+        acceptor->async_accept(target.ctx, [this, &target](beast::error_code ec, tcp::socket socket) {
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+                return accept();  // e.g. EMFILE: keep serving the connections we have
+            }
+            if (state.draining.load() || state.connections.load() >= state.limits.max_connections) {
+                beast::error_code ignored;
+                socket.close(ignored);
+            } else {
+                state.connections.fetch_add(1);
+                asio::post(target.ctx, [this, &target, s = std::move(socket)]() mutable {
+                    std::make_shared<session>(std::move(s), state, target)->start();
+                });
+            }
+            accept();
+        });
+    }
+
+    void begin_drain() {
+        if (state.draining.exchange(true)) return;
+        asio::post(workers[0]->ctx, [this] {
+            beast::error_code ignored;
+            acceptor->close(ignored);
+        });
+        for (auto& w : workers) {
+            asio::post(w->ctx, [&w = *w] {
+                const std::vector<session*> snapshot(w.sessions.begin(), w.sessions.end());
+                for (auto* s : snapshot) s->close_if_idle();
+            });
+        }
+        drain_deadline = steady::now() + std::chrono::milliseconds(state.limits.drain_timeout_ms);
+        asio::post(workers[0]->ctx, [this] { watch_drain(); });
+    }
+
+    void watch_drain() {
+        if (state.connections.load() == 0 || steady::now() >= drain_deadline) {
+            for (auto& w : workers) w->ctx.stop();
+            return;
+        }
+        drain_timer.emplace(workers[0]->ctx, std::chrono::milliseconds(10));
+        drain_timer->async_wait([this](beast::error_code) { watch_drain(); });
+    }
+
+    shared_state state;
+    std::vector<std::unique_ptr<worker>> workers;
+    std::optional<tcp::acceptor> acceptor;
+    std::size_t next_worker = 0;
+    steady::time_point drain_deadline{};
+    std::optional<asio::steady_timer> drain_timer;
+    std::vector<std::unique_ptr<asio::steady_timer>> periodic;
+    std::vector<std::shared_ptr<std::function<void()>>> periodic_ticks;
+};
+
+server::server(services& s, server_limits limits, std::size_t threads)
+    : impl_(std::make_unique<impl>(s, limits, threads)) {}
+
+server::~server() = default;
+
+std::uint16_t server::listen(const std::string& host, std::uint16_t port) {
+    const tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    auto& acceptor = *impl_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    return acceptor.local_endpoint().port();
+}
+
+void server::every(std::int64_t interval_seconds, std::function<void()> work) {
+    if (interval_seconds <= 0) return;
+    auto& timer = impl_->periodic.emplace_back(std::make_unique<asio::steady_timer>(impl_->workers[0]->ctx));
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [t = timer.get(), interval_seconds, work = std::move(work), weak = std::weak_ptr(tick)] {
+        t->expires_after(std::chrono::seconds(interval_seconds));
+        t->async_wait([&work, weak](beast::error_code ec) {
+            if (ec) return;
+            work();
+            if (auto next = weak.lock()) (*next)();
+        });
+    };
+    (*tick)();
+    impl_->periodic_ticks.push_back(tick);
+}
+
+void server::run() {
+    asio::signal_set signals(impl_->workers[0]->ctx, SIGTERM, SIGINT);
+    signals.async_wait([this](beast::error_code ec, int) {
+        if (!ec) impl_->begin_drain();
+    });
+    impl_->accept();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+        threads.emplace_back([&ctx = impl_->workers[i]->ctx] {
+            auto guard = asio::make_work_guard(ctx);
+            ctx.run();
+        });
+    }
+    {
+        auto guard = asio::make_work_guard(impl_->workers[0]->ctx);
+        impl_->workers[0]->ctx.run();
+    }
+    for (auto& t : threads) t.join();
+}
+
+void server::stop() { impl_->begin_drain(); }
+
+}  // namespace hsoauth::http

@@ -1,0 +1,179 @@
+// hsoauth: wiring only. Parses the command line, builds the parts, and runs the chosen command.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "hsoauth/admin/registry.hpp"
+#include "hsoauth/admin/seed_file.hpp"
+#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/config/config.hpp"
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/pepper.hpp"
+#include "hsoauth/crypto/random.hpp"
+#include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/http/server.hpp"
+#include "hsoauth/http/services.hpp"
+#include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/storage/database.hpp"
+#include "hsoauth/storage/migrations.hpp"
+#include "hsoauth/storage/sqlite.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace hsoauth;
+
+constexpr int exit_usage = 2;
+
+void print_help() {
+    std::cout << "hsoauth " HSOAUTH_VERSION " - a local HubSpot OAuth token authority\n\n"
+                 "usage:\n"
+                 "  hsoauth serve [--config FILE] [--listen HOST:PORT] [--db PATH] [--seed FILE] [--admin-key KEY] [--KEY VALUE ...]\n"
+                 "  hsoauth migrate --db PATH\n"
+                 "  hsoauth seed --db PATH FILE\n"
+                 "  hsoauth --help | --version\n\n"
+                 "configuration keys (flag --key-with-dashes, environment HSOAUTH_KEY, or config file key):\n";
+    for (const auto& key : config::keys()) {
+        std::printf("  %-28s %-16s %s\n", key.name.c_str(), key.default_value.c_str(), key.description.c_str());
+    }
+}
+
+void ensure_parent_directory(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+std::string pepper_for(const config::settings& s) {
+    if (!s.pepper.empty()) return s.pepper;
+    return crypto::load_or_create_pepper(s.pepper_file.empty() ? s.db + ".pepper" : s.pepper_file);
+}
+
+storage::database open_database(const config::settings& s) {
+    ensure_parent_directory(s.db);
+    return storage::database(storage::database_options{s.db, s.synchronous});
+}
+
+int run_serve(const config::settings& settings) {
+    storage::database db = open_database(settings);
+    const crypto::secret_hasher hasher(pepper_for(settings));
+    sandbox_clock clock(db.read([](storage::repository& repo) {
+        return repo.get_state(storage::clock_offset_key).value_or(0);
+    }));
+    const oauth::authority authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades});
+    const admin::registry registry(hasher, settings.access_token_ttl);
+    http::auth_throttle throttle(settings.auth_failure_limit, settings.auth_failure_window_s);
+
+    if (!settings.seed.empty()) {
+        const auto seed = admin::read_seed_file(settings.seed);
+        const auto outcome = db.write_and_wait([&](storage::repository& repo) {
+            auto r = registry.apply_seed(repo, seed);
+            if (!r) throw std::runtime_error("seed file " + settings.seed + ": " + r.err().message);
+            return std::move(*r);
+        });
+        std::cout << admin::describe(outcome);
+    }
+
+    std::string admin_key = settings.admin_key;
+    if (admin_key.empty()) {
+        admin_key = crypto::base64url(crypto::random_bytes(32));
+        std::cout << "admin key (generated for this run): " << admin_key << "\n";
+    }
+
+    http::services services{db, clock, hasher, authority, registry, settings, admin_key, throttle};
+    http::server_limits limits;
+    limits.max_body_bytes = static_cast<std::size_t>(settings.max_body_bytes);
+    limits.max_header_bytes = static_cast<std::size_t>(settings.max_header_bytes);
+    limits.max_connections = static_cast<std::size_t>(settings.max_connections);
+    limits.max_requests_per_connection = static_cast<std::size_t>(settings.max_requests_per_connection);
+    limits.header_timeout_ms = settings.header_timeout_ms;
+    limits.body_timeout_ms = settings.body_timeout_ms;
+    limits.idle_timeout_ms = settings.idle_timeout_ms;
+    limits.write_timeout_ms = settings.write_timeout_ms;
+    limits.log_requests = settings.log_requests;
+    const std::size_t threads = settings.threads > 0 ? static_cast<std::size_t>(settings.threads)
+                                                     : std::max(1u, std::thread::hardware_concurrency());
+    http::server server(services, limits, threads);
+    const auto [host, port] = config::split_listen(settings.listen);
+    const std::uint16_t bound = server.listen(host, port);
+
+    // Expired access tokens and codes are deleted in the background so the database stays
+    // bounded; a day's grace keeps recently expired ones answering "expired" rather than "unknown".
+    server.every(settings.cleanup_interval_s, [&db, &clock] {
+        db.submit(storage::database::write_job{
+            [now = clock.now()](storage::repository& repo) { repo.delete_expired(now - 86400, 5000); },
+            nullptr});
+    });
+
+    const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::cout << "listening on http://" << shown_host << ":" << bound << std::endl;
+    server.run();
+    std::cout << "hsoauth stopped" << std::endl;
+    return 0;
+}
+
+int run_migrate(const config::settings& settings) {
+    ensure_parent_directory(settings.db);
+    storage::connection conn(settings.db, /*create=*/true);
+    const int applied = storage::migrate(conn);
+    std::cout << "applied " << applied << " migration(s); schema version "
+              << storage::embedded_migrations().back().version << "\n";
+    return 0;
+}
+
+int run_seed(const config::settings& settings, const std::string& file) {
+    const auto seed = admin::read_seed_file(file);
+    storage::database db = open_database(settings);
+    const crypto::secret_hasher hasher(pepper_for(settings));
+    const admin::registry registry(hasher, settings.access_token_ttl);
+    const auto outcome = db.write_and_wait([&](storage::repository& repo) {
+        auto r = registry.apply_seed(repo, seed);
+        if (!r) throw std::runtime_error("seed file " + file + ": " + r.err().message);
+        return std::move(*r);
+    });
+    std::cout << admin::describe(outcome);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_help();
+        return args.empty() ? exit_usage : 0;
+    }
+    if (args[0] == "--version") {
+        std::cout << "hsoauth " HSOAUTH_VERSION "\n";
+        return 0;
+    }
+    const std::string command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        std::string seed_file;
+        if (command == "seed") {
+            // The last argument that is not a flag value is the seed file.
+            if (rest.empty() || rest.back().rfind("--", 0) == 0) {
+                throw config::config_error("seed needs a FILE: hsoauth seed --db PATH FILE");
+            }
+            seed_file = rest.back();
+            rest.pop_back();
+        }
+        const config::settings settings = config::load(rest, environ);
+        if (command == "serve") return run_serve(settings);
+        if (command == "migrate") return run_migrate(settings);
+        if (command == "seed") return run_seed(settings, seed_file);
+        std::cerr << "hsoauth: unknown command '" << command << "' (try hsoauth --help)\n";
+        return exit_usage;
+    } catch (const config::config_error& e) {
+        std::cerr << "hsoauth: " << e.what() << "\n";
+        return exit_usage;
+    } catch (const std::exception& e) {
+        std::cerr << "hsoauth: " << e.what() << "\n";
+        return 1;
+    }
+}

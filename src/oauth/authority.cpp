@@ -1,0 +1,335 @@
+#include "hsoauth/oauth/authority.hpp"
+
+#include <algorithm>
+
+#include "hsoauth/crypto/random.hpp"
+#include "hsoauth/oauth/token_format.hpp"
+
+namespace hsoauth::oauth {
+namespace {
+
+bool contains(const scope_list& list, std::string_view item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool is_base64url(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
+    });
+}
+
+// RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~].
+bool is_valid_verifier(std::string_view verifier) {
+    if (verifier.size() < 43 || verifier.size() > 128) return false;
+    return std::all_of(verifier.begin(), verifier.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '~';
+    });
+}
+
+const std::string refresh_invalid_message = "refresh token is invalid, expired or revoked";
+const std::string refresh_uninstalled_message = "missing or unknown refresh token";
+
+}  // namespace
+
+authority::authority(const clock& time, const crypto::secret_hasher& hasher,
+                     authority_settings settings)
+    : time_(time), hasher_(hasher), settings_(settings) {}
+
+result<app_record> authority::authenticate_client(repository& repo, std::string_view client_id,
+                                                  std::string_view client_secret) const {
+    auto app = repo.find_app_by_client_id(client_id);
+    if (!app) return make_error(errc::bad_client_id);
+    if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {
+        return make_error(errc::bad_client_secret);
+    }
+    return std::move(*app);
+}
+
+issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_insert& base,
+                                      std::string_view hublet, std::int64_t ttl,
+                                      std::int64_t hub_id) const {
+    issued_tokens out;
+    out.refresh_token = new_refresh_token(hublet);
+    out.access_token = new_access_token();
+    storage::refresh_insert row = base;
+    row.token_digest = hasher_.hash(out.refresh_token);
+    const std::int64_t refresh_id = repo.insert_refresh(row);
+    repo.insert_access(hasher_.hash(out.access_token), refresh_id, time_.now() + ttl);
+    out.expires_in = ttl;
+    out.hub_id = hub_id;
+    out.user_id = base.user_id;
+    out.scopes = base.scopes;
+    return out;
+}
+
+result<issued_tokens> authority::exchange_code(repository& repo, const app_record& app,
+                                               std::string_view code,
+                                               std::string_view redirect_uri,
+                                               const std::optional<std::string>& code_verifier) const {
+    const auto code_digest = hasher_.hash(code);
+    const auto found = repo.find_code(code_digest);
+    const std::int64_t now = time_.now();
+    if (!found) return make_error(errc::bad_auth_code);
+    if (found->used_at) {
+        // RFC 6749 §4.1.2: a replayed code revokes everything issued from it.
+        repo.revoke_tokens_from_code(code_digest, now);
+        return make_error(errc::bad_auth_code);
+    }
+    if (found->app_id != app.app_id || !found->install_live) return make_error(errc::bad_auth_code);
+    if (now >= found->expires_at) return make_error(errc::expired_auth_code);
+    if (found->redirect_uri != redirect_uri) return make_error(errc::mismatch_redirect_uri);
+    if (found->code_challenge) {
+        if (!code_verifier || !is_valid_verifier(*code_verifier)) {
+            return make_error(errc::bad_code_verifier, "code_verifier is missing or malformed");
+        }
+        const auto computed = crypto::base64url(crypto::sha256(*code_verifier));
+        if (!crypto::constant_time_equal(computed, *found->code_challenge)) {
+            return make_error(errc::bad_code_verifier);
+        }
+    } else if (code_verifier) {
+        return make_error(errc::bad_code_verifier,
+                          "code_verifier sent for a code issued without code_challenge");
+    }
+    if (!repo.use_code(code_digest, now)) return make_error(errc::bad_auth_code);
+
+    const auto hub = repo.find_hub(found->hub_id);
+    storage::refresh_insert base;
+    base.install_id = found->install_id;
+    base.user_id = found->user_id;
+    base.scopes = found->scopes;
+    base.code_digest = code_digest;
+    base.created_at = now;
+    return issue_tokens(repo, base, hub ? hub->hublet : "na1", app.access_token_ttl, found->hub_id);
+}
+
+result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
+                                         std::string_view refresh_token) const {
+    const auto found = repo.find_refresh(hasher_.hash(refresh_token));
+    const std::int64_t now = time_.now();
+    if (!found || found->app_id != app.app_id) {
+        return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    }
+    if (!found->install_live) return make_error(errc::bad_refresh_token, refresh_uninstalled_message);
+    if (found->revoked_at) return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    if (found->rotated_at) {
+        // Reuse of a rotated refresh token: someone holds a stolen copy; kill the whole chain.
+        repo.revoke_chain(found->chain_id, now);
+        return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    }
+    if (!app.rotate_refresh_tokens) {
+        issued_tokens out;
+        out.access_token = new_access_token();
+        repo.insert_access(hasher_.hash(out.access_token), found->refresh_id,
+                           now + app.access_token_ttl);
+        out.refresh_token = std::string(refresh_token);
+        out.expires_in = app.access_token_ttl;
+        out.hub_id = found->hub_id;
+        out.user_id = found->user_id;
+        out.scopes = found->scopes;
+        return out;
+    }
+    repo.mark_refresh_rotated(found->refresh_id, now);
+    storage::refresh_insert base;
+    base.install_id = found->install_id;
+    base.user_id = found->user_id;
+    base.scopes = found->scopes;
+    base.chain_id = found->chain_id;
+    base.created_at = now;
+    return issue_tokens(repo, base, found->hublet, app.access_token_ttl, found->hub_id);
+}
+
+result<access_token_info> authority::introspect_access(repository& repo,
+                                                       std::string_view token) const {
+    const auto found = repo.find_access(hasher_.hash(token));
+    if (!found || found->revoked_at || !found->install_live) return make_error(errc::invalid_token);
+    const std::int64_t now = time_.now();
+    if (now >= found->expires_at) {
+        return make_error(errc::expired_token,
+                          "The OAuth token used to make this call expired " +
+                              std::to_string(now - found->expires_at) + " second(s) ago.");
+    }
+    access_token_info info;
+    info.token = std::string(token);
+    info.user = found->user_email;
+    info.hub_domain = found->hub_domain;
+    info.hublet = found->hublet;
+    info.client_id = found->client_id;
+    info.scopes = found->scopes;
+    info.hub_id = found->hub_id;
+    info.app_id = found->app_id;
+    info.user_id = found->user_id;
+    info.expires_at = found->expires_at;
+    info.expires_in = found->expires_at - now;
+    return info;
+}
+
+result<refresh_token_info> authority::introspect_refresh(repository& repo,
+                                                         std::string_view token) const {
+    const auto found = repo.find_refresh(hasher_.hash(token));
+    if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
+        return make_error(errc::invalid_token);
+    }
+    refresh_token_info info;
+    info.token = std::string(token);
+    info.client_id = found->client_id;
+    info.user = found->user_email;
+    info.hub_domain = found->hub_domain;
+    info.hublet = found->hublet;
+    info.scopes = found->scopes;
+    info.hub_id = found->hub_id;
+    info.app_id = found->app_id;
+    info.user_id = found->user_id;
+    return info;
+}
+
+result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
+    const auto found = repo.find_refresh(hasher_.hash(token));
+    if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
+        return make_error(errc::invalid_token);
+    }
+    repo.revoke_refresh(found->refresh_id, settings_.revoke_cascades, time_.now());
+    return done{};
+}
+
+result<authorization_plan> authority::plan_authorization(
+    repository& repo, const authorization_request& request) const {
+    auto app = repo.find_app_by_client_id(request.client_id);
+    if (!app) return make_error(errc::bad_client_id);
+    if (!contains(app->redirect_uris, request.redirect_uri)) {
+        return make_error(errc::bad_redirect_uri, "", "redirect_uri");
+    }
+    authorization_plan plan;
+    for (const auto& scope : request.scopes) {
+        const bool required = contains(app->scopes, scope);
+        const bool optional = contains(app->optional_scopes, scope);
+        if (required) {
+            if (!contains(plan.required_scopes, scope)) plan.required_scopes.push_back(scope);
+        } else if (optional && !request.strict_placement) {
+            if (!contains(plan.optional_scopes, scope)) plan.optional_scopes.push_back(scope);
+        } else {
+            return make_error(errc::bad_scopes,
+                              "There is a mismatch between the scopes in the install URL and the "
+                              "app's configured scopes: " + scope,
+                              "scope");
+        }
+    }
+    for (const auto& scope : request.optional_scopes) {
+        if (!contains(app->optional_scopes, scope)) {
+            return make_error(errc::bad_scopes,
+                              "There is a mismatch between the scopes in the install URL and the "
+                              "app's configured scopes: " + scope,
+                              "optional_scope");
+        }
+        if (!contains(plan.optional_scopes, scope)) plan.optional_scopes.push_back(scope);
+    }
+    for (const auto& scope : app->scopes) {
+        if (!contains(plan.required_scopes, scope)) {
+            return make_error(errc::bad_scopes,
+                              "The scopes are insufficient: the app requires " + scope, "scope");
+        }
+    }
+    plan.redirect_uri = request.redirect_uri;
+    plan.app = std::move(*app);
+    return plan;
+}
+
+std::optional<error> authority::check_user_in_hub(repository& repo, std::int64_t hub_id,
+                                                  std::int64_t user_id) const {
+    const auto user = repo.find_user(user_id);
+    if (!user) return make_error(errc::bad_user, "user " + std::to_string(user_id) + " does not exist", "user_id");
+    if (!repo.find_hub(hub_id)) {
+        return make_error(errc::bad_hub, "hub " + std::to_string(hub_id) + " does not exist", "hub_id");
+    }
+    if (std::find(user->hub_ids.begin(), user->hub_ids.end(), hub_id) == user->hub_ids.end()) {
+        return make_error(errc::bad_hub,
+                          "user " + std::to_string(user_id) + " is not a member of hub " +
+                              std::to_string(hub_id),
+                          "hub_id");
+    }
+    return std::nullopt;
+}
+
+result<issued_code> authority::approve(repository& repo, const authorization_plan& plan,
+                                       std::int64_t hub_id, std::int64_t user_id,
+                                       const std::optional<pkce_challenge>& pkce) const {
+    if (auto problem = check_user_in_hub(repo, hub_id, user_id)) return std::move(*problem);
+    const auto hub = repo.find_hub(hub_id);
+    // The app may have been changed since the plan was made: re-read it inside this write.
+    const auto app = repo.find_app(plan.app.app_id);
+    if (!app || app->client_id != plan.app.client_id) return make_error(errc::bad_client_id);
+
+    scope_list granted = plan.required_scopes;
+    for (const auto& scope : granted) {
+        if (hub->scopes && !contains(*hub->scopes, scope)) {
+            return make_error(errc::bad_hub,
+                              "hub " + std::to_string(hub_id) + " cannot grant required scope " + scope,
+                              "hub_id");
+        }
+    }
+    for (const auto& scope : plan.optional_scopes) {
+        if (!hub->scopes || contains(*hub->scopes, scope)) granted.push_back(scope);
+    }
+
+    const std::int64_t now = time_.now();
+    std::int64_t install_id = 0;
+    if (auto install = repo.find_live_install(app->app_id, hub_id)) {
+        install_id = install->install_id;
+        repo.update_install(install_id, user_id, granted);
+    } else {
+        storage::install_record fresh;
+        fresh.app_id = app->app_id;
+        fresh.hub_id = hub_id;
+        fresh.user_id = user_id;
+        fresh.scopes = granted;
+        fresh.installed_at = now;
+        install_id = repo.create_install(fresh);
+    }
+
+    issued_code out;
+    out.code = new_authorization_code(hub->hublet);
+    storage::code_record row;
+    row.code_digest = hasher_.hash(out.code);
+    row.install_id = install_id;
+    row.user_id = user_id;
+    row.scopes = granted;
+    row.redirect_uri = plan.redirect_uri;
+    if (pkce) row.code_challenge = pkce->challenge;
+    row.expires_at = now + settings_.code_ttl;
+    repo.insert_code(row);
+    out.expires_in = settings_.code_ttl;
+    out.install_id = install_id;
+    out.granted_scopes = std::move(granted);
+    return out;
+}
+
+result<done> authority::uninstall(repository& repo, std::int64_t app_id, std::int64_t hub_id) const {
+    if (repo.uninstall(app_id, hub_id, time_.now()) == 0) {
+        return make_error(errc::not_found, "no live install of app " + std::to_string(app_id) +
+                                               " on hub " + std::to_string(hub_id));
+    }
+    return done{};
+}
+
+result<std::optional<pkce_challenge>> parse_pkce(std::string_view challenge, std::string_view method) {
+    if (challenge.empty()) {
+        if (!method.empty()) {
+            return make_error(errc::invalid_field, "code_challenge_method without code_challenge",
+                              "code_challenge");
+        }
+        return std::optional<pkce_challenge>{};
+    }
+    if (method != "S256") {
+        return make_error(errc::invalid_field, "code_challenge_method must be S256",
+                          "code_challenge_method");
+    }
+    if (challenge.size() != 43 || !is_base64url(challenge)) {
+        return make_error(errc::invalid_field,
+                          "code_challenge must be base64url(SHA-256(code_verifier)), 43 characters",
+                          "code_challenge");
+    }
+    return std::optional<pkce_challenge>{pkce_challenge{std::string(challenge), "S256"}};
+}
+
+}  // namespace hsoauth::oauth

@@ -1,0 +1,156 @@
+#include "hsoauth/storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include <future>
+#include <stdexcept>
+
+#include "hsoauth/storage/migrations.hpp"
+
+namespace hsoauth::storage {
+namespace {
+
+bool valid_synchronous(const std::string& mode) {
+    return mode == "OFF" || mode == "NORMAL" || mode == "FULL" || mode == "EXTRA";
+}
+
+}  // namespace
+
+database::database(database_options options) : options_(std::move(options)) {
+    if (!valid_synchronous(options_.synchronous)) {
+        throw std::invalid_argument("synchronous must be OFF, NORMAL, FULL or EXTRA");
+    }
+    writer_conn_ = std::make_unique<connection>(options_.path, /*create=*/true);
+    configure(*writer_conn_, /*writer=*/true);
+    migrate(*writer_conn_);
+    writer_repo_ = std::make_unique<repository>(*writer_conn_);
+    writer_ = std::thread([this] { writer_loop(); });
+}
+
+database::~database() {
+    {
+        std::lock_guard lock(queue_mutex_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+void database::configure(connection& conn, bool writer) {
+    // A busy timeout covers the short moments a checkpoint or another process holds a lock.
+    sqlite3_busy_timeout(conn.handle(), 5000);
+    conn.exec("PRAGMA foreign_keys = OFF");
+    conn.exec("PRAGMA mmap_size = 268435456");
+    conn.exec("PRAGMA cache_size = -16384");
+    if (writer) {
+        conn.exec("PRAGMA journal_mode = WAL");
+        conn.exec("PRAGMA synchronous = " + options_.synchronous);
+        conn.exec("PRAGMA temp_store = MEMORY");
+    }
+}
+
+database::reader_lease database::lease_reader() {
+    {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            reader* r = idle_readers_.back();
+            idle_readers_.pop_back();
+            return reader_lease(this, r);
+        }
+    }
+    auto fresh = std::make_unique<reader>();
+    fresh->conn = std::make_unique<connection>(options_.path, /*create=*/false);
+    configure(*fresh->conn, /*writer=*/false);
+    fresh->repo = std::make_unique<repository>(*fresh->conn);
+    reader* r = fresh.get();
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(fresh));
+    return reader_lease(this, r);
+}
+
+database::reader_lease::~reader_lease() {
+    std::lock_guard lock(owner->readers_mutex_);
+    owner->idle_readers_.push_back(r);
+}
+
+void database::submit(write_job job) {
+    {
+        std::lock_guard lock(queue_mutex_);
+        queue_.push_back(std::move(job));
+    }
+    queue_cv_.notify_one();
+}
+
+void database::write_blocking(const std::function<void(repository&)>& work) {
+    std::promise<void> committed;
+    auto future = committed.get_future();
+    submit(write_job{
+        [&work](repository& repo) { work(repo); },
+        [&committed](std::exception_ptr error) {
+            if (error) {
+                committed.set_exception(error);
+            } else {
+                committed.set_value();
+            }
+        }});
+    future.get();
+}
+
+std::uint64_t database::commits() const {
+    std::lock_guard lock(queue_mutex_);
+    return commits_;
+}
+
+void database::writer_loop() {
+    std::vector<write_job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and everything queued is committed
+            while (!queue_.empty() && batch.size() < options_.max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+}
+
+void database::run_batch(std::vector<write_job>& batch) {
+    std::vector<std::exception_ptr> outcome(batch.size());
+    connection& conn = *writer_conn_;
+    try {
+        conn.exec("BEGIN IMMEDIATE");
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            conn.exec("SAVEPOINT job");
+            try {
+                batch[i].run(*writer_repo_);
+                conn.exec("RELEASE job");
+            } catch (...) {
+                outcome[i] = std::current_exception();
+                conn.exec("ROLLBACK TO job");
+                conn.exec("RELEASE job");
+            }
+        }
+        conn.exec("COMMIT");
+        std::lock_guard lock(queue_mutex_);
+        ++commits_;
+    } catch (...) {
+        // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable.
+        const auto batch_error = std::current_exception();
+        if (!sqlite3_get_autocommit(conn.handle())) {
+            try {
+                conn.exec("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        for (auto& e : outcome) e = batch_error;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].complete) batch[i].complete(outcome[i]);
+    }
+}
+
+}  // namespace hsoauth::storage

@@ -1,0 +1,609 @@
+#include "hsoauth/storage/repository.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hsoauth/storage/scope_text.hpp"
+
+namespace hsoauth::storage {
+namespace {
+
+// ---- SQL, one named constant per statement -------------------------------------------------
+
+constexpr std::string_view sql_find_app_by_client_id =
+    "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
+    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE client_id = ?1";
+constexpr std::string_view sql_find_app =
+    "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
+    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE app_id = ?1";
+constexpr std::string_view sql_find_app_by_name =
+    "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
+    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE name = ?1 ORDER BY app_id LIMIT 1";
+constexpr std::string_view sql_list_apps =
+    "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
+    "access_token_ttl, rotate_refresh_tokens FROM apps ORDER BY app_id";
+constexpr std::string_view sql_insert_app =
+    "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
+    "optional_scopes, access_token_ttl, rotate_refresh_tokens) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT(app_id) DO UPDATE SET name = excluded.name, client_id = excluded.client_id, "
+    "client_secret_digest = excluded.client_secret_digest, redirect_uris = excluded.redirect_uris, "
+    "scopes = excluded.scopes, optional_scopes = excluded.optional_scopes, "
+    "access_token_ttl = excluded.access_token_ttl, "
+    "rotate_refresh_tokens = excluded.rotate_refresh_tokens RETURNING app_id";
+constexpr std::string_view sql_delete_app = "DELETE FROM apps WHERE app_id = ?1";
+
+constexpr std::string_view sql_find_hub =
+    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs WHERE hub_id = ?1";
+constexpr std::string_view sql_find_hub_by_domain =
+    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs WHERE hub_domain = ?1 ORDER BY hub_id LIMIT 1";
+constexpr std::string_view sql_list_hubs =
+    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs ORDER BY hub_id";
+constexpr std::string_view sql_upsert_hub =
+    "INSERT INTO hubs (hub_id, hub_domain, hublet, scopes) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT(hub_id) DO UPDATE SET hub_domain = excluded.hub_domain, hublet = excluded.hublet, "
+    "scopes = excluded.scopes RETURNING hub_id";
+constexpr std::string_view sql_delete_hub = "DELETE FROM hubs WHERE hub_id = ?1";
+
+constexpr std::string_view sql_find_user = "SELECT user_id, email FROM users WHERE user_id = ?1";
+constexpr std::string_view sql_find_user_by_email =
+    "SELECT user_id, email FROM users WHERE email = ?1";
+constexpr std::string_view sql_list_users = "SELECT user_id, email FROM users ORDER BY user_id";
+constexpr std::string_view sql_user_hubs =
+    "SELECT hub_id FROM user_hubs WHERE user_id = ?1 ORDER BY hub_id";
+constexpr std::string_view sql_upsert_user =
+    "INSERT INTO users (user_id, email) VALUES (?1, ?2) "
+    "ON CONFLICT(user_id) DO UPDATE SET email = excluded.email RETURNING user_id";
+constexpr std::string_view sql_clear_user_hubs = "DELETE FROM user_hubs WHERE user_id = ?1";
+constexpr std::string_view sql_add_user_hub =
+    "INSERT OR IGNORE INTO user_hubs (user_id, hub_id) VALUES (?1, ?2)";
+constexpr std::string_view sql_delete_user = "DELETE FROM users WHERE user_id = ?1";
+
+constexpr std::string_view sql_find_live_install =
+    "SELECT install_id, app_id, hub_id, user_id, scopes, installed_at, uninstalled_at "
+    "FROM installs WHERE app_id = ?1 AND hub_id = ?2 AND uninstalled_at IS NULL";
+constexpr std::string_view sql_list_installs =
+    "SELECT install_id, app_id, hub_id, user_id, scopes, installed_at, uninstalled_at "
+    "FROM installs ORDER BY install_id";
+constexpr std::string_view sql_create_install =
+    "INSERT INTO installs (app_id, hub_id, user_id, scopes, installed_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING install_id";
+constexpr std::string_view sql_update_install =
+    "UPDATE installs SET user_id = ?2, scopes = ?3 WHERE install_id = ?1";
+constexpr std::string_view sql_uninstall =
+    "UPDATE installs SET uninstalled_at = ?3 "
+    "WHERE app_id = ?1 AND hub_id = ?2 AND uninstalled_at IS NULL";
+constexpr std::string_view sql_uninstall_app =
+    "UPDATE installs SET uninstalled_at = ?2 WHERE app_id = ?1 AND uninstalled_at IS NULL";
+constexpr std::string_view sql_uninstall_hub =
+    "UPDATE installs SET uninstalled_at = ?2 WHERE hub_id = ?1 AND uninstalled_at IS NULL";
+constexpr std::string_view sql_uninstall_user =
+    "UPDATE installs SET uninstalled_at = ?2 WHERE uninstalled_at IS NULL AND (user_id = ?1 OR "
+    "install_id IN (SELECT install_id FROM refresh_tokens WHERE user_id = ?1))";
+
+constexpr std::string_view sql_insert_code =
+    "INSERT INTO authorization_codes (code_digest, install_id, user_id, scopes, redirect_uri, "
+    "code_challenge, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr std::string_view sql_find_code =
+    "SELECT c.code_digest, c.install_id, c.user_id, c.scopes, c.redirect_uri, c.code_challenge, "
+    "c.expires_at, c.used_at, i.app_id, i.hub_id, i.uninstalled_at IS NULL "
+    "FROM authorization_codes c JOIN installs i ON i.install_id = c.install_id "
+    "WHERE c.code_digest = ?1";
+constexpr std::string_view sql_use_code =
+    "UPDATE authorization_codes SET used_at = ?2 WHERE code_digest = ?1 AND used_at IS NULL";
+
+constexpr std::string_view sql_insert_refresh =
+    "INSERT INTO refresh_tokens (token_digest, install_id, user_id, scopes, code_digest, chain_id, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7) RETURNING refresh_id";
+constexpr std::string_view sql_start_chain =
+    "UPDATE refresh_tokens SET chain_id = refresh_id WHERE refresh_id = ?1";
+constexpr std::string_view sql_find_refresh =
+    "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, a.client_id, i.hub_id, "
+    "h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, r.rotated_at, r.revoked_at, "
+    "i.uninstalled_at IS NULL "
+    "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
+    "JOIN apps a ON a.app_id = i.app_id JOIN hubs h ON h.hub_id = i.hub_id "
+    "LEFT JOIN users u ON u.user_id = r.user_id WHERE r.token_digest = ?1";
+constexpr std::string_view sql_mark_rotated =
+    "UPDATE refresh_tokens SET rotated_at = ?2 WHERE refresh_id = ?1";
+constexpr std::string_view sql_revoke_refresh =
+    "UPDATE refresh_tokens SET revoked_at = ?2 WHERE refresh_id = ?1 AND revoked_at IS NULL";
+constexpr std::string_view sql_revoke_access_of_refresh =
+    "UPDATE access_tokens SET revoked_at = ?2 WHERE refresh_id = ?1 AND revoked_at IS NULL";
+constexpr std::string_view sql_revoke_chain_access =
+    "UPDATE access_tokens SET revoked_at = ?2 WHERE revoked_at IS NULL AND refresh_id IN "
+    "(SELECT refresh_id FROM refresh_tokens WHERE chain_id = ?1)";
+constexpr std::string_view sql_revoke_chain_refresh =
+    "UPDATE refresh_tokens SET revoked_at = ?2 WHERE chain_id = ?1 AND revoked_at IS NULL";
+constexpr std::string_view sql_chains_from_code =
+    "SELECT DISTINCT chain_id FROM refresh_tokens WHERE code_digest = ?1";
+
+constexpr std::string_view sql_insert_access =
+    "INSERT INTO access_tokens (token_digest, refresh_id, expires_at) VALUES (?1, ?2, ?3)";
+constexpr std::string_view sql_find_access =
+    "SELECT t.refresh_id, t.expires_at, t.revoked_at, i.app_id, a.client_id, i.hub_id, "
+    "h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "
+    "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "
+    "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "
+    "JOIN hubs h ON h.hub_id = i.hub_id LEFT JOIN users u ON u.user_id = r.user_id "
+    "WHERE t.token_digest = ?1";
+
+constexpr std::string_view sql_get_state = "SELECT value FROM sandbox_state WHERE key = ?1";
+constexpr std::string_view sql_set_state =
+    "INSERT INTO sandbox_state (key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+constexpr std::string_view sql_delete_expired_access =
+    "DELETE FROM access_tokens WHERE token_digest IN "
+    "(SELECT token_digest FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)";
+constexpr std::string_view sql_delete_expired_codes =
+    "DELETE FROM authorization_codes WHERE code_digest IN "
+    "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 LIMIT ?2)";
+
+// ---- row readers -------------------------------------------------------------------------
+
+std::vector<std::string> json_strings(const std::string& text) {
+    std::vector<std::string> out;
+    const auto parsed = nlohmann::json::parse(text, nullptr, false);
+    if (!parsed.is_array()) return out;
+    for (const auto& item : parsed) {
+        if (item.is_string()) out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::string json_text(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+
+std::optional<std::int64_t> optional_int(const statement& s, int column) {
+    if (s.is_null(column)) return std::nullopt;
+    return s.int64(column);
+}
+
+app_record read_app(const statement& s) {
+    app_record app;
+    app.app_id = s.int64(0);
+    app.name = s.text(1);
+    app.client_id = s.text(2);
+    app.client_secret_digest = s.blob(3);
+    app.redirect_uris = json_strings(s.text(4));
+    app.scopes = split_scopes(s.text(5));
+    app.optional_scopes = split_scopes(s.text(6));
+    app.access_token_ttl = s.int64(7);
+    app.rotate_refresh_tokens = s.int64(8) != 0;
+    return app;
+}
+
+hub_record read_hub(const statement& s) {
+    hub_record hub;
+    hub.hub_id = s.int64(0);
+    hub.hub_domain = s.text(1);
+    hub.hublet = s.text(2);
+    if (!s.is_null(3)) hub.scopes = split_scopes(s.text(3));
+    return hub;
+}
+
+install_record read_install(const statement& s) {
+    install_record install;
+    install.install_id = s.int64(0);
+    install.app_id = s.int64(1);
+    install.hub_id = s.int64(2);
+    install.user_id = s.int64(3);
+    install.scopes = split_scopes(s.text(4));
+    install.installed_at = s.int64(5);
+    install.uninstalled_at = optional_int(s, 6);
+    return install;
+}
+
+}  // namespace
+
+repository::repository(connection& db) : db_(db) {}
+repository::~repository() = default;
+
+statement& repository::cached(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        it = statements_.emplace(sql, std::make_unique<statement>(db_.prepare(sql))).first;
+    }
+    return *it->second;
+}
+
+// ---- apps ---------------------------------------------------------------------------------
+
+std::optional<app_record> repository::find_app_by_client_id(std::string_view client_id) {
+    statement_scope s(cached(sql_find_app_by_client_id));
+    s->bind(1, client_id);
+    if (!s->step()) return std::nullopt;
+    return read_app(*s);
+}
+
+std::optional<app_record> repository::find_app(std::int64_t app_id) {
+    statement_scope s(cached(sql_find_app));
+    s->bind(1, app_id);
+    if (!s->step()) return std::nullopt;
+    return read_app(*s);
+}
+
+std::optional<app_record> repository::find_app_by_name(std::string_view name) {
+    statement_scope s(cached(sql_find_app_by_name));
+    s->bind(1, name);
+    if (!s->step()) return std::nullopt;
+    return read_app(*s);
+}
+
+std::vector<app_record> repository::list_apps() {
+    statement_scope s(cached(sql_list_apps));
+    std::vector<app_record> apps;
+    while (s->step()) apps.push_back(read_app(*s));
+    return apps;
+}
+
+std::int64_t repository::upsert_app(const app_record& app) {
+    statement_scope s(cached(sql_insert_app));
+    if (app.app_id != 0) {
+        s->bind(1, app.app_id);
+    } else {
+        s->bind_null(1);
+    }
+    s->bind(2, app.name).bind(3, app.client_id).bind_blob(4, app.client_secret_digest);
+    s->bind(5, json_text(app.redirect_uris)).bind(6, join_scopes(app.scopes));
+    s->bind(7, join_scopes(app.optional_scopes)).bind(8, app.access_token_ttl);
+    s->bind(9, std::int64_t{app.rotate_refresh_tokens ? 1 : 0});
+    s->step();
+    return s->int64(0);
+}
+
+bool repository::delete_app(std::int64_t app_id) {
+    statement_scope s(cached(sql_delete_app));
+    s->bind(1, app_id).run();
+    return db_.changes() > 0;
+}
+
+// ---- hubs ---------------------------------------------------------------------------------
+
+std::optional<hub_record> repository::find_hub(std::int64_t hub_id) {
+    statement_scope s(cached(sql_find_hub));
+    s->bind(1, hub_id);
+    if (!s->step()) return std::nullopt;
+    return read_hub(*s);
+}
+
+std::optional<hub_record> repository::find_hub_by_domain(std::string_view hub_domain) {
+    statement_scope s(cached(sql_find_hub_by_domain));
+    s->bind(1, hub_domain);
+    if (!s->step()) return std::nullopt;
+    return read_hub(*s);
+}
+
+std::vector<hub_record> repository::list_hubs() {
+    statement_scope s(cached(sql_list_hubs));
+    std::vector<hub_record> hubs;
+    while (s->step()) hubs.push_back(read_hub(*s));
+    return hubs;
+}
+
+std::int64_t repository::upsert_hub(const hub_record& hub) {
+    statement_scope s(cached(sql_upsert_hub));
+    if (hub.hub_id != 0) {
+        s->bind(1, hub.hub_id);
+    } else {
+        s->bind_null(1);
+    }
+    s->bind(2, hub.hub_domain).bind(3, hub.hublet);
+    if (hub.scopes) {
+        s->bind(4, join_scopes(*hub.scopes));
+    } else {
+        s->bind_null(4);
+    }
+    s->step();
+    return s->int64(0);
+}
+
+bool repository::delete_hub(std::int64_t hub_id) {
+    statement_scope s(cached(sql_delete_hub));
+    s->bind(1, hub_id).run();
+    return db_.changes() > 0;
+}
+
+// ---- users --------------------------------------------------------------------------------
+
+namespace {
+
+std::optional<user_record> read_user_with_hubs(statement& s, statement& hubs) {
+    if (!s.step()) return std::nullopt;
+    user_record user;
+    user.user_id = s.int64(0);
+    user.email = s.text(1);
+    statement_scope h(hubs);
+    h->bind(1, user.user_id);
+    while (h->step()) user.hub_ids.push_back(h->int64(0));
+    return user;
+}
+
+}  // namespace
+
+std::optional<user_record> repository::find_user(std::int64_t user_id) {
+    statement_scope s(cached(sql_find_user));
+    s->bind(1, user_id);
+    return read_user_with_hubs(*s, cached(sql_user_hubs));
+}
+
+std::optional<user_record> repository::find_user_by_email(std::string_view email) {
+    statement_scope s(cached(sql_find_user_by_email));
+    s->bind(1, email);
+    return read_user_with_hubs(*s, cached(sql_user_hubs));
+}
+
+std::vector<user_record> repository::list_users() {
+    std::vector<std::int64_t> ids;
+    {
+        statement_scope s(cached(sql_list_users));
+        while (s->step()) ids.push_back(s->int64(0));
+    }
+    std::vector<user_record> users;
+    for (const auto id : ids) {
+        if (auto user = find_user(id)) users.push_back(std::move(*user));
+    }
+    return users;
+}
+
+std::int64_t repository::upsert_user(const user_record& user) {
+    std::int64_t user_id = 0;
+    {
+        statement_scope s(cached(sql_upsert_user));
+        if (user.user_id != 0) {
+            s->bind(1, user.user_id);
+        } else {
+            s->bind_null(1);
+        }
+        s->bind(2, user.email);
+        s->step();
+        user_id = s->int64(0);
+    }
+    {
+        statement_scope s(cached(sql_clear_user_hubs));
+        s->bind(1, user_id).run();
+    }
+    for (const auto hub_id : user.hub_ids) {
+        statement_scope s(cached(sql_add_user_hub));
+        s->bind(1, user_id).bind(2, hub_id).run();
+    }
+    return user_id;
+}
+
+bool repository::delete_user(std::int64_t user_id) {
+    {
+        statement_scope s(cached(sql_clear_user_hubs));
+        s->bind(1, user_id).run();
+    }
+    statement_scope s(cached(sql_delete_user));
+    s->bind(1, user_id).run();
+    return db_.changes() > 0;
+}
+
+// ---- installs -----------------------------------------------------------------------------
+
+std::optional<install_record> repository::find_live_install(std::int64_t app_id, std::int64_t hub_id) {
+    statement_scope s(cached(sql_find_live_install));
+    s->bind(1, app_id).bind(2, hub_id);
+    if (!s->step()) return std::nullopt;
+    return read_install(*s);
+}
+
+std::vector<install_record> repository::list_installs() {
+    statement_scope s(cached(sql_list_installs));
+    std::vector<install_record> installs;
+    while (s->step()) installs.push_back(read_install(*s));
+    return installs;
+}
+
+std::int64_t repository::create_install(const install_record& install) {
+    statement_scope s(cached(sql_create_install));
+    s->bind(1, install.app_id).bind(2, install.hub_id).bind(3, install.user_id);
+    s->bind(4, join_scopes(install.scopes)).bind(5, install.installed_at);
+    s->step();
+    return s->int64(0);
+}
+
+void repository::update_install(std::int64_t install_id, std::int64_t user_id, const scope_list& scopes) {
+    statement_scope s(cached(sql_update_install));
+    s->bind(1, install_id).bind(2, user_id).bind(3, join_scopes(scopes)).run();
+}
+
+std::int64_t repository::uninstall(std::int64_t app_id, std::int64_t hub_id, std::int64_t now) {
+    statement_scope s(cached(sql_uninstall));
+    s->bind(1, app_id).bind(2, hub_id).bind(3, now).run();
+    return db_.changes();
+}
+
+std::int64_t repository::uninstall_all_of_app(std::int64_t app_id, std::int64_t now) {
+    statement_scope s(cached(sql_uninstall_app));
+    s->bind(1, app_id).bind(2, now).run();
+    return db_.changes();
+}
+
+std::int64_t repository::uninstall_all_of_hub(std::int64_t hub_id, std::int64_t now) {
+    statement_scope s(cached(sql_uninstall_hub));
+    s->bind(1, hub_id).bind(2, now).run();
+    return db_.changes();
+}
+
+std::int64_t repository::uninstall_all_of_user(std::int64_t user_id, std::int64_t now) {
+    statement_scope s(cached(sql_uninstall_user));
+    s->bind(1, user_id).bind(2, now).run();
+    return db_.changes();
+}
+
+// ---- codes --------------------------------------------------------------------------------
+
+void repository::insert_code(const code_record& code) {
+    statement_scope s(cached(sql_insert_code));
+    s->bind_blob(1, code.code_digest).bind(2, code.install_id).bind(3, code.user_id);
+    s->bind(4, join_scopes(code.scopes)).bind(5, code.redirect_uri);
+    if (code.code_challenge) {
+        s->bind(6, *code.code_challenge);
+    } else {
+        s->bind_null(6);
+    }
+    s->bind(7, code.expires_at).run();
+}
+
+std::optional<code_record> repository::find_code(std::string_view code_digest) {
+    statement_scope s(cached(sql_find_code));
+    s->bind_blob(1, code_digest);
+    if (!s->step()) return std::nullopt;
+    code_record code;
+    code.code_digest = s->blob(0);
+    code.install_id = s->int64(1);
+    code.user_id = s->int64(2);
+    code.scopes = split_scopes(s->text(3));
+    code.redirect_uri = s->text(4);
+    if (!s->is_null(5)) code.code_challenge = s->text(5);
+    code.expires_at = s->int64(6);
+    code.used_at = optional_int(*s, 7);
+    code.app_id = s->int64(8);
+    code.hub_id = s->int64(9);
+    code.install_live = s->int64(10) != 0;
+    return code;
+}
+
+bool repository::use_code(std::string_view code_digest, std::int64_t now) {
+    statement_scope s(cached(sql_use_code));
+    s->bind_blob(1, code_digest).bind(2, now).run();
+    return db_.changes() == 1;
+}
+
+// ---- refresh tokens -----------------------------------------------------------------------
+
+std::int64_t repository::insert_refresh(const refresh_insert& token) {
+    std::int64_t refresh_id = 0;
+    {
+        statement_scope s(cached(sql_insert_refresh));
+        s->bind_blob(1, token.token_digest).bind(2, token.install_id).bind(3, token.user_id);
+        s->bind(4, join_scopes(token.scopes));
+        if (token.code_digest) {
+            s->bind_blob(5, *token.code_digest);
+        } else {
+            s->bind_null(5);
+        }
+        s->bind(6, token.chain_id).bind(7, token.created_at);
+        s->step();
+        refresh_id = s->int64(0);
+    }
+    if (!token.chain_id) {
+        statement_scope s(cached(sql_start_chain));
+        s->bind(1, refresh_id).run();
+    }
+    return refresh_id;
+}
+
+std::optional<refresh_view> repository::find_refresh(std::string_view token_digest) {
+    statement_scope s(cached(sql_find_refresh));
+    s->bind_blob(1, token_digest);
+    if (!s->step()) return std::nullopt;
+    refresh_view v;
+    v.refresh_id = s->int64(0);
+    v.install_id = s->int64(1);
+    v.chain_id = s->int64(2);
+    v.app_id = s->int64(3);
+    v.client_id = s->text(4);
+    v.hub_id = s->int64(5);
+    v.hub_domain = s->text(6);
+    v.hublet = s->text(7);
+    v.user_id = s->int64(8);
+    v.user_email = s->text(9);
+    v.scopes = split_scopes(s->text(10));
+    v.rotated_at = optional_int(*s, 11);
+    v.revoked_at = optional_int(*s, 12);
+    v.install_live = s->int64(13) != 0;
+    return v;
+}
+
+void repository::mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now) {
+    statement_scope s(cached(sql_mark_rotated));
+    s->bind(1, refresh_id).bind(2, now).run();
+}
+
+void repository::revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now) {
+    {
+        statement_scope s(cached(sql_revoke_refresh));
+        s->bind(1, refresh_id).bind(2, now).run();
+    }
+    if (cascade) {
+        statement_scope s(cached(sql_revoke_access_of_refresh));
+        s->bind(1, refresh_id).bind(2, now).run();
+    }
+}
+
+void repository::revoke_chain(std::int64_t chain_id, std::int64_t now) {
+    {
+        statement_scope s(cached(sql_revoke_chain_access));
+        s->bind(1, chain_id).bind(2, now).run();
+    }
+    statement_scope s(cached(sql_revoke_chain_refresh));
+    s->bind(1, chain_id).bind(2, now).run();
+}
+
+void repository::revoke_tokens_from_code(std::string_view code_digest, std::int64_t now) {
+    std::vector<std::int64_t> chains;
+    {
+        statement_scope s(cached(sql_chains_from_code));
+        s->bind_blob(1, code_digest);
+        while (s->step()) chains.push_back(s->int64(0));
+    }
+    for (const auto chain : chains) revoke_chain(chain, now);
+}
+
+// ---- access tokens ------------------------------------------------------------------------
+
+void repository::insert_access(std::string_view token_digest, std::int64_t refresh_id,
+                               std::int64_t expires_at) {
+    statement_scope s(cached(sql_insert_access));
+    s->bind_blob(1, token_digest).bind(2, refresh_id).bind(3, expires_at).run();
+}
+
+std::optional<access_view> repository::find_access(std::string_view token_digest) {
+    statement_scope s(cached(sql_find_access));
+    s->bind_blob(1, token_digest);
+    if (!s->step()) return std::nullopt;
+    access_view v;
+    v.refresh_id = s->int64(0);
+    v.expires_at = s->int64(1);
+    v.revoked_at = optional_int(*s, 2);
+    v.app_id = s->int64(3);
+    v.client_id = s->text(4);
+    v.hub_id = s->int64(5);
+    v.hub_domain = s->text(6);
+    v.hublet = s->text(7);
+    v.user_id = s->int64(8);
+    v.user_email = s->text(9);
+    v.scopes = split_scopes(s->text(10));
+    v.install_live = s->int64(11) != 0;
+    return v;
+}
+
+// ---- sandbox state and housekeeping -------------------------------------------------------
+
+std::optional<std::int64_t> repository::get_state(std::string_view key) {
+    statement_scope s(cached(sql_get_state));
+    s->bind(1, key);
+    if (!s->step()) return std::nullopt;
+    return s->int64(0);
+}
+
+void repository::set_state(std::string_view key, std::int64_t value) {
+    statement_scope s(cached(sql_set_state));
+    s->bind(1, key).bind(2, value).run();
+}
+
+std::int64_t repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {
+    std::int64_t removed = 0;
+    {
+        statement_scope s(cached(sql_delete_expired_access));
+        s->bind(1, cutoff).bind(2, limit).run();
+        removed += db_.changes();
+    }
+    statement_scope s(cached(sql_delete_expired_codes));
+    s->bind(1, cutoff).bind(2, limit).run();
+    return removed + db_.changes();
+}
+
+}  // namespace hsoauth::storage
