@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -15,11 +17,13 @@
 #include "hsoauth/crypto/pepper.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/http/form.hpp"
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/services.hpp"
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/storage/database.hpp"
 #include "hsoauth/storage/migrations.hpp"
+#include "hsoauth/storage/scope_text.hpp"
 #include "hsoauth/storage/sqlite.hpp"
 
 extern char** environ;
@@ -58,6 +62,17 @@ storage::database open_database(const config::settings& s) {
     return storage::database(storage::database_options{s.db, s.synchronous});
 }
 
+// The URL an integrator opens to start the flow for `app`, as HubSpot's helpers build it.
+std::string authorize_url(const std::string& base_url, const storage::app_record& app) {
+    std::string url = base_url + "/oauth/authorize?client_id=" + http::percent_encode(app.client_id);
+    if (!app.redirect_uris.empty()) url += "&redirect_uri=" + http::percent_encode(app.redirect_uris.front());
+    url += "&scope=" + http::percent_encode(storage::join_scopes(app.scopes));
+    if (!app.optional_scopes.empty()) {
+        url += "&optional_scope=" + http::percent_encode(storage::join_scopes(app.optional_scopes));
+    }
+    return url + "&state=demo";
+}
+
 int run_serve(const config::settings& settings) {
     storage::database db = open_database(settings);
     const crypto::secret_hasher hasher(pepper_for(settings));
@@ -68,14 +83,15 @@ int run_serve(const config::settings& settings) {
     const admin::registry registry(hasher, settings.access_token_ttl);
     http::auth_throttle throttle(settings.auth_failure_limit, settings.auth_failure_window_s);
 
+    std::optional<admin::seed_outcome> seeded;
     if (!settings.seed.empty()) {
         const auto seed = admin::read_seed_file(settings.seed);
-        const auto outcome = db.write_and_wait([&](storage::repository& repo) {
+        seeded = db.write_and_wait([&](storage::repository& repo) {
             auto r = registry.apply_seed(repo, seed);
             if (!r) throw std::runtime_error("seed file " + settings.seed + ": " + r.err().message);
             return std::move(*r);
         });
-        std::cout << admin::describe(outcome);
+        std::cout << admin::describe(*seeded);
     }
 
     std::string admin_key = settings.admin_key;
@@ -110,7 +126,14 @@ int run_serve(const config::settings& settings) {
     });
 
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    std::cout << "listening on http://" << shown_host << ":" << bound << std::endl;
+    const std::string base_url = "http://" + shown_host + ":" + std::to_string(bound);
+    if (seeded) {
+        for (const auto& saved : seeded->apps) {
+            std::cout << "authorize URL for \"" << saved.app.name << "\": "
+                      << authorize_url(base_url, saved.app) << "\n";
+        }
+    }
+    std::cout << "listening on " << base_url << std::endl;
     server.run();
     std::cout << "hsoauth stopped" << std::endl;
     return 0;

@@ -166,6 +166,11 @@ result<user_input> parse_user(const json& body) {
 
 result<seed_document> parse_seed(const json& body) {
     if (!body.is_object()) return make_error(errc::malformed_request, "a seed must be a JSON object");
+    for (const auto& [key, value] : body.items()) {
+        if (key != "hubs" && key != "users" && key != "apps" && key.rfind('_', 0) != 0) {
+            return make_error(errc::invalid_field, "unknown seed section '" + key + "'", key);
+        }
+    }
     seed_document seed;
     const auto each = [&](const char* key, auto parse, auto& out) -> std::optional<oauth::error> {
         const auto it = body.find(key);

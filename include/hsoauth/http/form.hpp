@@ -33,6 +33,9 @@ oauth::result<form_fields> decode_form(std::string_view text);
 // control characters.
 std::optional<std::string> decode_path_segment(std::string_view segment);
 
+// Percent-encodes everything but RFC 3986 unreserved characters (for query values).
+std::string percent_encode(std::string_view text);
+
 // True when `text` is well-formed UTF-8 without overlong forms or surrogates.
 bool is_valid_utf8(std::string_view text);
 
