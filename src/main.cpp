@@ -17,6 +17,7 @@
 #include "hsoauth/crypto/pepper.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/http/consent_forms.hpp"
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/services.hpp"
@@ -100,7 +101,13 @@ int run_serve(const config::settings& settings) {
         std::cout << "admin key (generated for this run): " << admin_key << "\n";
     }
 
-    http::services services{db, clock, hasher, authority, registry, settings, admin_key, throttle};
+    http::consent_forms consent(settings.code_ttl, 10000);
+    http::auto_approve auto_approval;
+    if (settings.auto_approve_user_id != 0) {
+        auto_approval.set(http::auto_approve::target{settings.auto_approve_user_id, settings.auto_approve_hub_id});
+    }
+    http::services services{db,       clock,      hasher,  authority,    registry,
+                            settings, admin_key,  throttle, consent, auto_approval};
     http::server_limits limits;
     limits.max_body_bytes = static_cast<std::size_t>(settings.max_body_bytes);
     limits.max_header_bytes = static_cast<std::size_t>(settings.max_header_bytes);

@@ -1,5 +1,6 @@
 // The whole HTTP surface of hsoauth, one route per line.
 #include "hsoauth/http/admin_handlers.hpp"
+#include "hsoauth/http/authorize_handlers.hpp"
 #include "hsoauth/http/oauth_v1_handlers.hpp"
 #include "hsoauth/http/router.hpp"
 
@@ -13,6 +14,9 @@ const std::vector<route>& all_routes() {
         {"GET",    "/oauth/v1/access-tokens/{token}",          get_access_token},
         {"GET",    "/oauth/v1/refresh-tokens/{token}",         get_refresh_token},
         {"DELETE", "/oauth/v1/refresh-tokens/{token}",         delete_refresh_token},
+        {"GET",    "/oauth/authorize",                         get_authorize},
+        {"POST",   "/oauth/authorize",                         post_authorize},
+        {"GET",    "/oauth/{hubId}/authorize",                 get_authorize_for_hub},
 
         {"GET",    "/admin/v1/apps",                           list_apps,               access::admin},
         {"POST",   "/admin/v1/apps",                           post_app,                access::admin},
@@ -32,6 +36,9 @@ const std::vector<route>& all_routes() {
         {"POST",   "/admin/v1/authorization-codes",            post_authorization_code, access::admin},
         {"GET",    "/admin/v1/clock",                          get_clock,               access::admin},
         {"POST",   "/admin/v1/clock",                          post_clock,              access::admin},
+        {"GET",    "/admin/v1/auto-approve",                   get_auto_approve,        access::admin},
+        {"PUT",    "/admin/v1/auto-approve",                   put_auto_approve,        access::admin},
+        {"DELETE", "/admin/v1/auto-approve",                   delete_auto_approve,     access::admin},
     };
     return table;
 }

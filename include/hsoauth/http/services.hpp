@@ -15,6 +15,8 @@ namespace crypto { class secret_hasher; }
 namespace hsoauth::http {
 
 class auth_throttle;
+class consent_forms;
+class auto_approve;
 
 struct services {
     storage::database& db;
@@ -25,6 +27,8 @@ struct services {
     const config::settings& settings;
     std::string admin_key;       // immutable after start
     auth_throttle& throttle;
+    consent_forms& consent;
+    auto_approve& auto_approval;
 };
 
 }  // namespace hsoauth::http

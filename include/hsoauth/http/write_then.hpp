@@ -24,9 +24,10 @@ enum class on_error {
 // `work(repository&)` returns an oauth::result<T> and runs on the writer thread. After COMMIT,
 // on the connection's thread: a value goes to `on_value(T&) -> response`; a client error becomes
 // its error body; a storage fault a 503 and anything else a 500.
-template <class Work, class OnValue>
+// `on_client_error(const oauth::error&) -> response` shapes client errors (HTML pages use it).
+template <class Work, class OnValue, class OnClientError>
 void write_then(services& s, std::string correlation_id, responder respond, on_error policy,
-                Work work, OnValue on_value) {
+                Work work, OnValue on_value, OnClientError on_client_error) {
     using result_type = std::invoke_result_t<Work&, storage::repository&>;
     auto outcome = std::make_shared<std::optional<result_type>>();
     s.db.submit(storage::database::write_job{
@@ -34,16 +35,17 @@ void write_then(services& s, std::string correlation_id, responder respond, on_e
             outcome->emplace(work(repo));
             if (!(*outcome)->ok() && policy == on_error::roll_back) throw storage::rollback_only{};
         },
-        [outcome, respond, on_value = std::move(on_value),
+        [outcome, respond, on_value = std::move(on_value), on_client_error = std::move(on_client_error),
          correlation_id = std::move(correlation_id)](std::exception_ptr error) mutable {
             respond.post([outcome, respond, on_value = std::move(on_value),
+                          on_client_error = std::move(on_client_error),
                           correlation_id = std::move(correlation_id), error]() mutable {
                 if (error) {
                     try {
                         std::rethrow_exception(error);
                     } catch (const storage::rollback_only&) {
                         if (*outcome && !(*outcome)->ok()) {
-                            respond(error_response((*outcome)->err(), correlation_id));
+                            respond(on_client_error((*outcome)->err()));
                             return;
                         }
                     } catch (...) {
@@ -53,12 +55,23 @@ void write_then(services& s, std::string correlation_id, responder respond, on_e
                 }
                 auto& result = **outcome;
                 if (!result.ok()) {
-                    respond(error_response(result.err(), correlation_id));
+                    respond(on_client_error(result.err()));
                     return;
                 }
                 respond(on_value(result.value()));
             });
         }});
+}
+
+// As above, with client errors answered by HubSpot's JSON error body.
+template <class Work, class OnValue>
+void write_then(services& s, std::string correlation_id, responder respond, on_error policy,
+                Work work, OnValue on_value) {
+    auto on_client_error = [correlation_id](const oauth::error& e) {
+        return error_response(e, correlation_id);
+    };
+    write_then(s, std::move(correlation_id), std::move(respond), policy, std::move(work),
+               std::move(on_value), std::move(on_client_error));
 }
 
 }  // namespace hsoauth::http

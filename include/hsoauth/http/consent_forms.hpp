@@ -1,0 +1,60 @@
+#pragma once
+// Server-side state of rendered consent forms. Each form carries one CSRF token (256 random
+// bits) that names the authorization request it was rendered for; the token is single-use and
+// expires. Nothing the browser posts back can change the app, redirect URI, scopes, state or
+// PKCE challenge: they live here. Thread-safe. Kept in memory: a restart invalidates open
+// forms (the user reloads the authorize URL).
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "hsoauth/oauth/authority.hpp"
+
+namespace hsoauth::http {
+
+struct pending_consent {
+    oauth::authorization_plan plan;
+    std::string state;                          // echoed to the redirect URI ("" = none sent)
+    bool state_present = false;
+    std::optional<oauth::pkce_challenge> pkce;
+    std::optional<std::int64_t> fixed_hub_id;   // /oauth/{hubId}/authorize
+    std::int64_t expires_at = 0;
+};
+
+class consent_forms {
+public:
+    consent_forms(std::int64_t lifetime_seconds, std::size_t capacity)
+        : lifetime_(lifetime_seconds), capacity_(capacity) {}
+
+    // Stores `consent` (its expires_at is set here) and returns the new CSRF token.
+    std::string open(pending_consent consent, std::int64_t now);
+    // Removes and returns the form of `token` if it exists and has not expired; nullopt for an
+    // unknown, reused or expired token.
+    std::optional<pending_consent> take(const std::string& token, std::int64_t now);
+
+private:
+    std::int64_t lifetime_;
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, pending_consent> forms_;  // keyed by the token's digest
+};
+
+// Who auto-approve signs in as, when it is on. Set from configuration at start and by the
+// admin API at run time. Thread-safe.
+class auto_approve {
+public:
+    struct target {
+        std::int64_t user_id;
+        std::int64_t hub_id;
+    };
+    std::optional<target> get() const;
+    void set(std::optional<target> value);
+
+private:
+    mutable std::mutex mutex_;
+    std::optional<target> target_;
+};
+
+}  // namespace hsoauth::http
