@@ -21,7 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "hsoauth/crypto/random.hpp"
+#include "hsoauth/http/correlation_id.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/request_log.hpp"
@@ -89,7 +89,11 @@ public:
 
     void send(response r) override { write_response(std::move(r)); }
 
-    void post(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
+    void post(std::function<void()> work) override {
+        // Already on this connection's thread (a handler answering a read at once): no hop.
+        if (home_.ctx.get_executor().running_in_this_thread()) return work();
+        asio::post(home_.ctx, std::move(work));
+    }
 
 private:
     void read_header() {
@@ -107,7 +111,7 @@ private:
     void on_header(beast::error_code ec) {
         busy_ = true;
         started_ = steady::now();
-        correlation_id_ = crypto::uuid_v4();
+        correlation_id_ = correlation_ids_.next();
         if (ec) return on_read_error(ec);
         if (const auto problem = framing_problem()) {
             return reject(oauth::make_error(oauth::errc::malformed_request, problem));
@@ -238,6 +242,7 @@ private:
     std::optional<bhttp::response<bhttp::string_body>> response_;
     request request_;
     std::string correlation_id_;
+    inline static thread_local correlation_id_source correlation_ids_;
     steady::time_point started_{};
     std::size_t served_ = 0;
     int status_ = 0;

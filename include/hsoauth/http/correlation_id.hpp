@@ -1,0 +1,18 @@
+#pragma once
+// Correlation ids: random UUIDv4 strings that tie a response to its log line. They are not
+// secrets, so a fast generator seeded once from OpenSSL serves them; one per thread.
+#include <cstdint>
+#include <string>
+
+namespace hsoauth::http {
+
+class correlation_id_source {
+public:
+    correlation_id_source();
+    std::string next();
+
+private:
+    std::uint64_t state_[2];
+};
+
+}  // namespace hsoauth::http

@@ -1,0 +1,6 @@
+-- S0: GET /healthz, the ceiling of hsoauth's own HTTP stack.
+package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
+local common = require("common")
+setup = common.setup
+request = function() return wrk.format("GET", "/healthz") end
+done = function(summary, latency) common.report(summary, latency) end

@@ -1,0 +1,43 @@
+#include "hsoauth/http/correlation_id.hpp"
+
+#include <cstring>
+
+#include "hsoauth/crypto/random.hpp"
+
+namespace hsoauth::http {
+
+correlation_id_source::correlation_id_source() {
+    const std::string seed = crypto::random_bytes(sizeof state_);
+    std::memcpy(state_, seed.data(), sizeof state_);
+    if (state_[0] == 0 && state_[1] == 0) state_[0] = 1;
+}
+
+std::string correlation_id_source::next() {
+    // xorshift128+: two 64-bit outputs make the 122 random bits of a version-4 UUID.
+    const auto step = [this] {
+        std::uint64_t a = state_[0];
+        const std::uint64_t b = state_[1];
+        state_[0] = b;
+        a ^= a << 23;
+        state_[1] = a ^ b ^ (a >> 17) ^ (b >> 26);
+        return state_[1] + b;
+    };
+    std::uint64_t hi = step();
+    std::uint64_t lo = step();
+    hi = (hi & ~0xf000ULL) | 0x4000ULL;                        // version 4
+    lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(36, '-');
+    std::size_t at = 0;
+    const auto put = [&](std::uint64_t value, int nibbles) {
+        for (int i = nibbles - 1; i >= 0; --i) {
+            if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+            out[at++] = digits[(value >> (i * 4)) & 15];
+        }
+    };
+    put(hi, 16);
+    put(lo, 16);
+    return out;
+}
+
+}  // namespace hsoauth::http
