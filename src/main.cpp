@@ -60,7 +60,11 @@ std::string pepper_for(const config::settings& s) {
 
 storage::database open_database(const config::settings& s) {
     ensure_parent_directory(s.db);
-    return storage::database(storage::database_options{s.db, s.synchronous});
+    storage::database_options options;
+    options.path = s.db;
+    options.synchronous = s.synchronous;
+    options.max_page_count = s.max_page_count;
+    return storage::database(options);
 }
 
 // The URL an integrator opens to start the flow for `app`, as HubSpot's helpers build it.
@@ -142,7 +146,8 @@ int run_serve(const config::settings& settings) {
     }
     std::cout << "listening on " << base_url << std::endl;
     server.run();
-    std::cout << "hsoauth stopped" << std::endl;
+    std::cout << "hsoauth stopped (" << db.committed_jobs() << " writes in " << db.commits()
+              << " commits)" << std::endl;
     return 0;
 }
 

@@ -315,4 +315,46 @@ void post_clock(services& s, const request& req, const route_params&, responder 
         [&clock = s.clock](oauth::done&) { return clock_view(clock); });
 }
 
+namespace {
+
+response faults_view(const storage::database& db) {
+    const auto faults = db.faults();
+    const json out = {{"read_only", faults.read_only}, {"max_page_count", faults.max_page_count}};
+    return json_response(200, out.dump());
+}
+
+}  // namespace
+
+void get_storage_faults(services& s, const request&, const route_params&, responder respond) {
+    respond(faults_view(s.db));
+}
+
+void put_storage_faults(services& s, const request& req, const route_params&, responder respond) {
+    const auto body = json_body(req, respond);
+    if (!body) return;
+    if (!body->is_object()) {
+        return respond(error_response(make_error(errc::malformed_request, "the body must be a JSON object"),
+                                      req.correlation_id));
+    }
+    storage::storage_faults faults = s.db.faults();
+    if (const auto it = body->find("read_only"); it != body->end()) {
+        if (!it->is_boolean()) {
+            return respond(error_response(make_error(errc::invalid_field, "read_only must be a boolean", "read_only"),
+                                          req.correlation_id));
+        }
+        faults.read_only = it->get<bool>();
+    }
+    if (const auto it = body->find("max_page_count"); it != body->end()) {
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+            return respond(error_response(
+                make_error(errc::invalid_field, "max_page_count must be a non-negative integer (0: no cap)",
+                           "max_page_count"),
+                req.correlation_id));
+        }
+        faults.max_page_count = it->get<std::int64_t>();
+    }
+    s.db.set_faults(faults);
+    respond(faults_view(s.db));
+}
+
 }  // namespace hsoauth::http

@@ -36,6 +36,8 @@ const std::vector<route>& all_routes() {
         {"POST",   "/admin/v1/authorization-codes",            post_authorization_code, access::admin},
         {"GET",    "/admin/v1/clock",                          get_clock,               access::admin},
         {"POST",   "/admin/v1/clock",                          post_clock,              access::admin},
+        {"GET",    "/admin/v1/storage-faults",                 get_storage_faults,      access::admin},
+        {"PUT",    "/admin/v1/storage-faults",                 put_storage_faults,      access::admin},
         {"GET",    "/admin/v1/auto-approve",                   get_auto_approve,        access::admin},
         {"PUT",    "/admin/v1/auto-approve",                   put_auto_approve,        access::admin},
         {"DELETE", "/admin/v1/auto-approve",                   delete_auto_approve,     access::admin},

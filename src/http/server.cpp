@@ -66,7 +66,10 @@ bool iequals(std::string_view a, std::string_view b) {
 class session final : public std::enable_shared_from_this<session>, public connection_port {
 public:
     session(tcp::socket&& socket, shared_state& state, worker& home)
-        : stream_(std::move(socket)), state_(state), home_(home) {}
+        : stream_(std::move(socket)),
+          state_(state),
+          home_(home),
+          buffer_(state.limits.max_header_bytes + state.limits.max_body_bytes + 8192) {}
 
     ~session() override {
         home_.sessions.erase(this);
@@ -102,16 +105,82 @@ private:
         parser_->body_limit(state_.limits.max_body_bytes);
         const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
         stream_.expires_after(std::chrono::milliseconds(timeout));
-        bhttp::async_read_header(stream_, buffer_, *parser_,
-                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                     self->on_header(ec);
-                                 });
+        fill_header();
     }
 
-    void on_header(beast::error_code ec) {
+    // Reads until the buffer holds a whole header block, checking the raw bytes on the way
+    // (Beast accepts obsolete line folding, which must be refused here), then lets Beast parse
+    // the header from the buffer.
+    void fill_header() {
+        const auto data = buffer_.data();
+        const std::string_view raw(static_cast<const char*>(data.data()), data.size());
+        const auto verdict = check_header_bytes(raw);
+        if (verdict.problem) {
+            begin_request();
+            return reject(oauth::make_error(oauth::errc::malformed_request, verdict.problem));
+        }
+        if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
+            bhttp::async_read_header(stream_, buffer_, *parser_,
+                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                         self->on_header(ec);
+                                     });
+            return;
+        }
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) {
+                                        self->begin_request();
+                                        return self->on_read_error(ec);
+                                    }
+                                    self->buffer_.commit(n);
+                                    self->fill_header();
+                                });
+    }
+
+    struct header_verdict {
+        bool complete = false;         // a whole header block (ending in an empty line) is here
+        const char* problem = nullptr; // why the bytes are refused
+    };
+
+    // Scans the start of `raw` up to the end of the first header block: NUL bytes, bare CR or LF
+    // and obsolete line folding are refused (RFC 9112 §2.2, §5.2), as request-smuggling vectors.
+    static header_verdict check_header_bytes(std::string_view raw) {
+        header_verdict verdict;
+        bool line_start = true;
+        bool seen_request_line = false;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            const char c = raw[i];
+            if (c == '\0') return {false, "NUL byte in the request header"};
+            if (c == '\n') return {false, "bare LF in the request header"};
+            if (c == '\r') {
+                if (i + 1 >= raw.size()) return verdict;  // need the next byte
+                if (raw[i + 1] != '\n') return {false, "bare CR in the request header"};
+                ++i;
+                if (line_start && seen_request_line) {
+                    verdict.complete = true;  // the empty line that ends the header block
+                    return verdict;
+                }
+                if (!line_start) seen_request_line = true;
+                line_start = true;
+                continue;
+            }
+            if (line_start && seen_request_line && (c == ' ' || c == '\t')) {
+                return {false, "obsolete line folding in the request header"};
+            }
+            line_start = false;
+        }
+        return verdict;
+    }
+
+    // The first bytes of a request (or a failure to read one) have arrived.
+    void begin_request() {
         busy_ = true;
         started_ = steady::now();
         correlation_id_ = correlation_ids_.next();
+    }
+
+    void on_header(beast::error_code ec) {
+        begin_request();
         if (ec) return on_read_error(ec);
         if (const auto problem = framing_problem()) {
             return reject(oauth::make_error(oauth::errc::malformed_request, problem));

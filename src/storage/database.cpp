@@ -24,6 +24,8 @@ database::database(database_options options) : options_(std::move(options)) {
     configure(*writer_conn_, /*writer=*/true);
     migrate(*writer_conn_);
     writer_repo_ = std::make_unique<repository>(*writer_conn_);
+    faults_.max_page_count = options_.max_page_count;
+    faults_changed_ = faults_.max_page_count != 0;
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -96,9 +98,40 @@ void database::write_blocking(const std::function<void(repository&)>& work) {
     future.get();
 }
 
+void database::set_faults(storage_faults faults) {
+    std::lock_guard lock(queue_mutex_);
+    faults_ = faults;
+    faults_changed_ = true;
+}
+
+storage_faults database::faults() const {
+    std::lock_guard lock(queue_mutex_);
+    return faults_;
+}
+
+void database::apply_faults() {
+    storage_faults wanted;
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (!faults_changed_) return;
+        faults_changed_ = false;
+        wanted = faults_;
+    }
+    connection& conn = *writer_conn_;
+    conn.exec(wanted.read_only ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+    // 4294967294 is SQLite's largest page count: "no cap".
+    conn.exec("PRAGMA max_page_count = " +
+              std::to_string(wanted.max_page_count > 0 ? wanted.max_page_count : 4294967294LL));
+}
+
 std::uint64_t database::commits() const {
     std::lock_guard lock(queue_mutex_);
     return commits_;
+}
+
+std::uint64_t database::committed_jobs() const {
+    std::lock_guard lock(queue_mutex_);
+    return committed_jobs_;
 }
 
 void database::writer_loop() {
@@ -113,6 +146,7 @@ void database::writer_loop() {
                 queue_.pop_front();
             }
         }
+        apply_faults();
         run_batch(batch);
         batch.clear();
     }
@@ -137,6 +171,7 @@ void database::run_batch(std::vector<write_job>& batch) {
         conn.exec("COMMIT");
         std::lock_guard lock(queue_mutex_);
         ++commits_;
+        committed_jobs_ += batch.size();
     } catch (...) {
         // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable.
         const auto batch_error = std::current_exception();

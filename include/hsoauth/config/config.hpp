@@ -17,6 +17,7 @@ struct settings {
     std::string admin_key;                   // "" = generate one and print it at start
     std::string synchronous = "FULL";        // SQLite PRAGMA synchronous
     std::string pepper_file;                 // "" = <db>.pepper; created 0600 on first start
+    std::int64_t max_page_count = 0;         // SQLite size cap in pages; 0 = none
     std::string pepper;                      // the pepper itself (env only); overrides the file
     std::int64_t threads = 0;                // network threads; 0 = one per core
     std::int64_t access_token_ttl = 1800;    // default for apps that set none, seconds

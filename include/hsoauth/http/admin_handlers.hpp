@@ -30,5 +30,9 @@ void post_authorization_code(services& s, const request& req, const route_params
 // GET /admin/v1/clock and POST /admin/v1/clock {"advance_seconds": N}
 void get_clock(services& s, const request& req, const route_params& params, responder respond);
 void post_clock(services& s, const request& req, const route_params& params, responder respond);
+// GET and PUT /admin/v1/storage-faults {"read_only": bool, "max_page_count": int}: make writes
+// fail (503) on purpose, and recover
+void get_storage_faults(services& s, const request& req, const route_params& params, responder respond);
+void put_storage_faults(services& s, const request& req, const route_params& params, responder respond);
 
 }  // namespace hsoauth::http

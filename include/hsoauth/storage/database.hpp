@@ -25,10 +25,18 @@ struct rollback_only : std::exception {
     const char* what() const noexcept override { return "write rolled back"; }
 };
 
+// Storage trouble on demand, for integrators testing their 503 handling and for hsoauth's own
+// fault tests. Applied by the writer before its next transaction; reads are never affected.
+struct storage_faults {
+    bool read_only = false;          // writes fail with SQLITE_READONLY (PRAGMA query_only)
+    std::int64_t max_page_count = 0; // database size cap in pages (PRAGMA max_page_count); 0 = none
+};
+
 struct database_options {
     std::string path;                   // a file path (reads use their own connections to it)
     std::string synchronous = "FULL";   // PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA
     std::size_t max_batch = 1024;       // most writes committed in one transaction
+    std::int64_t max_page_count = 0;    // size cap in pages; 0 = SQLite's own limit
 };
 
 class database {
@@ -75,8 +83,14 @@ public:
     }
 
     const database_options& options() const { return options_; }
-    // Number of write transactions committed so far (for tests and the benchmark).
+
+    // Thread-safe. The new faults take effect before the next write transaction.
+    void set_faults(storage_faults faults);
+    storage_faults faults() const;
+    // Number of write transactions committed so far, and of the jobs they carried (for tests
+    // and the benchmark: jobs / commits is the mean group-commit batch).
     std::uint64_t commits() const;
+    std::uint64_t committed_jobs() const;
 
 private:
     struct reader {
@@ -99,6 +113,7 @@ private:
     reader_lease lease_reader();
     void writer_loop();
     void run_batch(std::vector<write_job>& batch);
+    void apply_faults();
 
     database_options options_;
     std::unique_ptr<connection> writer_conn_;
@@ -112,7 +127,10 @@ private:
     std::condition_variable queue_cv_;
     std::deque<write_job> queue_;
     bool stopping_ = false;
+    storage_faults faults_;       // guarded by queue_mutex_
+    bool faults_changed_ = false; // guarded by queue_mutex_
     std::uint64_t commits_ = 0;
+    std::uint64_t committed_jobs_ = 0;
     std::thread writer_;
 };
 
