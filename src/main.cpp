@@ -53,9 +53,17 @@ void ensure_parent_directory(const std::string& path) {
     if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
-std::string pepper_for(const config::settings& s) {
+// The pepper of `db`. A database that already holds apps never gets a fresh pepper silently:
+// every stored secret and token would stop matching.
+std::string pepper_for(const config::settings& s, storage::database& db) {
     if (!s.pepper.empty()) return s.pepper;
-    return crypto::load_or_create_pepper(s.pepper_file.empty() ? s.db + ".pepper" : s.pepper_file);
+    const std::string path = s.pepper_file.empty() ? s.db + ".pepper" : s.pepper_file;
+    if (!std::filesystem::exists(path) &&
+        !db.read([](storage::repository& repo) { return repo.list_apps().empty(); })) {
+        throw std::runtime_error("pepper file " + path +
+                                 " is missing but the database holds apps: restore the file or set HSOAUTH_PEPPER");
+    }
+    return crypto::load_or_create_pepper(path);
 }
 
 storage::database open_database(const config::settings& s) {
@@ -80,7 +88,7 @@ std::string authorize_url(const std::string& base_url, const storage::app_record
 
 int run_serve(const config::settings& settings) {
     storage::database db = open_database(settings);
-    const crypto::secret_hasher hasher(pepper_for(settings));
+    const crypto::secret_hasher hasher(pepper_for(settings, db));
     sandbox_clock clock(db.read([](storage::repository& repo) {
         return repo.get_state(storage::clock_offset_key).value_or(0);
     }));
@@ -163,7 +171,7 @@ int run_migrate(const config::settings& settings) {
 int run_seed(const config::settings& settings, const std::string& file) {
     const auto seed = admin::read_seed_file(file);
     storage::database db = open_database(settings);
-    const crypto::secret_hasher hasher(pepper_for(settings));
+    const crypto::secret_hasher hasher(pepper_for(settings, db));
     const admin::registry registry(hasher, settings.access_token_ttl);
     const auto outcome = db.write_and_wait([&](storage::repository& repo) {
         auto r = registry.apply_seed(repo, seed);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
 
@@ -67,7 +69,7 @@ std::optional<oauth::error> read_strings(const json& body, const char* key, bool
         if (scopes ? !is_scope_token(text) : (text.empty() || text.size() > max_text)) {
             return field_error(key, "has an invalid entry");
         }
-        out.push_back(text);
+        if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);  // repeats are dropped
     }
     return std::nullopt;
 }
@@ -158,7 +160,10 @@ result<user_input> parse_user(const json& body) {
             if (!id.is_number_integer() || id.get<std::int64_t>() <= 0) {
                 return field_error("hub_ids", "must be an array of hub ids");
             }
-            in.hub_ids.push_back(id.get<std::int64_t>());
+            const auto hub_id = id.get<std::int64_t>();
+            if (std::find(in.hub_ids.begin(), in.hub_ids.end(), hub_id) == in.hub_ids.end()) {
+                in.hub_ids.push_back(hub_id);
+            }
         }
     }
     return in;
@@ -271,7 +276,7 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     return out;
 }
 
-result<storage::hub_record> registry::put_hub(repository& repo, const hub_input& in) const {
+result<upserted<storage::hub_record>> registry::put_hub(repository& repo, const hub_input& in) const {
     std::optional<storage::hub_record> existing =
         in.hub_id ? repo.find_hub(*in.hub_id) : repo.find_hub_by_domain(in.hub_domain);
     storage::hub_record hub;
@@ -280,10 +285,10 @@ result<storage::hub_record> registry::put_hub(repository& repo, const hub_input&
     hub.hublet = in.hublet;
     hub.scopes = in.scopes;
     hub.hub_id = repo.upsert_hub(hub);
-    return hub;
+    return upserted<storage::hub_record>{std::move(hub), !existing};
 }
 
-result<storage::user_record> registry::put_user(repository& repo, const user_input& in) const {
+result<upserted<storage::user_record>> registry::put_user(repository& repo, const user_input& in) const {
     std::optional<storage::user_record> existing =
         in.user_id ? repo.find_user(*in.user_id) : repo.find_user_by_email(in.email);
     const auto holder = repo.find_user_by_email(in.email);
@@ -300,7 +305,7 @@ result<storage::user_record> registry::put_user(repository& repo, const user_inp
     user.email = in.email;
     user.hub_ids = in.hub_ids;
     user.user_id = repo.upsert_user(user);
-    return user;
+    return upserted<storage::user_record>{std::move(user), !existing};
 }
 
 result<seed_outcome> registry::apply_seed(repository& repo, const seed_document& seed) const {
@@ -308,12 +313,12 @@ result<seed_outcome> registry::apply_seed(repository& repo, const seed_document&
     for (const auto& hub : seed.hubs) {
         auto saved = put_hub(repo, hub);
         if (!saved) return saved.err();
-        out.hubs.push_back(std::move(*saved));
+        out.hubs.push_back(std::move(saved->record));
     }
     for (const auto& user : seed.users) {
         auto saved = put_user(repo, user);
         if (!saved) return saved.err();
-        out.users.push_back(std::move(*saved));
+        out.users.push_back(std::move(saved->record));
     }
     for (const auto& app : seed.apps) {
         auto saved = put_app(repo, app);

@@ -105,7 +105,9 @@ void post_hub(services& s, const request& req, const route_params&, responder re
         [](const admin::registry& r, storage::repository& repo, const admin::hub_input& in) {
             return r.put_hub(repo, in);
         },
-        [](storage::hub_record& hub) { return json_response(201, admin::to_json(hub).dump()); });
+        [](admin::upserted<storage::hub_record>& hub) {
+            return json_response(hub.created ? 201 : 200, admin::to_json(hub.record).dump());
+        });
 }
 
 void post_user(services& s, const request& req, const route_params&, responder respond) {
@@ -114,7 +116,9 @@ void post_user(services& s, const request& req, const route_params&, responder r
         [](const admin::registry& r, storage::repository& repo, const admin::user_input& in) {
             return r.put_user(repo, in);
         },
-        [](storage::user_record& user) { return json_response(201, admin::to_json(user).dump()); });
+        [](admin::upserted<storage::user_record>& user) {
+            return json_response(user.created ? 201 : 200, admin::to_json(user.record).dump());
+        });
 }
 
 void list_apps(services& s, const request&, const route_params&, responder respond) {

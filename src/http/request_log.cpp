@@ -17,13 +17,16 @@ std::string masked_path(std::string_view path) {
         const std::size_t slash = path.find('/', i + 1);
         const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
         const std::string_view segment = path.substr(i, end - i);  // includes the leading '/'
-        if (mask_next && segment.size() > 1) {
+        // Token segments are masked wherever they stand: after access-tokens or refresh-tokens
+        // (even behind an empty segment), and any segment long enough to be a secret.
+        if ((mask_next && segment.size() > 1) || segment.size() > 25) {
             out += "/***";
         } else {
             // Anything printed must be harmless: control bytes never reach the log.
             for (const char c : segment) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
         }
-        mask_next = segment == "/access-tokens" || segment == "/refresh-tokens";
+        mask_next = segment == "/access-tokens" || segment == "/refresh-tokens" ||
+                    (mask_next && segment.size() <= 1);
         i = end;
     }
     if (out.size() > 200) out = out.substr(0, 200) + "…";

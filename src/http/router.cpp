@@ -1,5 +1,6 @@
 #include "hsoauth/http/router.hpp"
 
+#include <cctype>
 #include <exception>
 
 #include "hsoauth/crypto/digest.hpp"
@@ -43,9 +44,12 @@ bool match(std::string_view pattern, std::string_view path, route_params& params
 }
 
 bool has_admin_key(const services& s, const request& req) {
-    constexpr std::string_view scheme = "Bearer ";
+    constexpr std::string_view scheme = "bearer ";
     const auto header = req.header("authorization");
-    if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme) return false;
+    if (header.size() <= scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {  // the scheme is case-insensitive (RFC 9110 §11.1)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
+    }
     // Constant time: the key is a secret.
     return crypto::constant_time_equal(header.substr(scheme.size()), s.admin_key);
 }

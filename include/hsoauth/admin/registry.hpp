@@ -60,6 +60,13 @@ struct saved_app {
     bool created = false;
 };
 
+// A hub or user after an upsert, and whether the upsert created it (201) or updated it (200).
+template <class Record>
+struct upserted {
+    Record record;
+    bool created = false;
+};
+
 struct seed_outcome {
     std::vector<storage::hub_record> hubs;
     std::vector<storage::user_record> users;
@@ -85,8 +92,8 @@ public:
     // Writes. conflict when an explicit client_id or e-mail belongs to another entry; bad_hub
     // when a user names a hub that does not exist.
     result<saved_app> put_app(repository& repo, const app_input& input) const;
-    result<storage::hub_record> put_hub(repository& repo, const hub_input& input) const;
-    result<storage::user_record> put_user(repository& repo, const user_input& input) const;
+    result<upserted<storage::hub_record>> put_hub(repository& repo, const hub_input& input) const;
+    result<upserted<storage::user_record>> put_user(repository& repo, const user_input& input) const;
     // Hubs first, then users, then apps; stops at the first error (the write job's savepoint
     // then rolls the whole document back when the caller throws or returns the error).
     result<seed_outcome> apply_seed(repository& repo, const seed_document& seed) const;

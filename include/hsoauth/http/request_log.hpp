@@ -7,7 +7,8 @@
 
 namespace hsoauth::http {
 
-// The path with every segment that follows "access-tokens" or "refresh-tokens" shown as ***.
+// The path with token segments shown as ***: the segment after "access-tokens" or
+// "refresh-tokens" (skipping empty ones), and every segment over 24 characters.
 std::string masked_path(std::string_view path);
 
 void log_request(std::string_view method, std::string_view path, int status,

@@ -1,0 +1,905 @@
+// The admin API (/admin/v1) as an operator sees it: who may call it, what each route stores and
+// answers, and how its objects govern the tokens the OAuth endpoints hand out.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+#include "support/seed_helpers.hpp"
+#include "support/server_process.hpp"
+
+using namespace hsoauth::e2e;
+using nlohmann::json;
+
+namespace {
+
+constexpr auto app_json_ct = "application/json;charset=utf-8";
+
+// Generated secrets: at least 64 hex digits (256 bits), dashes allowed as separators.
+bool looks_generated(const std::string& secret) {
+    std::size_t hex_digits = 0;
+    for (const char c : secret) {
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+            ++hex_digits;
+        } else if (c != '-') {
+            return false;
+        }
+    }
+    return hex_digits >= 64;
+}
+
+bool has_field(const http_response& r, const std::string& field) {
+    const auto fields = named_fields(r);
+    return std::find(fields.begin(), fields.end(), field) != fields.end();
+}
+
+std::string app_path(std::int64_t id) { return "/admin/v1/apps/" + std::to_string(id); }
+std::string hub_path(std::int64_t id) { return "/admin/v1/hubs/" + std::to_string(id); }
+std::string user_path(std::int64_t id) { return "/admin/v1/users/" + std::to_string(id); }
+std::string install_path(std::int64_t hub, std::int64_t app) {
+    return "/admin/v1/installs/" + std::to_string(hub) + "/" + std::to_string(app);
+}
+
+json results_of(const server_process& server, const std::string& collection) {
+    return admin_expect(server, "GET", "/admin/v1/" + collection, nullptr, 200).at("results");
+}
+
+// The install rows of one app on one hub, oldest first.
+std::vector<json> installs_of(const server_process& server, std::int64_t hub, std::int64_t app) {
+    std::vector<json> out;
+    for (const auto& row : results_of(server, "installs")) {
+        if (row.at("hub_id") == hub && row.at("app_id") == app) out.push_back(row);
+    }
+    return out;
+}
+
+std::set<std::string> as_set(const json& list) {
+    std::set<std::string> out;
+    for (const auto& item : list) out.insert(item.get<std::string>());
+    return out;
+}
+
+json code_request(const sandbox& s, std::vector<std::string> scopes) {
+    return {{"client_id", s.client_id},
+            {"hub_id", s.hub_id},
+            {"user_id", s.user_id},
+            {"redirect_uri", s.redirect_uri},
+            {"scopes", scopes}};
+}
+
+}  // namespace
+
+TEST_CASE("admin routes refuse callers without the admin key") {
+    server_process server;
+    server.start();
+    const sandbox s = make_sandbox(server, "refusal");
+    const token_grant tokens = issue_tokens(server, s);
+    const json apps_before = results_of(server, "apps");
+    const json hubs_before = results_of(server, "hubs");
+    const json users_before = results_of(server, "users");
+    const json installs_before = results_of(server, "installs");
+
+    struct route {
+        const char* method;
+        std::string path;
+        json body;
+    };
+    const std::vector<route> routes = {
+        {"GET", "/admin/v1/apps", nullptr},
+        {"POST", "/admin/v1/apps",
+         {{"name", "intruder"}, {"redirect_uris", {"http://evil.test/cb"}}, {"scopes", {"oauth"}}}},
+        {"GET", app_path(s.app_id), nullptr},
+        {"DELETE", app_path(s.app_id), nullptr},
+        {"DELETE", "/admin/v1/apps/1", nullptr},
+        {"GET", "/admin/v1/hubs", nullptr},
+        {"POST", "/admin/v1/hubs", {{"hub_domain", "intruder.test"}}},
+        {"GET", hub_path(s.hub_id), nullptr},
+        {"DELETE", hub_path(s.hub_id), nullptr},
+        {"GET", "/admin/v1/users", nullptr},
+        {"POST", "/admin/v1/users", {{"email", "intruder@evil.test"}, {"hub_ids", {s.hub_id}}}},
+        {"GET", user_path(s.user_id), nullptr},
+        {"DELETE", user_path(s.user_id), nullptr},
+        {"POST", "/admin/v1/seed", {{"hubs", {{{"hub_domain", "seeded-intruder.test"}}}}}},
+        {"POST", "/admin/v1/authorization-codes", code_request(s, s.scopes)},
+        {"GET", "/admin/v1/clock", nullptr},
+        {"POST", "/admin/v1/clock", {{"advance_seconds", 86400}}},
+        {"GET", "/admin/v1/installs", nullptr},
+        {"DELETE", install_path(s.hub_id, s.app_id), nullptr},
+        {"DELETE", "/admin/v1/installs/1/2", nullptr},
+    };
+    const std::vector<std::pair<const char*, header_list>> callers = {
+        {"no Authorization", {}},
+        {"a wrong key", {{"Authorization", "Bearer wrong-key"}}},
+        {"a prefix of the key", {{"Authorization", "Bearer test-admin-ke"}}},
+        {"the key plus a byte", {{"Authorization", "Bearer test-admin-keyX"}}},
+        {"Basic with the key", {{"Authorization", "Basic test-admin-key"}}},
+        {"Basic credentials", {{"Authorization", "Basic dGVzdC1hZG1pbi1rZXk6"}}},
+        {"the key without scheme", {{"Authorization", "test-admin-key"}}},
+        {"an empty bearer", {{"Authorization", "Bearer "}}},
+        {"an app's client_secret", {{"Authorization", "Bearer " + s.client_secret}}},
+        {"an access token", {{"Authorization", "Bearer " + tokens.access_token}}},
+    };
+    for (const auto& r : routes) {
+        for (const auto& [who, headers] : callers) {
+            INFO(std::string(r.method));
+            CAPTURE(r.path);
+            INFO(std::string(who));
+            header_list h = headers;
+            std::string body;
+            if (!r.body.is_null()) {
+                h.emplace_back("Content-Type", "application/json");
+                body = r.body.dump();
+            }
+            const http_response answer = http_request(server.port(), r.method, r.path, h, body);
+            check_error(answer, 401, "INVALID_AUTHENTICATION");
+        }
+    }
+
+    // Nothing any refused request asked for happened.
+    CHECK(results_of(server, "apps") == apps_before);
+    CHECK(results_of(server, "hubs") == hubs_before);
+    CHECK(results_of(server, "users") == users_before);
+    CHECK(results_of(server, "installs") == installs_before);
+    CHECK(admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200).at("offset_seconds") == 0);
+    CHECK(get_access_token(server.port(), tokens.access_token).status == 200);
+}
+
+TEST_CASE("the admin key is accepted whatever the case of the Bearer scheme") {
+    // RFC 7235 §2.1 / RFC 9110 §11.1: the authentication scheme is case-insensitive.
+    server_process server;
+    server.start();
+    for (const char* scheme : {"Bearer", "bearer", "BEARER"}) {
+        INFO(std::string(scheme));
+        const http_response r = http_request(server.port(), "GET", "/admin/v1/clock",
+                                             {{"Authorization", std::string(scheme) + " test-admin-key"}});
+        CHECK(r.status == 200);
+    }
+}
+
+TEST_CASE("apps: create, read, update and delete") {
+    server_process server;
+    server.start();
+    const json hub = admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "apps.test"}}, 201);
+    const std::int64_t hub_id = hub.at("hub_id");
+    const json user = admin_expect(server, "POST", "/admin/v1/users",
+                                   {{"email", "dev@apps.test"}, {"hub_ids", {hub_id}}}, 201);
+    const std::int64_t user_id = user.at("user_id");
+
+    const json create = {{"name", "CRM sync"},
+                         {"redirect_uris", {"http://localhost:3000/cb"}},
+                         {"scopes", {"oauth", "crm.objects.contacts.read"}},
+                         {"optional_scopes", {"content"}}};
+    const http_response created = server.admin("POST", "/admin/v1/apps", create);
+    REQUIRE(created.status == 201);
+    CHECK(created.header("Content-Type") == app_json_ct);
+    const json app = created.json();
+    const std::int64_t app_id = app.at("app_id");
+    CHECK(app_id > 0);
+    CHECK(app.at("name") == "CRM sync");
+    CHECK(app.at("redirect_uris") == json({"http://localhost:3000/cb"}));
+    CHECK(app.at("scopes") == json({"oauth", "crm.objects.contacts.read"}));
+    CHECK(app.at("optional_scopes") == json({"content"}));
+    CHECK(app.at("access_token_ttl") == 1800);
+    const std::string client_id = app.at("client_id");
+    CHECK_FALSE(client_id.empty());
+    REQUIRE(app.contains("client_secret"));
+    const std::string secret = app.at("client_secret");
+    CHECK_MESSAGE(looks_generated(secret), "generated secret: " << secret);
+
+    // A second generated secret is not the first one.
+    const json other = admin_expect(server, "POST", "/admin/v1/apps",
+                                    {{"name", "Other"},
+                                     {"redirect_uris", {"https://other.test/cb"}},
+                                     {"scopes", {"oauth"}}},
+                                    201);
+    CHECK(looks_generated(other.at("client_secret")));
+    CHECK(other.at("client_secret") != secret);
+    CHECK(other.at("client_id") != client_id);
+
+    SUBCASE("GET never shows the secret") {
+        const http_response list = server.admin("GET", "/admin/v1/apps");
+        REQUIRE(list.status == 200);
+        CHECK(list.header("Content-Type") == app_json_ct);
+        CHECK(list.body.find("client_secret") == std::string::npos);
+        CHECK(list.body.find(secret) == std::string::npos);
+        const json results = list.json().at("results");
+        REQUIRE(results.size() == 2);
+        json listed;
+        for (const auto& a : results) {
+            if (a.at("app_id") == app_id) listed = a;
+        }
+        json expected = app;
+        expected.erase("client_secret");
+        CHECK(listed == expected);
+
+        const http_response one = server.admin("GET", app_path(app_id));
+        REQUIRE(one.status == 200);
+        CHECK(one.body.find("client_secret") == std::string::npos);
+        CHECK(one.body.find(secret) == std::string::npos);
+        CHECK(one.json() == expected);
+
+        check_error(server.admin("GET", app_path(app_id + 1000)), 404, "NOT_FOUND");
+        check_error(server.admin("GET", "/admin/v1/apps/abc"), 404, "NOT_FOUND");
+    }
+
+    SUBCASE("an update without client_secret keeps the secret working") {
+        sandbox s;
+        s.hub_id = hub_id;
+        s.user_id = user_id;
+        s.app_id = app_id;
+        s.client_id = client_id;
+        s.client_secret = secret;
+        s.redirect_uri = "http://localhost:3000/cb";
+        s.scopes = {"oauth", "crm.objects.contacts.read"};
+        const token_grant before = issue_tokens(server, s);
+
+        const json update = {{"app_id", app_id},
+                             {"name", "CRM sync v2"},
+                             {"redirect_uris", {"http://localhost:3000/cb", "http://localhost:3000/cb2"}},
+                             {"scopes", {"oauth", "crm.objects.contacts.read"}},
+                             {"access_token_ttl", 900}};
+        const http_response updated = server.admin("POST", "/admin/v1/apps", update);
+        REQUIRE(updated.status == 200);
+        const json shown = updated.json();
+        CHECK(shown.at("app_id") == app_id);
+        CHECK(shown.at("client_id") == client_id);
+        CHECK(shown.at("name") == "CRM sync v2");
+        CHECK(shown.at("access_token_ttl") == 900);
+        CHECK_FALSE(shown.contains("client_secret"));
+        CHECK(results_of(server, "apps").size() == 2);
+        const json read_back = admin_expect(server, "GET", app_path(app_id), nullptr, 200);
+        CHECK(read_back.at("name") == "CRM sync v2");
+        CHECK(read_back.at("redirect_uris").size() == 2);
+
+        // The old secret still authenticates: a refresh and a fresh code exchange.
+        const http_response refreshed =
+            refresh_raw(server.port(), client_id, secret, before.refresh_token);
+        CHECK(refreshed.status == 200);
+        if (refreshed.status == 200) CHECK(refreshed.json().at("expires_in") == 900);
+        s.redirect_uri = "http://localhost:3000/cb2";
+        const token_grant after = issue_tokens(server, s);
+        CHECK(after.expires_in == 900);
+
+        // An update that sets a secret replaces it.
+        json rekey = update;
+        rekey["client_secret"] = "chosen-secret-value";
+        const http_response rekeyed = server.admin("POST", "/admin/v1/apps", rekey);
+        REQUIRE(rekeyed.status == 200);
+        CHECK(rekeyed.json().at("client_secret") == "chosen-secret-value");
+        check_error(refresh_raw(server.port(), client_id, secret, before.refresh_token), 401,
+                    "BAD_CLIENT_SECRET");
+        CHECK(refresh_raw(server.port(), client_id, "chosen-secret-value", before.refresh_token)
+                  .status == 200);
+    }
+
+    SUBCASE("an upsert by client_id updates the same app") {
+        const http_response again = server.admin(
+            "POST", "/admin/v1/apps",
+            {{"name", "Renamed"}, {"client_id", client_id},
+             {"redirect_uris", {"http://localhost:3000/cb"}}, {"scopes", {"oauth"}}});
+        REQUIRE(again.status == 200);
+        CHECK(again.json().at("app_id") == app_id);
+        CHECK(results_of(server, "apps").size() == 2);
+    }
+
+    SUBCASE("delete") {
+        const http_response deleted = server.admin("DELETE", app_path(app_id));
+        CHECK(deleted.status == 204);
+        CHECK(deleted.body.empty());
+        check_error(server.admin("GET", app_path(app_id)), 404, "NOT_FOUND");
+        check_error(server.admin("DELETE", app_path(app_id)), 404, "NOT_FOUND");
+        const json remaining = results_of(server, "apps");
+        REQUIRE(remaining.size() == 1);
+        CHECK(remaining[0].at("app_id") == other.at("app_id"));
+        check_error(server.admin("DELETE", "/admin/v1/apps/999999"), 404, "NOT_FOUND");
+    }
+}
+
+TEST_CASE("apps: invalid fields are refused with a validation error naming the field") {
+    server_process server;
+    server.start();
+    const json valid = {{"name", "Valid"},
+                        {"redirect_uris", {"http://localhost:3000/cb"}},
+                        {"scopes", {"oauth"}}};
+    struct bad_case {
+        const char* why;
+        std::string field;
+        json body;
+    };
+    const auto with = [&](const char* key, json value) {
+        json b = valid;
+        b[key] = std::move(value);
+        return b;
+    };
+    const auto without = [&](const char* key) {
+        json b = valid;
+        b.erase(key);
+        return b;
+    };
+    const std::vector<bad_case> cases = {
+        {"missing name", "name", without("name")},
+        {"empty name", "name", with("name", "")},
+        {"name not a string", "name", with("name", 42)},
+        {"redirect_uris not an array", "redirect_uris", with("redirect_uris", "http://localhost:3000/cb")},
+        {"missing redirect_uris", "redirect_uris", without("redirect_uris")},
+        {"relative redirect URI", "redirect_uris", with("redirect_uris", {"/oauth/callback"})},
+        {"redirect URI with a fragment", "redirect_uris", with("redirect_uris", {"http://localhost/cb#x"})},
+        {"scope with a space", "scopes", with("scopes", {"oauth", "crm read"})},
+        {"missing scopes", "scopes", without("scopes")},
+        {"optional scope with a space", "optional_scopes", with("optional_scopes", {"a b"})},
+        {"negative app_id", "app_id", with("app_id", -5)},
+        {"zero app_id", "app_id", with("app_id", 0)},
+        {"fractional app_id", "app_id", with("app_id", 1.5)},
+        {"zero access_token_ttl", "access_token_ttl", with("access_token_ttl", 0)},
+        {"rotate_refresh_tokens not a boolean", "rotate_refresh_tokens", with("rotate_refresh_tokens", "yes")},
+    };
+    for (const auto& c : cases) {
+        INFO(std::string(c.why));
+        const http_response r = server.admin("POST", "/admin/v1/apps", c.body);
+        check_error(r, 400, "VALIDATION_ERROR");
+        CHECK_MESSAGE(has_field(r, c.field), "errors do not name " << c.field << ": " << r.body);
+        const json body = json::parse(r.body, nullptr, false);
+        if (!body.is_discarded() && body.contains("errors") && !body["errors"].empty()) {
+            const json code = body["errors"][0].value("code", json());
+            CHECK((code == "INVALID_PARAMETER" || code == "MISSING_REQUIRED_FIELD"));
+        } else {
+            FAIL_CHECK("no errors[] in " << r.body);
+        }
+    }
+    check_error(http_request(server.port(), "POST", "/admin/v1/apps",
+                             {{"Authorization", "Bearer test-admin-key"}}, "{not json"),
+                400, "BAD_REQUEST");
+    CHECK(results_of(server, "apps").empty());
+
+    SUBCASE("client_id of another app conflicts") {
+        const json a = admin_expect(server, "POST", "/admin/v1/apps", with("client_id", "taken-id"), 201);
+        json b_body = valid;
+        b_body["name"] = "Second";
+        b_body["client_id"] = "own-id";
+        const json b = admin_expect(server, "POST", "/admin/v1/apps", b_body, 201);
+
+        json steal = b_body;
+        steal["app_id"] = b.at("app_id");
+        steal["client_id"] = "taken-id";
+        check_error(server.admin("POST", "/admin/v1/apps", steal), 409, "CONFLICT");
+
+        json fresh = valid;
+        fresh["app_id"] = 777777;
+        fresh["name"] = "Third";
+        fresh["client_id"] = "taken-id";
+        check_error(server.admin("POST", "/admin/v1/apps", fresh), 409, "CONFLICT");
+
+        CHECK(admin_expect(server, "GET", app_path(b.at("app_id")), nullptr, 200).at("client_id") == "own-id");
+        CHECK(admin_expect(server, "GET", app_path(a.at("app_id")), nullptr, 200).at("client_id") == "taken-id");
+        check_error(server.admin("GET", app_path(777777)), 404, "NOT_FOUND");
+        CHECK(results_of(server, "apps").size() == 2);
+    }
+}
+
+TEST_CASE("hubs: create, read, update, delete and validation") {
+    server_process server;
+    server.start();
+    const http_response created = server.admin(
+        "POST", "/admin/v1/hubs",
+        {{"hub_id", 62515}, {"hub_domain", "eu.hubspot.test"}, {"hublet", "eu1"},
+         {"scopes", {"oauth", "crm.objects.contacts.read"}}});
+    REQUIRE(created.status == 201);
+    const json hub = created.json();
+    CHECK(hub.at("hub_id") == 62515);
+    CHECK(hub.at("hub_domain") == "eu.hubspot.test");
+    CHECK(hub.at("hublet") == "eu1");
+    CHECK(hub.at("scopes") == json({"oauth", "crm.objects.contacts.read"}));
+
+    const json plain = admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "plain.test"}}, 201);
+    CHECK(plain.at("hub_id").get<std::int64_t>() > 0);
+    CHECK(plain.at("hublet") == "na1");
+    CHECK(plain.at("scopes").is_null());
+
+    CHECK(admin_expect(server, "GET", hub_path(62515), nullptr, 200) == hub);
+    const json listed = results_of(server, "hubs");
+    CHECK(listed.size() == 2);
+    CHECK(std::count(listed.begin(), listed.end(), hub) == 1);
+    CHECK(std::count(listed.begin(), listed.end(), plain) == 1);
+
+    // The hublet shows in the refresh tokens of installs on the hub.
+    const json user = admin_expect(server, "POST", "/admin/v1/users",
+                                   {{"email", "eu@hubs.test"}, {"hub_ids", {62515}}}, 201);
+    const json app = admin_expect(server, "POST", "/admin/v1/apps",
+                                  {{"name", "hub app"},
+                                   {"redirect_uris", {"http://localhost/cb"}},
+                                   {"scopes", {"oauth"}}},
+                                  201);
+    sandbox s{62515, user.at("user_id"), app.at("app_id"), app.at("client_id"),
+              app.at("client_secret"), "http://localhost/cb", {"oauth"}};
+    const token_grant tokens = issue_tokens(server, s);
+    CHECK(tokens.refresh_token.rfind("eu1-", 0) == 0);
+    CHECK(tokens.body.at("hub_id") == 62515);
+
+    // Update: same id, new domain.
+    const http_response updated = server.admin(
+        "POST", "/admin/v1/hubs", {{"hub_id", 62515}, {"hub_domain", "renamed.test"}, {"hublet", "eu1"}});
+    CHECK(updated.status == 200);  // an update, as for apps
+    CHECK(admin_expect(server, "GET", hub_path(62515), nullptr, 200).at("hub_domain") == "renamed.test");
+    CHECK(results_of(server, "hubs").size() == 2);
+    const http_response meta = get_access_token(server.port(), tokens.access_token);
+    REQUIRE(meta.status == 200);
+    CHECK(meta.json().at("hub_domain") == "renamed.test");
+
+    // Validation.
+    struct bad_case {
+        const char* why;
+        std::string field;
+        json body;
+    };
+    const std::vector<bad_case> cases = {
+        {"missing hub_domain", "hub_domain", {{"hublet", "na1"}}},
+        {"hub_domain not a string", "hub_domain", {{"hub_domain", 5}}},
+        {"bad hublet", "hublet", {{"hub_domain", "x.test"}, {"hublet", "NA 1"}}},
+        {"zero hub_id", "hub_id", {{"hub_id", 0}, {"hub_domain", "x.test"}}},
+        {"negative hub_id", "hub_id", {{"hub_id", -3}, {"hub_domain", "x.test"}}},
+        {"scope with a space", "scopes", {{"hub_domain", "x.test"}, {"scopes", {"a b"}}}},
+    };
+    for (const auto& c : cases) {
+        INFO(std::string(c.why));
+        const http_response r = server.admin("POST", "/admin/v1/hubs", c.body);
+        check_error(r, 400, "VALIDATION_ERROR");
+        CHECK_MESSAGE(has_field(r, c.field), "errors do not name " << c.field << ": " << r.body);
+    }
+    CHECK(results_of(server, "hubs").size() == 2);
+
+    // Delete: the hub goes, and so do the tokens of its installs.
+    const http_response deleted = server.admin("DELETE", hub_path(62515));
+    CHECK(deleted.status == 204);
+    CHECK(deleted.body.empty());
+    check_error(server.admin("GET", hub_path(62515)), 404, "NOT_FOUND");
+    check_error(server.admin("DELETE", hub_path(62515)), 404, "NOT_FOUND");
+    check_error(get_access_token(server.port(), tokens.access_token), 401, "INVALID_TOKEN");
+    CHECK(get_refresh_token(server.port(), tokens.refresh_token).status == 401);
+    CHECK(results_of(server, "hubs").size() == 1);
+}
+
+TEST_CASE("users: create, read, update, delete and validation") {
+    server_process server;
+    server.start();
+    const std::int64_t h1 =
+        admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "one.test"}}, 201).at("hub_id");
+    const std::int64_t h2 =
+        admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "two.test"}}, 201).at("hub_id");
+
+    const http_response created =
+        server.admin("POST", "/admin/v1/users", {{"email", "ann@users.test"}, {"hub_ids", {h1}}});
+    REQUIRE(created.status == 201);
+    const json ann = created.json();
+    const std::int64_t ann_id = ann.at("user_id");
+    CHECK(ann_id > 0);
+    CHECK(ann.at("email") == "ann@users.test");
+    CHECK(ann.at("hub_ids") == json({h1}));
+    CHECK(admin_expect(server, "GET", user_path(ann_id), nullptr, 200) == ann);
+
+    const json bob = admin_expect(server, "POST", "/admin/v1/users",
+                                  {{"user_id", 4242}, {"email", "bob@users.test"}, {"hub_ids", {h1, h2}}}, 201);
+    CHECK(bob.at("user_id") == 4242);
+    CHECK(results_of(server, "users").size() == 2);
+
+    // Update by id: new hubs.
+    const http_response updated = server.admin(
+        "POST", "/admin/v1/users", {{"user_id", ann_id}, {"email", "ann@users.test"}, {"hub_ids", {h2}}});
+    CHECK(updated.status == 200);  // an update, as for apps
+    CHECK(admin_expect(server, "GET", user_path(ann_id), nullptr, 200).at("hub_ids") == json({h2}));
+
+    // What POST answers is what is stored, even when a hub is listed twice.
+    const http_response twice = server.admin(
+        "POST", "/admin/v1/users", {{"email", "dup@users.test"}, {"hub_ids", {h1, h1}}});
+    if (twice.status == 201) {
+        const json stored = admin_expect(server, "GET", user_path(twice.json().at("user_id")), nullptr, 200);
+        CHECK(twice.json() == stored);
+        CHECK(server.admin("DELETE", user_path(twice.json().at("user_id"))).status == 204);
+    } else {
+        check_error(twice, 400, "VALIDATION_ERROR");
+    }
+    CHECK(results_of(server, "users").size() == 2);
+
+    // Unknown hub: refused, nothing stored.
+    const http_response bad_hub = server.admin(
+        "POST", "/admin/v1/users", {{"email", "carl@users.test"}, {"hub_ids", {h1, 987654}}});
+    check_error(bad_hub, 400, "BAD_HUB");
+    CHECK(results_of(server, "users").size() == 2);
+    const http_response bad_hub_update = server.admin(
+        "POST", "/admin/v1/users", {{"user_id", ann_id}, {"email", "ann@users.test"}, {"hub_ids", {987654}}});
+    check_error(bad_hub_update, 400, "BAD_HUB");
+    CHECK(admin_expect(server, "GET", user_path(ann_id), nullptr, 200).at("hub_ids") == json({h2}));
+
+    // Another user's e-mail: conflict, nothing changed.
+    check_error(server.admin("POST", "/admin/v1/users",
+                             {{"user_id", 4242}, {"email", "ann@users.test"}, {"hub_ids", {h1}}}),
+                409, "CONFLICT");
+    check_error(server.admin("POST", "/admin/v1/users",
+                             {{"user_id", 5555}, {"email", "ann@users.test"}, {"hub_ids", {h1}}}),
+                409, "CONFLICT");
+    CHECK(admin_expect(server, "GET", user_path(4242), nullptr, 200).at("email") == "bob@users.test");
+    check_error(server.admin("GET", user_path(5555)), 404, "NOT_FOUND");
+
+    struct bad_case {
+        const char* why;
+        std::string field;
+        json body;
+    };
+    const std::vector<bad_case> cases = {
+        {"missing email", "email", {{"hub_ids", {h1}}}},
+        {"email without @", "email", {{"email", "nobody"}, {"hub_ids", {h1}}}},
+        {"hub_ids not an array", "hub_ids", {{"email", "x@users.test"}, {"hub_ids", h1}}},
+        {"hub id not an integer", "hub_ids", {{"email", "x@users.test"}, {"hub_ids", {"one"}}}},
+        {"negative user_id", "user_id", {{"user_id", -1}, {"email", "x@users.test"}}},
+    };
+    for (const auto& c : cases) {
+        INFO(std::string(c.why));
+        const http_response r = server.admin("POST", "/admin/v1/users", c.body);
+        check_error(r, 400, "VALIDATION_ERROR");
+        CHECK_MESSAGE(has_field(r, c.field), "errors do not name " << c.field << ": " << r.body);
+    }
+    CHECK(results_of(server, "users").size() == 2);
+
+    // Deleting a user kills the tokens it authorized.
+    const json app = admin_expect(server, "POST", "/admin/v1/apps",
+                                  {{"name", "user app"},
+                                   {"redirect_uris", {"http://localhost/cb"}},
+                                   {"scopes", {"oauth"}}},
+                                  201);
+    const sandbox s{h1, 4242, app.at("app_id"), app.at("client_id"), app.at("client_secret"),
+                    "http://localhost/cb", {"oauth"}};
+    const token_grant tokens = issue_tokens(server, s);
+    CHECK(get_access_token(server.port(), tokens.access_token).status == 200);
+    const http_response deleted = server.admin("DELETE", user_path(4242));
+    CHECK(deleted.status == 204);
+    CHECK(deleted.body.empty());
+    check_error(server.admin("GET", user_path(4242)), 404, "NOT_FOUND");
+    check_error(server.admin("DELETE", user_path(4242)), 404, "NOT_FOUND");
+    check_error(get_access_token(server.port(), tokens.access_token), 401, "INVALID_TOKEN");
+    CHECK(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 400);
+    CHECK(results_of(server, "users").size() == 1);
+}
+
+TEST_CASE("seed: loading twice gives the same state; a bad document changes nothing") {
+    server_process server;
+    server.start();
+    const json document = {
+        {"hubs",
+         {{{"hub_id", 1001}, {"hub_domain", "seed-one.test"}, {"hublet", "na1"}},
+          {{"hub_id", 1002}, {"hub_domain", "seed-two.test"}, {"hublet", "eu1"}, {"scopes", {"oauth"}}}}},
+        {"users",
+         {{{"user_id", 2001}, {"email", "one@seed.test"}, {"hub_ids", {1001, 1002}}},
+          {{"user_id", 2002}, {"email", "two@seed.test"}, {"hub_ids", {1001}}}}},
+        {"apps",
+         {{{"app_id", 3001},
+           {"name", "Seeded with secret"},
+           {"client_id", "seeded-client"},
+           {"client_secret", "seeded-secret"},
+           {"redirect_uris", {"http://localhost:3000/cb"}},
+           {"scopes", {"oauth"}}},
+          {{"app_id", 3002},
+           {"name", "Seeded without secret"},
+           {"client_id", "generated-client"},
+           {"redirect_uris", {"http://localhost:3000/cb"}},
+           {"scopes", {"oauth"}},
+           {"optional_scopes", {"content"}}}}},
+    };
+    const auto app_in = [](const json& outcome, std::int64_t app_id) {
+        for (const auto& a : outcome.at("apps")) {
+            if (a.at("app_id") == app_id) return a;
+        }
+        return json();
+    };
+
+    const http_response first = server.admin("POST", "/admin/v1/seed", document);
+    REQUIRE(first.status == 200);
+    CHECK(first.header("Content-Type") == app_json_ct);
+    const json first_out = first.json();
+    CHECK(first_out.at("hubs").size() == 2);
+    CHECK(first_out.at("users").size() == 2);
+    CHECK(first_out.at("apps").size() == 2);
+    CHECK(app_in(first_out, 3001).value("client_secret", "") == "seeded-secret");
+    const json generated_app = app_in(first_out, 3002);
+    REQUIRE(generated_app.contains("client_secret"));
+    const std::string generated = generated_app.at("client_secret");
+    CHECK(looks_generated(generated));
+
+    const json apps1 = results_of(server, "apps");
+    const json hubs1 = results_of(server, "hubs");
+    const json users1 = results_of(server, "users");
+    CHECK(apps1.size() == 2);
+    CHECK(hubs1.size() == 2);
+    CHECK(users1.size() == 2);
+
+    const http_response second = server.admin("POST", "/admin/v1/seed", document);
+    REQUIRE(second.status == 200);
+    const json second_out = second.json();
+    CHECK_FALSE(app_in(second_out, 3002).contains("client_secret"));
+    CHECK(second.body.find(generated) == std::string::npos);
+    CHECK(results_of(server, "apps") == apps1);
+    CHECK(results_of(server, "hubs") == hubs1);
+    CHECK(results_of(server, "users") == users1);
+
+    // Both secrets still authenticate after the second load.
+    const sandbox with_secret{1001, 2001, 3001, "seeded-client", "seeded-secret",
+                              "http://localhost:3000/cb", {"oauth"}};
+    const sandbox generated_secret{1002, 2001, 3002, "generated-client", generated,
+                                   "http://localhost:3000/cb", {"oauth"}};
+    CHECK(issue_tokens(server, with_secret).access_token.size() > 1);
+    const token_grant eu = issue_tokens(server, generated_secret);
+    CHECK(eu.refresh_token.rfind("eu1-", 0) == 0);
+
+    SUBCASE("a user referencing a missing hub: nothing from the document is stored") {
+        const json bad = {
+            {"hubs", {{{"hub_id", 1100}, {"hub_domain", "new-hub.test"}}}},
+            {"users",
+             {{{"user_id", 2100}, {"email", "new@seed.test"}, {"hub_ids", {1100}}},
+              {{"user_id", 2101}, {"email", "lost@seed.test"}, {"hub_ids", {999999}}}}},
+            {"apps",
+             {{{"app_id", 3100},
+               {"name", "Never stored"},
+               {"redirect_uris", {"http://localhost/cb"}},
+               {"scopes", {"oauth"}}}}},
+        };
+        const http_response r = server.admin("POST", "/admin/v1/seed", bad);
+        CHECK(r.status == 400);
+        check_error(r, 400, "BAD_HUB");
+        check_error(server.admin("GET", hub_path(1100)), 404, "NOT_FOUND");
+        check_error(server.admin("GET", user_path(2100)), 404, "NOT_FOUND");
+        check_error(server.admin("GET", app_path(3100)), 404, "NOT_FOUND");
+    }
+    SUBCASE("an app whose client_id conflicts, after valid hubs and users: nothing is stored") {
+        json bad = document;
+        bad["hubs"].push_back({{"hub_id", 1100}, {"hub_domain", "new-hub.test"}});
+        bad["users"][0]["hub_ids"] = {1001};  // an update that must be rolled back
+        bad["apps"].push_back({{"app_id", 3100},
+                               {"name", "Thief"},
+                               {"client_id", "seeded-client"},
+                               {"redirect_uris", {"http://localhost/cb"}},
+                               {"scopes", {"oauth"}}});
+        check_error(server.admin("POST", "/admin/v1/seed", bad), 409, "CONFLICT");
+        check_error(server.admin("GET", hub_path(1100)), 404, "NOT_FOUND");
+        check_error(server.admin("GET", app_path(3100)), 404, "NOT_FOUND");
+    }
+    SUBCASE("an invalid app in the document: nothing is stored") {
+        json bad = document;
+        bad["hubs"].push_back({{"hub_id", 1100}, {"hub_domain", "new-hub.test"}});
+        bad["apps"].push_back({{"app_id", 3100},
+                               {"name", "Relative"},
+                               {"redirect_uris", {"/cb"}},
+                               {"scopes", {"oauth"}}});
+        check_error(server.admin("POST", "/admin/v1/seed", bad), 400, "VALIDATION_ERROR");
+        check_error(server.admin("GET", hub_path(1100)), 404, "NOT_FOUND");
+    }
+    SUBCASE("an unknown section is refused") {
+        json bad = document;
+        bad["widgets"] = json::array();
+        const http_response r = server.admin("POST", "/admin/v1/seed", bad);
+        CHECK(r.status == 400);
+    }
+    // Whatever the failure, the state is what the good loads left.
+    CHECK(results_of(server, "apps") == apps1);
+    CHECK(results_of(server, "hubs") == hubs1);
+    CHECK(results_of(server, "users") == users1);
+}
+
+TEST_CASE("authorization codes: issued for valid requests, refused with the reason otherwise") {
+    server_process server;
+    server.start();
+    const std::int64_t hub =
+        admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "codes.test"}}, 201).at("hub_id");
+    const std::int64_t other_hub =
+        admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "other.test"}}, 201).at("hub_id");
+    const std::int64_t narrow_hub =
+        admin_expect(server, "POST", "/admin/v1/hubs",
+                     {{"hub_domain", "narrow.test"}, {"scopes", {"oauth", "crm.objects.contacts.read"}}}, 201)
+            .at("hub_id");
+    const std::int64_t member =
+        admin_expect(server, "POST", "/admin/v1/users",
+                     {{"email", "member@codes.test"}, {"hub_ids", {hub, narrow_hub}}}, 201)
+            .at("user_id");
+    const std::int64_t outsider =
+        admin_expect(server, "POST", "/admin/v1/users",
+                     {{"email", "outsider@codes.test"}, {"hub_ids", {other_hub}}}, 201)
+            .at("user_id");
+    const json app = admin_expect(server, "POST", "/admin/v1/apps",
+                                  {{"name", "Codes"},
+                                   {"client_id", "codes-client"},
+                                   {"redirect_uris", {"http://localhost:3000/cb"}},
+                                   {"scopes", {"oauth", "crm.objects.contacts.read"}},
+                                   {"optional_scopes", {"content", "crm.objects.contacts.write"}}},
+                                  201);
+    sandbox s{hub, member, app.at("app_id"), "codes-client", app.at("client_secret"),
+              "http://localhost:3000/cb", {"oauth", "crm.objects.contacts.read"}};
+    const std::vector<std::string> wanted = {"oauth", "crm.objects.contacts.read", "content"};
+
+    SUBCASE("success, exchange and install record") {
+        const http_response r = server.admin("POST", "/admin/v1/authorization-codes", code_request(s, wanted));
+        REQUIRE(r.status == 201);
+        CHECK(r.header("Content-Type") == app_json_ct);
+        const json out = r.json();
+        CHECK(out.at("expires_in") == 600);
+        CHECK(as_set(out.at("scopes")) == std::set<std::string>(wanted.begin(), wanted.end()));
+        const std::string code = out.at("code");
+        CHECK(code.size() >= 32);
+
+        const token_grant tokens = exchange_code(server.port(), s, code);
+        CHECK(as_set(tokens.body.at("scopes")) == std::set<std::string>(wanted.begin(), wanted.end()));
+        CHECK(tokens.body.at("hub_id") == hub);
+        CHECK(tokens.body.at("user_id") == member);
+
+        const auto rows = installs_of(server, hub, s.app_id);
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].at("user_id") == member);
+        CHECK(as_set(rows[0].at("scopes")) == std::set<std::string>(wanted.begin(), wanted.end()));
+        CHECK(rows[0].at("live") == true);
+
+        // Uninstall: 204, the install is no longer live, its tokens die; a second time is 404.
+        const http_response gone = server.admin("DELETE", install_path(hub, s.app_id));
+        CHECK(gone.status == 204);
+        CHECK(gone.body.empty());
+        const auto after = installs_of(server, hub, s.app_id);
+        REQUIRE(after.size() == 1);
+        CHECK(after[0].at("live") == false);
+        check_error(get_access_token(server.port(), tokens.access_token), 401, "INVALID_TOKEN");
+        check_error(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token), 400,
+                    "BAD_REFRESH_TOKEN");
+        check_error(server.admin("DELETE", install_path(hub, s.app_id)), 404, "NOT_FOUND");
+        check_error(server.admin("DELETE", install_path(other_hub, s.app_id)), 404, "NOT_FOUND");
+        check_error(server.admin("DELETE", install_path(hub, 999999)), 404, "NOT_FOUND");
+
+        // Authorizing again installs again.
+        const token_grant again = issue_tokens(server, s);
+        const auto reinstalled = installs_of(server, hub, s.app_id);
+        CHECK(std::count_if(reinstalled.begin(), reinstalled.end(),
+                            [](const json& row) { return row.at("live") == true; }) == 1);
+        CHECK(get_access_token(server.port(), again.access_token).status == 200);
+    }
+
+    SUBCASE("a hub with a scopes list drops the optional scopes it lacks") {
+        sandbox narrow = s;
+        narrow.hub_id = narrow_hub;
+        const http_response r =
+            server.admin("POST", "/admin/v1/authorization-codes", code_request(narrow, wanted));
+        REQUIRE(r.status == 201);
+        const std::set<std::string> granted = {"oauth", "crm.objects.contacts.read"};
+        CHECK(as_set(r.json().at("scopes")) == granted);
+        const token_grant tokens = exchange_code(server.port(), narrow, r.json().at("code").get<std::string>());
+        CHECK(as_set(tokens.body.at("scopes")) == granted);
+        const http_response meta = get_access_token(server.port(), tokens.access_token);
+        REQUIRE(meta.status == 200);
+        CHECK(as_set(meta.json().at("scopes")) == granted);
+        const auto rows = installs_of(server, narrow_hub, s.app_id);
+        REQUIRE(rows.size() == 1);
+        CHECK(as_set(rows[0].at("scopes")) == granted);
+    }
+
+    SUBCASE("each refusal says why and records nothing") {
+        struct bad_case {
+            const char* why;
+            json body;
+            int http_status;
+            const char* status;
+        };
+        const auto with = [&](const char* key, json value) {
+            json b = code_request(s, wanted);
+            b[key] = std::move(value);
+            return b;
+        };
+        const auto without = [&](const char* key) {
+            json b = code_request(s, wanted);
+            b.erase(key);
+            return b;
+        };
+        const std::vector<bad_case> cases = {
+            {"unknown client", with("client_id", "no-such-client"), 401, "BAD_CLIENT_ID"},
+            {"unregistered redirect", with("redirect_uri", "http://localhost:3000/other"), 400, "BAD_REDIRECT_URI"},
+            {"redirect with extra path", with("redirect_uri", "http://localhost:3000/cb/x"), 400, "BAD_REDIRECT_URI"},
+            {"a required scope left out", with("scopes", {"oauth"}), 400, "BAD_SCOPES"},
+            {"unconfigured scope", with("scopes", {"oauth", "crm.objects.contacts.read", "tickets"}), 400, "BAD_SCOPES"},
+            {"unknown user", with("user_id", 999999), 400, "BAD_USER"},
+            {"user not in hub", with("user_id", outsider), 400, "BAD_HUB"},
+            {"unknown hub", with("hub_id", 999999), 400, "BAD_HUB"},
+            {"missing client_id", without("client_id"), 400, "VALIDATION_ERROR"},
+            {"missing hub_id", without("hub_id"), 400, "VALIDATION_ERROR"},
+            {"missing user_id", without("user_id"), 400, "VALIDATION_ERROR"},
+            {"missing redirect_uri", without("redirect_uri"), 400, "VALIDATION_ERROR"},
+            {"missing scopes", without("scopes"), 400, "VALIDATION_ERROR"},
+            {"plain PKCE", [&] {
+                 json b = with("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+                 b["code_challenge_method"] = "plain";
+                 return b;
+             }(), 400, "VALIDATION_ERROR"},
+        };
+        for (const auto& c : cases) {
+            INFO(std::string(c.why));
+            const http_response r = server.admin("POST", "/admin/v1/authorization-codes", c.body);
+            check_error(r, c.http_status, c.status);
+            if (std::string_view(c.why).rfind("missing ", 0) == 0) {
+                const std::string field = std::string(c.why).substr(8);
+                CHECK_MESSAGE(has_field(r, field), "errors do not name " << field << ": " << r.body);
+            }
+        }
+        CHECK(results_of(server, "installs").empty());
+    }
+}
+
+TEST_CASE("clock: shows the sandbox time and only moves forward") {
+    server_process server;
+    server.start();
+    const json initial = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200);
+    CHECK(initial.at("offset_seconds") == 0);
+    const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
+    CHECK(initial.at("now").get<std::int64_t>() >= wall - 60);
+    CHECK(initial.at("now").get<std::int64_t>() <= wall + 60);
+
+    const sandbox s = make_sandbox(server, "clock");
+    const token_grant tokens = issue_tokens(server, s);
+    CHECK(tokens.expires_in == 1800);
+
+    const http_response moved = server.admin("POST", "/admin/v1/clock", {{"advance_seconds", 1000}});
+    REQUIRE(moved.status == 200);
+    CHECK(moved.header("Content-Type") == app_json_ct);
+    CHECK(moved.json().at("offset_seconds") == 1000);
+    CHECK(moved.json().at("now").get<std::int64_t>() >= initial.at("now").get<std::int64_t>() + 1000);
+    const http_response meta = get_access_token(server.port(), tokens.access_token);
+    REQUIRE(meta.status == 200);
+    CHECK(meta.json().at("expires_in").get<std::int64_t>() <= 800);
+    CHECK(meta.json().at("expires_in").get<std::int64_t>() >= 700);
+
+    const json later = admin_expect(server, "POST", "/admin/v1/clock", {{"advance_seconds", 2600}}, 200);
+    CHECK(later.at("offset_seconds") == 3600);
+    CHECK(later.at("now").get<std::int64_t>() >= initial.at("now").get<std::int64_t>() + 3600);
+    const json shown = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200);
+    CHECK(shown.at("offset_seconds") == 3600);
+    CHECK(shown.at("now").get<std::int64_t>() >= initial.at("now").get<std::int64_t>() + 3600);
+    check_error(get_access_token(server.port(), tokens.access_token), 401, "EXPIRED_AUTHENTICATION");
+
+    const std::vector<std::pair<const char*, json>> bad = {
+        {"negative", {{"advance_seconds", -1}}},
+        {"fraction", {{"advance_seconds", 1.5}}},
+        {"string", {{"advance_seconds", "60"}}},
+        {"null", {{"advance_seconds", nullptr}}},
+        {"missing", json::object()},
+        {"not an object", json::array({60})},
+    };
+    for (const auto& [why, body] : bad) {
+        INFO(std::string(why));
+        const http_response r = server.admin("POST", "/admin/v1/clock", body);
+        check_error(r, 400, "VALIDATION_ERROR");
+        CHECK_MESSAGE(has_field(r, "advance_seconds"), r.body);
+    }
+    CHECK(admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200).at("offset_seconds") == 3600);
+}
+
+TEST_CASE("deleting an app kills its tokens") {
+    server_process server;
+    server.start();
+    const sandbox doomed = make_sandbox(server, "doomed");
+    const sandbox bystander = make_sandbox(server, "bystander");
+    const token_grant dying = issue_tokens(server, doomed);
+    const token_grant living = issue_tokens(server, bystander);
+    REQUIRE(get_access_token(server.port(), dying.access_token).status == 200);
+    REQUIRE(get_refresh_token(server.port(), dying.refresh_token).status == 200);
+
+    CHECK(server.admin("DELETE", app_path(doomed.app_id)).status == 204);
+
+    check_error(get_access_token(server.port(), dying.access_token), 401, "INVALID_TOKEN");
+    CHECK(get_refresh_token(server.port(), dying.refresh_token).status == 401);
+    check_error(refresh_raw(server.port(), doomed.client_id, doomed.client_secret, dying.refresh_token),
+                401, "BAD_CLIENT_ID");
+    for (const auto& row : installs_of(server, doomed.hub_id, doomed.app_id)) {
+        CHECK(row.at("live") == false);
+    }
+    // Another app's tokens are untouched.
+    CHECK(get_access_token(server.port(), living.access_token).status == 200);
+    CHECK(refresh_raw(server.port(), bystander.client_id, bystander.client_secret, living.refresh_token)
+              .status == 200);
+}

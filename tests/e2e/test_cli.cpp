@@ -1,0 +1,364 @@
+// The hsoauth command line as a developer meets it: --help and --version, one-line refusals of
+// bad input (exit 2), configuration precedence, and the migrate and seed commands.
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+#include "support/seed_helpers.hpp"
+#include "support/server_process.hpp"
+
+using namespace hsoauth::e2e;
+using nlohmann::json;
+
+namespace {
+
+// A private directory under /tmp, removed with its contents at scope exit.
+class temp_dir {
+  public:
+    temp_dir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "hsoauth-cli-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+        }
+        path_ = pattern;
+    }
+    ~temp_dir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+struct cli_result {
+    std::string output;
+    int exit_code = -1;
+};
+
+cli_result cli(const std::vector<std::string>& args, const env_list& env = {}) {
+    cli_result r;
+    r.output = run_cli(args, &r.exit_code, env);
+    return r;
+}
+
+// Exit 2 with exactly one line "hsoauth: ..." that contains every `needle`.
+void check_usage_error(const cli_result& r, const std::vector<std::string>& needles) {
+    INFO("output: " << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.rfind("hsoauth: ", 0) == 0);
+    CHECK(!r.output.empty());
+    CHECK(r.output.back() == '\n');
+    CHECK(r.output.find('\n') == r.output.size() - 1);
+    for (const auto& needle : needles) {
+        CHECK_MESSAGE(r.output.find(needle) != std::string::npos, "does not mention " << needle);
+    }
+}
+
+// Flags that make `serve` harmless should it wrongly start: a private db and an ephemeral port.
+std::vector<std::string> serve_args(const temp_dir& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", dir.file("x.db"),
+                                     "--admin-key", "k"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+std::set<int> migration_versions_in_source() {
+    std::set<int> out;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(HSOAUTH_SOURCE_DIR) + "/migrations")) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() == ".sql" && name.size() > 4) out.insert(std::stoi(name.substr(0, 4)));
+    }
+    return out;
+}
+
+// The number in "applied N migration(s)", or -1.
+int applied_count(const std::string& output) {
+    std::smatch m;
+    if (!std::regex_search(output, m, std::regex(R"(applied (\d+) migration)"))) return -1;
+    return std::stoi(m[1].str());
+}
+
+// Expires_in of a token issued to a fresh app that sets no access_token_ttl.
+std::int64_t default_ttl_seen(server_process& server) {
+    server.start();
+    const sandbox s = make_sandbox(server, "ttl");
+    const json app = admin_expect(server, "GET", "/admin/v1/apps/" + std::to_string(s.app_id), nullptr, 200);
+    const token_grant tokens = issue_tokens(server, s);
+    CHECK(app.at("access_token_ttl") == tokens.expires_in);
+    const http_response meta = get_access_token(server.port(), tokens.access_token);
+    CHECK(meta.status == 200);
+    if (meta.status == 200) CHECK(meta.json().at("expires_in").get<std::int64_t>() <= tokens.expires_in);
+    CHECK(server.stop() == 0);
+    return tokens.expires_in;
+}
+
+const json seed_document = {
+    {"_comment", "written by test_cli"},
+    {"hubs", {{{"hub_id", 62515}, {"hub_domain", "cli.hubspot.test"}, {"hublet", "na1"}}}},
+    {"users", {{{"user_id", 123456}, {"email", "cli@example.test"}, {"hub_ids", {62515}}}}},
+    {"apps",
+     {{{"app_id", 456789},
+       {"name", "CLI chosen"},
+       {"client_id", "cli-chosen"},
+       {"client_secret", "cli-chosen-secret"},
+       {"redirect_uris", {"http://localhost:3000/cb"}},
+       {"scopes", {"oauth"}}},
+      {{"app_id", 456790},
+       {"name", "CLI generated"},
+       {"client_id", "cli-generated"},
+       {"redirect_uris", {"http://localhost:3000/cb"}},
+       {"scopes", {"oauth"}}}}},
+};
+
+const char* const table_snapshot_sql =
+    "select 'app', app_id, name, client_id, hex(client_secret_digest), redirect_uris, scopes from apps;"
+    "select 'hub', hub_id, hub_domain, hublet, scopes from hubs;"
+    "select 'user', user_id, email from users;"
+    "select 'member', user_id, hub_id from user_hubs order by user_id, hub_id;";
+
+}  // namespace
+
+TEST_CASE("--version and --help") {
+    const cli_result version = cli({"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK(version.output == "hsoauth 0.1.0\n");
+
+    const cli_result help = cli({"--help"});
+    CHECK(help.exit_code == 0);
+    INFO("help:\n" << help.output);
+    for (const char* command : {"serve", "migrate", "seed"}) {
+        CHECK_MESSAGE(help.output.find(std::string("hsoauth ") + command) != std::string::npos, command);
+    }
+    const std::vector<std::string> keys = {
+        "listen", "db", "seed", "admin_key", "synchronous", "pepper_file", "pepper", "threads",
+        "access_token_ttl", "code_ttl", "revoke_cascades", "log_requests", "max_body_bytes",
+        "max_header_bytes", "max_connections", "max_requests_per_connection", "header_timeout_ms",
+        "body_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "auth_failure_limit",
+        "auth_failure_window_s", "cleanup_interval_s", "decline_redirects", "auto_approve_user_id",
+        "auto_approve_hub_id"};
+    for (const auto& key : keys) {
+        // Each key starts a line of its own.
+        const std::regex listed("(^|\\n)[ \\t]+" + key + "[ \\t]");
+        CHECK_MESSAGE(std::regex_search(help.output, listed), "--help does not list " << key);
+    }
+    // Defaults are shown beside the keys.
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"access_token_ttl", "1800"}, {"code_ttl", "600"}, {"max_body_bytes", "16384"},
+             {"max_header_bytes", "8192"}, {"auth_failure_limit", "20"}}) {
+        const std::regex line("(^|\\n)[ \\t]+" + key + "[ \\t]+" + value + "\\b");
+        CHECK_MESSAGE(std::regex_search(help.output, line), key << " default " << value << " not shown");
+    }
+}
+
+TEST_CASE("bad command lines and config files: one line, exit 2") {
+    const temp_dir dir;
+    SUBCASE("unknown flag") {
+        check_usage_error(cli(serve_args(dir, {"--bogus-flag", "1"})), {"--bogus-flag"});
+    }
+    SUBCASE("unknown flag with =value") {
+        check_usage_error(cli(serve_args(dir, {"--bogus-flag=1"})), {"--bogus-flag"});
+    }
+    SUBCASE("flag without value") {
+        check_usage_error(cli(serve_args(dir, {"--code-ttl"})), {"--code-ttl"});
+    }
+    SUBCASE("bad --listen") {
+        check_usage_error(cli(serve_args(dir, {"--listen", "nonsense"})), {"listen", "nonsense"});
+    }
+    SUBCASE("bad port in --listen") {
+        check_usage_error(cli(serve_args(dir, {"--listen", "127.0.0.1:99999"})), {"listen"});
+    }
+    SUBCASE("bad --synchronous") {
+        check_usage_error(cli(serve_args(dir, {"--synchronous", "WRONG"})), {"synchronous"});
+    }
+    SUBCASE("non-numeric ttl") {
+        check_usage_error(cli(serve_args(dir, {"--access-token-ttl", "soon"})), {"access_token_ttl", "soon"});
+    }
+    SUBCASE("non-boolean switch") {
+        check_usage_error(cli(serve_args(dir, {"--revoke-cascades", "maybe"})), {"revoke_cascades", "maybe"});
+    }
+    SUBCASE("config file that is not JSON") {
+        const std::string path = dir.file("broken.json");
+        write_text(path, "listen = 127.0.0.1:8080\n");
+        check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
+    }
+    SUBCASE("config file that does not exist") {
+        const std::string path = dir.file("missing.json");
+        check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
+    }
+    SUBCASE("config file with an unknown key") {
+        const std::string path = dir.file("unknown.json");
+        write_text(path, R"({"access_token_ttl": 100, "colour": "blue"})");
+        check_usage_error(cli(serve_args(dir, {"--config", path})), {path, "colour"});
+    }
+    SUBCASE("config file with a value of the wrong type") {
+        const std::string path = dir.file("typed.json");
+        write_text(path, R"({"code_ttl": "ten minutes"})");
+        check_usage_error(cli(serve_args(dir, {"--config", path})), {path, "code_ttl"});
+    }
+    SUBCASE("bad environment value") {
+        check_usage_error(cli(serve_args(dir, {}), {{"HSOAUTH_CODE_TTL", "-5"}}), {"HSOAUTH_CODE_TTL"});
+    }
+    SUBCASE("unknown command") {
+        check_usage_error(cli({"frobnicate", "--db", dir.file("x.db")}), {"frobnicate"});
+    }
+    SUBCASE("migrate with an unknown flag") {
+        check_usage_error(cli({"migrate", "--db", dir.file("x.db"), "--nope", "1"}), {"--nope"});
+    }
+    // None of them created the database.
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("configuration precedence: file < environment < flag") {
+    const temp_dir dir;
+    const std::string config = dir.file("hsoauth.json");
+    write_text(config, R"({"_comment": "precedence test", "access_token_ttl": 100})");
+
+    SUBCASE("the built-in default") {
+        server_process server;
+        CHECK(default_ttl_seen(server) == 1800);
+    }
+    SUBCASE("the config file") {
+        server_process server(server_options{{"--config", config}, {}});
+        CHECK(default_ttl_seen(server) == 100);
+    }
+    SUBCASE("the environment overrides the file") {
+        server_process server(server_options{{"--config", config}, {{"HSOAUTH_ACCESS_TOKEN_TTL", "200"}}});
+        CHECK(default_ttl_seen(server) == 200);
+    }
+    SUBCASE("a flag overrides the environment") {
+        server_process server(server_options{{"--config", config, "--access-token-ttl", "300"},
+                                             {{"HSOAUTH_ACCESS_TOKEN_TTL", "200"}}});
+        CHECK(default_ttl_seen(server) == 300);
+    }
+    SUBCASE("a flag overrides the file") {
+        server_process server(server_options{{"--config", config, "--access-token-ttl=300"}, {}});
+        CHECK(default_ttl_seen(server) == 300);
+    }
+}
+
+TEST_CASE("migrate is idempotent and records each migration") {
+    const temp_dir dir;
+    const std::string db = dir.file("nested/dir/hsoauth.db");
+    const std::set<int> versions = migration_versions_in_source();
+    REQUIRE_FALSE(versions.empty());
+
+    const cli_result first = cli({"migrate", "--db", db});
+    INFO("first: " << first.output);
+    CHECK(first.exit_code == 0);
+    CHECK(applied_count(first.output) == static_cast<int>(versions.size()));
+    const std::string rows = sqlite_query(db, "select version, name, applied_at from schema_migrations order by version");
+    std::set<int> recorded;
+    std::istringstream listed(sqlite_query(db, "select version from schema_migrations"));
+    for (std::string line; std::getline(listed, line);) recorded.insert(std::stoi(line));
+    CHECK(recorded == versions);
+    CHECK(sqlite_query(db, "select count(*) from schema_migrations") == std::to_string(versions.size()));
+    CHECK(sqlite_query(db, "select count(*) from sqlite_master where type='table' and name='apps'") == "1");
+
+    const cli_result second = cli({"migrate", "--db", db});
+    INFO("second: " << second.output);
+    CHECK(second.exit_code == 0);
+    CHECK(applied_count(second.output) == 0);
+    CHECK(sqlite_query(db, "select version, name, applied_at from schema_migrations order by version") == rows);
+}
+
+TEST_CASE("a database from a newer hsoauth is refused") {
+    const temp_dir dir;
+    const std::string db = dir.file("future.db");
+    REQUIRE(cli({"migrate", "--db", db}).exit_code == 0);
+    sqlite_query(db, "insert into schema_migrations values (9999,'future','now')");
+
+    const cli_result serve = cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--admin-key", "k"});
+    INFO("serve: " << serve.output);
+    CHECK(serve.exit_code != 0);
+    CHECK(serve.output.find("9999") != std::string::npos);
+    CHECK(serve.output.find("listening on") == std::string::npos);
+
+    const cli_result migrate = cli({"migrate", "--db", db});
+    INFO("migrate: " << migrate.output);
+    CHECK(migrate.exit_code != 0);
+    CHECK(migrate.output.find("9999") != std::string::npos);
+
+    const std::string seed_file = dir.file("seed.json");
+    write_text(seed_file, seed_document.dump());
+    const cli_result seed = cli({"seed", "--db", db, seed_file});
+    INFO("seed: " << seed.output);
+    CHECK(seed.exit_code != 0);
+    CHECK(seed.output.find("9999") != std::string::npos);
+    CHECK(sqlite_query(db, "select count(*) from apps") == "0");
+    CHECK(sqlite_query(db, "select count(*) from schema_migrations where version = 9999") == "1");
+}
+
+TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
+    server_process server;  // its database is seeded offline, then served
+    const std::string file = server.dir() + "/seed.json";
+    write_text(file, seed_document.dump(2));
+
+    const cli_result first = cli({"seed", "--db", server.db_path(), file});
+    INFO("first: " << first.output);
+    REQUIRE(first.exit_code == 0);
+    const std::string snapshot = sqlite_query(server.db_path(), table_snapshot_sql);
+    CHECK(sqlite_query(server.db_path(), "select count(*) from apps") == "2");
+    CHECK(sqlite_query(server.db_path(), "select count(*) from hubs") == "1");
+    CHECK(sqlite_query(server.db_path(), "select count(*) from users") == "1");
+    CHECK(sqlite_query(server.db_path(), "select count(*) from user_hubs") == "1");
+
+    // The generated secret is printed once, on the line of its app.
+    std::smatch m;
+    const bool shown = std::regex_search(first.output, m, std::regex(R"(client_id=cli-generated\S* client_secret=(\S+))"));
+    CHECK_MESSAGE(shown, "the generated secret is not shown");
+    const std::string generated = shown ? m[1].str() : "";
+
+    const cli_result second = cli({"seed", "--db", server.db_path(), file});
+    INFO("second: " << second.output);
+    REQUIRE(second.exit_code == 0);
+    CHECK(sqlite_query(server.db_path(), table_snapshot_sql) == snapshot);
+    if (!generated.empty()) CHECK(second.output.find(generated) == std::string::npos);
+
+    // A bad file changes nothing and says why.
+    const std::string bad_file = server.dir() + "/bad-seed.json";
+    json bad = seed_document;
+    bad["hubs"].push_back({{"hub_id", 70000}, {"hub_domain", "new.test"}});
+    bad["users"].push_back({{"user_id", 7}, {"email", "lost@example.test"}, {"hub_ids", {424242}}});
+    write_text(bad_file, bad.dump());
+    const cli_result refused = cli({"seed", "--db", server.db_path(), bad_file});
+    INFO("refused: " << refused.output);
+    CHECK(refused.exit_code != 0);
+    CHECK(refused.output.find("bad-seed.json") != std::string::npos);
+    CHECK(sqlite_query(server.db_path(), table_snapshot_sql) == snapshot);
+
+    const std::string not_json = server.dir() + "/not-json.json";
+    write_text(not_json, "{hubs: [");
+    const cli_result garbled = cli({"seed", "--db", server.db_path(), not_json});
+    CHECK(garbled.exit_code != 0);
+    CHECK(garbled.output.find("not-json.json") != std::string::npos);
+    CHECK(sqlite_query(server.db_path(), table_snapshot_sql) == snapshot);
+
+    // The server on the seeded database honours both secrets.
+    server.start();
+    const sandbox chosen{62515, 123456, 456789, "cli-chosen", "cli-chosen-secret", "http://localhost:3000/cb", {"oauth"}};
+    CHECK(issue_tokens(server, chosen).expires_in == 1800);
+    if (!generated.empty()) {
+        const sandbox made{62515, 123456, 456790, "cli-generated", generated, "http://localhost:3000/cb", {"oauth"}};
+        CHECK(issue_tokens(server, made).expires_in == 1800);
+    }
+    CHECK(server.stop() == 0);
+}
