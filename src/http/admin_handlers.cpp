@@ -310,13 +310,15 @@ void post_clock(services& s, const request& req, const route_params&, responder 
     // serialises concurrent advances.
     write_then(
         s, req.correlation_id, respond, on_error::roll_back,
-        [&clock = s.clock, seconds](storage::repository& repo) -> oauth::result<oauth::done> {
+        [seconds](storage::repository& repo) -> oauth::result<std::int64_t> {
             const std::int64_t offset = repo.get_state(storage::clock_offset_key).value_or(0) + seconds;
             repo.set_state(storage::clock_offset_key, offset);
-            clock.set_offset(offset);
-            return oauth::done{};
+            return offset;
         },
-        [&clock = s.clock](oauth::done&) { return clock_view(clock); });
+        [&clock = s.clock](std::int64_t& offset) {
+            clock.raise_offset_to(offset);  // only once the new offset is durable
+            return clock_view(clock);
+        });
 }
 
 namespace {

@@ -256,9 +256,26 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
                                        const std::optional<pkce_challenge>& pkce) const {
     if (auto problem = check_user_in_hub(repo, hub_id, user_id)) return std::move(*problem);
     const auto hub = repo.find_hub(hub_id);
-    // The app may have been changed since the plan was made: re-read it inside this write.
+    // The app may have changed since the consent page was shown: re-check the plan against the
+    // app as it is now, inside this write.
     const auto app = repo.find_app(plan.app.app_id);
     if (!app || app->client_id != plan.app.client_id) return make_error(errc::bad_client_id);
+    if (!contains(app->redirect_uris, plan.redirect_uri)) {
+        return make_error(errc::bad_redirect_uri, "", "redirect_uri");
+    }
+    for (const auto& scope : app->scopes) {
+        if (!contains(plan.required_scopes, scope)) {
+            return make_error(errc::bad_scopes, "The scopes are insufficient: the app requires " + scope, "scope");
+        }
+    }
+    for (const auto& scope : plan.required_scopes) {
+        if (!contains(app->scopes, scope)) {
+            return make_error(errc::bad_scopes,
+                              "There is a mismatch between the scopes in the install URL and the app's "
+                              "configured scopes: " + scope,
+                              "scope");
+        }
+    }
 
     scope_list granted = plan.required_scopes;
     for (const auto& scope : granted) {
@@ -269,7 +286,8 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
         }
     }
     for (const auto& scope : plan.optional_scopes) {
-        if (!hub->scopes || contains(*hub->scopes, scope)) granted.push_back(scope);
+        const bool still_offered = contains(app->optional_scopes, scope);
+        if (still_offered && (!hub->scopes || contains(*hub->scopes, scope))) granted.push_back(scope);
     }
 
     const std::int64_t now = time_.now();

@@ -155,20 +155,29 @@ void database::writer_loop() {
 void database::run_batch(std::vector<write_job>& batch) {
     std::vector<std::exception_ptr> outcome(batch.size());
     connection& conn = *writer_conn_;
+    if (!transaction_) {
+        transaction_ = std::make_unique<transaction_statements>(transaction_statements{
+            conn.prepare("BEGIN IMMEDIATE"), conn.prepare("SAVEPOINT job"), conn.prepare("RELEASE job"),
+            conn.prepare("ROLLBACK TO job"), conn.prepare("COMMIT")});
+    }
+    const auto run = [](statement& s) {
+        statement_scope scope(s);
+        s.run();
+    };
     try {
-        conn.exec("BEGIN IMMEDIATE");
+        run(transaction_->begin);
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            conn.exec("SAVEPOINT job");
+            run(transaction_->savepoint);
             try {
                 batch[i].run(*writer_repo_);
-                conn.exec("RELEASE job");
+                run(transaction_->release);
             } catch (...) {
                 outcome[i] = std::current_exception();
-                conn.exec("ROLLBACK TO job");
-                conn.exec("RELEASE job");
+                run(transaction_->rollback_to);
+                run(transaction_->release);
             }
         }
-        conn.exec("COMMIT");
+        run(transaction_->commit);
         std::lock_guard lock(queue_mutex_);
         ++commits_;
         committed_jobs_ += batch.size();

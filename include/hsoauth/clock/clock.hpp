@@ -22,6 +22,13 @@ public:
     // Adds `seconds` (>= 0) to the offset and returns the new offset.
     std::int64_t advance(std::int64_t seconds) { return offset_ += seconds; }
     void set_offset(std::int64_t seconds) { offset_.store(seconds); }
+    // Raises the offset to `seconds` unless it is already further: the clock never goes back,
+    // whatever order concurrent advances are applied in.
+    void raise_offset_to(std::int64_t seconds) {
+        std::int64_t current = offset_.load();
+        while (current < seconds && !offset_.compare_exchange_weak(current, seconds)) {
+        }
+    }
 
 private:
     std::atomic<std::int64_t> offset_;

@@ -115,8 +115,18 @@ private:
     void run_batch(std::vector<write_job>& batch);
     void apply_faults();
 
+    // The writer's transaction control, prepared once.
+    struct transaction_statements {
+        statement begin;
+        statement savepoint;
+        statement release;
+        statement rollback_to;
+        statement commit;
+    };
+
     database_options options_;
     std::unique_ptr<connection> writer_conn_;
+    std::unique_ptr<transaction_statements> transaction_;  // writer thread only
     std::unique_ptr<repository> writer_repo_;
 
     std::mutex readers_mutex_;
