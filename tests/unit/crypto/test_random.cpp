@@ -1,0 +1,71 @@
+// Encodings and identifiers: base64url, hex and UUIDv4 (crypto/random.hpp).
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <set>
+#include <string>
+
+#include "hsoauth/crypto/random.hpp"
+
+using namespace hsoauth;
+
+TEST_CASE("crypto: base64url matches the RFC 4648 test vectors without padding") {
+    CHECK(crypto::base64url("") == "");
+    CHECK(crypto::base64url("f") == "Zg");
+    CHECK(crypto::base64url("fo") == "Zm8");
+    CHECK(crypto::base64url("foo") == "Zm9v");
+    CHECK(crypto::base64url("foob") == "Zm9vYg");
+    CHECK(crypto::base64url("fooba") == "Zm9vYmE");
+    CHECK(crypto::base64url("foobar") == "Zm9vYmFy");
+}
+
+TEST_CASE("crypto: base64url uses the URL-safe alphabet") {
+    // Standard base64 of these bytes is "+/8=" and "/+/+".
+    CHECK(crypto::base64url(std::string("\xfb\xff", 2)) == "-_8");
+    CHECK(crypto::base64url(std::string("\xff\xef\xfe", 3)) == "_-_-");
+    CHECK(crypto::base64url(std::string(3, '\0')) == "AAAA");
+}
+
+TEST_CASE("crypto: hex is lowercase, two digits per byte") {
+    CHECK(crypto::hex("") == "");
+    CHECK(crypto::hex(std::string("\x00\x01\x7f\x80\xab\xff", 6)) == "00017f80abff");
+    CHECK(crypto::hex("abc") == "616263");
+}
+
+TEST_CASE("crypto: random_bytes gives the requested length and differs between calls") {
+    CHECK(crypto::random_bytes(0).empty());
+    const auto a = crypto::random_bytes(32);
+    const auto b = crypto::random_bytes(32);
+    CHECK(a.size() == 32);
+    CHECK(b.size() == 32);
+    CHECK(a != b);
+}
+
+namespace {
+
+bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+}  // namespace
+
+TEST_CASE("crypto: uuid_v4 has the RFC 4122 layout, version 4 and variant 10xx") {
+    for (int i = 0; i < 200; ++i) {
+        const std::string id = crypto::uuid_v4();
+        REQUIRE(id.size() == 36);
+        for (std::size_t k = 0; k < id.size(); ++k) {
+            if (k == 8 || k == 13 || k == 18 || k == 23) {
+                CHECK(id[k] == '-');
+            } else {
+                CHECK_MESSAGE(is_lower_hex(id[k]), id);
+            }
+        }
+        CHECK(id[14] == '4');
+        const char variant = id[19];
+        CHECK_MESSAGE((variant == '8' || variant == '9' || variant == 'a' || variant == 'b'), id);
+    }
+}
+
+TEST_CASE("crypto: uuid_v4 does not repeat") {
+    std::set<std::string> seen;
+    for (int i = 0; i < 2000; ++i) seen.insert(crypto::uuid_v4());
+    CHECK(seen.size() == 2000);
+}

@@ -1,0 +1,152 @@
+// The error → HTTP status and HubSpot body mapping (http/error_body.hpp).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "hsoauth/http/error_body.hpp"
+
+using namespace hsoauth;
+using oauth::errc;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view corr = "0b8e6f6e-4f3a-4c1e-9d3b-2a1f5e6d7c8b";
+
+json body_of(const http::response& r) {
+    auto parsed = json::parse(r.body, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    REQUIRE(parsed.is_object());
+    return parsed;
+}
+
+std::string content_type(const http::response& r) {
+    for (const auto& [name, value] : r.headers) {
+        if (name == "Content-Type") return value;
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("http: status_of maps each client error to its HTTP status") {
+    CHECK(http::status_of(errc::bad_client_id) == 401);
+    CHECK(http::status_of(errc::bad_client_secret) == 401);
+    CHECK(http::status_of(errc::bad_auth_code) == 400);
+    CHECK(http::status_of(errc::expired_auth_code) == 400);
+    CHECK(http::status_of(errc::mismatch_redirect_uri) == 400);
+    CHECK(http::status_of(errc::bad_code_verifier) == 400);
+    CHECK(http::status_of(errc::bad_refresh_token) == 400);
+    CHECK(http::status_of(errc::bad_grant_type) == 400);
+    CHECK(http::status_of(errc::missing_field) == 400);
+    CHECK(http::status_of(errc::invalid_field) == 400);
+    CHECK(http::status_of(errc::bad_redirect_uri) == 400);
+    CHECK(http::status_of(errc::bad_scopes) == 400);
+    CHECK(http::status_of(errc::bad_hub) == 400);
+    CHECK(http::status_of(errc::bad_user) == 400);
+    CHECK(http::status_of(errc::invalid_token) == 401);
+    CHECK(http::status_of(errc::expired_token) == 401);
+    CHECK(http::status_of(errc::unsupported_media_type) == 415);
+    CHECK(http::status_of(errc::malformed_request) == 400);
+    CHECK(http::status_of(errc::not_found) == 404);
+    CHECK(http::status_of(errc::method_not_allowed) == 405);
+    CHECK(http::status_of(errc::conflict) == 409);
+    CHECK(http::status_of(errc::admin_unauthorized) == 401);
+    CHECK(http::status_of(errc::payload_too_large) == 413);
+    CHECK(http::status_of(errc::headers_too_large) == 431);
+    CHECK(http::status_of(errc::too_many_requests) == 429);
+    CHECK(http::status_of(errc::service_unavailable) == 503);
+}
+
+TEST_CASE("http: error_response carries HubSpot's status, the RFC 6749 error and the correlation id") {
+    struct expectation {
+        errc code;
+        int http_status;
+        const char* status;
+        const char* category;
+        const char* error;
+    };
+    const expectation cases[] = {
+        {errc::bad_client_id, 401, "BAD_CLIENT_ID", "INVALID_AUTHENTICATION", "invalid_client"},
+        {errc::bad_client_secret, 401, "BAD_CLIENT_SECRET", "INVALID_AUTHENTICATION", "invalid_client"},
+        {errc::bad_auth_code, 400, "BAD_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::expired_auth_code, 400, "EXPIRED_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::mismatch_redirect_uri, 400, "MISMATCH_REDIRECT_URI_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::bad_code_verifier, 400, "BAD_CODE_VERIFIER", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::bad_refresh_token, 400, "BAD_REFRESH_TOKEN", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::bad_grant_type, 400, "BAD_GRANT_TYPE", "VALIDATION_ERROR", "unsupported_grant_type"},
+        {errc::bad_scopes, 400, "BAD_SCOPES", "VALIDATION_ERROR", "invalid_scope"},
+        {errc::invalid_token, 401, "INVALID_TOKEN", "UNAUTHORIZED", "invalid_token"},
+        {errc::expired_token, 401, "EXPIRED_AUTHENTICATION", "EXPIRED_AUTHENTICATION", "invalid_token"},
+        {errc::unsupported_media_type, 415, "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR", "invalid_request"},
+        {errc::malformed_request, 400, "BAD_REQUEST", "VALIDATION_ERROR", "invalid_request"},
+        {errc::admin_unauthorized, 401, "INVALID_AUTHENTICATION", "INVALID_AUTHENTICATION", "invalid_client"},
+        {errc::too_many_requests, 429, "TOO_MANY_REQUESTS", "RATE_LIMITS", "slow_down"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.status);
+        const auto r = http::error_response(c.code, corr);
+        CHECK(r.status == c.http_status);
+        CHECK(content_type(r) == "application/json;charset=utf-8");
+        const json b = body_of(r);
+        CHECK(b.at("status") == c.status);
+        CHECK(b.at("category") == c.category);
+        CHECK(b.at("error") == c.error);
+        CHECK(b.at("correlationId") == corr);
+        REQUIRE(b.at("message").is_string());
+        CHECK_FALSE(b.at("message").get<std::string>().empty());
+        CHECK(b.at("error_description") == b.at("message"));
+        CHECK_FALSE(b.contains("errors"));
+    }
+}
+
+TEST_CASE("http: error_response uses the error's own message when it has one") {
+    const auto r = http::error_response(
+        oauth::make_error(errc::bad_refresh_token, "missing or unknown refresh token"), corr);
+    const json b = body_of(r);
+    CHECK(b.at("message") == "missing or unknown refresh token");
+    CHECK(b.at("error_description") == "missing or unknown refresh token");
+    CHECK(b.at("status") == "BAD_REFRESH_TOKEN");
+}
+
+TEST_CASE("http: a missing field gives VALIDATION_ERROR with MISSING_REQUIRED_FIELD and the field") {
+    const auto r = http::error_response(oauth::make_error(errc::missing_field, "", "client_secret"), corr);
+    CHECK(r.status == 400);
+    const json b = body_of(r);
+    CHECK(b.at("status") == "VALIDATION_ERROR");
+    CHECK(b.at("category") == "VALIDATION_ERROR");
+    CHECK(b.at("subCategory") == "MISSING_PARAMETER");
+    CHECK(b.at("error") == "invalid_request");
+    REQUIRE(b.at("errors").is_array());
+    REQUIRE(b.at("errors").size() == 1);
+    const json& e = b.at("errors")[0];
+    CHECK(e.at("code") == "MISSING_REQUIRED_FIELD");
+    CHECK(e.at("in") == "body");
+    CHECK(e.at("context").at("missingFields") == json::array({"client_secret"}));
+    CHECK(e.at("message").is_string());
+}
+
+TEST_CASE("http: an invalid field gives INVALID_PARAMETER naming the field") {
+    const auto r = http::error_response(
+        oauth::make_error(errc::invalid_field, "code_challenge_method must be S256", "code_challenge_method"),
+        corr);
+    CHECK(r.status == 400);
+    const json b = body_of(r);
+    CHECK(b.at("status") == "VALIDATION_ERROR");
+    CHECK(b.at("subCategory") == "INVALID_PARAMETER");
+    CHECK(b.at("message") == "code_challenge_method must be S256");
+    CHECK(b.at("errors")[0].at("code") == "INVALID_PARAMETER");
+    CHECK(b.at("errors")[0].at("context").at("invalidFields") == json::array({"code_challenge_method"}));
+}
+
+TEST_CASE("http: internal_error_response reveals nothing but a 500 and the correlation id") {
+    const auto r = http::internal_error_response(corr);
+    CHECK(r.status == 500);
+    CHECK(content_type(r) == "application/json;charset=utf-8");
+    const json b = body_of(r);
+    CHECK(b.at("status") == "SERVER_ERROR");
+    CHECK(b.at("error") == "server_error");
+    CHECK(b.at("correlationId") == corr);
+}

@@ -1,0 +1,181 @@
+// Strict application/x-www-form-urlencoded decoding (http/form.hpp).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "hsoauth/http/form.hpp"
+
+using namespace hsoauth;
+using oauth::errc;
+
+namespace {
+
+// Decodes and requires success.
+http::form_fields ok_form(std::string_view text) {
+    auto r = http::decode_form(text);
+    REQUIRE_MESSAGE(r.ok(), "decode_form refused: ", std::string(text));
+    return std::move(*r);
+}
+
+// True when decode_form refuses `text` as malformed_request.
+bool refused(std::string_view text) {
+    const auto r = http::decode_form(text);
+    return !r.ok() && r.err().code == errc::malformed_request;
+}
+
+}  // namespace
+
+TEST_CASE("http: decode_form reads names and values in order") {
+    const auto f = ok_form("grant_type=authorization_code&client_id=abc&code=na1-1");
+    REQUIRE(f.all().size() == 3);
+    CHECK(f.all()[0].first == "grant_type");
+    CHECK(f.all()[0].second == "authorization_code");
+    CHECK(f.value_or_empty("client_id") == "abc");
+    CHECK(f.get("code") == std::optional<std::string_view>("na1-1"));
+    CHECK_FALSE(f.get("missing").has_value());
+    CHECK(f.value_or_empty("missing") == "");
+}
+
+TEST_CASE("http: decode_form turns + into a space and %XX into a byte") {
+    const auto f = ok_form("a=x+y&b=%41%62%2B&c=%e2%82%ac&d+e=1&f=%25");
+    CHECK(f.value_or_empty("a") == "x y");
+    CHECK(f.value_or_empty("b") == "Ab+");
+    CHECK(f.value_or_empty("c") == "\xe2\x82\xac");  // EURO SIGN, lowercase hex accepted
+    CHECK(f.value_or_empty("d e") == "1");
+    CHECK(f.value_or_empty("f") == "%");
+}
+
+TEST_CASE("http: decode_form keeps a name without '=' as an empty value") {
+    const auto f = ok_form("flag&x=");
+    CHECK(f.get("flag") == std::optional<std::string_view>(""));
+    CHECK(f.get("x") == std::optional<std::string_view>(""));
+}
+
+TEST_CASE("http: decode_form skips empty pairs") {
+    const auto f = ok_form("&&a=1&&b=2&");
+    REQUIRE(f.all().size() == 2);
+    CHECK(f.value_or_empty("a") == "1");
+    CHECK(f.value_or_empty("b") == "2");
+    CHECK(ok_form("").all().empty());
+    CHECK(ok_form("&").all().empty());
+}
+
+TEST_CASE("http: decode_form refuses bad and truncated percent-encoding") {
+    CHECK(refused("a=%zz"));
+    CHECK(refused("a=%4g"));
+    CHECK(refused("a=%"));
+    CHECK(refused("a=%4"));
+    CHECK(refused("a=1%2"));
+    CHECK(refused("a=%4&b=1"));
+    CHECK(refused("%zz=1"));
+    CHECK(refused("a%=1"));
+    const auto r = http::decode_form("client_id=ok&code=%G1");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "code");
+}
+
+TEST_CASE("http: decode_form refuses invalid UTF-8, overlong forms and surrogates") {
+    CHECK(refused("a=%FF"));
+    CHECK(refused("a=%80"));           // lone continuation byte
+    CHECK(refused("a=%C3"));           // truncated two-byte sequence
+    CHECK(refused("a=%C3%28"));        // bad continuation
+    CHECK(refused("a=%C0%AF"));        // overlong '/'
+    CHECK(refused("a=%C1%BF"));        // overlong
+    CHECK(refused("a=%E0%80%AF"));     // overlong three-byte '/'
+    CHECK(refused("a=%F0%80%80%AF"));  // overlong four-byte '/'
+    CHECK(refused("a=%ED%A0%80"));     // U+D800, a surrogate
+    CHECK(refused("a=%ED%BF%BF"));     // U+DFFF, a surrogate
+    CHECK(refused("a=%F4%90%80%80"));  // above U+10FFFF
+    CHECK(refused("a=%F8%88%80%80%80"));
+    CHECK(refused("%FF=1"));           // in a name
+    // Well-formed sequences pass.
+    CHECK(ok_form("a=%C3%A9").value_or_empty("a") == "\xc3\xa9");
+    CHECK(ok_form("a=%ED%9F%BF").value_or_empty("a") == "\xed\x9f\xbf");          // U+D7FF
+    CHECK(ok_form("a=%F0%9F%98%80").value_or_empty("a") == "\xf0\x9f\x98\x80");  // U+1F600
+    CHECK(ok_form("a=%F4%8F%BF%BF").value_or_empty("a") == "\xf4\x8f\xbf\xbf");  // U+10FFFF
+}
+
+TEST_CASE("http: decode_form refuses NUL and control characters, encoded or raw") {
+    CHECK(refused("a=%00"));
+    CHECK(refused("a=x%00y"));
+    CHECK(refused("a=%0A"));
+    CHECK(refused("a=%0D%0A"));
+    CHECK(refused("a=%09"));
+    CHECK(refused("a=%1F"));
+    CHECK(refused("a=%7F"));
+    CHECK(refused(std::string_view("a=x\0y", 5)));
+    CHECK(refused("a=x\ny"));
+    CHECK(refused("a%00=1"));
+    CHECK(ok_form("a=%20%7E").value_or_empty("a") == " ~");
+}
+
+TEST_CASE("http: decode_form refuses a name given twice, however it is encoded") {
+    auto r = http::decode_form("code=1&client_id=x&code=2");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::malformed_request);
+    CHECK(r.err().field == "code");
+    CHECK(refused("a=1&%61=2"));
+    CHECK(refused("a=&a="));
+    CHECK(refused("a b=1&a+b=2"));
+    CHECK(ok_form("a=1&A=2").all().size() == 2);
+}
+
+TEST_CASE("http: decode_form takes 64 fields and refuses 65") {
+    std::string text;
+    for (int i = 0; i < 64; ++i) text += (i ? "&f" : "f") + std::to_string(i) + "=v";
+    CHECK(ok_form(text).all().size() == 64);
+    CHECK(refused(text + "&f64=v"));
+    CHECK(ok_form(text + "&&&").all().size() == 64);  // empty pairs do not count
+}
+
+TEST_CASE("http: decode_form refuses an empty name") {
+    CHECK(refused("=value"));
+    CHECK(refused("a=1&=2"));
+}
+
+TEST_CASE("http: decode_path_segment keeps '+' and refuses what decode_form refuses") {
+    CHECK(http::decode_path_segment("a+b") == std::optional<std::string>("a+b"));
+    CHECK(http::decode_path_segment("na1-%61") == std::optional<std::string>("na1-a"));
+    CHECK_FALSE(http::decode_path_segment("%").has_value());
+    CHECK_FALSE(http::decode_path_segment("%00").has_value());
+    CHECK_FALSE(http::decode_path_segment("%C0%AF").has_value());
+}
+
+TEST_CASE("http: percent_encode leaves only RFC 3986 unreserved characters") {
+    CHECK(http::percent_encode("") == "");
+    CHECK(http::percent_encode("AZaz09-._~") == "AZaz09-._~");
+    CHECK(http::percent_encode("a b&c=d/e?f#g+h") == "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh");
+    CHECK(http::percent_encode("\xc3\xa9") == "%C3%A9");
+    CHECK(http::percent_encode(std::string("\0\x7f", 2)) == "%00%7F");
+    CHECK(http::percent_encode("https://app.example.com/cb?x=1") ==
+          "https%3A%2F%2Fapp.example.com%2Fcb%3Fx%3D1");
+}
+
+TEST_CASE("http: percent_encode round-trips through decode_form") {
+    const std::string value = "x y+z&=%\xe2\x82\xac/~";
+    const auto f = ok_form("v=" + http::percent_encode(value));
+    CHECK(f.value_or_empty("v") == value);
+}
+
+TEST_CASE("http: is_valid_utf8") {
+    CHECK(http::is_valid_utf8(""));
+    CHECK(http::is_valid_utf8("plain ascii"));
+    CHECK(http::is_valid_utf8("\xc2\x80"));              // U+0080, smallest two-byte
+    CHECK(http::is_valid_utf8("\xe0\xa0\x80"));          // U+0800, smallest three-byte
+    CHECK(http::is_valid_utf8("\xf0\x90\x80\x80"));      // U+10000, smallest four-byte
+    CHECK(http::is_valid_utf8("\xef\xbf\xbf"));          // U+FFFF
+    CHECK(http::is_valid_utf8(std::string_view("\0", 1)));  // NUL is valid UTF-8 (control check is separate)
+    CHECK_FALSE(http::is_valid_utf8("\xc0\x80"));        // overlong NUL
+    CHECK_FALSE(http::is_valid_utf8("\xc2"));            // truncated
+    CHECK_FALSE(http::is_valid_utf8("\xe2\x82"));        // truncated
+    CHECK_FALSE(http::is_valid_utf8("\xe0\x9f\xbf"));    // overlong U+07FF
+    CHECK_FALSE(http::is_valid_utf8("\xf0\x8f\xbf\xbf"));  // overlong U+FFFF
+    CHECK_FALSE(http::is_valid_utf8("\xed\xa0\x80"));    // U+D800
+    CHECK_FALSE(http::is_valid_utf8("\xed\xb0\x80"));    // U+DC00
+    CHECK_FALSE(http::is_valid_utf8("\xf4\x90\x80\x80"));  // U+110000
+    CHECK_FALSE(http::is_valid_utf8("\xf5\x80\x80\x80"));
+    CHECK_FALSE(http::is_valid_utf8("\xfe"));
+    CHECK_FALSE(http::is_valid_utf8("\xff"));
+    CHECK_FALSE(http::is_valid_utf8("ok\x80"));
+    CHECK_FALSE(http::is_valid_utf8("\xe2\x28\xa1"));
+}

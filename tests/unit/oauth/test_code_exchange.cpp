@@ -1,0 +1,185 @@
+// Client authentication, authorization codes and their exchange (oauth::authority).
+#include <doctest/doctest.h>
+
+#include "authority_fixture.hpp"
+
+using namespace hsoauth;
+using oauth::errc;
+using namespace hsoauth::test;
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: authenticate_client checks client_id first, then the secret") {
+    store.db.read([&](storage::repository& repo) {
+        CHECK(error_of(auth.authenticate_client(repo, "no-such-client", demo_secret)) == errc::bad_client_id);
+        CHECK(error_of(auth.authenticate_client(repo, "no-such-client", "")) == errc::bad_client_id);
+        CHECK(error_of(auth.authenticate_client(repo, "", "")) == errc::bad_client_id);
+        CHECK(error_of(auth.authenticate_client(repo, demo_client, "wrong")) == errc::bad_client_secret);
+        CHECK(error_of(auth.authenticate_client(repo, demo_client, "")) == errc::bad_client_secret);
+        CHECK(error_of(auth.authenticate_client(repo, demo_client, rotating_secret)) == errc::bad_client_secret);
+        CHECK(error_of(auth.authenticate_client(repo, demo_client, demo_secret + " ")) == errc::bad_client_secret);
+        const auto ok = auth.authenticate_client(repo, demo_client, demo_secret);
+        REQUIRE(ok.ok());
+        CHECK(ok->app_id == demo_app_id);
+        CHECK(ok->client_id == demo_client);
+    });
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues tokens that introspect") {
+    oauth::authorization_request request;
+    request.client_id = demo_client;
+    request.redirect_uri = demo_redirect;
+    request.scopes = {"oauth", "crm.objects.contacts.read"};
+    const auto issued = authorize(request, open_hub, dev_user);
+    REQUIRE_MESSAGE(issued.ok(), test::why(issued));
+    CHECK(issued->code.rfind("na1-", 0) == 0);
+    CHECK(issued->expires_in == 600);
+    CHECK(issued->granted_scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
+
+    const auto install = store.db.read([&](storage::repository& repo) {
+        return repo.find_live_install(demo_app_id, open_hub);
+    });
+    REQUIRE(install.has_value());
+    CHECK(install->install_id == issued->install_id);
+    CHECK(install->user_id == dev_user);
+    CHECK(install->installed_at == test::start_time);
+
+    const auto tokens = exchange_demo(issued->code);
+    REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
+    CHECK(tokens->access_token.rfind("C", 0) == 0);
+    CHECK(tokens->access_token.size() == 49);  // "C" + base64url of 36 bytes
+    CHECK(tokens->refresh_token.rfind("na1-", 0) == 0);
+    CHECK(tokens->expires_in == 1800);
+    CHECK(tokens->hub_id == open_hub);
+    CHECK(tokens->user_id == dev_user);
+    CHECK(tokens->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
+
+    const auto access = introspect_access(tokens->access_token);
+    REQUIRE_MESSAGE(access.ok(), test::why(access));
+    CHECK(access->token == tokens->access_token);
+    CHECK(access->user == "dev@example.com");
+    CHECK(access->hub_domain == "open.example.com");
+    CHECK(access->hub_id == open_hub);
+    CHECK(access->app_id == demo_app_id);
+    CHECK(access->user_id == dev_user);
+    CHECK(access->client_id == demo_client);
+    CHECK(access->expires_in == 1800);
+    CHECK(access->expires_at == test::start_time + 1800);
+    CHECK(access->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
+
+    const auto refresh_info = introspect_refresh(tokens->refresh_token);
+    REQUIRE_MESSAGE(refresh_info.ok(), test::why(refresh_info));
+    CHECK(refresh_info->client_id == demo_client);
+    CHECK(refresh_info->user == "dev@example.com");
+    CHECK(refresh_info->hub_id == open_hub);
+    CHECK(refresh_info->user_id == dev_user);
+    CHECK(refresh_info->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
+
+    // The access token and refresh token are not interchangeable.
+    CHECK(error_of(introspect_access(tokens->refresh_token)) == errc::invalid_token);
+    CHECK(error_of(introspect_refresh(tokens->access_token)) == errc::invalid_token);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: codes and tokens of an eu1 hub carry its hublet") {
+    const auto code = demo_code({}, test::eu_hub, test::eu_user);
+    CHECK(code.rfind("eu1-", 0) == 0);
+    const auto tokens = exchange_demo(code);
+    REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
+    CHECK(tokens->refresh_token.rfind("eu1-", 0) == 0);
+    CHECK(introspect_access(tokens->access_token)->hublet == "eu1");
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: an unknown code is bad_auth_code") {
+    CHECK(error_of(exchange_demo("na1-not-a-real-code")) == errc::bad_auth_code);
+    CHECK(error_of(exchange_demo("")) == errc::bad_auth_code);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a replayed code is refused and revokes every token issued from it") {
+    const auto code = demo_code();
+    const auto first = exchange_demo(code);
+    REQUIRE_MESSAGE(first.ok(), test::why(first));
+    const auto refreshed = refresh(demo_client, demo_secret, first->refresh_token);
+    REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
+    REQUIRE(introspect_access(first->access_token).ok());
+    REQUIRE(introspect_access(refreshed->access_token).ok());
+
+    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+
+    CHECK(error_of(introspect_access(first->access_token)) == errc::invalid_token);
+    CHECK(error_of(introspect_access(refreshed->access_token)) == errc::invalid_token);
+    CHECK(error_of(introspect_refresh(first->refresh_token)) == errc::invalid_token);
+    CHECK(error_of(refresh(demo_client, demo_secret, first->refresh_token)) == errc::bad_refresh_token);
+    // Still refused on a third attempt.
+    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a replay does not touch tokens of other codes") {
+    const auto replayed = demo_code();
+    const auto other = exchange_demo(demo_code());
+    REQUIRE(other.ok());
+    REQUIRE(exchange_demo(replayed).ok());
+    CHECK(error_of(exchange_demo(replayed)) == errc::bad_auth_code);
+    CHECK(introspect_access(other->access_token).ok());
+    CHECK(introspect_refresh(other->refresh_token).ok());
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a code expires exactly code_ttl seconds after it was issued") {
+    const auto alive = demo_code();
+    time.advance(599);
+    const auto ok = exchange_demo(alive);
+    CHECK_MESSAGE(ok.ok(), test::why(ok));
+
+    const auto stale = demo_code();
+    time.advance(600);
+    CHECK(error_of(exchange_demo(stale)) == errc::expired_auth_code);
+    time.advance(100000);
+    CHECK(error_of(exchange_demo(stale)) == errc::expired_auth_code);
+}
+
+TEST_CASE("oauth: code_ttl comes from the settings") {
+    oauth::authority_settings settings;
+    settings.code_ttl = 30;
+    authority_fixture f(settings);
+    const auto alive = f.demo_code();
+    const auto stale = f.demo_code();
+    f.time.advance(29);
+    CHECK(f.exchange_demo(alive).ok());
+    f.time.advance(1);
+    CHECK(authority_fixture::error_of(f.exchange_demo(stale)) == errc::expired_auth_code);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: redirect_uri must match the code's byte for byte; a miss does not use the code") {
+    const auto code = demo_code();
+    for (const std::string& wrong : {demo_redirect + "/", std::string("https://APP.example.com/callback"),
+                                    std::string("http://localhost:3000/oauth-callback"), std::string(""),
+                                    demo_redirect + "?x=1"}) {
+        CAPTURE(wrong);
+        CHECK(error_of(exchange(demo_client, demo_secret, code, wrong)) == errc::mismatch_redirect_uri);
+    }
+    CHECK(exchange_demo(code).ok());
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a code issued to another app is bad_auth_code and stays usable") {
+    const auto code = demo_code();
+    CHECK(error_of(exchange(rotating_client, rotating_secret, code, demo_redirect)) == errc::bad_auth_code);
+    CHECK(error_of(exchange(demo_client, "wrong", code, demo_redirect)) == errc::bad_client_secret);
+    CHECK(exchange_demo(code).ok());
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a code from an uninstalled install is bad_auth_code") {
+    const auto code = demo_code();
+    REQUIRE(uninstall(demo_app_id, test::open_hub).ok());
+    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: approving again updates the install instead of adding one") {
+    demo_code();
+    oauth::authorization_request request;
+    request.client_id = demo_client;
+    request.redirect_uri = demo_redirect;
+    request.scopes = {"oauth", "crm.objects.contacts.read"};
+    request.optional_scopes = {"automation"};
+    const auto again = authorize(request, test::open_hub, test::dev_user);
+    REQUIRE_MESSAGE(again.ok(), test::why(again));
+    const auto installs = store.db.read([](storage::repository& repo) { return repo.list_installs(); });
+    REQUIRE(installs.size() == 1);
+    CHECK(installs[0].scopes == storage::scope_list{"oauth", "crm.objects.contacts.read", "automation"});
+}

@@ -1,0 +1,208 @@
+// The single writer: queued writes commit together (group commit), each job in its own savepoint.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+#include <latch>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "temp_database.hpp"
+
+using namespace hsoauth;
+using storage::database;
+using storage::repository;
+
+namespace {
+
+storage::hub_record hub_with_id(std::int64_t id) {
+    storage::hub_record hub;
+    hub.hub_id = id;
+    hub.hub_domain = "hub" + std::to_string(id) + ".example.com";
+    return hub;
+}
+
+// Holds the writer thread inside a write job until released, so that jobs submitted meanwhile
+// queue up and are taken as one batch. Releases on destruction, so a failing test cannot hang.
+class writer_gate {
+public:
+    explicit writer_gate(database& db) {
+        auto entered = entered_.get_future();
+        auto released = release_.get_future().share();
+        db.submit(database::write_job{
+            [this, released](repository&) {
+                entered_.set_value();
+                released.wait();
+            },
+            {}});
+        entered.wait();  // the writer is now busy inside this job
+    }
+    ~writer_gate() { open(); }
+    writer_gate(const writer_gate&) = delete;
+    writer_gate& operator=(const writer_gate&) = delete;
+
+    void open() {
+        if (!opened_) {
+            opened_ = true;
+            release_.set_value();
+        }
+    }
+
+private:
+    std::promise<void> entered_;
+    std::promise<void> release_;
+    bool opened_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few transactions") {
+    test::temp_database t("FULL");
+    constexpr int threads = 4;
+    constexpr int per_thread = 125;
+    constexpr int total = threads * per_thread;
+
+    std::latch completed(total);
+    std::atomic<int> failures{0};
+    const auto commits_before = t.db.commits();
+    {
+        writer_gate gate(t.db);
+        std::vector<std::thread> submitters;
+        for (int k = 0; k < threads; ++k) {
+            submitters.emplace_back([&, k] {
+                for (int i = 0; i < per_thread; ++i) {
+                    const std::int64_t id = 1000 + k * per_thread + i;
+                    t.db.submit(database::write_job{
+                        [id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
+                        [&](std::exception_ptr error) {
+                            if (error) ++failures;
+                            completed.count_down();
+                        }});
+                }
+            });
+        }
+        for (auto& s : submitters) s.join();
+        gate.open();
+        completed.wait();
+    }
+    CHECK(failures.load() == 0);
+    const auto hubs = t.db.read([](repository& repo) { return repo.list_hubs(); });
+    REQUIRE(hubs.size() == static_cast<std::size_t>(total));
+    for (int i = 0; i < total; ++i) CHECK(hubs[static_cast<std::size_t>(i)].hub_id == 1000 + i);
+    const auto commits = t.db.commits() - commits_before;
+    CHECK(commits < static_cast<std::uint64_t>(total));
+    // The gate's own batch, then everything that queued behind it in one transaction.
+    CHECK(commits <= 2);
+}
+
+TEST_CASE("storage: 500 concurrent write_and_wait calls from 4 threads all commit") {
+    test::temp_database t("FULL");
+    const auto commits_before = t.db.commits();
+    std::vector<std::thread> writers;
+    for (int k = 0; k < 4; ++k) {
+        writers.emplace_back([&t, k] {
+            for (int i = 0; i < 125; ++i) {
+                const std::int64_t id = 5000 + k * 125 + i;
+                t.db.write_and_wait([id](repository& repo) { repo.upsert_hub(hub_with_id(id)); });
+            }
+        });
+    }
+    for (auto& w : writers) w.join();
+    CHECK(t.db.read([](repository& repo) { return repo.list_hubs().size(); }) == 500);
+    CHECK(t.db.commits() - commits_before >= 1);
+}
+
+TEST_CASE("storage: a job that throws is rolled back alone; the rest of its batch commits") {
+    test::temp_database t;
+    std::vector<std::exception_ptr> outcomes(3);
+    std::latch completed(3);
+    const auto commits_before = t.db.commits();
+    {
+        writer_gate gate(t.db);
+        const auto job = [&](std::size_t index, std::int64_t hub_id, bool fail) {
+            t.db.submit(database::write_job{
+                [hub_id, fail](repository& repo) {
+                    repo.upsert_hub(hub_with_id(hub_id));
+                    if (fail) throw std::runtime_error("job 2 fails");
+                },
+                [&outcomes, &completed, index](std::exception_ptr error) {
+                    outcomes[index] = error;
+                    completed.count_down();
+                }});
+        };
+        job(0, 1, false);
+        job(1, 2, true);
+        job(2, 3, false);
+        gate.open();
+        completed.wait();
+    }
+    CHECK_FALSE(outcomes[0]);
+    CHECK_FALSE(outcomes[2]);
+    REQUIRE(outcomes[1]);
+    CHECK_THROWS_WITH_AS(std::rethrow_exception(outcomes[1]), "job 2 fails", std::runtime_error);
+    t.db.read([](repository& repo) {
+        CHECK(repo.find_hub(1).has_value());
+        CHECK_FALSE(repo.find_hub(2).has_value());
+        CHECK(repo.find_hub(3).has_value());
+    });
+    CHECK(t.db.commits() - commits_before == 2);  // the gate's batch and the three jobs' batch
+}
+
+TEST_CASE("storage: write_and_wait rethrows what the job threw and keeps none of its writes") {
+    test::temp_database t;
+    CHECK_THROWS_WITH_AS(t.db.write_and_wait([](repository& repo) {
+        repo.upsert_hub(hub_with_id(9));
+        throw std::logic_error("broken");
+    }),
+                         "broken", std::logic_error);
+    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(9).has_value(); }));
+    // The writer goes on working.
+    t.db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
+    CHECK(t.db.read([](repository& repo) { return repo.find_hub(10).has_value(); }));
+}
+
+TEST_CASE("storage: rollback_only undoes a job's writes and reaches its completion") {
+    test::temp_database t;
+    CHECK_THROWS_AS(t.db.write_and_wait([](repository& repo) {
+        repo.upsert_hub(hub_with_id(20));
+        repo.set_state("marker", 1);
+        throw storage::rollback_only{};
+    }),
+                    storage::rollback_only);
+    t.db.read([](repository& repo) {
+        CHECK_FALSE(repo.find_hub(20).has_value());
+        CHECK_FALSE(repo.get_state("marker").has_value());
+    });
+
+    std::promise<std::exception_ptr> outcome;
+    t.db.submit(database::write_job{
+        [](repository& repo) {
+            repo.upsert_hub(hub_with_id(21));
+            throw storage::rollback_only{};
+        },
+        [&outcome](std::exception_ptr error) { outcome.set_value(error); }});
+    const auto error = outcome.get_future().get();
+    REQUIRE(error);
+    CHECK_THROWS_AS(std::rethrow_exception(error), storage::rollback_only);
+    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(21).has_value(); }));
+}
+
+TEST_CASE("storage: the destructor commits everything still queued") {
+    test::temp_dir dir;
+    const auto options = test::temp_db_options(dir);
+    std::atomic<int> completed{0};
+    {
+        database db(options);
+        for (std::int64_t id = 1; id <= 50; ++id) {
+            db.submit(database::write_job{[id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
+                                          [&completed](std::exception_ptr e) {
+                                              if (!e) ++completed;
+                                          }});
+        }
+    }
+    CHECK(completed.load() == 50);
+    database reopened(options);
+    CHECK(reopened.read([](repository& repo) { return repo.list_hubs().size(); }) == 50);
+}

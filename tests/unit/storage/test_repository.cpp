@@ -1,0 +1,221 @@
+// The repository over a real SQLite file: apps, hubs, users and installs round-trip.
+#include <doctest/doctest.h>
+
+#include "hsoauth/storage/scope_text.hpp"
+#include "temp_database.hpp"
+
+using namespace hsoauth;
+using storage::repository;
+
+namespace {
+
+storage::app_record sample_app() {
+    storage::app_record app;
+    app.name = "Sample App";
+    app.client_id = "client-sample";
+    app.client_secret_digest = std::string("\x00\x01\xff digest bytes \x00 with nul", 27);
+    app.redirect_uris = {"https://app.example.com/callback", "http://localhost:3000/cb?x=1&y=\"q\""};
+    app.scopes = {"oauth", "crm.objects.contacts.read"};
+    app.optional_scopes = {"automation"};
+    app.access_token_ttl = 900;
+    app.rotate_refresh_tokens = true;
+    return app;
+}
+
+}  // namespace
+
+TEST_CASE("storage: an app round-trips with every field") {
+    test::temp_database t;
+    const auto id = t.db.write_and_wait([](repository& repo) { return repo.upsert_app(sample_app()); });
+    CHECK(id > 0);
+    const auto found = t.db.read([&](repository& repo) { return repo.find_app(id); });
+    REQUIRE(found.has_value());
+    const auto want = sample_app();
+    CHECK(found->app_id == id);
+    CHECK(found->name == want.name);
+    CHECK(found->client_id == want.client_id);
+    CHECK(found->client_secret_digest == want.client_secret_digest);
+    CHECK(found->redirect_uris == want.redirect_uris);
+    CHECK(found->scopes == want.scopes);
+    CHECK(found->optional_scopes == want.optional_scopes);
+    CHECK(found->access_token_ttl == 900);
+    CHECK(found->rotate_refresh_tokens);
+
+    t.db.read([&](repository& repo) {
+        CHECK(repo.find_app_by_client_id("client-sample")->app_id == id);
+        CHECK(repo.find_app_by_name("Sample App")->app_id == id);
+        CHECK_FALSE(repo.find_app_by_client_id("client-other").has_value());
+        CHECK_FALSE(repo.find_app(id + 1).has_value());
+        CHECK(repo.list_apps().size() == 1);
+    });
+}
+
+TEST_CASE("storage: upsert_app with an id replaces that row; delete_app removes it") {
+    test::temp_database t;
+    auto app = sample_app();
+    app.app_id = 42;
+    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.upsert_app(app); }) == 42);
+    app.name = "Renamed";
+    app.optional_scopes.clear();
+    app.rotate_refresh_tokens = false;
+    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.upsert_app(app); }) == 42);
+    t.db.read([](repository& repo) {
+        const auto apps = repo.list_apps();
+        REQUIRE(apps.size() == 1);
+        CHECK(apps[0].name == "Renamed");
+        CHECK(apps[0].optional_scopes.empty());
+        CHECK_FALSE(apps[0].rotate_refresh_tokens);
+    });
+    CHECK(t.db.write_and_wait([](repository& repo) { return repo.delete_app(42); }));
+    CHECK_FALSE(t.db.write_and_wait([](repository& repo) { return repo.delete_app(42); }));
+    CHECK(t.db.read([](repository& repo) { return repo.list_apps().empty(); }));
+}
+
+TEST_CASE("storage: a second app with the same client_id is refused by the database") {
+    test::temp_database t;
+    t.db.write_and_wait([](repository& repo) { repo.upsert_app(sample_app()); });
+    CHECK_THROWS_AS(t.db.write_and_wait([](repository& repo) { repo.upsert_app(sample_app()); }),
+                    storage::storage_error);
+    CHECK(t.db.read([](repository& repo) { return repo.list_apps().size(); }) == 1);
+}
+
+TEST_CASE("storage: hubs round-trip; no scope list and an empty one stay distinct") {
+    test::temp_database t;
+    t.db.write_and_wait([](repository& repo) {
+        storage::hub_record all;
+        all.hub_id = 101;
+        all.hub_domain = "all.example.com";
+        repo.upsert_hub(all);
+        storage::hub_record some;
+        some.hub_id = 102;
+        some.hub_domain = "some.example.com";
+        some.hublet = "eu1";
+        some.scopes = storage::scope_list{"oauth", "crm.objects.contacts.read"};
+        repo.upsert_hub(some);
+        storage::hub_record none;
+        none.hub_domain = "none.example.com";
+        none.scopes = storage::scope_list{};
+        CHECK(repo.upsert_hub(none) > 102);
+    });
+    t.db.read([](repository& repo) {
+        const auto all = repo.find_hub(101);
+        REQUIRE(all.has_value());
+        CHECK(all->hub_domain == "all.example.com");
+        CHECK(all->hublet == "na1");
+        CHECK_FALSE(all->scopes.has_value());
+        const auto some = repo.find_hub_by_domain("some.example.com");
+        REQUIRE(some.has_value());
+        CHECK(some->hub_id == 102);
+        CHECK(some->hublet == "eu1");
+        CHECK(some->scopes == std::optional<storage::scope_list>(storage::scope_list{"oauth", "crm.objects.contacts.read"}));
+        const auto none = repo.find_hub_by_domain("none.example.com");
+        REQUIRE(none.has_value());
+        REQUIRE(none->scopes.has_value());
+        CHECK(none->scopes->empty());
+        CHECK(repo.list_hubs().size() == 3);
+    });
+    CHECK(t.db.write_and_wait([](repository& repo) { return repo.delete_hub(101); }));
+    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(101).has_value(); }));
+}
+
+TEST_CASE("storage: users round-trip with their hub memberships") {
+    test::temp_database t;
+    const auto user_id = t.db.write_and_wait([](repository& repo) {
+        for (std::int64_t id : {101, 102, 103}) {
+            storage::hub_record hub;
+            hub.hub_id = id;
+            hub.hub_domain = "hub" + std::to_string(id) + ".example.com";
+            repo.upsert_hub(hub);
+        }
+        storage::user_record user;
+        user.email = "dev@example.com";
+        user.hub_ids = {103, 101};
+        return repo.upsert_user(user);
+    });
+    t.db.read([&](repository& repo) {
+        const auto user = repo.find_user(user_id);
+        REQUIRE(user.has_value());
+        CHECK(user->email == "dev@example.com");
+        CHECK(user->hub_ids == std::vector<std::int64_t>{101, 103});
+        CHECK(repo.find_user_by_email("dev@example.com")->user_id == user_id);
+        CHECK_FALSE(repo.find_user_by_email("DEV@example.com").has_value());
+    });
+    // Upserting replaces the memberships.
+    t.db.write_and_wait([&](repository& repo) {
+        storage::user_record user;
+        user.user_id = user_id;
+        user.email = "dev2@example.com";
+        user.hub_ids = {102};
+        CHECK(repo.upsert_user(user) == user_id);
+    });
+    t.db.read([&](repository& repo) {
+        const auto users = repo.list_users();
+        REQUIRE(users.size() == 1);
+        CHECK(users[0].email == "dev2@example.com");
+        CHECK(users[0].hub_ids == std::vector<std::int64_t>{102});
+    });
+    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.delete_user(user_id); }));
+    CHECK_FALSE(t.db.read([&](repository& repo) { return repo.find_user(user_id).has_value(); }));
+}
+
+TEST_CASE("storage: installs are created, updated, found while live and uninstalled once") {
+    test::temp_database t;
+    const auto install_id = t.db.write_and_wait([](repository& repo) {
+        storage::install_record in;
+        in.app_id = 1;
+        in.hub_id = 101;
+        in.user_id = 201;
+        in.scopes = {"oauth"};
+        in.installed_at = 1000;
+        return repo.create_install(in);
+    });
+    t.db.read([&](repository& repo) {
+        const auto live = repo.find_live_install(1, 101);
+        REQUIRE(live.has_value());
+        CHECK(live->install_id == install_id);
+        CHECK(live->user_id == 201);
+        CHECK(live->scopes == storage::scope_list{"oauth"});
+        CHECK(live->installed_at == 1000);
+        CHECK_FALSE(live->uninstalled_at.has_value());
+        CHECK_FALSE(repo.find_live_install(1, 102).has_value());
+    });
+    t.db.write_and_wait([&](repository& repo) { repo.update_install(install_id, 202, {"oauth", "automation"}); });
+    CHECK(t.db.read([](repository& repo) { return repo.find_live_install(1, 101)->scopes; }) ==
+          storage::scope_list{"oauth", "automation"});
+    CHECK(t.db.write_and_wait([](repository& repo) { return repo.uninstall(1, 101, 2000); }) == 1);
+    CHECK(t.db.write_and_wait([](repository& repo) { return repo.uninstall(1, 101, 2001); }) == 0);
+    t.db.read([&](repository& repo) {
+        CHECK_FALSE(repo.find_live_install(1, 101).has_value());
+        const auto all = repo.list_installs();
+        REQUIRE(all.size() == 1);
+        CHECK(all[0].user_id == 202);
+        CHECK(all[0].uninstalled_at == std::optional<std::int64_t>(2000));
+    });
+    // A later authorization makes a fresh row.
+    t.db.write_and_wait([](repository& repo) {
+        storage::install_record again;
+        again.app_id = 1;
+        again.hub_id = 101;
+        again.user_id = 201;
+        again.installed_at = 3000;
+        repo.create_install(again);
+    });
+    CHECK(t.db.read([](repository& repo) { return repo.list_installs().size(); }) == 2);
+}
+
+TEST_CASE("storage: sandbox state survives as a key/value pair") {
+    test::temp_database t;
+    CHECK_FALSE(t.db.read([](repository& repo) { return repo.get_state(storage::clock_offset_key); }).has_value());
+    t.db.write_and_wait([](repository& repo) { repo.set_state(storage::clock_offset_key, 3600); });
+    t.db.write_and_wait([](repository& repo) { repo.set_state(storage::clock_offset_key, 7200); });
+    CHECK(t.db.read([](repository& repo) { return repo.get_state(storage::clock_offset_key); }) ==
+          std::optional<std::int64_t>(7200));
+}
+
+TEST_CASE("storage: split_scopes and join_scopes") {
+    CHECK(storage::split_scopes("").empty());
+    CHECK(storage::split_scopes("   ").empty());
+    CHECK(storage::split_scopes(" a  b c ") == std::vector<std::string>{"a", "b", "c"});
+    CHECK(storage::join_scopes({"a", "b"}) == "a b");
+    CHECK(storage::join_scopes({}) == "");
+}
