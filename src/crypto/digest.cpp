@@ -2,25 +2,76 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
+#include <atomic>
 #include <stdexcept>
 
 namespace hsoauth::crypto {
 
-secret_hasher::secret_hasher(std::string pepper) : pepper_(std::move(pepper)) {
-    if (pepper_.size() < 32) throw std::invalid_argument("the pepper must have at least 32 bytes");
+namespace {
+
+std::atomic<std::uint64_t> next_hasher_id{1};
+
+struct mac_context_deleter {
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+using mac_context = std::unique_ptr<EVP_MAC_CTX, mac_context_deleter>;
+
+// This thread's copy of one hasher's keyed context.
+struct thread_copy {
+    std::uint64_t owner = 0;
+    mac_context ctx;
+};
+thread_local thread_copy this_thread_copy;
+
+const EVP_MD* fetched_sha256() {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (md == nullptr) throw std::runtime_error("OpenSSL has no SHA256");
+    return md;
 }
 
-secret_hasher::~secret_hasher() { OPENSSL_cleanse(pepper_.data(), pepper_.size()); }
+}  // namespace
+
+struct secret_hasher::keyed_context {
+    mac_context ctx;
+};
+
+secret_hasher::secret_hasher(std::string pepper)
+    : id_(next_hasher_id.fetch_add(1)), keyed_(std::make_unique<keyed_context>()) {
+    if (pepper.size() < 32) throw std::invalid_argument("the pepper must have at least 32 bytes");
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac == nullptr) throw std::runtime_error("OpenSSL has no HMAC");
+    keyed_->ctx.reset(EVP_MAC_CTX_new(mac));
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    char digest_name[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
+                                 OSSL_PARAM_construct_end()};
+    const bool keyed = keyed_->ctx &&
+                       EVP_MAC_init(keyed_->ctx.get(), reinterpret_cast<const unsigned char*>(pepper.data()),
+                                    pepper.size(), params) == 1;
+    OPENSSL_cleanse(pepper.data(), pepper.size());
+    if (!keyed) throw std::runtime_error("cannot set up HMAC-SHA256");
+}
+
+secret_hasher::~secret_hasher() = default;
 
 digest secret_hasher::hash(std::string_view value) const {
+    thread_copy& mine = this_thread_copy;
+    if (mine.owner != id_) {
+        mine.ctx.reset(EVP_MAC_CTX_dup(keyed_->ctx.get()));
+        mine.owner = mine.ctx ? id_ : 0;
+        if (!mine.ctx) throw std::runtime_error("cannot copy the HMAC context");
+    } else if (EVP_MAC_init(mine.ctx.get(), nullptr, 0, nullptr) != 1) {  // same key, fresh state
+        throw std::runtime_error("HMAC-SHA256 failed");
+    }
     digest out(32, '\0');
-    unsigned int length = 0;
-    if (HMAC(EVP_sha256(), pepper_.data(), static_cast<int>(pepper_.size()),
-             reinterpret_cast<const unsigned char*>(value.data()), value.size(),
-             reinterpret_cast<unsigned char*>(out.data()), &length) == nullptr ||
+    std::size_t length = 0;
+    if (EVP_MAC_update(mine.ctx.get(), reinterpret_cast<const unsigned char*>(value.data()), value.size()) != 1 ||
+        EVP_MAC_final(mine.ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length, out.size()) != 1 ||
         length != 32) {
+        mine.owner = 0;
         throw std::runtime_error("HMAC-SHA256 failed");
     }
     return out;
@@ -30,7 +81,7 @@ std::string sha256(std::string_view data) {
     std::string out(32, '\0');
     unsigned int length = 0;
     if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &length,
-                   EVP_sha256(), nullptr) != 1) {
+                   fetched_sha256(), nullptr) != 1) {
         throw std::runtime_error("SHA-256 failed");
     }
     return out;

@@ -2,6 +2,8 @@
 // Digests of secrets. The database never sees a token, code or client secret: only
 // HMAC-SHA256(pepper, value), so a copy of the database files yields nothing usable.
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,6 +13,8 @@ namespace hsoauth::crypto {
 using digest = std::string;
 
 // Computes HMAC-SHA256 with a fixed key (the pepper). Thread-safe; the key never leaves it.
+// The MAC is fetched and keyed once; each thread works on its own copy of the keyed context, so
+// the hot path neither locks nor looks anything up in OpenSSL's provider tables.
 class secret_hasher {
 public:
     explicit secret_hasher(std::string pepper);
@@ -21,7 +25,9 @@ public:
     digest hash(std::string_view value) const;
 
 private:
-    std::string pepper_;
+    struct keyed_context;
+    std::uint64_t id_;                        // tells this hasher's per-thread copies from others'
+    std::unique_ptr<keyed_context> keyed_;    // the keyed prototype the threads copy
 };
 
 // SHA-256 of `data` (raw 32 bytes): for PKCE S256.
