@@ -105,22 +105,21 @@ constexpr std::string_view sql_find_refresh =
     "LEFT JOIN users u ON u.user_id = r.user_id WHERE r.token_digest = ?1";
 constexpr std::string_view sql_mark_rotated =
     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE refresh_id = ?1";
+// ?3 = 1: the access tokens issued from it die too (their validity reads access_revoked_at).
 constexpr std::string_view sql_revoke_refresh =
-    "UPDATE refresh_tokens SET revoked_at = ?2 WHERE refresh_id = ?1 AND revoked_at IS NULL";
-constexpr std::string_view sql_revoke_access_of_refresh =
-    "UPDATE access_tokens SET revoked_at = ?2 WHERE refresh_id = ?1 AND revoked_at IS NULL";
-constexpr std::string_view sql_revoke_chain_access =
-    "UPDATE access_tokens SET revoked_at = ?2 WHERE revoked_at IS NULL AND refresh_id IN "
-    "(SELECT refresh_id FROM refresh_tokens WHERE chain_id = ?1)";
-constexpr std::string_view sql_revoke_chain_refresh =
-    "UPDATE refresh_tokens SET revoked_at = ?2 WHERE chain_id = ?1 AND revoked_at IS NULL";
+    "UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?2), "
+    "access_revoked_at = CASE WHEN ?3 THEN COALESCE(access_revoked_at, ?2) ELSE access_revoked_at END "
+    "WHERE refresh_id = ?1";
+constexpr std::string_view sql_revoke_chain =
+    "UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?2), "
+    "access_revoked_at = COALESCE(access_revoked_at, ?2) WHERE chain_id = ?1";
 constexpr std::string_view sql_chains_from_code =
     "SELECT DISTINCT chain_id FROM refresh_tokens WHERE code_digest = ?1";
 
 constexpr std::string_view sql_insert_access =
     "INSERT INTO access_tokens (token_digest, refresh_id, expires_at) VALUES (?1, ?2, ?3)";
 constexpr std::string_view sql_find_access =
-    "SELECT t.refresh_id, t.expires_at, t.revoked_at, i.app_id, a.client_id, i.hub_id, "
+    "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, i.hub_id, "
     "h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "
     "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "
     "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "
@@ -523,22 +522,12 @@ void repository::mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now)
 }
 
 void repository::revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now) {
-    {
-        statement_scope s(cached(sql_revoke_refresh));
-        s->bind(1, refresh_id).bind(2, now).run();
-    }
-    if (cascade) {
-        statement_scope s(cached(sql_revoke_access_of_refresh));
-        s->bind(1, refresh_id).bind(2, now).run();
-    }
+    statement_scope s(cached(sql_revoke_refresh));
+    s->bind(1, refresh_id).bind(2, now).bind(3, std::int64_t{cascade ? 1 : 0}).run();
 }
 
 void repository::revoke_chain(std::int64_t chain_id, std::int64_t now) {
-    {
-        statement_scope s(cached(sql_revoke_chain_access));
-        s->bind(1, chain_id).bind(2, now).run();
-    }
-    statement_scope s(cached(sql_revoke_chain_refresh));
+    statement_scope s(cached(sql_revoke_chain));
     s->bind(1, chain_id).bind(2, now).run();
 }
 

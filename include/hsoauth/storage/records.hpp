@@ -85,7 +85,7 @@ struct refresh_view {
 struct access_view {
     std::int64_t refresh_id = 0;
     std::int64_t expires_at = 0;
-    std::optional<std::int64_t> revoked_at;
+    std::optional<std::int64_t> revoked_at;  // its own stamp, or its refresh token's access_revoked_at
     std::int64_t app_id = 0;
     std::string client_id;
     std::int64_t hub_id = 0;
