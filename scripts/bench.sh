@@ -35,9 +35,11 @@ while [ $# -gt 0 ]; do
 done
 
 command -v wrk >/dev/null || ./scripts/deps.sh test
-[ -x build/hsoauth ] && [ -x build/tests/hsoauth_preload ] && [ "$smoke" = 1 ] || ./scripts/build.sh build >/dev/null
+# HSOAUTH_BUILD_DIR: an existing build to measure (ctest sets it); otherwise build/ is (re)built.
+build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
+[ -n "${HSOAUTH_BUILD_DIR:-}" ] || ./scripts/build.sh build >/dev/null
 
-work=$root/.bench
+work=${HSOAUTH_BENCH_DIR:-$root/.bench}
 rm -rf "$work" && mkdir -p "$work"
 export BENCH_LUA_DIR=$root/scripts/bench
 export BENCH_ADMIN_KEY=bench-admin-key
@@ -51,7 +53,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # start_server DB_DIR: starts hsoauth on a free port; sets server_pid and base_url.
 start_server() {
   local dir=$1
-  "$root/build/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
+  "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
     --synchronous FULL --cleanup-interval-s 0 >"$dir/server.out" 2>"$dir/server.log" &
   server_pid=$!
   for _ in $(seq 1 200); do
@@ -103,7 +105,7 @@ bench_set() {
   local dir=$work/$label
   mkdir -p "$dir"
   echo "preloading $count tokens (+$revocable revocable) for $label ..." >&2
-  "$root/build/tests/hsoauth_preload" --db "$dir/bench.db" --tokens "$count" --revocable "$revocable" \
+  "$build_dir/tests/hsoauth_preload" --db "$dir/bench.db" --tokens "$count" --revocable "$revocable" \
     --out-dir "$dir" >/dev/null
   start_server "$dir"
   for scenario in "$@"; do
