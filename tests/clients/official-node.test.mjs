@@ -1,0 +1,256 @@
+// HubSpot's official Node client (@hubspot/api-client, the exact version of package.json), used
+// unchanged against hsoauth: an integrator only points `basePath` at the server. Every assertion is
+// on what the client hands back — its typed results, or the ApiException it rejects with (`code` is
+// the HTTP status, `body` the parsed error JSON) — never on raw HTTP. Only the admin API, which the
+// client does not know, is called with plain fetch to mint authorization codes.
+//
+//   HSOAUTH_BINARY=build/hsoauth node --test official-node.test.mjs
+//
+// The server runs with --seed conf/seed.json (the demo app, hub 62515, user dev@example.com) on
+// 127.0.0.1:0 with a fresh database per run.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@hubspot/api-client';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = process.env.HSOAUTH_BINARY || join(repo, 'build', 'hsoauth');
+const adminKey = 'k';
+
+// The demo of conf/seed.json.
+const demo = {
+  name: 'Demo Integration',
+  appId: 456789,
+  clientId: 'demo-client-id',
+  clientSecret: 'demo-client-secret',
+  redirectUri: 'http://localhost:3000/oauth/callback',
+  scopes: ['oauth', 'crm.objects.contacts.read'],
+  optionalScopes: ['crm.objects.contacts.write', 'content'],
+  hubId: 62515,
+  hubDomain: 'demo.hubspot.com',
+  userId: 123456,
+  user: 'dev@example.com',
+};
+
+// Starts `hsoauth serve` on an ephemeral port; resolves with its base URL once it printed
+// "listening on http://...". Rejects when the line does not come within 15 s or the process ends.
+function startServer(dir) {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'db'), '--admin-key', adminKey,
+    '--seed', join(repo, 'conf', 'seed.json')];
+  // The flags fix the configuration; HSOAUTH_* variables of the caller's shell must not change it.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HSOAUTH_')));
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => { output.stderr += chunk; });
+  const ready = new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 15 s:\n${output.stdout}${output.stderr}`)), 15000);
+    child.stdout.on('data', (chunk) => {
+      output.stdout += chunk;
+      const match = output.stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`hsoauth exited (${code ?? signal}) before listening:\n${output.stdout}${output.stderr}`));
+    });
+  });
+  return { child, output, ready };
+}
+
+// SIGTERM, then SIGKILL if it has not exited after 5 s.
+async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// The error a promise of the client rejects with; fails the test when it resolves instead.
+async function rejectionOf(promise) {
+  try {
+    const value = await promise;
+    assert.fail(`expected the call to reject, it resolved with ${JSON.stringify(value)}`);
+  } catch (error) {
+    if (error instanceof assert.AssertionError) throw error;
+    return error;
+  }
+}
+
+// Asserts the client's ApiException: HTTP status `code`, HubSpot `status` in the parsed body, and a
+// correlationId in the body equal to the X-HubSpot-Correlation-Id header the client kept.
+function assertApiError(error, code, status) {
+  assert.equal(error.code, code, `HTTP status of ${error.message}`);
+  assert.equal(typeof error.body, 'object', `parsed body of ${error.message}`);
+  assert.equal(error.body.status, status, `body.status of ${error.message}`);
+  assert.equal(typeof error.body.message, 'string');
+  assert.match(error.body.correlationId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(error.headers['x-hubspot-correlation-id'], error.body.correlationId);
+}
+
+const sorted = (values) => [...values].sort();
+
+describe('@hubspot/api-client against hsoauth', () => {
+  let dir;
+  let server;
+  let baseUrl;
+  let client;
+
+  // A fresh authorization code of the demo app for dev@example.com in hub 62515, from the admin API.
+  async function mintCode() {
+    const response = await fetch(new URL('/admin/v1/authorization-codes', baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: demo.clientId,
+        hub_id: demo.hubId,
+        user_id: demo.userId,
+        redirect_uri: demo.redirectUri,
+        scopes: demo.scopes,
+      }),
+    });
+    const body = await response.json();
+    assert.equal(response.status, 201, `minting a code: ${JSON.stringify(body)}`);
+    assert.equal(typeof body.code, 'string');
+    return body.code;
+  }
+
+  // The client's authorization_code grant, as an integrator's callback handler makes it.
+  const exchange = (code, clientSecret = demo.clientSecret) =>
+    client.oauth.tokensApi.create('authorization_code', code, demo.redirectUri, demo.clientId, clientSecret);
+
+  // The client's refresh_token grant.
+  const refresh = (refreshToken, clientSecret = demo.clientSecret) =>
+    client.oauth.tokensApi.create('refresh_token', undefined, undefined, demo.clientId, clientSecret, refreshToken);
+
+  // A fresh token pair through the client.
+  const mintTokens = async () => exchange(await mintCode());
+
+  before(async () => {
+    assert.ok(existsSync(binary), `hsoauth binary not found at ${binary} (set HSOAUTH_BINARY)`);
+    dir = mkdtempSync(join(tmpdir(), 'hsoauth-clients-'));
+    server = startServer(dir);
+    baseUrl = await server.ready;
+    client = new Client({ basePath: baseUrl });
+  });
+
+  after(async () => {
+    await stopServer(server?.child);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('tokensApi.create exchanges an authorization code for a bearer token pair', async () => {
+    const tokens = await exchange(await mintCode());
+    assert.equal(typeof tokens.accessToken, 'string');
+    assert.ok(tokens.accessToken.length > 0);
+    assert.equal(typeof tokens.refreshToken, 'string');
+    assert.ok(tokens.refreshToken.length > 0);
+    assert.notEqual(tokens.accessToken, tokens.refreshToken);
+    assert.equal(tokens.expiresIn, 1800);
+    assert.equal(tokens.tokenType, 'bearer');
+  });
+
+  test('accessTokensApi.get describes the access token', async () => {
+    const tokens = await mintTokens();
+    const info = await client.oauth.accessTokensApi.get(tokens.accessToken);
+    assert.equal(info.token, tokens.accessToken);
+    assert.equal(info.hubId, demo.hubId);
+    assert.equal(info.hubDomain, demo.hubDomain);
+    assert.equal(info.userId, demo.userId);
+    assert.equal(info.user, demo.user);
+    assert.equal(info.appId, demo.appId);
+    assert.deepEqual(sorted(info.scopes), sorted(demo.scopes));
+    assert.equal(typeof info.expiresIn, 'number');
+    assert.ok(info.expiresIn > 0 && info.expiresIn <= 1800, `expiresIn ${info.expiresIn}`);
+    assert.equal(info.tokenType, 'access');
+  });
+
+  test('refreshTokensApi.get describes the refresh token', async () => {
+    const tokens = await mintTokens();
+    const info = await client.oauth.refreshTokensApi.get(tokens.refreshToken);
+    assert.equal(info.token, tokens.refreshToken);
+    assert.equal(info.clientId, demo.clientId);
+    assert.equal(info.hubId, demo.hubId);
+    assert.equal(info.hubDomain, demo.hubDomain);
+    assert.equal(info.userId, demo.userId);
+    assert.equal(info.user, demo.user);
+    assert.deepEqual(sorted(info.scopes), sorted(demo.scopes));
+    assert.equal(info.tokenType, 'refresh');
+  });
+
+  test('tokensApi.create refreshes: a new access token, the same refresh token', async () => {
+    const tokens = await mintTokens();
+    const refreshed = await refresh(tokens.refreshToken);
+    assert.equal(typeof refreshed.accessToken, 'string');
+    assert.notEqual(refreshed.accessToken, tokens.accessToken);
+    assert.equal(refreshed.refreshToken, tokens.refreshToken);
+    assert.equal(refreshed.expiresIn, 1800);
+    assert.equal(refreshed.tokenType, 'bearer');
+    const info = await client.oauth.accessTokensApi.get(refreshed.accessToken);
+    assert.equal(info.hubId, demo.hubId);
+    assert.equal(info.user, demo.user);
+  });
+
+  test('refreshTokensApi.archive revokes the refresh token and its access tokens', async () => {
+    const tokens = await mintTokens();
+    const refreshed = await refresh(tokens.refreshToken);
+
+    assert.equal(await client.oauth.refreshTokensApi.archive(tokens.refreshToken), undefined);
+
+    for (const accessToken of [tokens.accessToken, refreshed.accessToken]) {
+      assertApiError(await rejectionOf(client.oauth.accessTokensApi.get(accessToken)), 401, 'INVALID_TOKEN');
+    }
+    assertApiError(await rejectionOf(refresh(tokens.refreshToken)), 400, 'BAD_REFRESH_TOKEN');
+    assertApiError(await rejectionOf(client.oauth.refreshTokensApi.get(tokens.refreshToken)), 401, 'INVALID_TOKEN');
+    const again = await rejectionOf(client.oauth.refreshTokensApi.archive(tokens.refreshToken));
+    assert.equal(again.code, 401);
+  });
+
+  test('a wrong client secret rejects with 401 BAD_CLIENT_SECRET and leaves the code usable', async () => {
+    const code = await mintCode();
+    assertApiError(await rejectionOf(exchange(code, 'not-the-demo-secret')), 401, 'BAD_CLIENT_SECRET');
+    const tokens = await exchange(code);
+    assert.equal(tokens.tokenType, 'bearer');
+
+    assertApiError(await rejectionOf(refresh(tokens.refreshToken, 'not-the-demo-secret')), 401, 'BAD_CLIENT_SECRET');
+    assert.equal((await refresh(tokens.refreshToken)).refreshToken, tokens.refreshToken);
+  });
+
+  test('a reused code rejects with 400 BAD_AUTH_CODE and revokes what it issued', async () => {
+    const code = await mintCode();
+    const tokens = await exchange(code);
+    assertApiError(await rejectionOf(exchange(code)), 400, 'BAD_AUTH_CODE');
+    assertApiError(await rejectionOf(client.oauth.accessTokensApi.get(tokens.accessToken)), 401, 'INVALID_TOKEN');
+    assertApiError(await rejectionOf(refresh(tokens.refreshToken)), 400, 'BAD_REFRESH_TOKEN');
+  });
+
+  test('an unknown code rejects with 400 BAD_AUTH_CODE', async () => {
+    assertApiError(await rejectionOf(exchange('no-such-code')), 400, 'BAD_AUTH_CODE');
+  });
+
+  test("getAuthorizationUrl, moved from app.hubspot.com to hsoauth, opens the app's consent page", async () => {
+    const hubspotUrl = client.oauth.getAuthorizationUrl(demo.clientId, demo.redirectUri, demo.scopes.join(' '),
+      demo.optionalScopes.join(' '), 'state-42');
+    const hubspotOrigin = 'https://app.hubspot.com';
+    assert.ok(hubspotUrl.startsWith(`${hubspotOrigin}/oauth/authorize?`), hubspotUrl);
+    const url = baseUrl + hubspotUrl.slice(hubspotOrigin.length);
+
+    const response = await fetch(url, { redirect: 'manual' });
+    const page = await response.text();
+    assert.equal(response.status, 200, `GET ${url}:\n${page}`);
+    assert.match(response.headers.get('content-type'), /^text\/html/);
+    assert.ok(page.includes(demo.name), `the consent page names "${demo.name}":\n${page}`);
+  });
+});
