@@ -172,6 +172,9 @@ void database::run_batch(std::vector<write_job>& batch) {
                 batch[i].run(*writer_repo_);
                 run(transaction_->release);
             } catch (...) {
+                // Disk full or an I/O error can make SQLite roll back the whole transaction:
+                // then no savepoint is left and the whole batch fails with this job's error.
+                if (sqlite3_get_autocommit(conn.handle())) throw;
                 outcome[i] = std::current_exception();
                 run(transaction_->rollback_to);
                 run(transaction_->release);

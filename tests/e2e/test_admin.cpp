@@ -67,7 +67,7 @@ std::set<std::string> as_set(const json& list) {
     return out;
 }
 
-json code_request(const sandbox& s, std::vector<std::string> scopes) {
+json code_request(const admin_sandbox& s, std::vector<std::string> scopes) {
     return {{"client_id", s.client_id},
             {"hub_id", s.hub_id},
             {"user_id", s.user_id},
@@ -80,7 +80,7 @@ json code_request(const sandbox& s, std::vector<std::string> scopes) {
 TEST_CASE("admin routes refuse callers without the admin key") {
     server_process server;
     server.start();
-    const sandbox s = make_sandbox(server, "refusal");
+    const admin_sandbox s = make_sandbox(server, "refusal");
     const token_grant tokens = issue_tokens(server, s);
     const json apps_before = results_of(server, "apps");
     const json hubs_before = results_of(server, "hubs");
@@ -231,7 +231,7 @@ TEST_CASE("apps: create, read, update and delete") {
     }
 
     SUBCASE("an update without client_secret keeps the secret working") {
-        sandbox s;
+        admin_sandbox s;
         s.hub_id = hub_id;
         s.user_id = user_id;
         s.app_id = app_id;
@@ -417,7 +417,7 @@ TEST_CASE("hubs: create, read, update, delete and validation") {
                                    {"redirect_uris", {"http://localhost/cb"}},
                                    {"scopes", {"oauth"}}},
                                   201);
-    sandbox s{62515, user.at("user_id"), app.at("app_id"), app.at("client_id"),
+    admin_sandbox s{62515, user.at("user_id"), app.at("app_id"), app.at("client_id"),
               app.at("client_secret"), "http://localhost/cb", {"oauth"}};
     const token_grant tokens = issue_tokens(server, s);
     CHECK(tokens.refresh_token.rfind("eu1-", 0) == 0);
@@ -553,7 +553,7 @@ TEST_CASE("users: create, read, update, delete and validation") {
                                    {"redirect_uris", {"http://localhost/cb"}},
                                    {"scopes", {"oauth"}}},
                                   201);
-    const sandbox s{h1, 4242, app.at("app_id"), app.at("client_id"), app.at("client_secret"),
+    const admin_sandbox s{h1, 4242, app.at("app_id"), app.at("client_id"), app.at("client_secret"),
                     "http://localhost/cb", {"oauth"}};
     const token_grant tokens = issue_tokens(server, s);
     CHECK(get_access_token(server.port(), tokens.access_token).status == 200);
@@ -628,9 +628,9 @@ TEST_CASE("seed: loading twice gives the same state; a bad document changes noth
     CHECK(results_of(server, "users") == users1);
 
     // Both secrets still authenticate after the second load.
-    const sandbox with_secret{1001, 2001, 3001, "seeded-client", "seeded-secret",
+    const admin_sandbox with_secret{1001, 2001, 3001, "seeded-client", "seeded-secret",
                               "http://localhost:3000/cb", {"oauth"}};
-    const sandbox generated_secret{1002, 2001, 3002, "generated-client", generated,
+    const admin_sandbox generated_secret{1002, 2001, 3002, "generated-client", generated,
                                    "http://localhost:3000/cb", {"oauth"}};
     CHECK(issue_tokens(server, with_secret).access_token.size() > 1);
     const token_grant eu = issue_tokens(server, generated_secret);
@@ -716,7 +716,7 @@ TEST_CASE("authorization codes: issued for valid requests, refused with the reas
                                    {"scopes", {"oauth", "crm.objects.contacts.read"}},
                                    {"optional_scopes", {"content", "crm.objects.contacts.write"}}},
                                   201);
-    sandbox s{hub, member, app.at("app_id"), "codes-client", app.at("client_secret"),
+    admin_sandbox s{hub, member, app.at("app_id"), "codes-client", app.at("client_secret"),
               "http://localhost:3000/cb", {"oauth", "crm.objects.contacts.read"}};
     const std::vector<std::string> wanted = {"oauth", "crm.objects.contacts.read", "content"};
 
@@ -764,7 +764,7 @@ TEST_CASE("authorization codes: issued for valid requests, refused with the reas
     }
 
     SUBCASE("a hub with a scopes list drops the optional scopes it lacks") {
-        sandbox narrow = s;
+        admin_sandbox narrow = s;
         narrow.hub_id = narrow_hub;
         const http_response r =
             server.admin("POST", "/admin/v1/authorization-codes", code_request(narrow, wanted));
@@ -831,7 +831,7 @@ TEST_CASE("authorization codes: issued for valid requests, refused with the reas
     }
 }
 
-TEST_CASE("clock: shows the sandbox time and only moves forward") {
+TEST_CASE("clock: shows the admin_sandbox time and only moves forward") {
     server_process server;
     server.start();
     const json initial = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200);
@@ -840,7 +840,7 @@ TEST_CASE("clock: shows the sandbox time and only moves forward") {
     CHECK(initial.at("now").get<std::int64_t>() >= wall - 60);
     CHECK(initial.at("now").get<std::int64_t>() <= wall + 60);
 
-    const sandbox s = make_sandbox(server, "clock");
+    const admin_sandbox s = make_sandbox(server, "clock");
     const token_grant tokens = issue_tokens(server, s);
     CHECK(tokens.expires_in == 1800);
 
@@ -882,8 +882,8 @@ TEST_CASE("clock: shows the sandbox time and only moves forward") {
 TEST_CASE("deleting an app kills its tokens") {
     server_process server;
     server.start();
-    const sandbox doomed = make_sandbox(server, "doomed");
-    const sandbox bystander = make_sandbox(server, "bystander");
+    const admin_sandbox doomed = make_sandbox(server, "doomed");
+    const admin_sandbox bystander = make_sandbox(server, "bystander");
     const token_grant dying = issue_tokens(server, doomed);
     const token_grant living = issue_tokens(server, bystander);
     REQUIRE(get_access_token(server.port(), dying.access_token).status == 200);

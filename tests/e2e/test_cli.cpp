@@ -100,7 +100,7 @@ int applied_count(const std::string& output) {
 // Expires_in of a token issued to a fresh app that sets no access_token_ttl.
 std::int64_t default_ttl_seen(server_process& server) {
     server.start();
-    const sandbox s = make_sandbox(server, "ttl");
+    const admin_sandbox s = make_sandbox(server, "ttl");
     const json app = admin_expect(server, "GET", "/admin/v1/apps/" + std::to_string(s.app_id), nullptr, 200);
     const token_grant tokens = issue_tokens(server, s);
     CHECK(app.at("access_token_ttl") == tokens.expires_in);
@@ -354,10 +354,10 @@ TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
 
     // The server on the seeded database honours both secrets.
     server.start();
-    const sandbox chosen{62515, 123456, 456789, "cli-chosen", "cli-chosen-secret", "http://localhost:3000/cb", {"oauth"}};
+    const admin_sandbox chosen{62515, 123456, 456789, "cli-chosen", "cli-chosen-secret", "http://localhost:3000/cb", {"oauth"}};
     CHECK(issue_tokens(server, chosen).expires_in == 1800);
     if (!generated.empty()) {
-        const sandbox made{62515, 123456, 456790, "cli-generated", generated, "http://localhost:3000/cb", {"oauth"}};
+        const admin_sandbox made{62515, 123456, 456790, "cli-generated", generated, "http://localhost:3000/cb", {"oauth"}};
         CHECK(issue_tokens(server, made).expires_in == 1800);
     }
     CHECK(server.stop() == 0);

@@ -46,7 +46,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 // Checks that each secret is still answered as it was before the server went down.
 struct survivor_state {
-    sandbox s;
+    admin_sandbox s;
     token_grant kept;        // stays valid
     token_grant revoked;     // revoked before the stop
     std::string used_code;   // exchanged before the stop
@@ -152,10 +152,10 @@ TEST_CASE("everything acknowledged survives SIGKILL") {
     check_error(exchange_code_raw(server.port(), st.s, st.fresh_code), 400, "BAD_AUTH_CODE");
 }
 
-TEST_CASE("the sandbox clock offset survives a restart") {
+TEST_CASE("the admin_sandbox clock offset survives a restart") {
     server_process server;
     server.start();
-    const sandbox s = make_sandbox(server, "clock");
+    const admin_sandbox s = make_sandbox(server, "clock");
     const token_grant tokens = issue_tokens(server, s);
     REQUIRE(tokens.expires_in == 1800);
     const json moved = admin_expect(server, "POST", "/admin/v1/clock", {{"advance_seconds", 1000}}, 200);
@@ -183,10 +183,10 @@ TEST_CASE("the sandbox clock offset survives a restart") {
 TEST_CASE("the database files hold no token, code or secret; the pepper file is private") {
     server_process server;
     server.start();
-    const sandbox generated = make_sandbox(server, "generated");
-    const sandbox chosen = make_sandbox(server, "chosen", {{"client_secret", "Chosen+Secret/Value=42 with spaces"}});
+    const admin_sandbox generated = make_sandbox(server, "generated");
+    const admin_sandbox chosen = make_sandbox(server, "chosen", {{"client_secret", "Chosen+Secret/Value=42 with spaces"}});
     REQUIRE(chosen.client_secret == "Chosen+Secret/Value=42 with spaces");
-    const sandbox rotating = make_sandbox(server, "rotating", {{"rotate_refresh_tokens", true}});
+    const admin_sandbox rotating = make_sandbox(server, "rotating", {{"rotate_refresh_tokens", true}});
 
     std::vector<std::string> secrets = {generated.client_secret, chosen.client_secret,
                                         rotating.client_secret, server.admin_key()};
@@ -254,7 +254,7 @@ TEST_CASE("the request log: one line per request, correlation ids, no secrets") 
         return r;
     };
 
-    const sandbox s = make_sandbox(server, "logged");
+    const admin_sandbox s = make_sandbox(server, "logged");
     const std::size_t setup_requests = 3;  // POST hubs, users, apps
 
     const json code_body = {{"client_id", s.client_id}, {"hub_id", s.hub_id}, {"user_id", s.user_id},
@@ -331,7 +331,7 @@ TEST_CASE("the request log: one line per request, correlation ids, no secrets") 
 TEST_CASE("a stored digest is not a token") {
     server_process server;
     server.start();
-    const sandbox s = make_sandbox(server, "digest");
+    const admin_sandbox s = make_sandbox(server, "digest");
     const token_grant tokens = issue_tokens(server, s);
     const std::string code = issue_code(server, s);
 
@@ -370,7 +370,7 @@ TEST_CASE("a stored digest is not a token") {
 TEST_CASE("SIGTERM stops the server with exit code 0") {
     server_process server;
     server.start();
-    const sandbox s = make_sandbox(server, "sigterm");
+    const admin_sandbox s = make_sandbox(server, "sigterm");
     (void)issue_tokens(server, s);
     CHECK(server.stop() == 0);
     CHECK_FALSE(server.running());

@@ -107,9 +107,9 @@ json admin_expect(const server_process& server, std::string_view method, std::st
     return r.body.empty() ? json(nullptr) : r.json();
 }
 
-sandbox make_sandbox(const server_process& server, std::string_view tag, const json& app_extra) {
+admin_sandbox make_sandbox(const server_process& server, std::string_view tag, const json& app_extra) {
     const std::string t(tag);
-    sandbox s;
+    admin_sandbox s;
     const json hub = admin_expect(server, "POST", "/admin/v1/hubs",
                                   {{"hub_domain", t + ".hubspot.test"}}, 201);
     s.hub_id = hub.at("hub_id").get<std::int64_t>();
@@ -130,7 +130,7 @@ sandbox make_sandbox(const server_process& server, std::string_view tag, const j
     return s;
 }
 
-std::string issue_code(const server_process& server, const sandbox& s,
+std::string issue_code(const server_process& server, const admin_sandbox& s,
                        const std::vector<std::string>& scopes) {
     const json body = {{"client_id", s.client_id},
                        {"hub_id", s.hub_id},
@@ -142,7 +142,7 @@ std::string issue_code(const server_process& server, const sandbox& s,
         .get<std::string>();
 }
 
-http_response exchange_code_raw(std::uint16_t port, const sandbox& s, std::string_view code) {
+http_response exchange_code_raw(std::uint16_t port, const admin_sandbox& s, std::string_view code) {
     return post_form(port, "/oauth/v1/token",
                      {{"grant_type", "authorization_code"},
                       {"client_id", s.client_id},
@@ -151,7 +151,7 @@ http_response exchange_code_raw(std::uint16_t port, const sandbox& s, std::strin
                       {"code", std::string(code)}});
 }
 
-token_grant exchange_code(std::uint16_t port, const sandbox& s, std::string_view code) {
+token_grant exchange_code(std::uint16_t port, const admin_sandbox& s, std::string_view code) {
     const http_response r = exchange_code_raw(port, s, code);
     if (r.status != 200) fail("code exchange", r);
     token_grant out;
@@ -162,7 +162,7 @@ token_grant exchange_code(std::uint16_t port, const sandbox& s, std::string_view
     return out;
 }
 
-token_grant issue_tokens(const server_process& server, const sandbox& s) {
+token_grant issue_tokens(const server_process& server, const admin_sandbox& s) {
     return exchange_code(server.port(), s, issue_code(server, s));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Building blocks for e2e tests that need a populated sandbox: a hub, a user and an app made
+// Building blocks for e2e tests that need a populated admin_sandbox: a hub, a user and an app made
 // through the admin API, codes issued and exchanged for tokens, and read-only peeks into the
 // database through the sqlite3 command-line tool. Every failure throws std::runtime_error
 // quoting the response, so a broken precondition shows up as a failed test, not a wrong one.
@@ -18,7 +18,7 @@
 namespace hsoauth::e2e {
 
 // One app installable by one user on one hub, as the admin API answered when creating them.
-struct sandbox {
+struct admin_sandbox {
     std::int64_t hub_id = 0;
     std::int64_t user_id = 0;
     std::int64_t app_id = 0;
@@ -58,22 +58,22 @@ nlohmann::json admin_expect(const server_process& server, std::string_view metho
 // Creates a hub, a user in it, and an app (scopes ["oauth"], one redirect URI). `tag` makes
 // the e-mail, hub domain, app name and client_id unique within one server. `app_extra` members
 // are merged into the app's POST body (e.g. access_token_ttl).
-sandbox make_sandbox(const server_process& server, std::string_view tag,
+admin_sandbox make_sandbox(const server_process& server, std::string_view tag,
                      const nlohmann::json& app_extra = nlohmann::json::object());
 
-// POST /admin/v1/authorization-codes for the sandbox's client, hub, user and redirect URI;
+// POST /admin/v1/authorization-codes for the admin_sandbox's client, hub, user and redirect URI;
 // `scopes` defaults to the app's required scopes. Returns the code.
-std::string issue_code(const server_process& server, const sandbox& s,
+std::string issue_code(const server_process& server, const admin_sandbox& s,
                        const std::vector<std::string>& scopes = {});
 
 // POST /oauth/v1/token with grant_type=authorization_code, returned as is.
-http_response exchange_code_raw(std::uint16_t port, const sandbox& s, std::string_view code);
+http_response exchange_code_raw(std::uint16_t port, const admin_sandbox& s, std::string_view code);
 
 // exchange_code_raw that must succeed (200).
-token_grant exchange_code(std::uint16_t port, const sandbox& s, std::string_view code);
+token_grant exchange_code(std::uint16_t port, const admin_sandbox& s, std::string_view code);
 
 // issue_code + exchange_code.
-token_grant issue_tokens(const server_process& server, const sandbox& s);
+token_grant issue_tokens(const server_process& server, const admin_sandbox& s);
 
 // POST /oauth/v1/token with grant_type=refresh_token, returned as is.
 http_response refresh_raw(std::uint16_t port, std::string_view client_id,
