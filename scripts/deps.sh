@@ -8,7 +8,7 @@ set -euo pipefail
 set_name=${1:-build}
 build_packages=(g++ cmake make ccache pkg-config libboost1.81-dev libsqlite3-dev libssl-dev
                 nlohmann-json3-dev doctest-dev curl ca-certificates)
-test_packages=(wrk chromium nodejs npm clang-14 libclang-rt-14-dev sqlite3 python3)
+test_packages=(wrk chromium clang-14 libclang-rt-14-dev sqlite3 python3)
 
 case "$set_name" in
   build) wanted=("${build_packages[@]}") ;;
@@ -17,6 +17,11 @@ case "$set_name" in
 esac
 
 missing=()
+# Node.js may come from elsewhere than Debian (its own npm then conflicts with Debian's):
+# what matters is that the commands exist.
+if [ "$set_name" = test ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+  missing+=(nodejs npm)
+fi
 for package in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
