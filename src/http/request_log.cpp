@@ -25,8 +25,8 @@ std::string masked_path(std::string_view path) {
             // Anything printed must be harmless: control bytes never reach the log.
             for (const char c : segment) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
         }
-        mask_next = segment == "/access-tokens" || segment == "/refresh-tokens" ||
-                    (mask_next && segment.size() <= 1);
+        const std::string_view name = segment.substr(segment.front() == '/' ? 1 : 0);
+        mask_next = name == "access-tokens" || name == "refresh-tokens" || (mask_next && name.empty());
         i = end;
     }
     if (out.size() > 200) out = out.substr(0, 200) + "…";

@@ -26,9 +26,18 @@ public:
     // Runs `work` on the connection's thread; thread-safe.
     void post(std::function<void()> work) const { port_->post(std::move(work)); }
 
+    // From another thread: gives this responder up to `work`, which runs on the connection's
+    // thread. The calling thread keeps no reference, so the connection is never destroyed there.
+    void hand_over(std::function<void(responder&)> work) &&;
+
 private:
     std::shared_ptr<connection_port> port_;
 };
+
+inline void responder::hand_over(std::function<void(responder&)> work) && {
+    connection_port* port = port_.get();
+    port->post([self = std::move(*this), work = std::move(work)]() mutable { work(self); });
+}
 
 inline void responder::operator()(response r) const {
     auto port = port_;

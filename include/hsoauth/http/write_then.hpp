@@ -35,30 +35,34 @@ void write_then(services& s, std::string correlation_id, responder respond, on_e
             outcome->emplace(work(repo));
             if (!(*outcome)->ok() && policy == on_error::roll_back) throw storage::rollback_only{};
         },
-        [outcome, respond, on_value = std::move(on_value), on_client_error = std::move(on_client_error),
+        // Runs on the writer thread: it hands everything, the responder included, over to the
+        // connection's thread, so the connection is never destroyed on the writer thread.
+        [outcome, connection = std::move(respond), on_value = std::move(on_value),
+         on_client_error = std::move(on_client_error),
          correlation_id = std::move(correlation_id)](std::exception_ptr error) mutable {
-            respond.post([outcome, respond, on_value = std::move(on_value),
-                          on_client_error = std::move(on_client_error),
-                          correlation_id = std::move(correlation_id), error]() mutable {
+            std::move(connection).hand_over([outcome, on_value = std::move(on_value),
+                                          on_client_error = std::move(on_client_error),
+                                          correlation_id = std::move(correlation_id),
+                                          error](responder& reply) mutable {
                 if (error) {
                     try {
                         std::rethrow_exception(error);
                     } catch (const storage::rollback_only&) {
                         if (*outcome && !(*outcome)->ok()) {
-                            respond(on_client_error((*outcome)->err()));
+                            reply(on_client_error((*outcome)->err()));
                             return;
                         }
                     } catch (...) {
                     }
-                    respond(failure_response(error, correlation_id));
+                    reply(failure_response(error, correlation_id));
                     return;
                 }
                 auto& result = **outcome;
                 if (!result.ok()) {
-                    respond(on_client_error(result.err()));
+                    reply(on_client_error(result.err()));
                     return;
                 }
-                respond(on_value(result.value()));
+                reply(on_value(result.value()));
             });
         }});
 }

@@ -1,0 +1,365 @@
+#include "fuzz_world.hpp"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "hsoauth/admin/registry.hpp"
+#include "hsoauth/admin/seed_file.hpp"
+#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/config/config.hpp"
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/http/consent_forms.hpp"
+#include "hsoauth/http/correlation_id.hpp"
+#include "hsoauth/http/request_log.hpp"
+#include "hsoauth/http/responder.hpp"
+#include "hsoauth/http/router.hpp"
+#include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/storage/database.hpp"
+#include "hsoauth/storage/repository.hpp"
+
+namespace hsoauth::fuzz {
+namespace {
+
+// 64 characters, fixed so that runs are repeatable.
+constexpr std::string_view pepper = "fuzz-pepper-0123456789abcdef0123456789abcdef0123456789abcdef0123";
+
+// In $HSOAUTH_FUZZ_DB_DIR (scripts/fuzz.sh points it at a directory it removes afterwards, so
+// runs that crash leave nothing behind), else in /dev/shm; unique per process.
+std::string database_path() {
+    const char* dir = std::getenv("HSOAUTH_FUZZ_DB_DIR");
+    return std::string(dir != nullptr && *dir != '\0' ? dir : "/dev/shm") + "/hsoauth-fuzz-" +
+           std::to_string(::getpid()) + ".db";
+}
+
+void remove_database_files() {
+    const std::string path = database_path();
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
+}
+
+storage::database_options database_options_for(std::string path) {
+    storage::database_options options;
+    options.path = std::move(path);
+    options.synchronous = "OFF";  // /dev/shm, and nothing has to survive a crash
+    return options;
+}
+
+config::settings settings_for(const std::string& path) {
+    config::settings settings;
+    settings.db = path;
+    settings.admin_key = std::string(admin_key);
+    settings.log_requests = false;
+    return settings;
+}
+
+// Everything `hsoauth serve` builds, in the order it builds it (members initialise in
+// declaration order).
+struct parts {
+    parts()
+        : settings(settings_for(database_path())),
+          db(database_options_for(settings.db)),
+          hasher(std::string(pepper)),
+          clock(db.read([](storage::repository& repo) {
+              return repo.get_state(storage::clock_offset_key).value_or(0);
+          })),
+          authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades}),
+          registry(hasher, settings.access_token_ttl),
+          throttle(settings.auth_failure_limit, settings.auth_failure_window_s),
+          consent(settings.code_ttl, 10000),
+          seed(admin::read_seed_file(HSOAUTH_FUZZ_SEED_FILE)),
+          services{db, clock, hasher, authority, registry, settings, settings.admin_key, throttle, consent,
+                   auto_approval} {
+        apply_seed();
+    }
+
+    void apply_seed() {
+        db.write_and_wait([&](storage::repository& repo) {
+            const auto r = registry.apply_seed(repo, seed);
+            if (!r) throw std::runtime_error("seed " HSOAUTH_FUZZ_SEED_FILE ": " + r.err().message);
+        });
+    }
+
+    config::settings settings;
+    storage::database db;
+    crypto::secret_hasher hasher;
+    sandbox_clock clock;
+    oauth::authority authority;
+    admin::registry registry;
+    http::auth_throttle throttle;
+    http::consent_forms consent;
+    http::auto_approve auto_approval;
+    admin::seed_document seed;
+    http::services services;
+};
+
+parts& the_parts() {
+    // Never destroyed: handlers and the writer thread may still hold references at exit.
+    static parts* const instance = [] {
+        remove_database_files();  // left over by an earlier process with the same pid
+        auto* p = new parts();
+        std::atexit(remove_database_files);
+        return p;
+    }();
+    return *instance;
+}
+
+// The "connection" of one request: collects what the handler posts to it and runs that work on
+// the thread that dispatched the request, as the server's connection thread would.
+class recording_port final : public http::connection_port {
+public:
+    void send(http::response r) override {
+        const std::lock_guard lock(mutex_);
+        ++sends_;
+        response_ = std::move(r);
+        ready_.notify_all();
+    }
+
+    void post(std::function<void()> work) override {
+        // The server runs work at once when already on the connection's thread.
+        if (std::this_thread::get_id() == owner_) return work();
+        const std::lock_guard lock(mutex_);
+        posted_.push_back(std::move(work));
+        ready_.notify_all();
+    }
+
+    // Runs posted work until a response was sent (true) or `deadline` passed (false), then
+    // runs whatever else was already posted.
+    bool run_until_answered(std::chrono::steady_clock::time_point deadline) {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            while (!posted_.empty()) {
+                auto work = std::move(posted_.front());
+                posted_.pop_front();
+                lock.unlock();
+                work();
+                lock.lock();
+            }
+            if (sends_ > 0) return true;
+            if (ready_.wait_until(lock, deadline) == std::cv_status::timeout && posted_.empty()) {
+                return sends_ > 0;
+            }
+        }
+    }
+
+    int sends() {
+        const std::lock_guard lock(mutex_);
+        return sends_;
+    }
+
+    http::response take() {
+        const std::lock_guard lock(mutex_);
+        return std::move(response_);
+    }
+
+private:
+    const std::thread::id owner_ = std::this_thread::get_id();
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::function<void()>> posted_;
+    http::response response_;
+    int sends_ = 0;
+};
+
+std::string_view header_of(const http::response& r, std::string_view name) {
+    for (const auto& [key, value] : r.headers) {
+        if (key.size() != name.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < key.size() && same; ++i) {
+            same = std::tolower(static_cast<unsigned char>(key[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+        }
+        if (same) return value;
+    }
+    return {};
+}
+
+// `text` with every byte outside printable ASCII shown as \xNN, cut at `limit` bytes.
+std::string printable(std::string_view text, std::size_t limit = 2000) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b >= 0x20 && b < 0x7f && b != '\\') {
+            out += static_cast<char>(b);
+        } else {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", b);
+            out += escaped;
+        }
+    }
+    if (text.size() > limit) out += "...(" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
+bool is_token_collection(std::string_view segment) {
+    return segment == "access-tokens" || segment == "refresh-tokens";
+}
+
+std::vector<std::string_view> split_segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t slash = path.find('/', start);
+        out.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+        if (slash == std::string_view::npos) return out;
+        start = slash + 1;
+    }
+}
+
+}  // namespace
+
+http::services& world() { return the_parts().services; }
+
+void reset_world(bool reseed) {
+    auto& p = the_parts();
+    p.db.set_faults({});
+    p.auto_approval.set(std::nullopt);
+    if (reseed) p.apply_seed();
+}
+
+std::string next_correlation_id() {
+    thread_local http::correlation_id_source source;
+    return source.next();
+}
+
+http::response exchange(http::services& s, const http::request& req) {
+    static const bool trace = std::getenv("HSOAUTH_FUZZ_TRACE") != nullptr;
+    auto port = std::make_shared<recording_port>();
+    http::dispatch(s, req, http::responder(port));
+    if (!port->run_until_answered(std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
+        fail("no response within 30 s", req);
+    }
+    if (port->sends() != 1) fail("more than one response sent for one request", req);
+    auto r = port->take();
+    if (trace) {
+        std::fprintf(stderr, "fuzz: %s %s -> %d\n", printable(req.method, 16).c_str(), printable(req.target, 120).c_str(),
+                     r.status);
+    }
+    return r;
+}
+
+void check_response(const http::request& req, const http::response& r) {
+    const auto detail = [&] {
+        std::string out = "status " + std::to_string(r.status) + "\n";
+        for (const auto& [name, value] : r.headers) out += "  " + name + ": " + printable(value) + "\n";
+        return out + "body: " + printable(r.body);
+    };
+    if (r.status < 100 || r.status > 599) fail("status out of range", req, detail());
+    if (r.status == 500) fail("500 Internal Server Error", req, detail());
+
+    const std::string_view content_type = header_of(r, "Content-Type");
+    const bool json_declared = content_type == http::json_content_type;
+    const bool html_declared = content_type == http::html_content_type;
+    if (!content_type.empty() && !json_declared && !html_declared) fail("unexpected Content-Type", req, detail());
+    if (!r.body.empty() && content_type.empty()) fail("a body without Content-Type", req, detail());
+
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    const bool body_is_json = !r.body.empty() && !body.is_discarded();
+    if (body_is_json && !json_declared) fail("a JSON body without the JSON Content-Type", req, detail());
+    if (json_declared && !body_is_json) fail("Content-Type says JSON but the body is not JSON", req, detail());
+
+    if ((r.status == 204 || (r.status >= 300 && r.status < 400)) && !r.body.empty()) {
+        fail("a body on a 204 or a redirect", req, detail());
+    }
+    if (r.status >= 300 && r.status < 400 && header_of(r, "Location").empty()) {
+        fail("a redirect without Location", req, detail());
+    }
+    if (r.status == 405 && header_of(r, "Allow").empty()) fail("405 without Allow", req, detail());
+
+    if (r.status >= 400 && !html_declared) {
+        if (!body_is_json || !body.is_object()) fail("an error without HubSpot's JSON error body", req, detail());
+        const auto text = [&](const char* key) {
+            const auto it = body.find(key);
+            return it != body.end() && it->is_string() ? it->get<std::string>() : std::string("\x01");
+        };
+        if (text("correlationId") != req.correlation_id) {
+            fail("the error body's correlationId is not the request's", req, detail());
+        }
+        for (const char* key : {"status", "message", "category"}) {
+            if (text(key) == "\x01") fail(std::string("the error body has no string \"") + key + "\"", req, detail());
+        }
+    }
+}
+
+void check_masked_path(std::string_view path) {
+    const std::string masked = http::masked_path(path);
+    http::request shown_request;
+    shown_request.method = "(masked_path)";
+    shown_request.target = std::string(path);
+    const auto detail = [&] { return "masked: " + printable(masked); };
+
+    constexpr std::string_view ellipsis = "\xe2\x80\xa6";  // U+2026, appended when cut
+    constexpr std::size_t max_shown = 200;
+    std::string_view shown = masked;
+    bool cut = false;
+    if (masked.size() > max_shown) {
+        if (masked.size() != max_shown + ellipsis.size() || masked.substr(max_shown) != ellipsis) {
+            fail("masked_path is too long or not cut with an ellipsis", shown_request, detail());
+        }
+        shown = shown.substr(0, max_shown);
+        cut = true;
+    }
+    for (const char c : shown) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b == 0x7f) fail("masked_path shows a control character", shown_request, detail());
+    }
+
+    // Masking keeps every '/', so the shown segments line up with the path's. (A masked first
+    // segment of a path that does not start with '/' is shown as "/***": line that up too.)
+    std::string slashed;
+    if (!path.empty() && path.front() != '/' && shown.substr(0, 4) == "/***") {
+        slashed = "/" + std::string(path);
+        path = slashed;
+    }
+    const auto original = split_segments(path);
+    const auto segments = split_segments(shown);
+    if (segments.size() > original.size() || (!cut && segments.size() != original.size())) {
+        fail("masked_path changed the number of segments", shown_request, detail());
+    }
+    // A token segment is the first non-empty one after access-tokens or refresh-tokens; any
+    // other segment is shown (control characters as '?') or masked too (long ones may be secrets).
+    bool after_collection = false;
+    for (std::size_t k = 0; k < segments.size(); ++k) {
+        const bool last_cut = cut && k + 1 == segments.size();
+        const bool secret = after_collection && !original[k].empty();
+        if (!original[k].empty()) after_collection = is_token_collection(original[k]);
+        std::string shown_as;
+        for (const char c : original[k]) {
+            const auto b = static_cast<unsigned char>(c);
+            shown_as += (b < 0x20 || b == 0x7f) ? '?' : c;
+        }
+        const auto same = [&](std::string_view expected) {
+            return last_cut ? expected.substr(0, segments[k].size()) == segments[k] : expected == segments[k];
+        };
+        const bool matches = (!original[k].empty() && same("***")) || (!secret && same(shown_as));
+        if (!matches) {
+            fail(secret ? "masked_path shows a token segment" : "masked_path altered a segment", shown_request,
+                 detail() + "\nsegment " + std::to_string(k) + ": '" + printable(original[k]) + "' shown as '" +
+                     printable(segments[k]) + "'");
+        }
+    }
+}
+
+void fail(std::string_view what, const http::request& req, std::string_view detail) {
+    std::string out = "\n=== hsoauth fuzz invariant broken: " + std::string(what) + "\n";
+    out += "request: " + printable(req.method) + " " + printable(req.target) + "\n";
+    for (const auto& [name, value] : req.headers) out += "  " + printable(name) + ": " + printable(value) + "\n";
+    if (!req.body.empty()) out += "body: " + printable(req.body) + "\n";
+    if (!detail.empty()) out += std::string(detail) + "\n";
+    std::fputs(out.c_str(), stderr);
+    std::fflush(stderr);
+    std::abort();
+}
+
+}  // namespace hsoauth::fuzz
