@@ -13,17 +13,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { binary, repo, startServer, stopServer } from '../support/hsoauth-server.mjs';
 import { chromium } from 'playwright-core';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = process.env.HSOAUTH_BINARY || join(repo, 'build', 'hsoauth');
 const artifacts = process.env.HSOAUTH_ARTIFACTS_DIR || join(repo, 'build', 'artifacts');
 const chromiumPath = process.env.HSOAUTH_CHROMIUM || '/usr/bin/chromium';
 
@@ -42,47 +39,6 @@ const users = { dev: { id: 123456, email: 'dev@example.com' }, ops: { id: 123457
 const hubs = { demo: 62515, eu: 90210 };
 
 const base64url = (bytes) => Buffer.from(bytes).toString('base64url');
-
-// Starts `hsoauth serve` on an ephemeral port; resolves with its base URL once it printed
-// "listening on http://...". Rejects when the line does not come within 15 s or the process ends.
-function startServer(dir) {
-  const args = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'db'), '--admin-key', 'k',
-    '--seed', join(repo, 'conf', 'seed.json')];
-  // The flags fix the configuration; HSOAUTH_* variables of the caller's shell must not change it.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HSOAUTH_')));
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { output.stderr += chunk; });
-  const ready = new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 15 s:\n${output.stdout}${output.stderr}`)), 15000);
-    child.stdout.on('data', (chunk) => {
-      output.stdout += chunk;
-      const match = output.stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]);
-      }
-    });
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`hsoauth exited (${code ?? signal}) before listening:\n${output.stdout}${output.stderr}`));
-    });
-  });
-  return { child, output, ready };
-}
-
-// SIGTERM, then SIGKILL if it has not exited after 5 s.
-async function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // An HTTP server on 127.0.0.1:0 standing in for the app: answers "callback" to everything and
 // records each URL asked of it (as http://localhost:3000/...) but the browser's own favicon fetch.
