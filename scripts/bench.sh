@@ -21,7 +21,6 @@ connections=64
 tokens=10000
 scale=0
 smoke=0
-peers=0
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) smoke=1; duration=1; tokens=1000 ;;
@@ -117,7 +116,6 @@ bench_set() {
       S4) run_scenario "$label/S4 revoke" s4_revoke.lua "$dir" ;;
     esac
   done
-  idle_rss_mb=""
   stop_server
   # Start-up on the existing database: spawn to the first 200 on /healthz.
   local t0 t1
@@ -137,10 +135,6 @@ bench_set() {
 revocable=$(( smoke == 1 ? 60000 : 400000 ))
 bench_set "main" "$tokens" "$revocable" S0 S1 S2 S3 S4
 if [ "$scale" -gt 0 ]; then bench_set "scale-$scale" "$scale" 0 S0 S1 S2; fi
-if [ "$peers" = 1 ]; then
-  while IFS= read -r line; do results+=("$line"); done < <(DURATION=$duration CONNECTIONS=$connections \
-    "$root/scripts/bench/peers.sh")
-fi
 
 # Table
 printf '\nhsoauth bench: wrk -t1 -c%s -d%ss, synchronous=FULL, %s cores (%s)\n' "$connections" "$duration" \
@@ -171,10 +165,6 @@ ratio "S2/S0" "main/S2 refresh" "main/S0 healthz" || true
 if [ "$scale" -gt 0 ]; then
   ratio "S1 at $scale / S1 at 10k" "scale-$scale/S1 introspect" "main/S1 introspect" || true
   ratio "S2 at $scale / S2 at 10k" "scale-$scale/S2 refresh" "main/S2 refresh" || true
-fi
-if [ "$peers" = 1 ]; then
-  ratio "S2 / oidc-provider refresh" "main/S2 refresh" "peer/oidc-provider refresh" || true
-  ratio "S1 / oidc-provider introspection" "main/S1 introspect" "peer/oidc-provider introspect" || true
 fi
 
 { printf '['; printf '%s' "${results[0]}"; for r in "${results[@]:1}"; do printf ',\n%s' "$r"; done; printf ']\n'; } \

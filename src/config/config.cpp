@@ -190,7 +190,11 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
         throw config_error("listen must be HOST:PORT, got '" + listen + "'");
     }
     std::string host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string::npos) {
+        throw config_error("listen: write an IPv6 address in brackets, [::1]:PORT, got '" + listen + "'");
+    }
     return {host, static_cast<std::uint16_t>(port)};
 }
 

@@ -1,11 +1,11 @@
 #include "hsoauth/http/admin_handlers.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/admin/registry.hpp"
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/form.hpp"
 #include "hsoauth/http/write_then.hpp"
 #include "hsoauth/oauth/authority.hpp"
 
@@ -31,12 +31,10 @@ std::optional<json> json_body(const request& req, const responder& respond) {
 // Parses a positive integer path parameter; nullopt after answering 404.
 std::optional<std::int64_t> id_param(const request& req, const std::string& text,
                                      const responder& respond) {
-    std::int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    const auto id = parse_positive_id(text);
+    if (!id) {
         respond(error_response(make_error(errc::not_found, "no object with id " + text),
                                req.correlation_id));
-        return std::nullopt;
     }
     return id;
 }

@@ -1,7 +1,6 @@
 #include "hsoauth/http/authorize_handlers.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/clock/clock.hpp"
@@ -76,13 +75,6 @@ response redirect(int status, const std::string& location) {
     r.status = status;
     r.headers.emplace_back("Location", location);
     return with_page_headers(std::move(r));
-}
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-    std::int64_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-    return id;
 }
 
 // Approves `consent` for the user and hub (a write), then redirects to the app with the code.
@@ -203,7 +195,7 @@ void get_authorize(services& s, const request& req, const route_params&, respond
 }
 
 void get_authorize_for_hub(services& s, const request& req, const route_params& params, responder respond) {
-    const auto hub_id = parse_id(params[0]);
+    const auto hub_id = parse_positive_id(params[0]);
     if (!hub_id) return respond(error_page("Unknown account", "The account id in the URL is not a number."));
     authorize(s, req, respond, hub_id);
 }
@@ -231,8 +223,8 @@ void post_authorize(services& s, const request& req, const route_params&, respon
         return respond(html(200, render_declined_page(consent->plan.app.name)));
     }
     if (action != "approve") return respond(error_page("Invalid request", "Choose Connect app or Cancel."));
-    const auto user_id = parse_id(form->value_or_empty("user_id"));
-    const auto hub_id = parse_id(form->value_or_empty("hub_id"));
+    const auto user_id = parse_positive_id(form->value_or_empty("user_id"));
+    const auto hub_id = parse_positive_id(form->value_or_empty("hub_id"));
     if (!user_id || !hub_id) return respond(error_page("Invalid request", "Choose a user and an account."));
     if (consent->fixed_hub_id && *consent->fixed_hub_id != *hub_id) {
         return respond(error_page("Invalid request", "The account of this authorization cannot be changed."));

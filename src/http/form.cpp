@@ -1,5 +1,7 @@
 #include "hsoauth/http/form.hpp"
 
+#include <charconv>
+
 namespace hsoauth::http {
 namespace {
 
@@ -92,6 +94,13 @@ oauth::result<form_fields> decode_form(std::string_view text) {
 
 std::optional<std::string> decode_path_segment(std::string_view segment) {
     return percent_decode(segment, false);
+}
+
+std::optional<std::int64_t> parse_positive_id(std::string_view text) {
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
 }
 
 std::string percent_encode(std::string_view text) {

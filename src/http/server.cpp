@@ -232,7 +232,8 @@ private:
     // Answers a request that cannot be read further and closes the connection after it.
     void reject(const oauth::error& e) {
         request_.method = parser_ ? std::string(parser_->get().method_string()) : "-";
-        request_.path = parser_ ? std::string(parser_->get().target()) : "-";
+        const std::string_view target = parser_ ? std::string_view(parser_->get().target()) : std::string_view("-");
+        request_.path = std::string(target.substr(0, target.find('?')));  // never log a query
         keep_alive_ = false;
         write_response(error_response(e, correlation_id_));
     }

@@ -20,15 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> sorted(std::vector<std::string> items) {
-    std::sort(items.begin(), items.end());
-    return items;
-}
-
-json body_of(const http_response& r) {
-    return json::parse(r.body, nullptr, false);
-}
-
 // The methods an Allow header lists, upper-cased and without spaces.
 std::set<std::string> allowed_methods(const http_response& r) {
     std::set<std::string> methods;

@@ -23,15 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> sorted(std::vector<std::string> items) {
-    std::sort(items.begin(), items.end());
-    return items;
-}
-
-json body_of(const http_response& r) {
-    return json::parse(r.body, nullptr, false);
-}
-
 // The exchange a client would make next succeeds: failed attempts must not consume a code.
 void check_code_still_redeemable(const server_process& server, const header_list& fields,
                                  std::source_location where = std::source_location::current()) {

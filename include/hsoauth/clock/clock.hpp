@@ -19,9 +19,6 @@ public:
     explicit sandbox_clock(std::int64_t offset_seconds = 0) : offset_(offset_seconds) {}
     std::int64_t now() const override;
     std::int64_t offset() const { return offset_.load(); }
-    // Adds `seconds` (>= 0) to the offset and returns the new offset.
-    std::int64_t advance(std::int64_t seconds) { return offset_ += seconds; }
-    void set_offset(std::int64_t seconds) { offset_.store(seconds); }
     // Raises the offset to `seconds` unless it is already further: the clock never goes back,
     // whatever order concurrent advances are applied in.
     void raise_offset_to(std::int64_t seconds) {

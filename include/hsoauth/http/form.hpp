@@ -1,6 +1,7 @@
 #pragma once
 // Decoding of application/x-www-form-urlencoded bodies and query strings, strictly: a request
 // that cannot be read unambiguously is refused rather than guessed at.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ oauth::result<form_fields> decode_form(std::string_view text);
 // Percent-decodes one path segment ('+' stays '+'); nullopt on bad encoding, invalid UTF-8 or
 // control characters.
 std::optional<std::string> decode_path_segment(std::string_view segment);
+
+// A positive decimal id ("62515") as found in paths and form fields; nullopt for anything else.
+std::optional<std::int64_t> parse_positive_id(std::string_view text);
 
 // Percent-encodes everything but RFC 3986 unreserved characters (for query values).
 std::string percent_encode(std::string_view text);

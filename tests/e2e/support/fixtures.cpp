@@ -1,5 +1,7 @@
 #include "support/fixtures.hpp"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -430,5 +432,12 @@ bool is_base64url(std::string_view text) {
     }
     return true;
 }
+
+std::vector<std::string> sorted(std::vector<std::string> items) {
+    std::sort(items.begin(), items.end());
+    return items;
+}
+
+nlohmann::json body_of(const http_response& r) { return nlohmann::json::parse(r.body, nullptr, false); }
 
 }  // namespace hsoauth::e2e

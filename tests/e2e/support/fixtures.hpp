@@ -171,4 +171,10 @@ header_list without_field(header_list fields, std::string_view name);
 // True if `text` is non-empty and only holds base64url characters (A-Z a-z 0-9 - _).
 bool is_base64url(std::string_view text);
 
+// `items` in ascending order (scope lists compare regardless of order).
+std::vector<std::string> sorted(std::vector<std::string> items);
+
+// The body as JSON; a discarded value when it is not JSON.
+nlohmann::json body_of(const http_response& r);
+
 }  // namespace hsoauth::e2e

@@ -198,7 +198,7 @@ TEST_CASE("config: split_listen") {
     CHECK(config::split_listen("[::1]:65535") == std::pair<std::string, std::uint16_t>("::1", 65535));
     CHECK(config::split_listen("0.0.0.0:443") == std::pair<std::string, std::uint16_t>("0.0.0.0", 443));
     for (const char* bad : {"", "localhost", ":8080", "host:", "host:65536", "host:-1", "host:80x", "host:+80",
-                            "host: 80", "host:99999999999"}) {
+                            "host: 80", "host:99999999999", "::1", "::1:80"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(config::split_listen(bad), config_error);
     }

@@ -179,3 +179,12 @@ TEST_CASE("http: is_valid_utf8") {
     CHECK_FALSE(http::is_valid_utf8("ok\x80"));
     CHECK_FALSE(http::is_valid_utf8("\xe2\x28\xa1"));
 }
+
+TEST_CASE("http: parse_positive_id accepts positive decimal ids only") {
+    CHECK(http::parse_positive_id("62515") == std::optional<std::int64_t>(62515));
+    CHECK_FALSE(http::parse_positive_id("0"));
+    CHECK_FALSE(http::parse_positive_id("-3"));
+    CHECK_FALSE(http::parse_positive_id("12a"));
+    CHECK_FALSE(http::parse_positive_id(""));
+    CHECK_FALSE(http::parse_positive_id("99999999999999999999"));
+}
