@@ -10,8 +10,17 @@
 # Columns: requests/s, p50 and p99 latency, non-2xx and socket errors (both must be 0), server
 # CPU time per request (utime+stime of the server from /proc over the scenario / requests), and
 # server RSS. --smoke runs 1 s per scenario and only checks for zero errors (the test suite runs
-# it). --scale N preloads N tokens and repeats S0, S1 and S2. --peers (panva's oidc-provider side
-# by side) is planned, not built. No figure here is asserted by any test.
+# it). --scale N preloads N tokens and repeats S0, S1 and S2. No figure here is asserted by any test.
+# --peers also measures panva's oidc-provider (scripts/bench/peers/: exact version pinned in its
+# package-lock.json, installed with npm ci into scripts/bench/peers/node_modules when missing; only
+# --peers needs node and npm). One node process (in-memory store, refresh tokens not rotated,
+# client_secret_post, opaque tokens) preloads as many authorizations as hsoauth and runs, under
+# the same wrk settings and the same columns:
+#   P1 POST /token/introspection             RFC 7662 introspection over its access tokens
+#   P2 POST /token refresh_token             its refresh grant over its refresh tokens
+# Each is preceded by an unmeasured warm-up run of the same script (V8 compiles as it goes), and
+# bracketed by curl checks that the first and last tokens introspect active and refresh. Then the
+# ratios hsoauth/peer: S2 / P2 and S1 / P1 in req/s, and both in CPU per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,11 +30,13 @@ connections=64
 tokens=10000
 scale=0
 smoke=0
+peers=0
+peer_warmup=3
 while [ $# -gt 0 ]; do
   case $1 in
-    --smoke) smoke=1; duration=1; tokens=1000 ;;
+    --smoke) smoke=1; duration=1; tokens=1000; peer_warmup=0 ;;
     --scale) scale=$2; shift ;;
-    --peers) echo "bench: --peers (the oidc-provider comparison) is not built yet" >&2; exit 2 ;;
+    --peers) peers=1 ;;
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -132,22 +143,119 @@ bench_set() {
   results+=("{\"scenario\":\"$label/startup\",\"startup_ms\":$startup_ms,\"idle_rss_mb\":$idle_rss_mb,\"db_bytes_per_token\":$bytes_per_token}")
 }
 
+# --peers: oidc-provider, measured by the same run_scenario; its rows go to peer_results.
+peers_dir=$root/scripts/bench/peers
+peer_results=()
+peer_label=
+
+# ensure_peer_deps: scripts/bench/peers/node_modules as package-lock.json pins it (npm ci when it
+# is missing or older than the lock); exits 2 without node and npm.
+ensure_peer_deps() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "bench: --peers needs node and npm on PATH (scripts/deps.sh test installs them)" >&2
+    exit 2
+  fi
+  local installed=$peers_dir/node_modules/.package-lock.json
+  if [ ! -f "$installed" ] || [ "$peers_dir/package-lock.json" -nt "$installed" ]; then
+    echo "installing the peers (npm ci in scripts/bench/peers) ..." >&2
+    (cd "$peers_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+}
+
+# start_peer DIR: starts oidc-peer.mjs (the node process itself, so that /proc/PID is the server),
+# which preloads $tokens authorizations, writes DIR/access.txt and DIR/refresh.txt, then prints
+# "listening on URL". Sets server_pid and base_url, like start_server.
+start_peer() {
+  local dir=$1
+  node "$peers_dir/oidc-peer.mjs" --tokens "$tokens" --out-dir "$dir" >"$dir/server.out" 2>"$dir/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "listening on" "$dir/server.out" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  base_url=$(sed -n 's/^listening on //p' "$dir/server.out")
+  if [ -z "$base_url" ]; then
+    echo "oidc-peer did not start" >&2; cat "$dir/server.log" >&2; stop_server; exit 1
+  fi
+}
+
+# check_peer_tokens DIR: the first and last preloaded tokens must introspect as active and must
+# refresh (an access_token in a 200). wrk counts only statuses, and an unknown token introspects as
+# {"active":false} with a 200, so this is what shows the store still holds the tokens.
+check_peer_tokens() {
+  local dir=$1 auth="client_id=bench-client&client_secret=bench-secret" token body
+  for token in "$(head -n1 "$dir/access.txt")" "$(tail -n1 "$dir/access.txt")"; do
+    body=$(curl -sf -d "token_type_hint=access_token&$auth&token=$token" "$base_url/token/introspection") || true
+    case $body in
+      *'"active":true'*) ;;
+      *) echo "  peer: access token ${token:0:8}... does not introspect as active: $body" >&2; return 1 ;;
+    esac
+  done
+  for token in "$(head -n1 "$dir/refresh.txt")" "$(tail -n1 "$dir/refresh.txt")"; do
+    body=$(curl -sf -d "grant_type=refresh_token&$auth&refresh_token=$token" "$base_url/token") || true
+    case $body in
+      *'"access_token":'*) ;;
+      *) echo "  peer: refresh token ${token:0:8}... does not refresh: $body" >&2; return 1 ;;
+    esac
+  done
+}
+
+# peer_scenario NAME LUA_SCRIPT DIR: an unmeasured warm-up of $peer_warmup s (V8 compiles the hot
+# paths as it goes; hsoauth is compiled ahead of time), then run_scenario; the row moves from
+# results to peer_results.
+peer_scenario() {
+  local name=$1 script=$2 dir=$3
+  if [ "$peer_warmup" -gt 0 ]; then
+    BENCH_TOKENS_DIR=$dir wrk -t1 -c"$connections" -d"${peer_warmup}s" --timeout 5s \
+      -s "$BENCH_LUA_DIR/$script" "$base_url" >/dev/null
+  fi
+  run_scenario "$name" "$script" "$dir"
+  peer_results+=("${results[-1]}")
+  unset 'results[-1]'
+}
+
+# run_peers: P1 then P2 against one oidc-provider process over $tokens preloaded authorizations.
+run_peers() {
+  local dir=$work/peer
+  mkdir -p "$dir"
+  ensure_peer_deps
+  peer_label="oidc-provider $(node -p "require('$peers_dir/node_modules/oidc-provider/package.json').version")"
+  peer_label+=" on node $(node --version)"
+  echo "preloading $tokens tokens into $peer_label ..." >&2
+  start_peer "$dir"
+  if ! check_peer_tokens "$dir"; then stop_server; failures=$((failures + 1)); return; fi
+  peer_scenario "peer/P1 introspect" p1_peer_introspect.lua "$dir"
+  peer_scenario "peer/P2 refresh" p2_peer_refresh.lua "$dir"
+  check_peer_tokens "$dir" || failures=$((failures + 1))
+  stop_server
+}
+
 revocable=$(( smoke == 1 ? 60000 : 400000 ))
 bench_set "main" "$tokens" "$revocable" S0 S1 S2 S3 S4
 if [ "$scale" -gt 0 ]; then bench_set "scale-$scale" "$scale" 0 S0 S1 S2; fi
+if [ "$peers" -eq 1 ]; then run_peers; fi
 
 # Table
 printf '\nhsoauth bench: wrk -t1 -c%s -d%ss, synchronous=FULL, %s cores (%s)\n' "$connections" "$duration" \
   "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '%-26s %10s %9s %9s %7s %7s %10s %8s\n' scenario "req/s" "p50 ms" "p99 ms" non2xx sockerr "cpu us/req" "rss MB"
+print_header() {
+  printf '%-26s %10s %9s %9s %7s %7s %10s %8s\n' scenario "req/s" "p50 ms" "p99 ms" non2xx sockerr "cpu us/req" "rss MB"
+}
+print_row() {  # print_row RESULT: one wrk scenario's row
+  local r=$1 rps flows
+  rps=$(field "$r" requests_per_s)
+  flows=$(field "$r" flows_per_s)
+  [ "$flows" != "0" ] && [ -n "$flows" ] && rps="$rps ($flows flows/s)"
+  printf '%-26s %10s %9s %9s %7s %7s %10s %8s\n' "$(field "$r" scenario)" "$rps" "$(field "$r" p50_ms)" \
+    "$(field "$r" p99_ms)" "$(field "$r" non2xx)" "$(field "$r" socket_errors)" "$(field "$r" cpu_us_per_request)" \
+    "$(field "$r" rss_mb)"
+}
+print_header
 for r in "${results[@]}"; do
   name=$(field "$r" scenario)
   if [ -n "$(field "$r" requests_per_s)" ]; then
-    rps=$(field "$r" requests_per_s)
-    flows=$(field "$r" flows_per_s)
-    [ "$flows" != "0" ] && [ -n "$flows" ] && rps="$rps ($flows flows/s)"
-    printf '%-26s %10s %9s %9s %7s %7s %10s %8s\n' "$name" "$rps" "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" \
-      "$(field "$r" non2xx)" "$(field "$r" socket_errors)" "$(field "$r" cpu_us_per_request)" "$(field "$r" rss_mb)"
+    print_row "$r"
   else
     printf '%-26s start-up %s ms, idle RSS %s MB, database %s bytes per token\n' "$name" \
       "$(field "$r" startup_ms)" "$(field "$r" idle_rss_mb)" "$(field "$r" db_bytes_per_token)"
@@ -167,7 +275,49 @@ if [ "$scale" -gt 0 ]; then
   ratio "S2 at $scale / S2 at 10k" "scale-$scale/S2 refresh" "main/S2 refresh" || true
 fi
 
-{ printf '['; printf '%s' "${results[0]}"; for r in "${results[@]:1}"; do printf ',\n%s' "$r"; done; printf ']\n'; } \
+# The peer rows and hsoauth/peer ratios (--peers).
+# result_field SCENARIO FIELD: FIELD of the row named SCENARIO in results or peer_results, or "".
+result_field() {
+  local r
+  for r in "${results[@]}" "${peer_results[@]}"; do
+    if [ "$(field "$r" scenario)" = "$1" ]; then field "$r" "$2"; return 0; fi
+  done
+}
+# quotient A B: A / B to two decimals, or "null" when either is missing or B is 0.
+quotient() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b + 0 == 0) print "null"; else printf "%.2f", a / b}'; }
+# over HSOAUTH_SCENARIO PEER_SCENARIO FIELD: hsoauth's FIELD divided by the peer's.
+over() { quotient "$(result_field "$1" "$3")" "$(result_field "$2" "$3")"; }
+# compare_row LABEL HSOAUTH_SCENARIO PEER_SCENARIO RPS_TARGET CPU_TARGET: req/s and CPU per request
+# of both side by side, with the ratios hsoauth/peer and the issue's targets for them.
+compare_row() {
+  printf '%-26s %9s %9s %6s %-7s %9s %9s %6s %s\n' "$1" \
+    "$(result_field "$2" requests_per_s)" "$(result_field "$3" requests_per_s)" \
+    "$(over "$2" "$3" requests_per_s)" "($4)" \
+    "$(result_field "$2" cpu_us_per_request)" "$(result_field "$3" cpu_us_per_request)" \
+    "$(over "$2" "$3" cpu_us_per_request)" "($5)"
+}
+if [ "$peers" -eq 1 ] && [ ${#peer_results[@]} -gt 0 ]; then
+  printf '\npeer: %s, one process, in-memory store, refresh tokens not rotated, same wrk settings\n' "$peer_label"
+  print_header
+  for r in "${peer_results[@]}"; do print_row "$r"; done
+  echo
+  printf '%-26s %9s %9s %6s %-7s %9s %9s %6s %s\n' "hsoauth / peer" "hsoauth" "peer" "req/s" "target" \
+    "hsoauth" "peer" "cpu/req" "target"
+  printf '%-26s %9s %9s %6s %-7s %9s %9s %6s\n' "" "req/s" "req/s" "ratio" "" "us/req" "us/req" "ratio"
+  compare_row "S2 / peer refresh" "main/S2 refresh" "peer/P2 refresh" ">= 3" "<= 0.33"
+  compare_row "S1 / peer introspection" "main/S1 introspect" "peer/P1 introspect" ">= 2" "<= 0.33"
+  ratios='{"scenario":"peer/ratios","peer":"%s","s2_over_peer_refresh_rps":%s,"s1_over_peer_introspection_rps":%s,'
+  ratios+='"s2_over_peer_refresh_cpu":%s,"s1_over_peer_introspection_cpu":%s}'
+  # shellcheck disable=SC2059  # the format is the constant above
+  peer_results+=("$(printf "$ratios" "$peer_label" \
+    "$(over "main/S2 refresh" "peer/P2 refresh" requests_per_s)" \
+    "$(over "main/S1 introspect" "peer/P1 introspect" requests_per_s)" \
+    "$(over "main/S2 refresh" "peer/P2 refresh" cpu_us_per_request)" \
+    "$(over "main/S1 introspect" "peer/P1 introspect" cpu_us_per_request)")")
+fi
+
+all_results=("${results[@]}" "${peer_results[@]}")
+{ printf '['; printf '%s' "${all_results[0]}"; for r in "${all_results[@]:1}"; do printf ',\n%s' "$r"; done; printf ']\n'; } \
   >"$work/results.json"
 echo "results: $work/results.json"
 if [ "$failures" -gt 0 ]; then

@@ -31,7 +31,7 @@ const std::vector<key_spec>& specs() {
         {"pepper_file", &settings::pepper_file, "HMAC key file for stored digests; empty: <db>.pepper"},
         {"pepper", &settings::pepper, "the HMAC key itself (environment only, >= 32 bytes)", true},
         {"max_page_count", &settings::max_page_count, "database size cap in pages (4 KiB each); 0: none"},
-        {"threads", &settings::threads, "network threads; 0: one per core"},
+        {"threads", &settings::threads, "network threads; 0: one per core, less one for the writer"},
         {"access_token_ttl", &settings::access_token_ttl, "access token lifetime for apps that set none (s)"},
         {"code_ttl", &settings::code_ttl, "authorization code lifetime (s)"},
         {"revoke_cascades", &settings::revoke_cascades, "revoking a refresh token revokes its access tokens"},

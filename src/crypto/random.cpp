@@ -1,17 +1,49 @@
 #include "hsoauth/crypto/random.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace hsoauth::crypto {
 
-std::string random_bytes(std::size_t count) {
-    std::string out(count, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1) {
-        throw std::runtime_error("OpenSSL RAND_bytes failed");
+namespace {
+
+void fill_random(unsigned char* out, std::size_t count) {
+    if (RAND_bytes(out, static_cast<int>(count)) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+}
+
+// Bytes from OpenSSL's CSPRNG, drawn 4 KiB at a time per thread: one RAND_bytes call (and its
+// fork check, a getpid(2)) serves about a hundred tokens. Each byte is handed out once and
+// wiped from the pool as it goes. The process never forks, so no two processes share a pool.
+class random_pool {
+public:
+    ~random_pool() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+
+    void take(unsigned char* out, std::size_t count) {
+        if (count > bytes_.size()) return fill_random(out, count);
+        if (count > bytes_.size() - used_) {
+            fill_random(bytes_.data(), bytes_.size());
+            used_ = 0;
+        }
+        std::memcpy(out, bytes_.data() + used_, count);
+        OPENSSL_cleanse(bytes_.data() + used_, count);
+        used_ += count;
     }
+
+private:
+    std::array<unsigned char, 4096> bytes_{};
+    std::size_t used_ = bytes_.size();  // empty until the first draw
+};
+
+}  // namespace
+
+std::string random_bytes(std::size_t count) {
+    thread_local random_pool pool;
+    std::string out(count, '\0');
+    pool.take(reinterpret_cast<unsigned char*>(out.data()), count);
     return out;
 }
 

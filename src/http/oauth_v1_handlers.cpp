@@ -1,18 +1,16 @@
 #include "hsoauth/http/oauth_v1_handlers.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/http/auth_throttle.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/form.hpp"
+#include "hsoauth/http/json_writer.hpp"
 #include "hsoauth/http/write_then.hpp"
 #include "hsoauth/oauth/authority.hpp"
 
 namespace hsoauth::http {
 namespace {
 
-using nlohmann::json;
 using oauth::errc;
 using oauth::make_error;
 
@@ -26,12 +24,18 @@ bool is_form_content_type(std::string_view content_type) {
     return rest.empty() || rest.front() == ';' || rest.front() == ' ';
 }
 
+// Members in alphabetical order, as every JSON body of this server.
 response token_response(const oauth::issued_tokens& t) {
-    const json body = {{"token_type", "bearer"},       {"refresh_token", t.refresh_token},
-                       {"access_token", t.access_token}, {"expires_in", t.expires_in},
-                       {"hub_id", t.hub_id},           {"user_id", t.user_id},
-                       {"scopes", t.scopes},           {"token_use", "access_token"}};
-    return json_response(200, body.dump());
+    return json_response(200, json_object_writer()
+                                  .add("access_token", t.access_token)
+                                  .add("expires_in", t.expires_in)
+                                  .add("hub_id", t.hub_id)
+                                  .add("refresh_token", t.refresh_token)
+                                  .add("scopes", t.scopes)
+                                  .add("token_type", "bearer")
+                                  .add("token_use", "access_token")
+                                  .add("user_id", t.user_id)
+                                  .finish());
 }
 
 // Answers a failed client authentication, counting it against the client_id.
@@ -76,9 +80,8 @@ void post_token(services& s, const request& req, const route_params&, responder 
         return respond(error_response(errc::too_many_requests, req.correlation_id)
                            .with_header("Retry-After", std::to_string(wait)));
     }
-    auto app = s.db.read([&](storage::repository& repo) {
-        return s.authority.authenticate_client(repo, client_id, form->value_or_empty("client_secret"));
-    });
+    auto app = s.authority.authenticate_client(s.db.find_app_by_client_id(client_id),
+                                               form->value_or_empty("client_secret"));
     if (!app) return respond(client_auth_failure(s, req, app.err(), client_id));
 
     const auto& authority = s.authority;
@@ -109,12 +112,17 @@ void get_access_token(services& s, const request& req, const route_params& param
         return s.authority.introspect_access(repo, params[0]);
     });
     if (!info) return respond(error_response(info.err(), req.correlation_id));
-    const json body = {{"token", info->token},       {"user", info->user},
-                       {"hub_domain", info->hub_domain}, {"scopes", info->scopes},
-                       {"hub_id", info->hub_id},     {"app_id", info->app_id},
-                       {"expires_in", info->expires_in}, {"user_id", info->user_id},
-                       {"token_type", "access"}};
-    respond(json_response(200, body.dump()));
+    respond(json_response(200, json_object_writer()
+                                   .add("app_id", info->app_id)
+                                   .add("expires_in", info->expires_in)
+                                   .add("hub_domain", info->hub_domain)
+                                   .add("hub_id", info->hub_id)
+                                   .add("scopes", info->scopes)
+                                   .add("token", info->token)
+                                   .add("token_type", "access")
+                                   .add("user", info->user)
+                                   .add("user_id", info->user_id)
+                                   .finish()));
 }
 
 void get_refresh_token(services& s, const request& req, const route_params& params, responder respond) {
@@ -122,11 +130,16 @@ void get_refresh_token(services& s, const request& req, const route_params& para
         return s.authority.introspect_refresh(repo, params[0]);
     });
     if (!info) return respond(error_response(info.err(), req.correlation_id));
-    const json body = {{"token", info->token},   {"user", info->user},
-                       {"hub_domain", info->hub_domain}, {"scopes", info->scopes},
-                       {"hub_id", info->hub_id}, {"client_id", info->client_id},
-                       {"user_id", info->user_id}, {"token_type", "refresh"}};
-    respond(json_response(200, body.dump()));
+    respond(json_response(200, json_object_writer()
+                                   .add("client_id", info->client_id)
+                                   .add("hub_domain", info->hub_domain)
+                                   .add("hub_id", info->hub_id)
+                                   .add("scopes", info->scopes)
+                                   .add("token", info->token)
+                                   .add("token_type", "refresh")
+                                   .add("user", info->user)
+                                   .add("user_id", info->user_id)
+                                   .finish()));
 }
 
 void delete_refresh_token(services& s, const request& req, const route_params& params, responder respond) {

@@ -6,13 +6,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -26,6 +26,7 @@
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/request_log.hpp"
 #include "hsoauth/http/router.hpp"
+#include "hsoauth/http/wire.hpp"
 
 namespace hsoauth::http {
 namespace {
@@ -262,26 +263,9 @@ private:
         ++served_;
         if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
         status_ = r.status;
-        auto& out = response_.emplace();
-        out.version(11);
-        out.result(static_cast<unsigned>(r.status));
-        bool cache_control_set = false;
-        for (auto& [name, value] : r.headers) {
-            if (iequals(name, "Cache-Control")) cache_control_set = true;
-            out.set(name, value);
-        }
-        out.set(bhttp::field::server, "hsoauth");
-        out.set("X-HubSpot-Correlation-Id", correlation_id_);
-        if (!cache_control_set) {
-            // Every API response may carry a token or a secret: none may be cached (RFC 6749 §5.1).
-            out.set(bhttp::field::cache_control, "no-store");
-            out.set(bhttp::field::pragma, "no-cache");
-        }
-        out.body() = std::move(r.body);
-        out.keep_alive(keep_alive_);
-        out.prepare_payload();
+        wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD");
         stream_.expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
-        bhttp::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        asio::async_write(stream_, asio::buffer(wire_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
             self->on_write(ec);
         });
     }
@@ -293,7 +277,7 @@ private:
             log_request(request_.method, request_.path, status_, micros, correlation_id_);
         }
         busy_ = false;
-        response_.reset();
+        wire_.clear();
         if (ec || !keep_alive_ || state_.draining.load()) return close();
         read_header();
     }
@@ -309,7 +293,7 @@ private:
     worker& home_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-    std::optional<bhttp::response<bhttp::string_body>> response_;
+    std::string wire_;  // the response being written
     request request_;
     std::string correlation_id_;
     inline static thread_local correlation_id_source correlation_ids_;

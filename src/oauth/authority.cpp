@@ -39,7 +39,11 @@ authority::authority(const clock& time, const crypto::secret_hasher& hasher,
 
 result<app_record> authority::authenticate_client(repository& repo, std::string_view client_id,
                                                   std::string_view client_secret) const {
-    auto app = repo.find_app_by_client_id(client_id);
+    return authenticate_client(repo.find_app_by_client_id(client_id), client_secret);
+}
+
+result<app_record> authority::authenticate_client(std::optional<app_record> app,
+                                                  std::string_view client_secret) const {
     if (!app) return make_error(errc::bad_client_id);
     if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {
         return make_error(errc::bad_client_secret);
@@ -47,16 +51,23 @@ result<app_record> authority::authenticate_client(repository& repo, std::string_
     return std::move(*app);
 }
 
+std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
+                                    std::int64_t expires_at) const {
+    const std::int64_t access_id = repo.next_access_id();
+    std::string token = new_access_token(access_id);
+    repo.insert_access(access_id, hasher_.hash(token), refresh_id, expires_at);
+    return token;
+}
+
 issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_insert& base,
                                       std::string_view hublet, std::int64_t ttl,
                                       std::int64_t hub_id) const {
     issued_tokens out;
     out.refresh_token = new_refresh_token(hublet);
-    out.access_token = new_access_token();
     storage::refresh_insert row = base;
     row.token_digest = hasher_.hash(out.refresh_token);
     const std::int64_t refresh_id = repo.insert_refresh(row);
-    repo.insert_access(hasher_.hash(out.access_token), refresh_id, time_.now() + ttl);
+    out.access_token = issue_access(repo, refresh_id, time_.now() + ttl);
     out.expires_in = ttl;
     out.hub_id = hub_id;
     out.user_id = base.user_id;
@@ -120,9 +131,7 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     }
     if (!app.rotate_refresh_tokens) {
         issued_tokens out;
-        out.access_token = new_access_token();
-        repo.insert_access(hasher_.hash(out.access_token), found->refresh_id,
-                           now + app.access_token_ttl);
+        out.access_token = issue_access(repo, found->refresh_id, now + app.access_token_ttl);
         out.refresh_token = std::string(refresh_token);
         out.expires_in = app.access_token_ttl;
         out.hub_id = found->hub_id;
@@ -142,7 +151,7 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
 
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
-    const auto found = repo.find_access(hasher_.hash(token));
+    const auto found = repo.find_access(access_token_id(token), hasher_.hash(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::invalid_token);
     const std::int64_t now = time_.now();
     if (now >= found->expires_at) {

@@ -26,6 +26,11 @@ database::database(database_options options) : options_(std::move(options)) {
     writer_repo_ = std::make_unique<repository>(*writer_conn_);
     faults_.max_page_count = options_.max_page_count;
     faults_changed_ = faults_.max_page_count != 0;
+    checkpoint_conn_ = std::make_unique<connection>(options_.path, /*create=*/false);
+    configure(*checkpoint_conn_, /*writer=*/false);
+    writer_conn_->exec("PRAGMA wal_autocheckpoint = 0");
+    sqlite3_wal_hook(writer_conn_->handle(), &database::on_wal_commit, this);
+    checkpointer_ = std::thread([this] { checkpointer_loop(); });
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -36,14 +41,53 @@ database::~database() {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+        std::lock_guard lock(checkpoint_mutex_);
+        checkpoint_stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+// The WAL size (in pages) at which the checkpointer is woken: SQLite's own default.
+constexpr int checkpoint_wal_pages = 1000;
+
+int database::on_wal_commit(void* self, sqlite3*, const char*, int wal_pages) {
+    if (wal_pages >= checkpoint_wal_pages) {
+        auto* db = static_cast<database*>(self);
+        {
+            std::lock_guard lock(db->checkpoint_mutex_);
+            db->checkpoint_wanted_ = true;
+        }
+        db->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void database::checkpointer_loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(checkpoint_mutex_);
+            checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || checkpoint_stopping_; });
+            if (checkpoint_stopping_) return;
+            checkpoint_wanted_ = false;
+        }
+        // PASSIVE: copies what no reader still needs, never blocks the writer or a reader. A
+        // failure (disk full, say) leaves the WAL as it is; the next commit asks again.
+        sqlite3_wal_checkpoint_v2(checkpoint_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr);
+    }
 }
 
 void database::configure(connection& conn, bool writer) {
     // A busy timeout covers the short moments a checkpoint or another process holds a lock.
     sqlite3_busy_timeout(conn.handle(), 5000);
     conn.exec("PRAGMA foreign_keys = OFF");
-    conn.exec("PRAGMA mmap_size = 268435456");
-    conn.exec("PRAGMA cache_size = -16384");
+    // Pages are read through a memory map of the first 64 MiB and an 8 MiB page cache per
+    // connection beyond it, which bounds the server's memory. (A reader drops its map whenever
+    // a write committed since its last read; the hot write path therefore avoids readers.)
+    conn.exec("PRAGMA mmap_size = 67108864");
+    conn.exec("PRAGMA cache_size = -8192");
     if (writer) {
         conn.exec("PRAGMA journal_mode = WAL");
         conn.exec("PRAGMA synchronous = " + options_.synchronous);
@@ -73,6 +117,30 @@ database::reader_lease database::lease_reader() {
 database::reader_lease::~reader_lease() {
     std::lock_guard lock(owner->readers_mutex_);
     owner->idle_readers_.push_back(r);
+}
+
+std::optional<app_record> database::find_app_by_client_id(std::string_view client_id) {
+    const std::uint64_t version = apps_version_.load(std::memory_order_acquire);
+    {
+        std::lock_guard lock(apps_mutex_);
+        if (apps_cached_version_ != version) {
+            apps_by_client_.clear();
+            apps_cached_version_ = version;
+        }
+        if (const auto it = apps_by_client_.find(std::string(client_id)); it != apps_by_client_.end()) {
+            return it->second;
+        }
+    }
+    auto app = read([&](repository& repo) { return repo.find_app_by_client_id(client_id); });
+    // Unknown client_ids are not remembered: they must not grow the cache.
+    if (app) {
+        std::lock_guard lock(apps_mutex_);
+        // Read at `version` or later; kept only while that is still the current version.
+        if (apps_cached_version_ == version && apps_version_.load(std::memory_order_acquire) == version) {
+            apps_by_client_.emplace(app->client_id, *app);
+        }
+    }
+    return app;
 }
 
 void database::submit(write_job job) {
@@ -195,6 +263,8 @@ void database::run_batch(std::vector<write_job>& batch) {
         }
         for (auto& e : outcome) e = batch_error;
     }
+    // After COMMIT (or the rollback): reads from now on see the apps as they are.
+    if (writer_repo_->take_apps_changed()) apps_version_.fetch_add(1, std::memory_order_release);
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (batch[i].complete) batch[i].complete(outcome[i]);
     }

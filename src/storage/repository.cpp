@@ -116,15 +116,20 @@ constexpr std::string_view sql_revoke_chain =
 constexpr std::string_view sql_chains_from_code =
     "SELECT DISTINCT chain_id FROM refresh_tokens WHERE code_digest = ?1";
 
+constexpr std::string_view sql_next_access_id = "SELECT COALESCE(MAX(access_id), 0) + 1 FROM access_tokens";
 constexpr std::string_view sql_insert_access =
-    "INSERT INTO access_tokens (token_digest, refresh_id, expires_at) VALUES (?1, ?2, ?3)";
-constexpr std::string_view sql_find_access =
-    "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, i.hub_id, "
-    "h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "
-    "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "
-    "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "
+    "INSERT INTO access_tokens (access_id, token_digest, refresh_id, expires_at) VALUES (?1, ?2, ?3, ?4)";
+#define HSOAUTH_SELECT_ACCESS_VIEW                                                                     \
+    "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, " \
+    "i.hub_id, h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "              \
+    "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "                             \
+    "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "                     \
     "JOIN hubs h ON h.hub_id = i.hub_id LEFT JOIN users u ON u.user_id = r.user_id "
-    "WHERE t.token_digest = ?1";
+constexpr std::string_view sql_find_access_by_id =
+    HSOAUTH_SELECT_ACCESS_VIEW "WHERE t.access_id = ?1 AND t.token_digest = ?2";
+constexpr std::string_view sql_find_legacy_access =
+    HSOAUTH_SELECT_ACCESS_VIEW "WHERE t.token_digest = ?1 AND t.legacy IS NOT NULL";
+#undef HSOAUTH_SELECT_ACCESS_VIEW
 
 constexpr std::string_view sql_get_state = "SELECT value FROM sandbox_state WHERE key = ?1";
 constexpr std::string_view sql_set_state =
@@ -132,8 +137,8 @@ constexpr std::string_view sql_set_state =
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
 constexpr std::string_view sql_delete_expired_access =
-    "DELETE FROM access_tokens WHERE token_digest IN "
-    "(SELECT token_digest FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)";
+    "DELETE FROM access_tokens WHERE access_id IN "
+    "(SELECT access_id FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)";
 constexpr std::string_view sql_delete_expired_codes =
     "DELETE FROM authorization_codes WHERE code_digest IN "
     "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 LIMIT ?2)";
@@ -155,6 +160,23 @@ std::string json_text(const std::vector<std::string>& items) { return nlohmann::
 std::optional<std::int64_t> optional_int(const statement& s, int column) {
     if (s.is_null(column)) return std::nullopt;
     return s.int64(column);
+}
+
+access_view read_access_view(const statement& s) {
+    access_view v;
+    v.refresh_id = s.int64(0);
+    v.expires_at = s.int64(1);
+    v.revoked_at = optional_int(s, 2);
+    v.app_id = s.int64(3);
+    v.client_id = s.text(4);
+    v.hub_id = s.int64(5);
+    v.hub_domain = s.text(6);
+    v.hublet = s.text(7);
+    v.user_id = s.int64(8);
+    v.user_email = s.text(9);
+    v.scopes = split_scopes(s.text(10));
+    v.install_live = s.int64(11) != 0;
+    return v;
 }
 
 app_record read_app(const statement& s) {
@@ -236,6 +258,7 @@ std::vector<app_record> repository::list_apps() {
 }
 
 std::int64_t repository::upsert_app(const app_record& app) {
+    apps_changed_ = true;
     statement_scope s(cached(sql_insert_app));
     if (app.app_id != 0) {
         s->bind(1, app.app_id);
@@ -251,6 +274,7 @@ std::int64_t repository::upsert_app(const app_record& app) {
 }
 
 bool repository::delete_app(std::int64_t app_id) {
+    apps_changed_ = true;
     statement_scope s(cached(sql_delete_app));
     s->bind(1, app_id).run();
     return db_.changes() > 0;
@@ -543,30 +567,29 @@ void repository::revoke_tokens_from_code(std::string_view code_digest, std::int6
 
 // ---- access tokens ------------------------------------------------------------------------
 
-void repository::insert_access(std::string_view token_digest, std::int64_t refresh_id,
-                               std::int64_t expires_at) {
-    statement_scope s(cached(sql_insert_access));
-    s->bind_blob(1, token_digest).bind(2, refresh_id).bind(3, expires_at).run();
+std::int64_t repository::next_access_id() {
+    statement_scope s(cached(sql_next_access_id));
+    s->step();
+    return s->int64(0);
 }
 
-std::optional<access_view> repository::find_access(std::string_view token_digest) {
-    statement_scope s(cached(sql_find_access));
+void repository::insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
+                               std::int64_t expires_at) {
+    statement_scope s(cached(sql_insert_access));
+    s->bind(1, access_id).bind_blob(2, token_digest).bind(3, refresh_id).bind(4, expires_at).run();
+}
+
+std::optional<access_view> repository::find_access(std::optional<std::int64_t> access_id,
+                                                   std::string_view token_digest) {
+    if (access_id) {
+        statement_scope s(cached(sql_find_access_by_id));
+        s->bind(1, *access_id).bind_blob(2, token_digest);
+        if (s->step()) return read_access_view(*s);
+    }
+    statement_scope s(cached(sql_find_legacy_access));
     s->bind_blob(1, token_digest);
     if (!s->step()) return std::nullopt;
-    access_view v;
-    v.refresh_id = s->int64(0);
-    v.expires_at = s->int64(1);
-    v.revoked_at = optional_int(*s, 2);
-    v.app_id = s->int64(3);
-    v.client_id = s->text(4);
-    v.hub_id = s->int64(5);
-    v.hub_domain = s->text(6);
-    v.hublet = s->text(7);
-    v.user_id = s->int64(8);
-    v.user_email = s->text(9);
-    v.scopes = split_scopes(s->text(10));
-    v.install_live = s->int64(11) != 0;
-    return v;
+    return read_access_view(*s);
 }
 
 // ---- sandbox state and housekeeping -------------------------------------------------------

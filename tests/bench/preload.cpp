@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
                 row.scopes = {"oauth", "crm.objects.contacts.read"};
                 row.created_at = now;
                 const std::int64_t refresh_id = repo.insert_refresh(row);
-                const std::string access_token = oauth::new_access_token();
-                repo.insert_access(hasher.hash(access_token), refresh_id, now + 86400);
+                const std::int64_t access_id = repo.next_access_id();
+                const std::string access_token = oauth::new_access_token(access_id);
+                repo.insert_access(access_id, hasher.hash(access_token), refresh_id, now + 86400);
                 if (for_revoke) {
                     revoke << refresh_token << '\n';
                 } else {

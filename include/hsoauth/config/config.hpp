@@ -19,7 +19,7 @@ struct settings {
     std::string pepper_file;                 // "" = <db>.pepper; created 0600 on first start
     std::int64_t max_page_count = 0;         // SQLite size cap in pages; 0 = none
     std::string pepper;                      // the pepper itself (env only); overrides the file
-    std::int64_t threads = 0;                // network threads; 0 = one per core
+    std::int64_t threads = 0;                // network threads; 0 = one per core, less one for the writer
     std::int64_t access_token_ttl = 1800;    // default for apps that set none, seconds
     std::int64_t code_ttl = 600;             // authorization code lifetime, seconds
     bool revoke_cascades = true;             // false: revoking a refresh token keeps access tokens (HubSpot's documented behaviour)

@@ -4,13 +4,12 @@
 #include <exception>
 #include <string_view>
 
+#include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/message.hpp"
 
 namespace hsoauth::http {
 
 response failure_response(std::exception_ptr error, std::string_view correlation_id);
 
-// Writes one line to stderr (thread-safe, one write call per line).
-void log_line(std::string_view line);
 
 }  // namespace hsoauth::http

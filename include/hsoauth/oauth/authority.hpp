@@ -103,6 +103,8 @@ public:
     // differs (constant-time comparison).
     result<app_record> authenticate_client(repository& repo, std::string_view client_id,
                                            std::string_view client_secret) const;
+    // The same check against an app already looked up by client_id (nullopt: no such app).
+    result<app_record> authenticate_client(std::optional<app_record> app, std::string_view client_secret) const;
 
     // Write. Exchanges a code issued to `app`. A used code is refused (bad_auth_code) and every
     // token issued from it is revoked. expired_auth_code, mismatch_redirect_uri (byte-exact),
@@ -148,6 +150,8 @@ private:
                                            std::int64_t user_id) const;
     issued_tokens issue_tokens(repository& repo, const storage::refresh_insert& base,
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
+    // Stores a new access token of `refresh_id` and returns it.
+    std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 
     const clock& time_;
     const crypto::secret_hasher& hasher_;

@@ -2,6 +2,7 @@
 // The database as the rest of hsoauth sees it: reads on pooled connections of the caller's
 // thread, writes through one writer thread that commits whatever has queued in one transaction
 // (group commit) and reports each write only after its COMMIT returned.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -13,9 +14,12 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "hsoauth/storage/repository.hpp"
+
+struct sqlite3;
 
 namespace hsoauth::storage {
 
@@ -56,6 +60,11 @@ public:
         auto lease = lease_reader();
         return work(*lease.repo);
     }
+
+    // The app with `client_id` as committed, from memory while no write has changed any app
+    // since it was read (apps change only through this database's writer: an offline
+    // `hsoauth seed` into the file of a running server is seen after a restart).
+    std::optional<app_record> find_app_by_client_id(std::string_view client_id);
 
     // A queued write. `run` executes on the writer thread inside the batch transaction (in its
     // own savepoint: if it throws, its own changes are rolled back and the others still commit);
@@ -114,6 +123,8 @@ private:
     void writer_loop();
     void run_batch(std::vector<write_job>& batch);
     void apply_faults();
+    void checkpointer_loop();
+    static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
 
     // The writer's transaction control, prepared once.
     struct transaction_statements {
@@ -129,6 +140,13 @@ private:
     std::unique_ptr<transaction_statements> transaction_;  // writer thread only
     std::unique_ptr<repository> writer_repo_;
 
+    // Apps by client_id, valid for apps_version_ == apps_cached_version_. The writer bumps
+    // apps_version_ after committing (or failing) a batch that touched apps.
+    std::atomic<std::uint64_t> apps_version_{0};
+    std::mutex apps_mutex_;
+    std::uint64_t apps_cached_version_ = 0;                    // guarded by apps_mutex_
+    std::unordered_map<std::string, app_record> apps_by_client_;  // guarded by apps_mutex_
+
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<reader>> readers_;  // owned
     std::vector<reader*> idle_readers_;
@@ -142,6 +160,15 @@ private:
     std::uint64_t commits_ = 0;
     std::uint64_t committed_jobs_ = 0;
     std::thread writer_;
+
+    // Checkpoints run on their own connection and thread, so a commit never waits for the WAL
+    // to be copied back into the database file (the writer's automatic checkpoint is off).
+    std::unique_ptr<connection> checkpoint_conn_;
+    std::mutex checkpoint_mutex_;
+    std::condition_variable checkpoint_cv_;
+    bool checkpoint_wanted_ = false;   // guarded by checkpoint_mutex_
+    bool checkpoint_stopping_ = false; // guarded by checkpoint_mutex_
+    std::thread checkpointer_;
 };
 
 }  // namespace hsoauth::storage

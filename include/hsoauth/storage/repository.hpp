@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hsoauth/storage/records.hpp"
@@ -70,9 +71,15 @@ public:
     // Revokes every token that descends from an authorization code (replay defence).
     void revoke_tokens_from_code(std::string_view code_digest, std::int64_t now);
 
-    // Access tokens
-    void insert_access(std::string_view token_digest, std::int64_t refresh_id, std::int64_t expires_at);
-    std::optional<access_view> find_access(std::string_view token_digest);
+    // Access tokens. A row is found by the id its token carries and checked against the token's
+    // digest; rows from before migration 0003 (legacy) are found by digest alone.
+    // The id for the next access token: one more than the largest so far (writer only).
+    std::int64_t next_access_id();
+    void insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
+                       std::int64_t expires_at);
+    // The token whose digest is `token_digest`, looked up by `access_id` when the token carries
+    // one, else (or when that row does not match) among the legacy rows.
+    std::optional<access_view> find_access(std::optional<std::int64_t> access_id, std::string_view token_digest);
 
     // Sandbox state (clock offset)
     std::optional<std::int64_t> get_state(std::string_view key);
@@ -84,11 +91,16 @@ public:
 
     connection& db() { return db_; }
 
+    // Whether upsert_app or delete_app ran since the last call (the database uses it to drop its
+    // in-memory apps once the writes are committed).
+    bool take_apps_changed() { return std::exchange(apps_changed_, false); }
+
 private:
     statement& cached(std::string_view sql);
 
     connection& db_;
     std::map<std::string_view, std::unique_ptr<statement>> statements_;
+    bool apps_changed_ = false;
 };
 
 }  // namespace hsoauth::storage

@@ -1,0 +1,65 @@
+#include "hsoauth/http/json_writer.hpp"
+
+namespace hsoauth::http {
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char digits[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (byte < 0x20) {
+                    out += "\\u00";
+                    out += digits[byte >> 4];
+                    out += digits[byte & 15];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+void json_object_writer::key(std::string_view name) {
+    if (out_.size() > 1) out_ += ',';
+    append_json_string(out_, name);
+    out_ += ':';
+}
+
+json_object_writer& json_object_writer::add(std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(out_, value);
+    return *this;
+}
+
+json_object_writer& json_object_writer::add(std::string_view name, std::int64_t value) {
+    key(name);
+    out_ += std::to_string(value);
+    return *this;
+}
+
+json_object_writer& json_object_writer::add(std::string_view name, const std::vector<std::string>& values) {
+    key(name);
+    out_ += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out_ += ',';
+        append_json_string(out_, values[i]);
+    }
+    out_ += ']';
+    return *this;
+}
+
+std::string json_object_writer::finish() {
+    out_ += '}';
+    return std::move(out_);
+}
+
+}  // namespace hsoauth::http

@@ -1,0 +1,71 @@
+// Responses as bytes on the wire (http/wire.hpp): what a client reads, header by header.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "hsoauth/http/wire.hpp"
+
+using namespace hsoauth::http;
+
+namespace {
+
+const std::string corr = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+}  // namespace
+
+TEST_CASE("wire: a JSON response carries the common headers, its length and its body") {
+    const auto bytes = to_wire(json_response(200, R"({"status":"ok"})"), corr, /*keep_alive=*/true);
+    CHECK(bytes ==
+          "HTTP/1.1 200 OK\r\n"
+          "Content-Type: application/json;charset=utf-8\r\n"
+          "Server: hsoauth\r\n"
+          "X-HubSpot-Correlation-Id: 0f8fad5b-d9cb-469f-a165-70867728950e\r\n"
+          "Cache-Control: no-store\r\n"
+          "Pragma: no-cache\r\n"
+          "Content-Length: 15\r\n"
+          "\r\n"
+          R"({"status":"ok"})");
+}
+
+TEST_CASE("wire: the last response on a connection says Connection: close") {
+    const auto bytes = to_wire(json_response(401, "{}"), corr, /*keep_alive=*/false);
+    CHECK(bytes.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
+    CHECK(bytes.find("\r\nConnection: close\r\n") != std::string::npos);
+}
+
+TEST_CASE("wire: 204 has neither a body nor a Content-Length") {
+    response r = empty_response(204);
+    r.body = "ignored";
+    const auto bytes = to_wire(r, corr, true);
+    CHECK(bytes.rfind("HTTP/1.1 204 No Content\r\n", 0) == 0);
+    CHECK(bytes.find("Content-Length") == std::string::npos);
+    CHECK(bytes.substr(bytes.size() - 4) == "\r\n\r\n");
+}
+
+TEST_CASE("wire: an answer to HEAD keeps the Content-Length and leaves the body out") {
+    const auto bytes = to_wire(json_response(405, "0123456789"), corr, true, /*head_request=*/true);
+    CHECK(bytes.find("Content-Length: 10\r\n") != std::string::npos);
+    CHECK(bytes.substr(bytes.size() - 4) == "\r\n\r\n");
+}
+
+TEST_CASE("wire: a response's own Cache-Control replaces no-store and Pragma") {
+    const auto bytes = to_wire(json_response(200, "{}").with_header("Cache-Control", "max-age=60"), corr, true);
+    CHECK(bytes.find("Cache-Control: max-age=60\r\n") != std::string::npos);
+    CHECK(bytes.find("no-store") == std::string::npos);
+    CHECK(bytes.find("Pragma") == std::string::npos);
+}
+
+TEST_CASE("wire: CR, LF and NUL in a header value cannot start a new header") {
+    const auto bytes = to_wire(empty_response(303).with_header("Location", std::string("/x\r\nSet-Cookie: a=b\0c", 21)),
+                               corr, true);
+    CHECK(bytes.find("\r\nSet-Cookie") == std::string::npos);
+    CHECK(bytes.find(std::string("Location: /x  Set-Cookie: a=b c\r\n")) != std::string::npos);
+    CHECK(bytes.rfind("HTTP/1.1 303 See Other\r\n", 0) == 0);
+}
+
+TEST_CASE("wire: every status the server answers has its reason phrase") {
+    for (const int status : {200, 204, 302, 303, 400, 401, 403, 404, 405, 409, 413, 415, 429, 431, 500, 503}) {
+        CHECK_FALSE(reason_phrase(status).empty());
+    }
+    CHECK(reason_phrase(299).empty());
+}

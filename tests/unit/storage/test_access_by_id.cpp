@@ -1,0 +1,151 @@
+// Access tokens are found by the row id they carry (migration 0003); tokens stored before that
+// migration keep working; apps are served from memory until a write changes them.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/oauth/token_format.hpp"
+#include "hsoauth/crypto/random.hpp"
+#include "hsoauth/storage/migrations.hpp"
+#include "hsoauth/storage/sqlite.hpp"
+#include "temp_database.hpp"
+
+using namespace hsoauth;
+
+namespace {
+
+// Brings a new database file to schema version `version` exactly, as an older hsoauth left it.
+void migrate_up_to(storage::connection& conn, std::int64_t version) {
+    conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    for (const auto& m : storage::embedded_migrations()) {
+        if (m.version > version) break;
+        conn.exec(m.sql);
+        auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
+        record.bind(1, m.version).bind(2, m.name).run();
+    }
+}
+
+// One app, hub, user, install and refresh token (refresh_id 40) in a version-2 database.
+void seed_version_2(storage::connection& conn) {
+    conn.exec(
+        "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
+        " access_token_ttl) VALUES (1, 'old app', 'old-client', x'00', '[]', 'oauth', '', 1800);"
+        "INSERT INTO hubs (hub_id, hub_domain, hublet) VALUES (10, 'old.example.com', 'na1');"
+        "INSERT INTO users (user_id, email) VALUES (20, 'old@example.com');"
+        "INSERT INTO installs (install_id, app_id, hub_id, user_id, scopes, installed_at) VALUES (30, 1, 10, 20, 'oauth', 0);"
+        "INSERT INTO refresh_tokens (refresh_id, token_digest, install_id, user_id, scopes, chain_id, created_at) "
+        " VALUES (40, x'01', 30, 20, 'oauth', 40, 0);");
+}
+
+}  // namespace
+
+TEST_CASE("storage: an access token stored before migration 0003 is still found, by its digest") {
+    test::temp_dir dir;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    // The old shape: "C" + base64url of 36 random bytes, no id inside.
+    std::string old_token = "C";
+    old_token += crypto::base64url(crypto::random_bytes(36));
+    {
+        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        migrate_up_to(conn, 2);
+        seed_version_2(conn);
+        auto insert = conn.prepare("INSERT INTO access_tokens (token_digest, refresh_id, expires_at) VALUES (?1, 40, 5000)");
+        insert.bind_blob(1, hasher.hash(old_token)).run();
+    }
+    storage::database db(test::temp_db_options(dir));  // migrates to the newest version
+
+    const auto found = db.read([&](storage::repository& repo) {
+        return repo.find_access(oauth::access_token_id(old_token), hasher.hash(old_token));
+    });
+    REQUIRE(found.has_value());
+    CHECK(found->refresh_id == 40);
+    CHECK(found->expires_at == 5000);
+    CHECK(found->user_email == "old@example.com");
+
+    // A token issued now gets an id past the legacy rows, and both are found.
+    const std::string fresh = db.write_and_wait([&](storage::repository& repo) {
+        const std::int64_t id = repo.next_access_id();
+        CHECK(id == 2);
+        std::string token = oauth::new_access_token(id);
+        repo.insert_access(id, hasher.hash(token), 40, 6000);
+        return token;
+    });
+    const auto fresh_found = db.read([&](storage::repository& repo) {
+        return repo.find_access(oauth::access_token_id(fresh), hasher.hash(fresh));
+    });
+    REQUIRE(fresh_found.has_value());
+    CHECK(fresh_found->expires_at == 6000);
+    CHECK(db.read([&](storage::repository& repo) {
+        return repo.find_access(oauth::access_token_id(old_token), hasher.hash(old_token)).has_value();
+    }));
+}
+
+TEST_CASE("storage: a token with a valid id but another secret is not found") {
+    test::temp_dir dir;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    {
+        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        migrate_up_to(conn, 2);
+        seed_version_2(conn);
+    }
+    storage::database db(test::temp_db_options(dir));
+    const std::string token = db.write_and_wait([&](storage::repository& repo) {
+        const std::int64_t id = repo.next_access_id();
+        std::string t = oauth::new_access_token(id);
+        repo.insert_access(id, hasher.hash(t), 40, 6000);
+        return t;
+    });
+    // Same id (the first 12 characters), different secret.
+    const std::string forged = token.substr(0, 12) + std::string(token.size() - 12, 'A');
+    REQUIRE(oauth::access_token_id(forged) == oauth::access_token_id(token));
+    CHECK_FALSE(db.read([&](storage::repository& repo) {
+        return repo.find_access(oauth::access_token_id(forged), hasher.hash(forged)).has_value();
+    }));
+    // The stored digest itself is no token either.
+    const std::string digest = hasher.hash(token);
+    CHECK_FALSE(db.read([&](storage::repository& repo) {
+        return repo.find_access(oauth::access_token_id(digest), hasher.hash(digest)).has_value();
+    }));
+}
+
+TEST_CASE("storage: apps by client_id are remembered until a write changes an app") {
+    test::temp_database t;
+    storage::app_record app;
+    app.name = "cached";
+    app.client_id = "cached-client";
+    app.client_secret_digest = "digest-1";
+    app.scopes = {"oauth"};
+    app.app_id = t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); });
+
+    REQUIRE(t.db.find_app_by_client_id("cached-client").has_value());
+    CHECK(t.db.find_app_by_client_id("cached-client")->client_secret_digest == "digest-1");
+    CHECK_FALSE(t.db.find_app_by_client_id("no-such-client").has_value());
+
+    // A new secret is seen by the very next lookup after the write is acknowledged.
+    app.client_secret_digest = "digest-2";
+    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
+    CHECK(t.db.find_app_by_client_id("cached-client")->client_secret_digest == "digest-2");
+
+    // So is a new client_id: the old one is gone at once.
+    app.client_id = "renamed-client";
+    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
+    CHECK_FALSE(t.db.find_app_by_client_id("cached-client").has_value());
+    CHECK(t.db.find_app_by_client_id("renamed-client").has_value());
+
+    t.db.write_and_wait([&](storage::repository& repo) { repo.delete_app(app.app_id); });
+    CHECK_FALSE(t.db.find_app_by_client_id("renamed-client").has_value());
+
+    // A write job that changes an app and then rolls back leaves the app as it was.
+    app.client_id = "back-client";
+    app.app_id = 0;
+    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
+    REQUIRE(t.db.find_app_by_client_id("back-client").has_value());
+    CHECK_THROWS(t.db.write_and_wait([&](storage::repository& repo) {
+        storage::app_record changed = *repo.find_app_by_client_id("back-client");
+        changed.client_secret_digest = "never-committed";
+        repo.upsert_app(changed);
+        throw std::runtime_error("rolled back");
+    }));
+    CHECK(t.db.find_app_by_client_id("back-client")->client_secret_digest == "digest-2");
+}
