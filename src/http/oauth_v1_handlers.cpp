@@ -80,9 +80,10 @@ void post_token(services& s, const request& req, const route_params&, responder 
         return respond(error_response(errc::too_many_requests, req.correlation_id)
                            .with_header("Retry-After", std::to_string(wait)));
     }
-    auto app = s.authority.authenticate_client(s.db.find_app_by_client_id(client_id),
-                                               form->value_or_empty("client_secret"));
-    if (!app) return respond(client_auth_failure(s, req, app.err(), client_id));
+    auto app = s.db.find_app_by_client_id(client_id);
+    if (auto problem = s.authority.check_client(app.get(), form->value_or_empty("client_secret"))) {
+        return respond(client_auth_failure(s, req, *problem, client_id));
+    }
 
     const auto& authority = s.authority;
     if (code_grant) {
@@ -90,18 +91,18 @@ void post_token(services& s, const request& req, const route_params&, responder 
         if (const auto v = form->get("code_verifier")) verifier = std::string(*v);
         write_then(
             s, req.correlation_id, respond, on_error::keep_writes,
-            [&authority, app = std::move(*app), code = std::string(form->value_or_empty("code")),
+            [&authority, app = std::move(app), code = std::string(form->value_or_empty("code")),
              redirect_uri = std::string(form->value_or_empty("redirect_uri")),
              verifier = std::move(verifier)](storage::repository& repo) {
-                return authority.exchange_code(repo, app, code, redirect_uri, verifier);
+                return authority.exchange_code(repo, *app, code, redirect_uri, verifier);
             },
             token_response);
     } else {
         write_then(
             s, req.correlation_id, respond, on_error::keep_writes,
-            [&authority, app = std::move(*app),
+            [&authority, app = std::move(app),
              token = std::string(form->value_or_empty("refresh_token"))](storage::repository& repo) {
-                return authority.refresh(repo, app, token);
+                return authority.refresh(repo, *app, token);
             },
             token_response);
     }

@@ -241,13 +241,17 @@ private:
 
     void on_request() {
         auto& message = parser_->get();
-        request_ = request{};
-        request_.method = std::string(message.method_string());
-        request_.target = std::string(message.target());
+        // Assigned field by field: the strings keep their capacity from request to request.
+        request_.method.assign(message.method_string());
+        request_.target.assign(message.target());
         const auto question = request_.target.find('?');
-        request_.path = request_.target.substr(0, question);
-        if (question != std::string::npos) request_.query = request_.target.substr(question + 1);
-        request_.headers.reserve(8);
+        request_.path.assign(request_.target, 0, question);
+        if (question != std::string::npos) {
+            request_.query.assign(request_.target, question + 1);
+        } else {
+            request_.query.clear();
+        }
+        request_.headers.clear();
         for (const auto& field : message) {
             std::string name(field.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

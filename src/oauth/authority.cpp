@@ -39,21 +39,22 @@ authority::authority(const clock& time, const crypto::secret_hasher& hasher,
 
 result<app_record> authority::authenticate_client(repository& repo, std::string_view client_id,
                                                   std::string_view client_secret) const {
-    return authenticate_client(repo.find_app_by_client_id(client_id), client_secret);
+    auto app = repo.find_app_by_client_id(client_id);
+    if (auto problem = check_client(app ? &*app : nullptr, client_secret)) return std::move(*problem);
+    return std::move(*app);
 }
 
-result<app_record> authority::authenticate_client(std::optional<app_record> app,
-                                                  std::string_view client_secret) const {
+std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
     if (!app) return make_error(errc::bad_client_id);
     if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {
         return make_error(errc::bad_client_secret);
     }
-    return std::move(*app);
+    return std::nullopt;
 }
 
 std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
                                     std::int64_t expires_at) const {
-    const std::int64_t access_id = repo.next_access_id();
+    const std::int64_t access_id = repo.allocate_access_id();
     std::string token = new_access_token(access_id);
     repo.insert_access(access_id, hasher_.hash(token), refresh_id, expires_at);
     return token;
@@ -151,7 +152,7 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
 
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
-    const auto found = repo.find_access(access_token_id(token), hasher_.hash(token));
+    auto found = repo.find_access(access_token_id(token), hasher_.hash(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::invalid_token);
     const std::int64_t now = time_.now();
     if (now >= found->expires_at) {
@@ -161,11 +162,11 @@ result<access_token_info> authority::introspect_access(repository& repo,
     }
     access_token_info info;
     info.token = std::string(token);
-    info.user = found->user_email;
-    info.hub_domain = found->hub_domain;
-    info.hublet = found->hublet;
-    info.client_id = found->client_id;
-    info.scopes = found->scopes;
+    info.user = std::move(found->user_email);
+    info.hub_domain = std::move(found->hub_domain);
+    info.hublet = std::move(found->hublet);
+    info.client_id = std::move(found->client_id);
+    info.scopes = std::move(found->scopes);
     info.hub_id = found->hub_id;
     info.app_id = found->app_id;
     info.user_id = found->user_id;

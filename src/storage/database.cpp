@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <future>
 #include <stdexcept>
 
@@ -52,9 +53,15 @@ database::~database() {
 // The WAL size (in pages) at which the checkpointer is woken: SQLite's own default.
 constexpr int checkpoint_wal_pages = 1000;
 
+// The WAL size at which the writer checkpoints itself before its next batch: the background
+// checkpoint has fallen behind (or readers kept it from finishing), and the WAL only starts over
+// when a checkpoint finished before a write transaction began.
+constexpr int writer_checkpoint_wal_pages = 8 * checkpoint_wal_pages;
+
 int database::on_wal_commit(void* self, sqlite3*, const char*, int wal_pages) {
+    auto* db = static_cast<database*>(self);
+    db->wal_pages_ = wal_pages;  // the writer thread's own bookkeeping: the hook runs on it
     if (wal_pages >= checkpoint_wal_pages) {
-        auto* db = static_cast<database*>(self);
         {
             std::lock_guard lock(db->checkpoint_mutex_);
             db->checkpoint_wanted_ = true;
@@ -72,6 +79,8 @@ void database::checkpointer_loop() {
             if (checkpoint_stopping_) return;
             checkpoint_wanted_ = false;
         }
+        // Idle readers holding a snapshot would keep the checkpoint from finishing.
+        end_idle_snapshots();
         // PASSIVE: copies what no reader still needs, never blocks the writer or a reader. A
         // failure (disk full, say) leaves the WAL as it is; the next commit asks again.
         sqlite3_wal_checkpoint_v2(checkpoint_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
@@ -83,10 +92,10 @@ void database::configure(connection& conn, bool writer) {
     // A busy timeout covers the short moments a checkpoint or another process holds a lock.
     sqlite3_busy_timeout(conn.handle(), 5000);
     conn.exec("PRAGMA foreign_keys = OFF");
-    // Pages are read through a memory map of the first 64 MiB and an 8 MiB page cache per
-    // connection beyond it, which bounds the server's memory. (A reader drops its map whenever
-    // a write committed since its last read; the hot write path therefore avoids readers.)
-    conn.exec("PRAGMA mmap_size = 67108864");
+    // An 8 MiB page cache per connection bounds the server's memory. Only the writer maps the
+    // file (64 MiB of it): a reader would have to drop and rebuild its map at its first read
+    // after every commit, a TLB shootdown on every core, where re-reading its few pages is cheaper.
+    conn.exec(writer ? "PRAGMA mmap_size = 67108864" : "PRAGMA mmap_size = 0");
     conn.exec("PRAGMA cache_size = -8192");
     if (writer) {
         conn.exec("PRAGMA journal_mode = WAL");
@@ -96,30 +105,80 @@ void database::configure(connection& conn, bool writer) {
 }
 
 database::reader_lease database::lease_reader() {
+    reader* r = nullptr;
     {
         std::lock_guard lock(readers_mutex_);
         if (!idle_readers_.empty()) {
-            reader* r = idle_readers_.back();
+            r = idle_readers_.back();
             idle_readers_.pop_back();
-            return reader_lease(this, r);
         }
     }
-    auto fresh = std::make_unique<reader>();
-    fresh->conn = std::make_unique<connection>(options_.path, /*create=*/false);
-    configure(*fresh->conn, /*writer=*/false);
-    fresh->repo = std::make_unique<repository>(*fresh->conn);
-    reader* r = fresh.get();
-    std::lock_guard lock(readers_mutex_);
-    readers_.push_back(std::move(fresh));
+    if (r == nullptr) {
+        auto fresh = std::make_unique<reader>();
+        fresh->conn = std::make_unique<connection>(options_.path, /*create=*/false);
+        configure(*fresh->conn, /*writer=*/false);
+        fresh->repo = std::make_unique<repository>(*fresh->conn);
+        fresh->begin = std::make_unique<statement>(fresh->conn->prepare("BEGIN"));
+        fresh->end = std::make_unique<statement>(fresh->conn->prepare("COMMIT"));
+        r = fresh.get();
+        std::lock_guard lock(readers_mutex_);
+        readers_.push_back(std::move(fresh));
+    }
+    try {
+        open_snapshot(*r);
+    } catch (...) {
+        std::lock_guard lock(readers_mutex_);
+        idle_readers_.push_back(r);
+        throw;
+    }
     return reader_lease(this, r);
 }
 
+// How long a reader may keep one snapshot while nothing is committed here: the bound on how late
+// it sees a change made by another process (an offline seed into the file, say).
+constexpr auto snapshot_reuse_limit = std::chrono::milliseconds(10);
+
+void database::open_snapshot(reader& r) {
+    // A commit since the snapshot was opened: the snapshot may miss a write already reported.
+    const std::uint64_t generation = commit_generation_.load(std::memory_order_acquire);
+    const auto now = std::chrono::steady_clock::now();
+    if (r.in_transaction && (r.generation != generation || now - r.opened > snapshot_reuse_limit)) {
+        end_snapshot(r);
+    }
+    if (r.in_transaction) return;
+    // BEGIN takes the snapshot at the first read, after `generation` was loaded: the snapshot is
+    // at least as new as that generation.
+    statement_scope begin(*r.begin);
+    begin->run();
+    r.in_transaction = true;
+    r.generation = generation;
+    r.opened = now;
+}
+
+void database::end_snapshot(reader& r) {
+    if (!r.in_transaction) return;
+    r.in_transaction = false;
+    try {
+        statement_scope end(*r.end);
+        end->run();
+    } catch (...) {
+        if (!sqlite3_get_autocommit(r.conn->handle())) sqlite3_exec(r.conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+void database::end_idle_snapshots() {
+    std::lock_guard lock(readers_mutex_);
+    for (reader* r : idle_readers_) end_snapshot(*r);
+}
+
 database::reader_lease::~reader_lease() {
+    // A read that failed may have left its transaction in any state: start afresh next time.
+    if (std::uncaught_exceptions() > failing_at_start) owner->end_snapshot(*r);
     std::lock_guard lock(owner->readers_mutex_);
     owner->idle_readers_.push_back(r);
 }
 
-std::optional<app_record> database::find_app_by_client_id(std::string_view client_id) {
+std::shared_ptr<const app_record> database::find_app_by_client_id(std::string_view client_id) {
     const std::uint64_t version = apps_version_.load(std::memory_order_acquire);
     {
         std::lock_guard lock(apps_mutex_);
@@ -131,14 +190,14 @@ std::optional<app_record> database::find_app_by_client_id(std::string_view clien
             return it->second;
         }
     }
-    auto app = read([&](repository& repo) { return repo.find_app_by_client_id(client_id); });
+    auto found = read([&](repository& repo) { return repo.find_app_by_client_id(client_id); });
     // Unknown client_ids are not remembered: they must not grow the cache.
-    if (app) {
-        std::lock_guard lock(apps_mutex_);
-        // Read at `version` or later; kept only while that is still the current version.
-        if (apps_cached_version_ == version && apps_version_.load(std::memory_order_acquire) == version) {
-            apps_by_client_.emplace(app->client_id, *app);
-        }
+    if (!found) return nullptr;
+    auto app = std::make_shared<const app_record>(std::move(*found));
+    std::lock_guard lock(apps_mutex_);
+    // Read at `version` or later; kept only while that is still the current version.
+    if (apps_cached_version_ == version && apps_version_.load(std::memory_order_acquire) == version) {
+        apps_by_client_.emplace(app->client_id, app);
     }
     return app;
 }
@@ -215,6 +274,10 @@ void database::writer_loop() {
             }
         }
         apply_faults();
+        if (wal_pages_ >= writer_checkpoint_wal_pages) {
+            sqlite3_wal_checkpoint_v2(writer_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            wal_pages_ = 0;
+        }
         run_batch(batch);
         batch.clear();
     }
@@ -249,6 +312,7 @@ void database::run_batch(std::vector<write_job>& batch) {
             }
         }
         run(transaction_->commit);
+        commit_generation_.fetch_add(1, std::memory_order_release);
         std::lock_guard lock(queue_mutex_);
         ++commits_;
         committed_jobs_ += batch.size();

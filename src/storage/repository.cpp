@@ -567,10 +567,13 @@ void repository::revoke_tokens_from_code(std::string_view code_digest, std::int6
 
 // ---- access tokens ------------------------------------------------------------------------
 
-std::int64_t repository::next_access_id() {
-    statement_scope s(cached(sql_next_access_id));
-    s->step();
-    return s->int64(0);
+std::int64_t repository::allocate_access_id() {
+    if (next_access_id_ == 0) {
+        statement_scope s(cached(sql_next_access_id));
+        s->step();
+        next_access_id_ = s->int64(0);
+    }
+    return next_access_id_++;
 }
 
 void repository::insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     std::ofstream access(out_dir + "/access.txt");
     std::ofstream refresh(out_dir + "/refresh.txt");
     std::ofstream revoke(out_dir + "/revocable.txt");
-    const long long chunk = 20000;
+    const long long chunk = 2000;  // tokens per write: its dirty pages fit in the page cache
     for (long long done = 0; done < tokens + revocable; done += chunk) {
         const long long count = std::min(chunk, tokens + revocable - done);
         db.write_and_wait([&](storage::repository& repo) {
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
                 row.scopes = {"oauth", "crm.objects.contacts.read"};
                 row.created_at = now;
                 const std::int64_t refresh_id = repo.insert_refresh(row);
-                const std::int64_t access_id = repo.next_access_id();
+                const std::int64_t access_id = repo.allocate_access_id();
                 const std::string access_token = oauth::new_access_token(access_id);
                 repo.insert_access(access_id, hasher.hash(access_token), refresh_id, now + 86400);
                 if (for_revoke) {

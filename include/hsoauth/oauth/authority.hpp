@@ -103,8 +103,9 @@ public:
     // differs (constant-time comparison).
     result<app_record> authenticate_client(repository& repo, std::string_view client_id,
                                            std::string_view client_secret) const;
-    // The same check against an app already looked up by client_id (nullopt: no such app).
-    result<app_record> authenticate_client(std::optional<app_record> app, std::string_view client_secret) const;
+    // The same check against an app already looked up by client_id (nullptr: no such app):
+    // nullopt when the client is authenticated.
+    std::optional<error> check_client(const app_record* app, std::string_view client_secret) const;
 
     // Write. Exchanges a code issued to `app`. A used code is refused (bad_auth_code) and every
     // token issued from it is revoked. expired_auth_code, mismatch_redirect_uri (byte-exact),

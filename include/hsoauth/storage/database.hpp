@@ -3,6 +3,7 @@
 // thread, writes through one writer thread that commits whatever has queued in one transaction
 // (group commit) and reports each write only after its COMMIT returned.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -61,10 +62,10 @@ public:
         return work(*lease.repo);
     }
 
-    // The app with `client_id` as committed, from memory while no write has changed any app
+    // The app with `client_id` as committed (nullptr: none), from memory while no write has changed any app
     // since it was read (apps change only through this database's writer: an offline
     // `hsoauth seed` into the file of a running server is seen after a restart).
-    std::optional<app_record> find_app_by_client_id(std::string_view client_id);
+    std::shared_ptr<const app_record> find_app_by_client_id(std::string_view client_id);
 
     // A queued write. `run` executes on the writer thread inside the batch transaction (in its
     // own savepoint: if it throws, its own changes are rolled back and the others still commit);
@@ -102,24 +103,38 @@ public:
     std::uint64_t committed_jobs() const;
 
 private:
+    // A read connection. It keeps one read transaction (a snapshot) open across reads while
+    // nothing has been committed since it began, for at most snapshot_reuse_limit: starting a
+    // read transaction costs SQLite two fcntl(2) locks and an fstat(2).
     struct reader {
         std::unique_ptr<connection> conn;
         std::unique_ptr<repository> repo;
+        std::unique_ptr<statement> begin;
+        std::unique_ptr<statement> end;
+        bool in_transaction = false;
+        std::uint64_t generation = 0;  // commit_generation_ when the snapshot began
+        std::chrono::steady_clock::time_point opened{};
     };
     // Returns its reader to the pool when it goes out of scope.
     struct reader_lease {
-        reader_lease(database* owner_db, reader* leased) : owner(owner_db), r(leased), repo(leased->repo.get()) {}
+        reader_lease(database* owner_db, reader* leased)
+            : owner(owner_db), r(leased), repo(leased->repo.get()), failing_at_start(std::uncaught_exceptions()) {}
         reader_lease(const reader_lease&) = delete;
         reader_lease& operator=(const reader_lease&) = delete;
         ~reader_lease();
         database* owner;
         reader* r;
         repository* repo;
+        int failing_at_start;
     };
 
     void write_blocking(const std::function<void(repository&)>& work);
     void configure(connection& conn, bool writer);
     reader_lease lease_reader();
+    void open_snapshot(reader& r);
+    void end_snapshot(reader& r);
+    // Ends the snapshots of readers not in use (so that a checkpoint can finish).
+    void end_idle_snapshots();
     void writer_loop();
     void run_batch(std::vector<write_job>& batch);
     void apply_faults();
@@ -143,9 +158,10 @@ private:
     // Apps by client_id, valid for apps_version_ == apps_cached_version_. The writer bumps
     // apps_version_ after committing (or failing) a batch that touched apps.
     std::atomic<std::uint64_t> apps_version_{0};
+    std::atomic<std::uint64_t> commit_generation_{0};  // bumped by the writer after each COMMIT
     std::mutex apps_mutex_;
     std::uint64_t apps_cached_version_ = 0;                    // guarded by apps_mutex_
-    std::unordered_map<std::string, app_record> apps_by_client_;  // guarded by apps_mutex_
+    std::unordered_map<std::string, std::shared_ptr<const app_record>> apps_by_client_;  // guarded by apps_mutex_
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<reader>> readers_;  // owned
@@ -168,6 +184,7 @@ private:
     std::condition_variable checkpoint_cv_;
     bool checkpoint_wanted_ = false;   // guarded by checkpoint_mutex_
     bool checkpoint_stopping_ = false; // guarded by checkpoint_mutex_
+    int wal_pages_ = 0;                // WAL size after the last commit; writer thread only
     std::thread checkpointer_;
 };
 

@@ -73,8 +73,9 @@ public:
 
     // Access tokens. A row is found by the id its token carries and checked against the token's
     // digest; rows from before migration 0003 (legacy) are found by digest alone.
-    // The id for the next access token: one more than the largest so far (writer only).
-    std::int64_t next_access_id();
+    // An id for a new access token, larger than every id in the table and every id handed out
+    // before by this repository (ids of rolled-back writes are not reused). Writer only.
+    std::int64_t allocate_access_id();
     void insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
                        std::int64_t expires_at);
     // The token whose digest is `token_digest`, looked up by `access_id` when the token carries
@@ -101,6 +102,7 @@ private:
     connection& db_;
     std::map<std::string_view, std::unique_ptr<statement>> statements_;
     bool apps_changed_ = false;
+    std::int64_t next_access_id_ = 0;  // 0: not read from the table yet
 };
 
 }  // namespace hsoauth::storage

@@ -65,7 +65,7 @@ TEST_CASE("storage: an access token stored before migration 0003 is still found,
 
     // A token issued now gets an id past the legacy rows, and both are found.
     const std::string fresh = db.write_and_wait([&](storage::repository& repo) {
-        const std::int64_t id = repo.next_access_id();
+        const std::int64_t id = repo.allocate_access_id();
         CHECK(id == 2);
         std::string token = oauth::new_access_token(id);
         repo.insert_access(id, hasher.hash(token), 40, 6000);
@@ -91,7 +91,7 @@ TEST_CASE("storage: a token with a valid id but another secret is not found") {
     }
     storage::database db(test::temp_db_options(dir));
     const std::string token = db.write_and_wait([&](storage::repository& repo) {
-        const std::int64_t id = repo.next_access_id();
+        const std::int64_t id = repo.allocate_access_id();
         std::string t = oauth::new_access_token(id);
         repo.insert_access(id, hasher.hash(t), 40, 6000);
         return t;
@@ -118,9 +118,9 @@ TEST_CASE("storage: apps by client_id are remembered until a write changes an ap
     app.scopes = {"oauth"};
     app.app_id = t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); });
 
-    REQUIRE(t.db.find_app_by_client_id("cached-client").has_value());
+    REQUIRE(t.db.find_app_by_client_id("cached-client") != nullptr);
     CHECK(t.db.find_app_by_client_id("cached-client")->client_secret_digest == "digest-1");
-    CHECK_FALSE(t.db.find_app_by_client_id("no-such-client").has_value());
+    CHECK_FALSE(t.db.find_app_by_client_id("no-such-client") != nullptr);
 
     // A new secret is seen by the very next lookup after the write is acknowledged.
     app.client_secret_digest = "digest-2";
@@ -130,17 +130,17 @@ TEST_CASE("storage: apps by client_id are remembered until a write changes an ap
     // So is a new client_id: the old one is gone at once.
     app.client_id = "renamed-client";
     t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
-    CHECK_FALSE(t.db.find_app_by_client_id("cached-client").has_value());
-    CHECK(t.db.find_app_by_client_id("renamed-client").has_value());
+    CHECK_FALSE(t.db.find_app_by_client_id("cached-client") != nullptr);
+    CHECK(t.db.find_app_by_client_id("renamed-client") != nullptr);
 
     t.db.write_and_wait([&](storage::repository& repo) { repo.delete_app(app.app_id); });
-    CHECK_FALSE(t.db.find_app_by_client_id("renamed-client").has_value());
+    CHECK_FALSE(t.db.find_app_by_client_id("renamed-client") != nullptr);
 
     // A write job that changes an app and then rolls back leaves the app as it was.
     app.client_id = "back-client";
     app.app_id = 0;
     t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
-    REQUIRE(t.db.find_app_by_client_id("back-client").has_value());
+    REQUIRE(t.db.find_app_by_client_id("back-client") != nullptr);
     CHECK_THROWS(t.db.write_and_wait([&](storage::repository& repo) {
         storage::app_record changed = *repo.find_app_by_client_id("back-client");
         changed.client_secret_digest = "never-committed";
