@@ -60,18 +60,33 @@ failures=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-# start_server DB_DIR: starts hsoauth on a free port; sets server_pid and base_url.
+# start_server DB_DIR: starts hsoauth on a free port; sets server_pid and base_url. Polls the
+# server's stdout every millisecond with bash builtins only, so that start-up can be timed.
 start_server() {
-  local dir=$1
+  local dir=$1 line
   "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
     --synchronous FULL --cleanup-interval-s 0 >"$dir/server.out" 2>"$dir/server.log" &
   server_pid=$!
-  for _ in $(seq 1 200); do
-    grep -q "listening on" "$dir/server.out" 2>/dev/null && break
-    sleep 0.05
+  base_url=
+  for _ in $(seq 1 10000); do
+    while IFS= read -r line; do
+      case $line in "listening on "*) base_url=${line#listening on } ;; esac
+    done <"$dir/server.out"
+    [ -n "$base_url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.001
   done
-  base_url=$(sed -n 's/^listening on //p' "$dir/server.out")
   [ -n "$base_url" ] || { echo "server did not start" >&2; cat "$dir/server.log" >&2; exit 1; }
+}
+
+# healthz_ok: one GET /healthz over bash's /dev/tcp (no process spawned); true on a 200.
+healthz_ok() {
+  local host_port=${base_url#http://} status
+  exec 3<>"/dev/tcp/${host_port%:*}/${host_port##*:}" || return 1
+  printf 'GET /healthz HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$host_port" >&3
+  IFS= read -r status <&3
+  exec 3<&-
+  [[ $status == "HTTP/1.1 200"* ]]
 }
 
 stop_server() { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
@@ -130,11 +145,11 @@ bench_set() {
   stop_server
   # Start-up on the existing database: spawn to the first 200 on /healthz.
   local t0 t1
-  t0=$(date +%s%N)
+  t0=$EPOCHREALTIME
   start_server "$dir"
-  until curl -sf "$base_url/healthz" >/dev/null; do sleep 0.002; done
-  t1=$(date +%s%N)
-  startup_ms=$(( (t1 - t0) / 1000000 ))
+  until healthz_ok 2>/dev/null; do sleep 0.001; done
+  t1=$EPOCHREALTIME
+  startup_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')
   idle_rss_mb=$(awk -v kb="$(rss_kb "$server_pid")" 'BEGIN {printf "%.1f", kb / 1024}')
   stop_server
   local db_bytes

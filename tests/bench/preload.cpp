@@ -52,7 +52,10 @@ int main(int argc, char** argv) {
         std::cerr << "usage: hsoauth_preload --db PATH --tokens N --revocable M --out-dir DIR\n";
         return 2;
     }
-    storage::database db(storage::database_options{db_path, "OFF"});
+    storage::database_options options;
+    options.path = db_path;
+    options.synchronous = "OFF";
+    storage::database db(options);
     const crypto::secret_hasher hasher(crypto::load_or_create_pepper(db_path + ".pepper"));
     const admin::registry registry(hasher, 86400);
 
