@@ -1,12 +1,14 @@
-// Access tokens are found by the row id they carry (migration 0003); tokens stored before that
-// migration keep working; apps are served from memory until a write changes them.
+// How reads find things: access tokens by the row id they carry (migration 0003), tokens stored
+// before that migration by digest, apps from memory until a write changes them, and readers that
+// keep a snapshot across reads without ever missing an acknowledged write.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "hsoauth/crypto/digest.hpp"
-#include "hsoauth/oauth/token_format.hpp"
 #include "hsoauth/crypto/random.hpp"
+#include "hsoauth/oauth/token_format.hpp"
 #include "hsoauth/storage/migrations.hpp"
 #include "hsoauth/storage/sqlite.hpp"
 #include "temp_database.hpp"
@@ -148,4 +150,34 @@ TEST_CASE("storage: apps by client_id are remembered until a write changes an ap
         throw std::runtime_error("rolled back");
     }));
     CHECK(t.db.find_app_by_client_id("back-client")->client_secret_digest == "digest-2");
+}
+
+TEST_CASE("storage: a reader that kept its snapshot still sees every write acknowledged before the read") {
+    test::temp_database t;
+    const auto hub = [](std::int64_t id) {
+        storage::hub_record h;
+        h.hub_id = id;
+        h.hub_domain = "hub" + std::to_string(id) + ".example.com";
+        return h;
+    };
+    // Interleave many reads and writes: each read must see the write acknowledged just before it.
+    for (std::int64_t id = 1; id <= 300; ++id) {
+        CHECK_FALSE(t.db.read([&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
+        t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_hub(hub(id)); });
+        CHECK(t.db.read([&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
+        CHECK(t.db.read([](storage::repository& repo) { return repo.list_hubs().size(); }) ==
+              static_cast<std::size_t>(id));
+    }
+}
+
+TEST_CASE("storage: a read that throws leaves its connection usable") {
+    test::temp_database t;
+    CHECK_THROWS(t.db.read([](storage::repository&) -> int { throw std::runtime_error("read failed"); }));
+    t.db.write_and_wait([](storage::repository& repo) {
+        storage::hub_record h;
+        h.hub_id = 5;
+        h.hub_domain = "after.example.com";
+        repo.upsert_hub(h);
+    });
+    CHECK(t.db.read([](storage::repository& repo) { return repo.find_hub(5).has_value(); }));
 }
