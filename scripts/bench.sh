@@ -65,6 +65,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # exec on the development VM), so that start-up can be timed to the millisecond.
 start_server() {
   local dir=$1 line deadline
+  rm -f "$dir/server.out"  # a stale "listening on" from the last start would name a dead port
   "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
     --synchronous FULL --cleanup-interval-s 0 >"$dir/server.out" 2>"$dir/server.log" &
   server_pid=$!
@@ -149,7 +150,10 @@ bench_set() {
   local t0 t1
   t0=$EPOCHREALTIME
   start_server "$dir"
-  until healthz_ok 2>/dev/null; do :; done
+  local deadline=$(( ${EPOCHREALTIME/./} + 10000000 ))
+  until healthz_ok 2>/dev/null; do
+    (( ${EPOCHREALTIME/./} < deadline )) || { echo "no 200 on /healthz within 10 s" >&2; exit 1; }
+  done
   t1=$EPOCHREALTIME
   startup_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')
   idle_rss_mb=$(awk -v kb="$(rss_kb "$server_pid")" 'BEGIN {printf "%.1f", kb / 1024}')
