@@ -54,16 +54,6 @@ struct shared_state {
     std::atomic<bool> draining{false};
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 class session final : public std::enable_shared_from_this<session>, public connection_port {
 public:
     session(tcp::socket&& socket, shared_state& state, worker& home)

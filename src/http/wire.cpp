@@ -1,19 +1,7 @@
 #include "hsoauth/http/wire.hpp"
 
-#include <cctype>
-
 namespace hsoauth::http {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
 
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out += name;

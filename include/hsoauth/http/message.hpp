@@ -38,6 +38,9 @@ struct response {
 inline constexpr std::string_view json_content_type = "application/json;charset=utf-8";
 inline constexpr std::string_view html_content_type = "text/html;charset=utf-8";
 
+// ASCII case-insensitive equality, as HTTP compares field names and tokens (RFC 9110 §5.1).
+bool iequals(std::string_view a, std::string_view b);
+
 // A response with a JSON body and HubSpot's exact Content-Type.
 response json_response(int status, std::string body);
 // A response without a body (204 and the like).
