@@ -13,6 +13,20 @@ function M.setup(thread)
   threads[#threads + 1] = thread
 end
 
+-- A wrk request function for a refresh grant at `path` (client_id and client_secret in the form
+-- body), spread over the refresh tokens in $BENCH_TOKENS_DIR/refresh.txt.
+function M.refresh_requests(path)
+  local tokens = M.load(os.getenv("BENCH_TOKENS_DIR") .. "/refresh.txt")
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+  local i = 0
+  return function()
+    i = i + 1
+    local body = "grant_type=refresh_token&client_id=bench-client&client_secret=bench-secret&refresh_token="
+      .. tokens[(i % #tokens) + 1]
+    return wrk.format("POST", path, headers, body)
+  end
+end
+
 -- Prints {"requests","duration_us","non2xx","socket_errors","p50_us","p99_us","extra"}.
 function M.report(summary, latency, extra_key)
   local e = summary.errors
