@@ -37,13 +37,6 @@ authority::authority(const clock& time, const crypto::secret_hasher& hasher,
                      authority_settings settings)
     : time_(time), hasher_(hasher), settings_(settings) {}
 
-result<app_record> authority::authenticate_client(repository& repo, std::string_view client_id,
-                                                  std::string_view client_secret) const {
-    auto app = repo.find_app_by_client_id(client_id);
-    if (auto problem = check_client(app ? &*app : nullptr, client_secret)) return std::move(*problem);
-    return std::move(*app);
-}
-
 std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
     if (!app) return make_error(errc::bad_client_id);
     if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {

@@ -186,7 +186,7 @@ std::shared_ptr<const app_record> database::find_app_by_client_id(std::string_vi
             apps_by_client_.clear();
             apps_cached_version_ = version;
         }
-        if (const auto it = apps_by_client_.find(std::string(client_id)); it != apps_by_client_.end()) {
+        if (const auto it = apps_by_client_.find(client_id); it != apps_by_client_.end()) {
             return it->second;
         }
     }

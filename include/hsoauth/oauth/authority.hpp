@@ -99,12 +99,9 @@ public:
     const clock& time() const { return time_; }
     const authority_settings& settings() const { return settings_; }
 
-    // Read. bad_client_id when no app has `client_id`; bad_client_secret when the secret's digest
-    // differs (constant-time comparison).
-    result<app_record> authenticate_client(repository& repo, std::string_view client_id,
-                                           std::string_view client_secret) const;
-    // The same check against an app already looked up by client_id (nullptr: no such app):
-    // nullopt when the client is authenticated.
+    // The client check of the token endpoint, against the app looked up by client_id (nullptr:
+    // none). nullopt when authenticated; bad_client_id without an app; bad_client_secret when the
+    // secret's digest differs (constant-time comparison).
     std::optional<error> check_client(const app_record* app, std::string_view client_secret) const;
 
     // Write. Exchanges a code issued to `app`. A used code is refused (bad_auth_code) and every

@@ -161,7 +161,13 @@ private:
     std::atomic<std::uint64_t> commit_generation_{0};  // bumped by the writer after each COMMIT
     std::mutex apps_mutex_;
     std::uint64_t apps_cached_version_ = 0;                    // guarded by apps_mutex_
-    std::unordered_map<std::string, std::shared_ptr<const app_record>> apps_by_client_;  // guarded by apps_mutex_
+    // Looked up by string_view without building a std::string.
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    std::unordered_map<std::string, std::shared_ptr<const app_record>, string_hash, std::equal_to<>>
+        apps_by_client_;  // guarded by apps_mutex_
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<reader>> readers_;  // owned

@@ -4,6 +4,7 @@
 // writes as write jobs.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -139,14 +140,23 @@ struct authority_fixture {
         return issued->code;
     }
 
-    // authenticate_client then exchange_code, in one write job, as POST /oauth/v1/token does.
+    // The client check of POST /oauth/v1/token: the app by client_id from the database's memory,
+    // then its secret.
+    oauth::result<std::shared_ptr<const storage::app_record>> authenticate(const std::string& client_id,
+                                                                           const std::string& secret) {
+        auto app = store.db.find_app_by_client_id(client_id);
+        if (auto problem = auth.check_client(app.get(), secret)) return std::move(*problem);
+        return app;
+    }
+
+    // authenticate, then exchange_code in a write job, as POST /oauth/v1/token does.
     oauth::result<oauth::issued_tokens> exchange(const std::string& client_id, const std::string& secret,
                                                  const std::string& code, const std::string& redirect_uri,
                                                  const std::optional<std::string>& verifier = {}) {
-        return store.db.write_and_wait([&](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
-            auto client = auth.authenticate_client(repo, client_id, secret);
-            if (!client) return client.err();
-            return auth.exchange_code(repo, *client, code, redirect_uri, verifier);
+        auto client = authenticate(client_id, secret);
+        if (!client) return client.err();
+        return store.db.write_and_wait([&](storage::repository& repo) {
+            return auth.exchange_code(repo, **client, code, redirect_uri, verifier);
         });
     }
 
@@ -164,11 +174,9 @@ struct authority_fixture {
 
     oauth::result<oauth::issued_tokens> refresh(const std::string& client_id, const std::string& secret,
                                                 const std::string& refresh_token) {
-        return store.db.write_and_wait([&](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
-            auto client = auth.authenticate_client(repo, client_id, secret);
-            if (!client) return client.err();
-            return auth.refresh(repo, *client, refresh_token);
-        });
+        auto client = authenticate(client_id, secret);
+        if (!client) return client.err();
+        return store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **client, refresh_token); });
     }
 
     oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {

@@ -7,20 +7,18 @@ using namespace hsoauth;
 using oauth::errc;
 using namespace hsoauth::test;
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: authenticate_client checks client_id first, then the secret") {
-    store.db.read([&](storage::repository& repo) {
-        CHECK(error_of(auth.authenticate_client(repo, "no-such-client", demo_secret)) == errc::bad_client_id);
-        CHECK(error_of(auth.authenticate_client(repo, "no-such-client", "")) == errc::bad_client_id);
-        CHECK(error_of(auth.authenticate_client(repo, "", "")) == errc::bad_client_id);
-        CHECK(error_of(auth.authenticate_client(repo, demo_client, "wrong")) == errc::bad_client_secret);
-        CHECK(error_of(auth.authenticate_client(repo, demo_client, "")) == errc::bad_client_secret);
-        CHECK(error_of(auth.authenticate_client(repo, demo_client, rotating_secret)) == errc::bad_client_secret);
-        CHECK(error_of(auth.authenticate_client(repo, demo_client, demo_secret + " ")) == errc::bad_client_secret);
-        const auto ok = auth.authenticate_client(repo, demo_client, demo_secret);
-        REQUIRE(ok.ok());
-        CHECK(ok->app_id == demo_app_id);
-        CHECK(ok->client_id == demo_client);
-    });
+TEST_CASE_FIXTURE(authority_fixture, "oauth: the client check looks at client_id first, then the secret") {
+    CHECK(error_of(authenticate("no-such-client", demo_secret)) == errc::bad_client_id);
+    CHECK(error_of(authenticate("no-such-client", "")) == errc::bad_client_id);
+    CHECK(error_of(authenticate("", "")) == errc::bad_client_id);
+    CHECK(error_of(authenticate(demo_client, "wrong")) == errc::bad_client_secret);
+    CHECK(error_of(authenticate(demo_client, "")) == errc::bad_client_secret);
+    CHECK(error_of(authenticate(demo_client, rotating_secret)) == errc::bad_client_secret);
+    CHECK(error_of(authenticate(demo_client, demo_secret + " ")) == errc::bad_client_secret);
+    const auto ok = authenticate(demo_client, demo_secret);
+    REQUIRE(ok.ok());
+    CHECK(ok.value()->app_id == demo_app_id);
+    CHECK(ok.value()->client_id == demo_client);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues tokens that introspect") {
