@@ -135,6 +135,9 @@ bench_set() {
   echo "preloading $count tokens (+$revocable revocable) for $label ..." >&2
   "$build_dir/tests/hsoauth_preload" --db "$dir/bench.db" --tokens "$count" --revocable "$revocable" \
     --out-dir "$dir" >/dev/null
+  # The preload leaves its pages for the kernel to write back later; at 1M tokens that is
+  # hundreds of MB, which would land on the disk during the scenarios and stall their fsyncs.
+  sync "$dir"/bench.db*
   start_server "$dir"
   for scenario in "$@"; do
     case $scenario in

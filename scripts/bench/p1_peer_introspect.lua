@@ -4,14 +4,9 @@
 -- token is, as S1's path does for hsoauth.
 package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
 local common = require("common")
-local tokens = common.load(os.getenv("BENCH_TOKENS_DIR") .. "/access.txt")
-local i = 0
-local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
 setup = common.setup
-request = function()
-  i = i + 1
-  local body = "token_type_hint=access_token&client_id=bench-client&client_secret=bench-secret&token="
-    .. tokens[(i % #tokens) + 1]
-  return wrk.format("POST", "/token/introspection", headers, body)
-end
+common.per_token("access.txt", function(token)
+  return wrk.format("POST", "/token/introspection", common.form_headers,
+    "token_type_hint=access_token&client_id=bench-client&client_secret=bench-secret&token=" .. token)
+end)
 done = function(summary, latency) common.report(summary, latency) end

@@ -5,5 +5,5 @@
 package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
 local common = require("common")
 setup = common.setup
-request = common.refresh_requests("/token")
+common.per_token("refresh.txt", function(token) return common.refresh_request("/token", token) end)
 done = function(summary, latency) common.report(summary, latency) end

@@ -2,5 +2,5 @@
 package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
 local common = require("common")
 setup = common.setup
-request = common.refresh_requests("/oauth/v1/token")
+common.per_token("refresh.txt", function(token) return common.refresh_request("/oauth/v1/token", token) end)
 done = function(summary, latency) common.report(summary, latency) end

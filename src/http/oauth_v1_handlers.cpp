@@ -98,11 +98,12 @@ void post_token(services& s, const request& req, const route_params&, responder 
             },
             token_response);
     } else {
+        // Hashing the presented token and making the new one happen here, not on the writer.
+        auto grant = authority.prepare_refresh(form->value_or_empty("refresh_token"), s.db.allocate_access_id());
         write_then(
             s, req.correlation_id, respond, on_error::keep_writes,
-            [&authority, app = std::move(app),
-             token = std::string(form->value_or_empty("refresh_token"))](storage::repository& repo) {
-                return authority.refresh(repo, *app, token);
+            [&authority, app = std::move(app), grant = std::move(grant)](storage::repository& repo) {
+                return authority.refresh(repo, *app, grant);
             },
             token_response);
     }

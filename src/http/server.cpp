@@ -89,6 +89,8 @@ public:
         asio::post(home_.ctx, std::move(work));
     }
 
+    void defer(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
+
 private:
     void read_header() {
         parser_.emplace();

@@ -109,9 +109,25 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
     return issue_tokens(repo, base, hub ? hub->hublet : "na1", app.access_token_ttl, found->hub_id);
 }
 
+refresh_grant authority::prepare_refresh(std::string_view refresh_token,
+                                         std::int64_t access_id) const {
+    refresh_grant grant;
+    grant.refresh_token = std::string(refresh_token);
+    grant.refresh_digest = hasher_.hash(refresh_token);
+    grant.access_id = access_id;
+    grant.access_token = new_access_token(access_id);
+    grant.access_digest = hasher_.hash(grant.access_token);
+    return grant;
+}
+
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          std::string_view refresh_token) const {
-    const auto found = repo.find_refresh(hasher_.hash(refresh_token));
+    return refresh(repo, app, prepare_refresh(refresh_token, repo.allocate_access_id()));
+}
+
+result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
+                                         const refresh_grant& grant) const {
+    auto found = repo.find_refresh(grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) {
         return make_error(errc::bad_refresh_token, refresh_invalid_message);
@@ -125,12 +141,13 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     }
     if (!app.rotate_refresh_tokens) {
         issued_tokens out;
-        out.access_token = issue_access(repo, found->refresh_id, now + app.access_token_ttl);
-        out.refresh_token = std::string(refresh_token);
+        repo.insert_access(grant.access_id, grant.access_digest, found->refresh_id, now + app.access_token_ttl);
+        out.access_token = grant.access_token;
+        out.refresh_token = grant.refresh_token;
         out.expires_in = app.access_token_ttl;
         out.hub_id = found->hub_id;
         out.user_id = found->user_id;
-        out.scopes = found->scopes;
+        out.scopes = std::move(found->scopes);
         return out;
     }
     repo.mark_refresh_rotated(found->refresh_id, now);

@@ -11,6 +11,13 @@
 namespace hsoauth::storage {
 namespace {
 
+// The jobs a thread has deferred (database::submit_deferred), for one database at a time.
+struct deferred_jobs {
+    database* owner = nullptr;
+    std::vector<database::write_job> jobs;
+};
+thread_local deferred_jobs deferred;
+
 bool valid_synchronous(const std::string& mode) {
     return mode == "OFF" || mode == "NORMAL" || mode == "FULL" || mode == "EXTRA";
 }
@@ -24,7 +31,8 @@ database::database(database_options options) : options_(std::move(options)) {
     writer_conn_ = std::make_unique<connection>(options_.path, /*create=*/true);
     configure(*writer_conn_, /*writer=*/true);
     migrate(*writer_conn_);
-    writer_repo_ = std::make_unique<repository>(*writer_conn_);
+    access_ids_->start(*writer_conn_);
+    writer_repo_ = std::make_unique<repository>(*writer_conn_, access_ids_);
     faults_.max_page_count = options_.max_page_count;
     faults_changed_ = faults_.max_page_count != 0;
     checkpoint_conn_ = std::make_unique<connection>(options_.path, /*create=*/false);
@@ -61,7 +69,9 @@ constexpr int writer_checkpoint_wal_pages = 8 * checkpoint_wal_pages;
 int database::on_wal_commit(void* self, sqlite3*, const char*, int wal_pages) {
     auto* db = static_cast<database*>(self);
     db->wal_pages_ = wal_pages;  // the writer thread's own bookkeeping: the hook runs on it
-    if (wal_pages >= checkpoint_wal_pages) {
+    // Not while the writer has yet to finish the last pass: the checkpointer would hold the
+    // checkpoint lock when the writer tries, and the two would chase each other for ever.
+    if (wal_pages >= checkpoint_wal_pages && !db->wal_restart_due_.load(std::memory_order_acquire)) {
         {
             std::lock_guard lock(db->checkpoint_mutex_);
             db->checkpoint_wanted_ = true;
@@ -85,7 +95,21 @@ void database::checkpointer_loop() {
         // failure (disk full, say) leaves the WAL as it is; the next commit asks again.
         sqlite3_wal_checkpoint_v2(checkpoint_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                   nullptr);
+        // The writer kept committing meanwhile, so this pass cannot have emptied the WAL; the
+        // writer copies the last few frames itself the next time it waits for work.
+        wal_restart_due_.store(true, std::memory_order_release);
     }
+}
+
+void database::restart_wal() {
+    // SQLite starts the WAL over, writing from its beginning again, only at the start of a write
+    // transaction that finds every frame already copied into the database and no reader using
+    // them. A WAL that grows instead makes every commit's fdatasync write the file's inode too,
+    // and keeps the checkpointer running after every commit.
+    wal_restart_due_.store(false, std::memory_order_release);  // done here, whoever asked
+    end_idle_snapshots();
+    sqlite3_wal_checkpoint_v2(writer_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_pages_ = 0;
 }
 
 void database::configure(connection& conn, bool writer) {
@@ -117,7 +141,7 @@ database::reader_lease database::lease_reader() {
         auto fresh = std::make_unique<reader>();
         fresh->conn = std::make_unique<connection>(options_.path, /*create=*/false);
         configure(*fresh->conn, /*writer=*/false);
-        fresh->repo = std::make_unique<repository>(*fresh->conn);
+        fresh->repo = std::make_unique<repository>(*fresh->conn, access_ids_);
         fresh->begin = std::make_unique<statement>(fresh->conn->prepare("BEGIN"));
         fresh->end = std::make_unique<statement>(fresh->conn->prepare("COMMIT"));
         r = fresh.get();
@@ -210,6 +234,26 @@ void database::submit(write_job job) {
     queue_cv_.notify_one();
 }
 
+void database::submit_deferred(write_job job) {
+    if (deferred.owner != this) {
+        if (deferred.owner != nullptr) deferred.owner->flush_deferred();
+        deferred.owner = this;
+    }
+    deferred.jobs.push_back(std::move(job));
+}
+
+bool database::has_deferred() const { return deferred.owner == this && !deferred.jobs.empty(); }
+
+void database::flush_deferred() {
+    if (deferred.owner != this || deferred.jobs.empty()) return;
+    {
+        std::lock_guard lock(queue_mutex_);
+        for (auto& job : deferred.jobs) queue_.push_back(std::move(job));
+    }
+    deferred.jobs.clear();
+    queue_cv_.notify_one();
+}
+
 void database::write_blocking(const std::function<void(repository&)>& work) {
     std::promise<void> committed;
     auto future = committed.get_future();
@@ -266,6 +310,12 @@ void database::writer_loop() {
     for (;;) {
         {
             std::unique_lock lock(queue_mutex_);
+            // Nothing to write: a good moment to start the WAL over (it costs a database fsync).
+            if (queue_.empty() && !stopping_ && wal_restart_due_.load(std::memory_order_acquire)) {
+                lock.unlock();
+                restart_wal();
+                lock.lock();
+            }
             queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything queued is committed
             while (!queue_.empty() && batch.size() < options_.max_batch) {
@@ -274,10 +324,7 @@ void database::writer_loop() {
             }
         }
         apply_faults();
-        if (wal_pages_ >= writer_checkpoint_wal_pages) {
-            sqlite3_wal_checkpoint_v2(writer_conn_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-            wal_pages_ = 0;
-        }
+        if (wal_pages_ >= writer_checkpoint_wal_pages) restart_wal();
         run_batch(batch);
         batch.clear();
     }

@@ -216,7 +216,16 @@ install_record read_install(const statement& s) {
 
 }  // namespace
 
-repository::repository(connection& db) : db_(db) {}
+void access_id_sequence::start(connection& db) {
+    std::call_once(started_, [&] {
+        auto s = db.prepare(sql_next_access_id);
+        s.step();
+        next_.store(s.int64(0), std::memory_order_relaxed);
+    });
+}
+
+repository::repository(connection& db, std::shared_ptr<access_id_sequence> access_ids)
+    : db_(db), access_ids_(access_ids ? std::move(access_ids) : std::make_shared<access_id_sequence>()) {}
 repository::~repository() = default;
 
 statement& repository::cached(std::string_view sql) {
@@ -568,12 +577,8 @@ void repository::revoke_tokens_from_code(std::string_view code_digest, std::int6
 // ---- access tokens ------------------------------------------------------------------------
 
 std::int64_t repository::allocate_access_id() {
-    if (next_access_id_ == 0) {
-        statement_scope s(cached(sql_next_access_id));
-        s->step();
-        next_access_id_ = s->int64(0);
-    }
-    return next_access_id_++;
+    access_ids_->start(db_);
+    return access_ids_->next();
 }
 
 void repository::insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,

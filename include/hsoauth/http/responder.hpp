@@ -14,8 +14,10 @@ public:
     virtual ~connection_port() = default;
     // Sends the response for the request being handled. Called at most once per request.
     virtual void send(response r) = 0;
-    // Runs `work` on the connection's thread.
+    // Runs `work` on the connection's thread (at once when called there).
     virtual void post(std::function<void()> work) = 0;
+    // Runs `work` on the connection's thread after the work already queued there, never at once.
+    virtual void defer(std::function<void()> work) = 0;
 };
 
 class responder {
@@ -25,6 +27,7 @@ public:
     void operator()(response r) const;
     // Runs `work` on the connection's thread; thread-safe.
     void post(std::function<void()> work) const { port_->post(std::move(work)); }
+    void defer(std::function<void()> work) const { port_->defer(std::move(work)); }
 
     // From another thread: gives this responder up to `work`, which runs on the connection's
     // thread. The calling thread keeps no reference, so the connection is never destroyed there.

@@ -35,6 +35,16 @@ struct issued_tokens {
     scope_list scopes;
 };
 
+// A refresh grant with its hashing done ahead of the write, on the thread that received it: the
+// presented token's digest, and the access token a successful refresh issues.
+struct refresh_grant {
+    std::string refresh_token;
+    std::string refresh_digest;
+    std::int64_t access_id = 0;
+    std::string access_token;
+    std::string access_digest;
+};
+
 struct access_token_info {
     std::string token;
     std::string user;  // e-mail address
@@ -116,6 +126,11 @@ public:
     // token revokes its whole chain.
     result<issued_tokens> refresh(repository& repo, const app_record& app,
                                   std::string_view refresh_token) const;
+    // The same with the hashing done before (prepare_refresh, on any thread, with an id from
+    // repository::allocate_access_id or database::allocate_access_id).
+    refresh_grant prepare_refresh(std::string_view refresh_token, std::int64_t access_id) const;
+    result<issued_tokens> refresh(repository& repo, const app_record& app,
+                                  const refresh_grant& grant) const;
 
     // Read. invalid_token when unknown, revoked or uninstalled; expired_token when expired.
     result<access_token_info> introspect_access(repository& repo, std::string_view token) const;

@@ -78,6 +78,15 @@ public:
     };
     void submit(write_job job);
 
+    // For network threads: keeps `job` on the calling thread until flush_deferred() on it, so
+    // that the writes of one burst of requests reach the writer together (one wake-up, one
+    // batch). The caller arranges for flush_deferred() to run on this thread, after the work at
+    // hand, when has_deferred() was false before its submit_deferred(), and before this database
+    // is destroyed.
+    void submit_deferred(write_job job);
+    bool has_deferred() const;
+    void flush_deferred();
+
     // Runs `work` as a write and waits for its commit. For start-up, the CLI and tests; never on
     // a network thread. Rethrows what the write threw.
     template <class Work>
@@ -91,6 +100,9 @@ public:
             return std::move(*out);
         }
     }
+
+    // An id for a new access token (repository::allocate_access_id), on any thread.
+    std::int64_t allocate_access_id() { return access_ids_->next(); }
 
     const database_options& options() const { return options_; }
 
@@ -139,6 +151,9 @@ private:
     void run_batch(std::vector<write_job>& batch);
     void apply_faults();
     void checkpointer_loop();
+    // Writer thread, between batches: copies what the checkpointer left, so that the next
+    // transaction starts the WAL over.
+    void restart_wal();
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
 
     // The writer's transaction control, prepared once.
@@ -154,6 +169,8 @@ private:
     std::unique_ptr<connection> writer_conn_;
     std::unique_ptr<transaction_statements> transaction_;  // writer thread only
     std::unique_ptr<repository> writer_repo_;
+    // One id sequence for every repository, and for network threads making tokens ahead of a write.
+    std::shared_ptr<access_id_sequence> access_ids_ = std::make_shared<access_id_sequence>();
 
     // Apps by client_id, valid for apps_version_ == apps_cached_version_. The writer bumps
     // apps_version_ after committing (or failing) a batch that touched apps.
@@ -191,6 +208,7 @@ private:
     bool checkpoint_wanted_ = false;   // guarded by checkpoint_mutex_
     bool checkpoint_stopping_ = false; // guarded by checkpoint_mutex_
     int wal_pages_ = 0;                // WAL size after the last commit; writer thread only
+    std::atomic<bool> wal_restart_due_{false};  // set by the checkpointer after each pass
     std::thread checkpointer_;
 };
 

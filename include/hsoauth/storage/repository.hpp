@@ -2,8 +2,11 @@
 // All SQL of hsoauth, over one connection. Statements are prepared once per connection and
 // reused. Not thread-safe: each connection (the writer's, each reader's) has its own repository.
 // Every method throws storage_error when SQLite fails; "not found" is an empty optional.
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,9 +18,25 @@
 
 namespace hsoauth::storage {
 
+// Ids for new access tokens, shared by the repositories of one database so that any thread can
+// take one: on first use, one larger than every id in the table; never the same id twice (ids of
+// rolled-back writes are not reused). Thread-safe.
+class access_id_sequence {
+public:
+    // Reads the largest id in the table through `db`, once; later calls return at once.
+    void start(connection& db);
+    // The next id; start() must have returned before.
+    std::int64_t next() { return next_.fetch_add(1, std::memory_order_relaxed); }
+
+private:
+    std::once_flag started_;
+    std::atomic<std::int64_t> next_{0};
+};
+
 class repository {
 public:
-    explicit repository(connection& db);
+    // `access_ids`: shared with the database's other repositories (nullptr: this repository's own).
+    explicit repository(connection& db, std::shared_ptr<access_id_sequence> access_ids = nullptr);
     ~repository();
 
     // Apps
@@ -73,8 +92,7 @@ public:
 
     // Access tokens. A row is found by the id its token carries and checked against the token's
     // digest; rows from before migration 0003 (legacy) are found by digest alone.
-    // An id for a new access token, larger than every id in the table and every id handed out
-    // before by this repository (ids of rolled-back writes are not reused). Writer only.
+    // An id for a new access token, from the sequence this repository shares (see above).
     std::int64_t allocate_access_id();
     void insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
                        std::int64_t expires_at);
@@ -102,7 +120,7 @@ private:
     connection& db_;
     std::map<std::string_view, std::unique_ptr<statement>> statements_;
     bool apps_changed_ = false;
-    std::int64_t next_access_id_ = 0;  // 0: not read from the table yet
+    std::shared_ptr<access_id_sequence> access_ids_;
 };
 
 }  // namespace hsoauth::storage

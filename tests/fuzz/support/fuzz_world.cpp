@@ -135,6 +135,12 @@ public:
         ready_.notify_all();
     }
 
+    void defer(std::function<void()> work) override {
+        const std::lock_guard lock(mutex_);
+        posted_.push_back(std::move(work));
+        ready_.notify_all();
+    }
+
     // Runs posted work until a response was sent (true) or `deadline` passed (false), then
     // runs whatever else was already posted.
     bool run_until_answered(std::chrono::steady_clock::time_point deadline) {

@@ -176,7 +176,9 @@ struct authority_fixture {
                                                 const std::string& refresh_token) {
         auto client = authenticate(client_id, secret);
         if (!client) return client.err();
-        return store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **client, refresh_token); });
+        // As POST /oauth/v1/token: hashed and prepared on this thread, then the write.
+        const auto grant = auth.prepare_refresh(refresh_token, store.db.allocate_access_id());
+        return store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **client, grant); });
     }
 
     oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {

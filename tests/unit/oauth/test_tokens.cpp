@@ -27,6 +27,36 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: refresh returns a new access token 
     CHECK(introspect_refresh(tokens.refresh_token).ok());
 }
 
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a refresh prepared before its token was revoked issues nothing") {
+    const auto tokens = demo_tokens();
+    auto app = authenticate(demo_client, demo_secret);
+    REQUIRE(app.ok());
+    // The network thread hashes and makes the new access token; a revocation commits before the write.
+    const auto grant = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    REQUIRE(revoke(tokens.refresh_token).ok());
+    const auto refreshed =
+        store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **app, grant); });
+    CHECK(error_of(refreshed) == errc::bad_refresh_token);
+    CHECK(error_of(introspect_access(grant.access_token)) == errc::invalid_token);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: the access token a refresh returns is the one prepared for it") {
+    const auto tokens = demo_tokens();
+    auto app = authenticate(demo_client, demo_secret);
+    REQUIRE(app.ok());
+    const auto first = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    const auto second = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    CHECK(first.access_token != second.access_token);
+    // Written in the other order than prepared: each write issues its own prepared token.
+    for (const auto* grant : {&second, &first}) {
+        const auto refreshed =
+            store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **app, *grant); });
+        REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
+        CHECK(refreshed->access_token == grant->access_token);
+        CHECK(introspect_access(grant->access_token)->expires_in == 1800);
+    }
+}
+
 TEST_CASE_FIXTURE(authority_fixture, "oauth: refresh refuses unknown tokens and another app's tokens") {
     const auto tokens = demo_tokens();
     const auto unknown = refresh(demo_client, demo_secret, "na1-0000-unknown");
