@@ -121,11 +121,6 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
 }
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
-                                         std::string_view refresh_token) const {
-    return refresh(repo, app, prepare_refresh(refresh_token, repo.allocate_access_id()));
-}
-
-result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          const refresh_grant& grant) const {
     auto found = repo.find_refresh(grant.refresh_digest);
     const std::int64_t now = time_.now();

@@ -121,14 +121,12 @@ public:
                                         std::string_view code, std::string_view redirect_uri,
                                         const std::optional<std::string>& code_verifier) const;
 
-    // Write. bad_refresh_token unless the token is live and belongs to `app`. Returns a new access
-    // token and the same refresh token, or a new one when the app rotates; presenting a rotated
-    // token revokes its whole chain.
-    result<issued_tokens> refresh(repository& repo, const app_record& app,
-                                  std::string_view refresh_token) const;
-    // The same with the hashing done before (prepare_refresh, on any thread, with an id from
-    // repository::allocate_access_id or database::allocate_access_id).
+    // Any thread, before the write: hashes the presented refresh token and makes the access token
+    // a successful refresh issues, with an id from database::allocate_access_id.
     refresh_grant prepare_refresh(std::string_view refresh_token, std::int64_t access_id) const;
+    // Write. bad_refresh_token unless the grant's token is live and belongs to `app`. Returns the
+    // grant's access token and the same refresh token, or new tokens when the app rotates;
+    // presenting a rotated token revokes its whole chain.
     result<issued_tokens> refresh(repository& repo, const app_record& app,
                                   const refresh_grant& grant) const;
 
