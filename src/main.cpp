@@ -171,7 +171,7 @@ int run_serve(const config::settings& settings) {
     std::cout << "listening on " << base_url << std::endl;
     server.run();
     std::cout << "hsoauth stopped (" << db.committed_jobs() << " writes in " << db.commits()
-              << " commits)" << std::endl;
+              << " commits, " << db.flushes() << " WAL flushes)" << std::endl;
     return 0;
 }
 

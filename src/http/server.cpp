@@ -15,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -44,6 +45,34 @@ class session;
 struct worker {
     std::unordered_set<session*> sessions;
     asio::io_context ctx{1};
+
+    // Runs `work` on this thread, from any other. Work handed over while earlier work still
+    // waits joins it: a batch of write completions costs one handler and at most one wake-up.
+    void hand_in(std::function<void()> work) {
+        {
+            std::lock_guard lock(inbox_mutex);
+            inbox.push_back(std::move(work));
+            if (inbox_drain_posted) return;
+            inbox_drain_posted = true;
+        }
+        asio::post(ctx, [this] { drain_inbox(); });
+    }
+
+private:
+    void drain_inbox() {
+        {
+            std::lock_guard lock(inbox_mutex);
+            running.swap(inbox);
+            inbox_drain_posted = false;
+        }
+        for (auto& work : running) work();
+        running.clear();  // keeps its capacity for the next drain
+    }
+
+    std::mutex inbox_mutex;
+    std::vector<std::function<void()>> inbox;  // guarded by inbox_mutex
+    bool inbox_drain_posted = false;           // guarded by inbox_mutex
+    std::vector<std::function<void()>> running;  // this thread only
 };
 
 // State shared by every session. Set up before the threads start; counters are atomic.
@@ -86,7 +115,7 @@ public:
     void post(std::function<void()> work) override {
         // Already on this connection's thread (a handler answering a read at once): no hop.
         if (home_.ctx.get_executor().running_in_this_thread()) return work();
-        asio::post(home_.ctx, std::move(work));
+        home_.hand_in(std::move(work));
     }
 
     void defer(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }

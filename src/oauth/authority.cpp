@@ -19,6 +19,12 @@ bool is_base64url(std::string_view text) {
     });
 }
 
+// The hublet a new refresh token names ("na1" for a hub deleted since).
+std::string hublet_of(storage::repository& repo, std::int64_t hub_id) {
+    const auto hub = repo.find_hub(hub_id);
+    return hub ? hub->hublet : "na1";
+}
+
 // RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~].
 bool is_valid_verifier(std::string_view verifier) {
     if (verifier.size() < 43 || verifier.size() > 128) return false;
@@ -99,14 +105,13 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
     }
     if (!repo.use_code(code_digest, now)) return make_error(errc::bad_auth_code);
 
-    const auto hub = repo.find_hub(found->hub_id);
     storage::refresh_insert base;
     base.install_id = found->install_id;
     base.user_id = found->user_id;
     base.scopes = found->scopes;
     base.code_digest = code_digest;
     base.created_at = now;
-    return issue_tokens(repo, base, hub ? hub->hublet : "na1", app.access_token_ttl, found->hub_id);
+    return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
 }
 
 refresh_grant authority::prepare_refresh(std::string_view refresh_token,
@@ -122,7 +127,7 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          const refresh_grant& grant) const {
-    auto found = repo.find_refresh(grant.refresh_digest);
+    auto found = repo.find_refresh_state(grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) {
         return make_error(errc::bad_refresh_token, refresh_invalid_message);
@@ -152,7 +157,8 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     base.scopes = found->scopes;
     base.chain_id = found->chain_id;
     base.created_at = now;
-    return issue_tokens(repo, base, found->hublet, app.access_token_ttl, found->hub_id);
+    const auto hub = repo.find_hub(found->hub_id);
+    return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
 }
 
 result<access_token_info> authority::introspect_access(repository& repo,
@@ -200,7 +206,7 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
 }
 
 result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
-    const auto found = repo.find_refresh(hasher_.hash(token));
+    const auto found = repo.find_refresh_state(hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::invalid_token);
     }

@@ -22,6 +22,10 @@ bool valid_synchronous(const std::string& mode) {
     return mode == "OFF" || mode == "NORMAL" || mode == "FULL" || mode == "EXTRA";
 }
 
+// FULL and EXTRA promise that a write is durable when it is acknowledged; hsoauth keeps that
+// promise itself (wal_syncer), so the writer need not wait for the disk inside COMMIT.
+bool acknowledges_after_flush(const std::string& mode) { return mode == "FULL" || mode == "EXTRA"; }
+
 }  // namespace
 
 database::database(database_options options) : options_(std::move(options)) {
@@ -39,6 +43,13 @@ database::database(database_options options) : options_(std::move(options)) {
     configure(*checkpoint_conn_, /*writer=*/false);
     writer_conn_->exec("PRAGMA wal_autocheckpoint = 0");
     sqlite3_wal_hook(writer_conn_->handle(), &database::on_wal_commit, this);
+    if (acknowledges_after_flush(options_.synchronous)) {
+        // An in-memory database has no file name, and nothing to flush.
+        const char* file = sqlite3_db_filename(writer_conn_->handle(), "main");
+        if (file != nullptr && *file != '\0') {
+            syncer_ = std::make_unique<wal_syncer>(sqlite3_filename_wal(file));
+        }
+    }
     checkpointer_ = std::thread([this] { checkpointer_loop(); });
     writer_ = std::thread([this] { writer_loop(); });
 }
@@ -50,6 +61,7 @@ database::~database() {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    syncer_.reset();  // acknowledges the writer's last batches
     {
         std::lock_guard lock(checkpoint_mutex_);
         checkpoint_stopping_ = true;
@@ -123,7 +135,10 @@ void database::configure(connection& conn, bool writer) {
     conn.exec("PRAGMA cache_size = -8192");
     if (writer) {
         conn.exec("PRAGMA journal_mode = WAL");
-        conn.exec("PRAGMA synchronous = " + options_.synchronous);
+        // NORMAL in WAL mode: COMMIT writes the WAL without flushing it, and checkpoints still
+        // flush the WAL before copying it and the database file after.
+        conn.exec("PRAGMA synchronous = " +
+                  (acknowledges_after_flush(options_.synchronous) ? std::string("NORMAL") : options_.synchronous));
         conn.exec("PRAGMA temp_store = MEMORY");
     }
 }
@@ -305,6 +320,8 @@ std::uint64_t database::committed_jobs() const {
     return committed_jobs_;
 }
 
+std::uint64_t database::flushes() const { return syncer_ ? syncer_->flushes() : 0; }
+
 void database::writer_loop() {
     std::vector<write_job> batch;
     for (;;) {
@@ -332,6 +349,7 @@ void database::writer_loop() {
 
 void database::run_batch(std::vector<write_job>& batch) {
     std::vector<std::exception_ptr> outcome(batch.size());
+    bool committed = false;
     connection& conn = *writer_conn_;
     if (!transaction_) {
         transaction_ = std::make_unique<transaction_statements>(transaction_statements{
@@ -359,6 +377,7 @@ void database::run_batch(std::vector<write_job>& batch) {
             }
         }
         run(transaction_->commit);
+        committed = true;
         commit_generation_.fetch_add(1, std::memory_order_release);
         std::lock_guard lock(queue_mutex_);
         ++commits_;
@@ -376,8 +395,21 @@ void database::run_batch(std::vector<write_job>& batch) {
     }
     // After COMMIT (or the rollback): reads from now on see the apps as they are.
     if (writer_repo_->take_apps_changed()) apps_version_.fetch_add(1, std::memory_order_release);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].complete) batch[i].complete(outcome[i]);
+    if (syncer_ && committed) {
+        // Acknowledged once durable, while this thread goes on with the next batch.
+        syncer_->after_next_flush(
+            [jobs = std::move(batch), outcome = std::move(outcome)](std::exception_ptr sync_error) mutable {
+                complete_batch(jobs, outcome, sync_error);
+            });
+    } else {
+        complete_batch(batch, outcome, nullptr);
+    }
+}
+
+void database::complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,
+                              const std::exception_ptr& sync_error) {
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (jobs[i].complete) jobs[i].complete(outcome[i] ? outcome[i] : sync_error);
     }
 }
 

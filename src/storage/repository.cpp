@@ -103,6 +103,10 @@ constexpr std::string_view sql_find_refresh =
     "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
     "JOIN apps a ON a.app_id = i.app_id JOIN hubs h ON h.hub_id = i.hub_id "
     "LEFT JOIN users u ON u.user_id = r.user_id WHERE r.token_digest = ?1";
+constexpr std::string_view sql_find_refresh_state =
+    "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, i.hub_id, r.user_id, r.scopes, r.rotated_at, "
+    "r.revoked_at, i.uninstalled_at IS NULL "
+    "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id WHERE r.token_digest = ?1";
 constexpr std::string_view sql_mark_rotated =
     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE refresh_id = ?1";
 // ?3 = 1: the access tokens issued from it die too (their validity reads access_revoked_at).
@@ -546,6 +550,24 @@ std::optional<refresh_view> repository::find_refresh(std::string_view token_dige
     v.rotated_at = optional_int(*s, 11);
     v.revoked_at = optional_int(*s, 12);
     v.install_live = s->int64(13) != 0;
+    return v;
+}
+
+std::optional<refresh_state> repository::find_refresh_state(std::string_view token_digest) {
+    statement_scope s(cached(sql_find_refresh_state));
+    s->bind_blob(1, token_digest);
+    if (!s->step()) return std::nullopt;
+    refresh_state v;
+    v.refresh_id = s->int64(0);
+    v.install_id = s->int64(1);
+    v.chain_id = s->int64(2);
+    v.app_id = s->int64(3);
+    v.hub_id = s->int64(4);
+    v.user_id = s->int64(5);
+    v.scopes = split_scopes(s->text(6));
+    v.rotated_at = optional_int(*s, 7);
+    v.revoked_at = optional_int(*s, 8);
+    v.install_live = s->int64(9) != 0;
     return v;
 }
 

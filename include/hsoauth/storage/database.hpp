@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "hsoauth/storage/repository.hpp"
+#include "hsoauth/storage/wal_syncer.hpp"
 
 struct sqlite3;
 
@@ -113,6 +114,8 @@ public:
     // and the benchmark: jobs / commits is the mean group-commit batch).
     std::uint64_t commits() const;
     std::uint64_t committed_jobs() const;
+    // fdatasyncs of the WAL that acknowledged writes (0 unless synchronous is FULL or EXTRA).
+    std::uint64_t flushes() const;
 
 private:
     // A read connection. It keeps one read transaction (a snapshot) open across reads while
@@ -149,6 +152,9 @@ private:
     void end_idle_snapshots();
     void writer_loop();
     void run_batch(std::vector<write_job>& batch);
+    // Runs each job's `complete` with its own error, else `sync_error`.
+    static void complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,
+                               const std::exception_ptr& sync_error);
     void apply_faults();
     void checkpointer_loop();
     // Writer thread, between batches: copies what the checkpointer left, so that the next
@@ -198,6 +204,9 @@ private:
     bool faults_changed_ = false; // guarded by queue_mutex_
     std::uint64_t commits_ = 0;
     std::uint64_t committed_jobs_ = 0;
+    // At synchronous FULL or EXTRA the writer's connection runs at NORMAL and this flushes the
+    // WAL before each batch is acknowledged; null at OFF and NORMAL (nothing to wait for).
+    std::unique_ptr<wal_syncer> syncer_;
     std::thread writer_;
 
     // Checkpoints run on their own connection and thread, so a commit never waits for the WAL

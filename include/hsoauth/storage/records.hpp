@@ -81,6 +81,21 @@ struct refresh_view {
     bool install_live = false;
 };
 
+// A refresh token as a grant or a revocation needs it: its state and what a new access token
+// inherits, without the joins that describe it (refresh_view).
+struct refresh_state {
+    std::int64_t refresh_id = 0;
+    std::int64_t install_id = 0;
+    std::int64_t chain_id = 0;
+    std::int64_t app_id = 0;
+    std::int64_t hub_id = 0;
+    std::int64_t user_id = 0;
+    scope_list scopes;
+    std::optional<std::int64_t> rotated_at;
+    std::optional<std::int64_t> revoked_at;
+    bool install_live = false;
+};
+
 // An access token with what its metadata response needs.
 struct access_view {
     std::int64_t refresh_id = 0;

@@ -1,0 +1,99 @@
+#include "hsoauth/storage/wal_syncer.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "hsoauth/storage/sqlite.hpp"
+
+namespace hsoauth::storage {
+namespace {
+
+std::exception_ptr io_failure(const std::string& what, int error_number) {
+    return std::make_exception_ptr(storage_error(SQLITE_IOERR_FSYNC, what + ": " + std::strerror(error_number)));
+}
+
+std::string directory_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+}  // namespace
+
+wal_syncer::wal_syncer(std::string wal_path) : wal_path_(std::move(wal_path)) {
+    thread_ = std::thread([this] { loop(); });
+}
+
+wal_syncer::~wal_syncer() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wanted_.notify_one();
+    thread_.join();
+    if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+void wal_syncer::after_next_flush(on_durable ack) {
+    {
+        std::lock_guard lock(mutex_);
+        waiting_.push_back(std::move(ack));
+    }
+    wanted_.notify_one();
+}
+
+std::uint64_t wal_syncer::flushes() const {
+    std::lock_guard lock(mutex_);
+    return flushes_;
+}
+
+void wal_syncer::loop() {
+    std::vector<on_durable> acks;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wanted_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+            if (waiting_.empty()) return;  // stopping, and everything handed over is acknowledged
+            acks.swap(waiting_);
+        }
+        // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
+        // which begins after, covers all of them.
+        const std::exception_ptr error = flush();
+        {
+            std::lock_guard lock(mutex_);
+            ++flushes_;
+        }
+        for (auto& ack : acks) ack(error);
+        acks.clear();
+    }
+}
+
+std::exception_ptr wal_syncer::flush() {
+    if (wal_fd_ < 0) {
+        wal_fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
+        if (wal_fd_ < 0) return io_failure("cannot open " + wal_path_ + " to flush it", errno);
+        // SQLite flushes the directory of a WAL it created at its own first flush of the file,
+        // which at synchronous = NORMAL may come long after the first acknowledged write: until
+        // the directory is flushed a power loss can lose the file's name, and every write in it.
+        const int dir = ::open(directory_of(wal_path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const int rc = dir < 0 ? -1 : ::fsync(dir);
+        const int error_number = errno;
+        if (dir >= 0) ::close(dir);
+        if (rc != 0) {
+            const auto error = io_failure("cannot flush the directory of " + wal_path_, error_number);
+            ::close(wal_fd_);
+            wal_fd_ = -1;  // the next flush tries the directory again
+            return error;
+        }
+    }
+    // fdatasync flushes the file, whichever descriptor names it: SQLite's writes included.
+    if (::fdatasync(wal_fd_) != 0) return io_failure("fdatasync of " + wal_path_ + " failed", errno);
+    return nullptr;
+}
+
+}  // namespace hsoauth::storage
