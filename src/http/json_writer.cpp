@@ -2,11 +2,21 @@
 
 namespace hsoauth::http {
 
+namespace {
+
+bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr char digits[] = "0123456789abcdef";
     out += '"';
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
+    std::size_t plain_from = 0;  // start of the run of bytes copied as they are
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!needs_escape(c)) continue;
+        out.append(text.data() + plain_from, i - plain_from);
+        plain_from = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -15,16 +25,15 @@ void append_json_string(std::string& out, std::string_view text) {
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
-            default:
-                if (byte < 0x20) {
-                    out += "\\u00";
-                    out += digits[byte >> 4];
-                    out += digits[byte & 15];
-                } else {
-                    out += c;
-                }
+            default: {
+                const auto byte = static_cast<unsigned char>(c);
+                out += "\\u00";
+                out += digits[byte >> 4];
+                out += digits[byte & 15];
+            }
         }
     }
+    out.append(text.data() + plain_from, text.size() - plain_from);
     out += '"';
 }
 

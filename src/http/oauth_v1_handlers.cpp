@@ -1,5 +1,8 @@
 #include "hsoauth/http/oauth_v1_handlers.hpp"
 
+#include <array>
+#include <span>
+
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/http/auth_throttle.hpp"
 #include "hsoauth/http/error_body.hpp"
@@ -62,9 +65,10 @@ void post_token(services& s, const request& req, const route_params&, responder 
             make_error(errc::bad_grant_type, grant_type ? "" : "grant_type is required", "grant_type"),
             req.correlation_id));
     }
-    const std::vector<const char*> required =
-        code_grant ? std::vector<const char*>{"client_id", "client_secret", "redirect_uri", "code"}
-                   : std::vector<const char*>{"client_id", "client_secret", "refresh_token"};
+    static constexpr std::array<const char*, 4> code_fields{"client_id", "client_secret", "redirect_uri", "code"};
+    static constexpr std::array<const char*, 3> refresh_fields{"client_id", "client_secret", "refresh_token"};
+    const std::span<const char* const> required =
+        code_grant ? std::span<const char* const>(code_fields) : std::span<const char* const>(refresh_fields);
     for (const char* field : required) {
         const auto value = form->get(field);
         if (!value || value->empty()) {

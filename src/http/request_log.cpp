@@ -1,7 +1,7 @@
 #include "hsoauth/http/request_log.hpp"
 
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 
 #include "hsoauth/http/failure.hpp"
@@ -33,20 +33,50 @@ std::string masked_path(std::string_view path) {
     return out;
 }
 
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SSZ" for `seconds`, formatted once per second per thread.
+std::string_view utc_stamp(std::time_t seconds) {
+    thread_local std::time_t formatted_second = -1;
+    thread_local char stamp[32];
+    thread_local std::size_t length = 0;
+    if (seconds != formatted_second) {
+        std::tm utc{};
+        gmtime_r(&seconds, &utc);
+        length = std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        formatted_second = seconds;
+    }
+    return {stamp, length};
+}
+
+void append_number(std::string& out, std::int64_t value, int min_digits = 1) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    for (auto width = end - digits; width < min_digits; ++width) out += '0';
+    out.append(digits, end);
+}
+
+}  // namespace
+
 void log_request(std::string_view method, std::string_view path, int status,
                  std::int64_t duration_micros, std::string_view correlation_id) {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    std::string safe_method;
-    for (const char c : method.substr(0, 16)) safe_method += (c > 0x20 && c < 0x7f) ? c : '?';
-    char line[512];
-    std::snprintf(line, sizeof line, "%s %s %s %d %.3fms corr=%.*s", stamp, safe_method.c_str(),
-                  masked_path(path).c_str(), status, static_cast<double>(duration_micros) / 1000.0,
-                  static_cast<int>(correlation_id.size()), correlation_id.data());
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    thread_local std::string line;
+    line.clear();
+    line += utc_stamp(seconds);
+    line += ' ';
+    for (const char c : method.substr(0, 16)) line += (c > 0x20 && c < 0x7f) ? c : '?';
+    line += ' ';
+    line += masked_path(path);
+    line += ' ';
+    append_number(line, status);
+    line += ' ';
+    // Milliseconds with three decimals.
+    append_number(line, duration_micros / 1000);
+    line += '.';
+    append_number(line, duration_micros % 1000, 3);
+    line += "ms corr=";
+    line += correlation_id.substr(0, 64);
     log_line(line);
 }
 

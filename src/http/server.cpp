@@ -110,7 +110,10 @@ public:
         }
     }
 
-    void send(response r) override { write_response(std::move(r)); }
+    void send(response r) override {
+        if (home_.ctx.get_executor().running_in_this_thread()) return write_response(std::move(r));
+        home_.hand_in([self = shared_from_this(), r = std::move(r)]() mutable { self->write_response(std::move(r)); });
+    }
 
     void post(std::function<void()> work) override {
         // Already on this connection's thread (a handler answering a read at once): no hop.

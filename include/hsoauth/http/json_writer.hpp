@@ -12,7 +12,10 @@ namespace hsoauth::http {
 
 class json_object_writer {
 public:
-    json_object_writer() { out_ += '{'; }
+    json_object_writer() {
+        out_.reserve(256);  // a token response in one allocation
+        out_ += '{';
+    }
 
     json_object_writer& add(std::string_view key, std::string_view value);
     json_object_writer& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }

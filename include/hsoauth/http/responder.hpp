@@ -12,7 +12,8 @@ namespace hsoauth::http {
 class connection_port {
 public:
     virtual ~connection_port() = default;
-    // Sends the response for the request being handled. Called at most once per request.
+    // Sends the response for the request being handled, from any thread: at once on the
+    // connection's thread, else after a hop to it. Called at most once per request.
     virtual void send(response r) = 0;
     // Runs `work` on the connection's thread (at once when called there).
     virtual void post(std::function<void()> work) = 0;
@@ -42,9 +43,6 @@ inline void responder::hand_over(std::function<void(responder&)> work) && {
     port->post([self = std::move(*this), work = std::move(work)]() mutable { work(self); });
 }
 
-inline void responder::operator()(response r) const {
-    auto port = port_;
-    port->post([port, r = std::move(r)]() mutable { port->send(std::move(r)); });
-}
+inline void responder::operator()(response r) const { port_->send(std::move(r)); }
 
 }  // namespace hsoauth::http
