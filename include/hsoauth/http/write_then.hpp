@@ -21,10 +21,38 @@ enum class on_error {
     keep_writes,  // the failure itself records something (code replay and rotated-token reuse revoke tokens)
 };
 
-// `work(repository&)` returns an oauth::result<T> and runs on the writer thread. After COMMIT,
-// on the connection's thread: a value goes to `on_value(T&) -> response`; a client error becomes
-// its error body; a storage fault a 503 and anything else a 500.
+namespace detail {
+
+// The answer to a write: its value through `on_value`, a client error through `on_client_error`,
+// a storage fault as 503 and anything else (a shaping function that threw included) as 500.
+template <class Result, class OnValue, class OnClientError>
+response shape_answer(std::optional<Result>& outcome, const std::exception_ptr& error, OnValue& on_value,
+                      OnClientError& on_client_error, const std::string& correlation_id) {
+    try {
+        if (error) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const storage::rollback_only&) {
+                if (outcome && !outcome->ok()) return on_client_error(outcome->err());
+            } catch (...) {
+            }
+            return failure_response(error, correlation_id);
+        }
+        if (!outcome->ok()) return on_client_error(outcome->err());
+        return on_value(outcome->value());
+    } catch (...) {
+        return failure_response(std::current_exception(), correlation_id);
+    }
+}
+
+}  // namespace detail
+
+// `work(repository&)` returns an oauth::result<T> and runs on the writer thread. Once the write is
+// durable, on the thread that completes it (never a network thread): a value goes to
+// `on_value(T&) -> response`; a client error becomes its error body; a storage fault a 503 and
+// anything else a 500. The response is then sent from the connection's thread.
 // `on_client_error(const oauth::error&) -> response` shapes client errors (HTML pages use it).
+// Both may run on any thread: they must touch only what they captured and thread-safe state.
 template <class Work, class OnValue, class OnClientError>
 void write_then(services& s, std::string correlation_id, responder respond, on_error policy,
                 Work work, OnValue on_value, OnClientError on_client_error) {
@@ -38,35 +66,15 @@ void write_then(services& s, std::string correlation_id, responder respond, on_e
             outcome->emplace(work(repo));
             if (!(*outcome)->ok() && policy == on_error::roll_back) throw storage::rollback_only{};
         },
-        // Runs on the writer thread: it hands everything, the responder included, over to the
-        // connection's thread, so the connection is never destroyed on the writer thread.
+        // Runs where the write completes (the WAL's sync thread, or the writer): the answer is
+        // shaped there, so that the connection's thread, the busiest, only sends it. The
+        // responder is handed over with it, so the connection is never destroyed on this thread.
         [outcome, connection = std::move(respond), on_value = std::move(on_value),
          on_client_error = std::move(on_client_error),
          correlation_id = std::move(correlation_id)](std::exception_ptr error) mutable {
-            std::move(connection).hand_over([outcome, on_value = std::move(on_value),
-                                          on_client_error = std::move(on_client_error),
-                                          correlation_id = std::move(correlation_id),
-                                          error](responder& reply) mutable {
-                if (error) {
-                    try {
-                        std::rethrow_exception(error);
-                    } catch (const storage::rollback_only&) {
-                        if (*outcome && !(*outcome)->ok()) {
-                            reply(on_client_error((*outcome)->err()));
-                            return;
-                        }
-                    } catch (...) {
-                    }
-                    reply(failure_response(error, correlation_id));
-                    return;
-                }
-                auto& result = **outcome;
-                if (!result.ok()) {
-                    reply(on_client_error(result.err()));
-                    return;
-                }
-                reply(on_value(result.value()));
-            });
+            response answer = detail::shape_answer(*outcome, error, on_value, on_client_error, correlation_id);
+            std::move(connection).hand_over(
+                [answer = std::move(answer)](responder& reply) mutable { reply(std::move(answer)); });
         }});
 }
 
