@@ -96,17 +96,19 @@ constexpr std::string_view sql_insert_refresh =
     "created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7) RETURNING refresh_id";
 constexpr std::string_view sql_start_chain =
     "UPDATE refresh_tokens SET chain_id = refresh_id WHERE refresh_id = ?1";
+// The columns of a refresh_state, first in both refresh lookups (read_refresh_state).
+#define HSOAUTH_REFRESH_STATE_COLUMNS                                                                   \
+    "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, i.hub_id, r.user_id, r.scopes, r.rotated_at, " \
+    "r.revoked_at, i.uninstalled_at IS NULL"
 constexpr std::string_view sql_find_refresh =
-    "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, a.client_id, i.hub_id, "
-    "h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, r.rotated_at, r.revoked_at, "
-    "i.uninstalled_at IS NULL "
+    HSOAUTH_REFRESH_STATE_COLUMNS ", a.client_id, h.hub_domain, h.hublet, u.email "
     "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
     "JOIN apps a ON a.app_id = i.app_id JOIN hubs h ON h.hub_id = i.hub_id "
     "LEFT JOIN users u ON u.user_id = r.user_id WHERE r.token_digest = ?1";
 constexpr std::string_view sql_find_refresh_state =
-    "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, i.hub_id, r.user_id, r.scopes, r.rotated_at, "
-    "r.revoked_at, i.uninstalled_at IS NULL "
-    "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id WHERE r.token_digest = ?1";
+    HSOAUTH_REFRESH_STATE_COLUMNS " FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
+    "WHERE r.token_digest = ?1";
+#undef HSOAUTH_REFRESH_STATE_COLUMNS
 constexpr std::string_view sql_mark_rotated =
     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE refresh_id = ?1";
 // ?3 = 1: the access tokens issued from it die too (their validity reads access_revoked_at).
@@ -181,6 +183,20 @@ access_view read_access_view(const statement& s) {
     v.scopes = split_scopes(s.text(10));
     v.install_live = s.int64(11) != 0;
     return v;
+}
+
+// Columns 0-9 of either refresh lookup.
+void read_refresh_state(const statement& s, refresh_state& v) {
+    v.refresh_id = s.int64(0);
+    v.install_id = s.int64(1);
+    v.chain_id = s.int64(2);
+    v.app_id = s.int64(3);
+    v.hub_id = s.int64(4);
+    v.user_id = s.int64(5);
+    v.scopes = split_scopes(s.text(6));
+    v.rotated_at = optional_int(s, 7);
+    v.revoked_at = optional_int(s, 8);
+    v.install_live = s.int64(9) != 0;
 }
 
 app_record read_app(const statement& s) {
@@ -536,20 +552,11 @@ std::optional<refresh_view> repository::find_refresh(std::string_view token_dige
     s->bind_blob(1, token_digest);
     if (!s->step()) return std::nullopt;
     refresh_view v;
-    v.refresh_id = s->int64(0);
-    v.install_id = s->int64(1);
-    v.chain_id = s->int64(2);
-    v.app_id = s->int64(3);
-    v.client_id = s->text(4);
-    v.hub_id = s->int64(5);
-    v.hub_domain = s->text(6);
-    v.hublet = s->text(7);
-    v.user_id = s->int64(8);
-    v.user_email = s->text(9);
-    v.scopes = split_scopes(s->text(10));
-    v.rotated_at = optional_int(*s, 11);
-    v.revoked_at = optional_int(*s, 12);
-    v.install_live = s->int64(13) != 0;
+    read_refresh_state(*s, v);
+    v.client_id = s->text(10);
+    v.hub_domain = s->text(11);
+    v.hublet = s->text(12);
+    v.user_email = s->text(13);
     return v;
 }
 
@@ -558,16 +565,7 @@ std::optional<refresh_state> repository::find_refresh_state(std::string_view tok
     s->bind_blob(1, token_digest);
     if (!s->step()) return std::nullopt;
     refresh_state v;
-    v.refresh_id = s->int64(0);
-    v.install_id = s->int64(1);
-    v.chain_id = s->int64(2);
-    v.app_id = s->int64(3);
-    v.hub_id = s->int64(4);
-    v.user_id = s->int64(5);
-    v.scopes = split_scopes(s->text(6));
-    v.rotated_at = optional_int(*s, 7);
-    v.revoked_at = optional_int(*s, 8);
-    v.install_live = s->int64(9) != 0;
+    read_refresh_state(*s, v);
     return v;
 }
 

@@ -63,24 +63,6 @@ struct code_record {
     bool install_live = false;
 };
 
-// A refresh token with what its metadata response needs.
-struct refresh_view {
-    std::int64_t refresh_id = 0;
-    std::int64_t install_id = 0;
-    std::int64_t chain_id = 0;
-    std::int64_t app_id = 0;
-    std::string client_id;
-    std::int64_t hub_id = 0;
-    std::string hub_domain;
-    std::string hublet;
-    std::int64_t user_id = 0;
-    std::string user_email;
-    scope_list scopes;
-    std::optional<std::int64_t> rotated_at;
-    std::optional<std::int64_t> revoked_at;
-    bool install_live = false;
-};
-
 // A refresh token as a grant or a revocation needs it: its state and what a new access token
 // inherits, without the joins that describe it (refresh_view).
 struct refresh_state {
@@ -94,6 +76,14 @@ struct refresh_state {
     std::optional<std::int64_t> rotated_at;
     std::optional<std::int64_t> revoked_at;
     bool install_live = false;
+};
+
+// A refresh token with what its metadata response needs.
+struct refresh_view : refresh_state {
+    std::string client_id;
+    std::string hub_domain;
+    std::string hublet;
+    std::string user_email;
 };
 
 // An access token with what its metadata response needs.

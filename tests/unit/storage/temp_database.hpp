@@ -53,6 +53,14 @@ struct temp_database {
     storage::database db;
 };
 
+// A hub record with `id` and a domain made from it.
+inline storage::hub_record hub_with_id(std::int64_t id) {
+    storage::hub_record hub;
+    hub.hub_id = id;
+    hub.hub_domain = "hub" + std::to_string(id) + ".example.com";
+    return hub;
+}
+
 // "ok", or the error's code and message: for REQUIRE_MESSAGE on a result.
 template <class T>
 std::string why(const oauth::result<T>& r) {

@@ -16,15 +16,9 @@
 using namespace hsoauth;
 using storage::database;
 using storage::repository;
+using test::hub_with_id;
 
 namespace {
-
-storage::hub_record hub_with_id(std::int64_t id) {
-    storage::hub_record hub;
-    hub.hub_id = id;
-    hub.hub_domain = "hub" + std::to_string(id) + ".example.com";
-    return hub;
-}
 
 // Holds the writer thread inside a write job until released, so that jobs submitted meanwhile
 // queue up and are taken as one batch. Releases on destruction, so a failing test cannot hang.

@@ -15,17 +15,7 @@ using namespace hsoauth;
 using storage::database;
 using storage::repository;
 using storage::wal_syncer;
-
-namespace {
-
-storage::hub_record hub_with_id(std::int64_t id) {
-    storage::hub_record hub;
-    hub.hub_id = id;
-    hub.hub_domain = "hub" + std::to_string(id) + ".example.com";
-    return hub;
-}
-
-}  // namespace
+using test::hub_with_id;
 
 TEST_CASE("wal_syncer: acknowledgements run after a flush, in the order handed over") {
     test::temp_dir dir;
