@@ -15,8 +15,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
-#include <mutex>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -41,7 +41,8 @@ using steady = std::chrono::steady_clock;
 class session;
 
 // One network thread: its io_context and the sessions living on it (touched only from it).
-// `sessions` is declared first so that it outlives the sessions the io_context destroys.
+// `sessions` is declared first so that it outlives the sessions the io_context destroys; the
+// inbox after `ctx`, so that work still in it (holding sessions) goes while their sockets' context lives.
 struct worker {
     std::unordered_set<session*> sessions;
     asio::io_context ctx{1};

@@ -157,7 +157,6 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     base.scopes = found->scopes;
     base.chain_id = found->chain_id;
     base.created_at = now;
-    const auto hub = repo.find_hub(found->hub_id);
     return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
 }
 

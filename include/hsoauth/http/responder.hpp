@@ -12,8 +12,9 @@ namespace hsoauth::http {
 class connection_port {
 public:
     virtual ~connection_port() = default;
-    // Sends the response for the request being handled, from any thread: at once on the
-    // connection's thread, else after a hop to it. Called at most once per request.
+    // Sends the response for the request being handled: at once on the connection's thread,
+    // else after a hop to it (from another thread, prefer responder::hand_over, so that the
+    // caller does not hold the last reference). Called at most once per request.
     virtual void send(response r) = 0;
     // Runs `work` on the connection's thread (at once when called there).
     virtual void post(std::function<void()> work) = 0;

@@ -130,12 +130,12 @@ struct authority_fixture {
         return issued->code;
     }
 
-    std::string rotating_code() {
+    std::string rotating_code(std::int64_t hub_id = open_hub, std::int64_t user_id = dev_user) {
         oauth::authorization_request request;
         request.client_id = rotating_client;
         request.redirect_uri = demo_redirect;
         request.scopes = {"oauth"};
-        auto issued = authorize(request, open_hub, dev_user);
+        auto issued = authorize(request, hub_id, user_id);
         REQUIRE_MESSAGE(issued.ok(), why(issued));
         return issued->code;
     }

@@ -95,6 +95,15 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a rotating app gets a new refresh t
     CHECK(error_of(introspect_access(third->access_token)) == errc::invalid_token);
 }
 
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a rotated refresh token names its hub's hublet") {
+    const auto first = exchange(rotating_client, rotating_secret, rotating_code(eu_hub, eu_user), test::demo_redirect);
+    REQUIRE_MESSAGE(first.ok(), test::why(first));
+    CHECK(first->refresh_token.rfind("eu1-", 0) == 0);
+    const auto second = refresh(rotating_client, rotating_secret, first->refresh_token);
+    REQUIRE_MESSAGE(second.ok(), test::why(second));
+    CHECK(second->refresh_token.rfind("eu1-", 0) == 0);
+}
+
 TEST_CASE_FIXTURE(authority_fixture, "oauth: chain revocation spares other chains of the same app") {
     const auto victim = exchange(rotating_client, rotating_secret, rotating_code(), test::demo_redirect);
     const auto bystander = exchange(rotating_client, rotating_secret, rotating_code(), test::demo_redirect);
