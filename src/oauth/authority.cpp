@@ -63,11 +63,12 @@ issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_i
                                       std::string_view hublet, std::int64_t ttl,
                                       std::int64_t hub_id) const {
     issued_tokens out;
-    out.refresh_token = new_refresh_token(hublet);
     storage::refresh_insert row = base;
+    row.refresh_id = repo.allocate_refresh_id();
+    out.refresh_token = new_refresh_token(hublet, row.refresh_id);
     row.token_digest = hasher_.hash(out.refresh_token);
-    const std::int64_t refresh_id = repo.insert_refresh(row);
-    out.access_token = issue_access(repo, refresh_id, time_.now() + ttl);
+    repo.insert_refresh(row);
+    out.access_token = issue_access(repo, row.refresh_id, time_.now() + ttl);
     out.expires_in = ttl;
     out.hub_id = hub_id;
     out.user_id = base.user_id;
@@ -118,6 +119,7 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
                                          std::int64_t access_id) const {
     refresh_grant grant;
     grant.refresh_token = std::string(refresh_token);
+    grant.refresh_id = refresh_token_id(refresh_token);
     grant.refresh_digest = hasher_.hash(refresh_token);
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id);
@@ -127,7 +129,7 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          const refresh_grant& grant) const {
-    auto found = repo.find_refresh_state(grant.refresh_digest);
+    auto found = repo.find_refresh_state(grant.refresh_id, grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) {
         return make_error(errc::bad_refresh_token, refresh_invalid_message);
@@ -187,7 +189,7 @@ result<access_token_info> authority::introspect_access(repository& repo,
 
 result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
-    const auto found = repo.find_refresh(hasher_.hash(token));
+    const auto found = repo.find_refresh(refresh_token_id(token), hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::invalid_token);
     }
@@ -205,7 +207,7 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
 }
 
 result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
-    const auto found = repo.find_refresh_state(hasher_.hash(token));
+    const auto found = repo.find_refresh_state(refresh_token_id(token), hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::invalid_token);
     }

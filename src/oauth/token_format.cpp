@@ -5,8 +5,14 @@
 namespace hsoauth::oauth {
 namespace {
 
-constexpr std::size_t access_id_bytes = 8;
-constexpr std::size_t access_secret_bytes = 28;
+constexpr std::size_t id_bytes = 8;
+constexpr std::size_t secret_bytes = 32;
+// Access tokens issued between migrations 0003 and 0004 had 28 random bytes.
+constexpr std::size_t old_access_secret_bytes = 28;
+constexpr std::size_t refresh_id_digits = 2 * id_bytes;
+
+// Characters of base64url (unpadded) for `bytes` bytes.
+constexpr std::size_t base64url_length(std::size_t bytes) { return (bytes * 4 + 2) / 3; }
 
 // The value of a base64url digit (RFC 4648 §5), or -1.
 int base64url_value(char c) {
@@ -18,9 +24,16 @@ int base64url_value(char c) {
     return -1;
 }
 
+// The value of a lowercase hex digit, or -1.
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
 // 32 random bytes as 8-4-4-4-12-32 hex digits.
 std::string grouped_hex_secret() {
-    const std::string h = crypto::hex(crypto::random_bytes(32));
+    const std::string h = crypto::hex(crypto::random_bytes(secret_bytes));
     std::string out;
     out.reserve(h.size() + 5);
     std::size_t at = 0;
@@ -32,46 +45,64 @@ std::string grouped_hex_secret() {
     return out;
 }
 
+std::string big_endian(std::int64_t value) {
+    std::string bytes(id_bytes, '\0');
+    const auto id = static_cast<std::uint64_t>(value);
+    for (std::size_t i = 0; i < id_bytes; ++i) bytes[i] = static_cast<char>(id >> (8 * (id_bytes - 1 - i)));
+    return bytes;
+}
+
 }  // namespace
 
 std::string new_access_token(std::int64_t access_id) {
-    std::string bytes(access_id_bytes, '\0');
-    const auto id = static_cast<std::uint64_t>(access_id);
-    for (std::size_t i = 0; i < access_id_bytes; ++i) {
-        bytes[i] = static_cast<char>(id >> (8 * (access_id_bytes - 1 - i)));
-    }
-    bytes += crypto::random_bytes(access_secret_bytes);
     std::string out = "C";
-    out.append(crypto::base64url(bytes));
+    out.append(crypto::base64url(big_endian(access_id) + crypto::random_bytes(secret_bytes)));
     return out;
 }
 
 std::optional<std::int64_t> access_token_id(std::string_view token) {
-    // "C" + 48 base64url characters; the first 12 of them hold 72 bits, the first 64 the id.
-    if (token.size() != 1 + (access_id_bytes + access_secret_bytes) * 4 / 3 || token.front() != 'C') {
-        return std::nullopt;
-    }
+    // "C" + base64url; its first 11 characters hold 66 bits, the first 64 of them the id.
+    const bool known_length = token.size() == 1 + base64url_length(id_bytes + secret_bytes) ||
+                              token.size() == 1 + base64url_length(id_bytes + old_access_secret_bytes);
+    if (!known_length || token.front() != 'C') return std::nullopt;
     std::uint64_t bits = 0;
-    for (std::size_t i = 1; i <= 12; ++i) {
+    for (std::size_t i = 1; i <= 11; ++i) {
         const int v = base64url_value(token[i]);
         if (v < 0) return std::nullopt;
         if (i <= 10) {
             bits = (bits << 6) | static_cast<std::uint64_t>(v);  // 60 bits
-        } else if (i == 11) {
+        } else {
             bits = (bits << 4) | static_cast<std::uint64_t>(v >> 2);  // 64 bits
         }
     }
     return static_cast<std::int64_t>(bits);
 }
 
-std::string new_refresh_token(std::string_view hublet) {
+std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id) {
+    std::string out = new_authorization_code(hublet);
+    out.push_back('-');
+    out.append(crypto::hex(big_endian(refresh_id)));
+    return out;
+}
+
+std::optional<std::int64_t> refresh_token_id(std::string_view token) {
+    const auto dash = token.rfind('-');
+    if (dash == std::string_view::npos || token.size() - dash - 1 != refresh_id_digits) return std::nullopt;
+    std::uint64_t id = 0;
+    for (const char c : token.substr(dash + 1)) {
+        const int v = hex_value(c);
+        if (v < 0) return std::nullopt;
+        id = (id << 4) | static_cast<std::uint64_t>(v);
+    }
+    return static_cast<std::int64_t>(id);
+}
+
+std::string new_authorization_code(std::string_view hublet) {
     std::string out(hublet);
     out.push_back('-');
     out.append(grouped_hex_secret());
     return out;
 }
-
-std::string new_authorization_code(std::string_view hublet) { return new_refresh_token(hublet); }
 
 std::string new_client_secret() { return grouped_hex_secret(); }
 

@@ -35,8 +35,8 @@ database::database(database_options options) : options_(std::move(options)) {
     writer_conn_ = std::make_unique<connection>(options_.path, /*create=*/true);
     configure(*writer_conn_, /*writer=*/true);
     migrate(*writer_conn_);
-    access_ids_->start(*writer_conn_);
     writer_repo_ = std::make_unique<repository>(*writer_conn_, access_ids_);
+    writer_repo_->start_access_ids();
     faults_.max_page_count = options_.max_page_count;
     faults_changed_ = faults_.max_page_count != 0;
     checkpoint_conn_ = std::make_unique<connection>(options_.path, /*create=*/false);

@@ -91,23 +91,33 @@ constexpr std::string_view sql_find_code =
 constexpr std::string_view sql_use_code =
     "UPDATE authorization_codes SET used_at = ?2 WHERE code_digest = ?1 AND used_at IS NULL";
 
+constexpr std::string_view sql_next_refresh_id = "SELECT COALESCE(MAX(refresh_id), 0) + 1 FROM refresh_tokens";
 constexpr std::string_view sql_insert_refresh =
-    "INSERT INTO refresh_tokens (token_digest, install_id, user_id, scopes, code_digest, chain_id, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7) RETURNING refresh_id";
-constexpr std::string_view sql_start_chain =
-    "UPDATE refresh_tokens SET chain_id = refresh_id WHERE refresh_id = ?1";
-// The columns of a refresh_state, first in both refresh lookups (read_refresh_state).
+    "INSERT INTO refresh_tokens (refresh_id, token_digest, install_id, user_id, scopes, code_digest, chain_id, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// The columns of a refresh_state, first in every refresh lookup (read_refresh_state).
 #define HSOAUTH_REFRESH_STATE_COLUMNS                                                                   \
     "SELECT r.refresh_id, r.install_id, r.chain_id, i.app_id, i.hub_id, r.user_id, r.scopes, r.rotated_at, " \
     "r.revoked_at, i.uninstalled_at IS NULL"
-constexpr std::string_view sql_find_refresh =
-    HSOAUTH_REFRESH_STATE_COLUMNS ", a.client_id, h.hub_domain, h.hublet, u.email "
-    "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
-    "JOIN apps a ON a.app_id = i.app_id JOIN hubs h ON h.hub_id = i.hub_id "
-    "LEFT JOIN users u ON u.user_id = r.user_id WHERE r.token_digest = ?1";
-constexpr std::string_view sql_find_refresh_state =
+#define HSOAUTH_SELECT_REFRESH_VIEW                                                                       \
+    HSOAUTH_REFRESH_STATE_COLUMNS ", a.client_id, h.hub_domain, h.hublet, u.email "                       \
+    "FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "                               \
+    "JOIN apps a ON a.app_id = i.app_id JOIN hubs h ON h.hub_id = i.hub_id "                              \
+    "LEFT JOIN users u ON u.user_id = r.user_id "
+#define HSOAUTH_SELECT_REFRESH_STATE \
     HSOAUTH_REFRESH_STATE_COLUMNS " FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
-    "WHERE r.token_digest = ?1";
+// A token that carries an id is looked for in that row only; one that carries none among the rows
+// stored before migration 0004 (through the partial index refresh_tokens_legacy_digest).
+constexpr std::string_view sql_find_refresh_by_id =
+    HSOAUTH_SELECT_REFRESH_VIEW "WHERE r.refresh_id = ?1 AND r.token_digest = ?2";
+constexpr std::string_view sql_find_legacy_refresh =
+    HSOAUTH_SELECT_REFRESH_VIEW "WHERE r.token_digest = ?1 AND r.legacy IS NOT NULL";
+constexpr std::string_view sql_find_refresh_state_by_id =
+    HSOAUTH_SELECT_REFRESH_STATE "WHERE r.refresh_id = ?1 AND r.token_digest = ?2";
+constexpr std::string_view sql_find_legacy_refresh_state =
+    HSOAUTH_SELECT_REFRESH_STATE "WHERE r.token_digest = ?1 AND r.legacy IS NOT NULL";
+#undef HSOAUTH_SELECT_REFRESH_STATE
+#undef HSOAUTH_SELECT_REFRESH_VIEW
 #undef HSOAUTH_REFRESH_STATE_COLUMNS
 constexpr std::string_view sql_mark_rotated =
     "UPDATE refresh_tokens SET rotated_at = ?2 WHERE refresh_id = ?1";
@@ -185,7 +195,16 @@ access_view read_access_view(const statement& s) {
     return v;
 }
 
-// Columns 0-9 of either refresh lookup.
+// Binds a by-id lookup's (?1 id, ?2 digest) or a legacy lookup's (?1 digest).
+void bind_token_key(statement& s, std::optional<std::int64_t> id, std::string_view token_digest) {
+    if (id) {
+        s.bind(1, *id).bind_blob(2, token_digest);
+    } else {
+        s.bind_blob(1, token_digest);
+    }
+}
+
+// Columns 0-9 of every refresh lookup.
 void read_refresh_state(const statement& s, refresh_state& v) {
     v.refresh_id = s.int64(0);
     v.install_id = s.int64(1);
@@ -236,16 +255,16 @@ install_record read_install(const statement& s) {
 
 }  // namespace
 
-void access_id_sequence::start(connection& db) {
+void id_sequence::start(connection& db, std::string_view next_id_sql) {
     std::call_once(started_, [&] {
-        auto s = db.prepare(sql_next_access_id);
+        auto s = db.prepare(next_id_sql);
         s.step();
         next_.store(s.int64(0), std::memory_order_relaxed);
     });
 }
 
-repository::repository(connection& db, std::shared_ptr<access_id_sequence> access_ids)
-    : db_(db), access_ids_(access_ids ? std::move(access_ids) : std::make_shared<access_id_sequence>()) {}
+repository::repository(connection& db, std::shared_ptr<id_sequence> access_ids)
+    : db_(db), access_ids_(access_ids ? std::move(access_ids) : std::make_shared<id_sequence>()) {}
 repository::~repository() = default;
 
 statement& repository::cached(std::string_view sql) {
@@ -525,31 +544,27 @@ bool repository::use_code(std::string_view code_digest, std::int64_t now) {
 
 // ---- refresh tokens -----------------------------------------------------------------------
 
-std::int64_t repository::insert_refresh(const refresh_insert& token) {
-    std::int64_t refresh_id = 0;
-    {
-        statement_scope s(cached(sql_insert_refresh));
-        s->bind_blob(1, token.token_digest).bind(2, token.install_id).bind(3, token.user_id);
-        s->bind(4, join_scopes(token.scopes));
-        if (token.code_digest) {
-            s->bind_blob(5, *token.code_digest);
-        } else {
-            s->bind_null(5);
-        }
-        s->bind(6, token.chain_id).bind(7, token.created_at);
-        s->step();
-        refresh_id = s->int64(0);
-    }
-    if (!token.chain_id) {
-        statement_scope s(cached(sql_start_chain));
-        s->bind(1, refresh_id).run();
-    }
-    return refresh_id;
+std::int64_t repository::allocate_refresh_id() {
+    refresh_ids_.start(db_, sql_next_refresh_id);
+    return refresh_ids_.next();
 }
 
-std::optional<refresh_view> repository::find_refresh(std::string_view token_digest) {
-    statement_scope s(cached(sql_find_refresh));
-    s->bind_blob(1, token_digest);
+void repository::insert_refresh(const refresh_insert& token) {
+    statement_scope s(cached(sql_insert_refresh));
+    s->bind(1, token.refresh_id).bind_blob(2, token.token_digest).bind(3, token.install_id);
+    s->bind(4, token.user_id).bind(5, join_scopes(token.scopes));
+    if (token.code_digest) {
+        s->bind_blob(6, *token.code_digest);
+    } else {
+        s->bind_null(6);
+    }
+    s->bind(7, token.chain_id.value_or(token.refresh_id)).bind(8, token.created_at).run();
+}
+
+std::optional<refresh_view> repository::find_refresh(std::optional<std::int64_t> refresh_id,
+                                                     std::string_view token_digest) {
+    statement_scope s(cached(refresh_id ? sql_find_refresh_by_id : sql_find_legacy_refresh));
+    bind_token_key(*s, refresh_id, token_digest);
     if (!s->step()) return std::nullopt;
     refresh_view v;
     read_refresh_state(*s, v);
@@ -560,9 +575,10 @@ std::optional<refresh_view> repository::find_refresh(std::string_view token_dige
     return v;
 }
 
-std::optional<refresh_state> repository::find_refresh_state(std::string_view token_digest) {
-    statement_scope s(cached(sql_find_refresh_state));
-    s->bind_blob(1, token_digest);
+std::optional<refresh_state> repository::find_refresh_state(std::optional<std::int64_t> refresh_id,
+                                                            std::string_view token_digest) {
+    statement_scope s(cached(refresh_id ? sql_find_refresh_state_by_id : sql_find_legacy_refresh_state));
+    bind_token_key(*s, refresh_id, token_digest);
     if (!s->step()) return std::nullopt;
     refresh_state v;
     read_refresh_state(*s, v);
@@ -597,9 +613,11 @@ void repository::revoke_tokens_from_code(std::string_view code_digest, std::int6
 // ---- access tokens ------------------------------------------------------------------------
 
 std::int64_t repository::allocate_access_id() {
-    access_ids_->start(db_);
+    start_access_ids();
     return access_ids_->next();
 }
+
+void repository::start_access_ids() { access_ids_->start(db_, sql_next_access_id); }
 
 void repository::insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
                                std::int64_t expires_at) {

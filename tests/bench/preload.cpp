@@ -91,16 +91,17 @@ int main(int argc, char** argv) {
             for (long long i = 0; i < count; ++i) {
                 const bool for_revoke = done + i >= tokens;
                 storage::refresh_insert row;
-                const std::string refresh_token = oauth::new_refresh_token("na1");
+                row.refresh_id = repo.allocate_refresh_id();
+                const std::string refresh_token = oauth::new_refresh_token("na1", row.refresh_id);
                 row.token_digest = hasher.hash(refresh_token);
                 row.install_id = install_id;
                 row.user_id = 123456;
                 row.scopes = {"oauth", "crm.objects.contacts.read"};
                 row.created_at = now;
-                const std::int64_t refresh_id = repo.insert_refresh(row);
+                repo.insert_refresh(row);
                 const std::int64_t access_id = repo.allocate_access_id();
                 const std::string access_token = oauth::new_access_token(access_id);
-                repo.insert_access(access_id, hasher.hash(access_token), refresh_id, now + 86400);
+                repo.insert_access(access_id, hasher.hash(access_token), row.refresh_id, now + 86400);
                 if (for_revoke) {
                     revoke << refresh_token << '\n';
                 } else {

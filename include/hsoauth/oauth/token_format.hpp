@@ -1,5 +1,7 @@
 #pragma once
-// What issued secrets look like on the wire. Each carries 256 or more bits from OpenSSL's CSPRNG.
+// What issued secrets look like on the wire. Each carries 256 bits from OpenSSL's CSPRNG; tokens
+// also carry their row id, which only says where to look: a token is accepted only when its digest
+// matches the row's.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,16 +9,22 @@
 
 namespace hsoauth::oauth {
 
-// "C" followed by base64url of 36 bytes, like HubSpot's access tokens: the token's row id
-// (8 bytes, big-endian) and 28 random bytes (224 bits). The id only says where to look; the
-// token is accepted only when its digest matches the row's.
+// "C" followed by base64url of 40 bytes, like HubSpot's access tokens: the token's row id
+// (8 bytes, big-endian) and 32 random bytes.
 std::string new_access_token(std::int64_t access_id);
-// The row id an access token carries, or nullopt when `token` does not have the shape above
-// (tokens issued before migration 0003 carry none and are found by digest).
+// The row id an access token carries, or nullopt when `token` has no id in that place. Accepts
+// the shape above and the 36-byte one issued between migrations 0003 and 0004 (28 random bytes);
+// tokens issued before migration 0003 carry no id and are found by digest.
 std::optional<std::int64_t> access_token_id(std::string_view token);
-// "<hublet>-" followed by 32 random bytes in hex groups, like HubSpot's "na1-…" refresh tokens.
-std::string new_refresh_token(std::string_view hublet);
-// Same shape as a refresh token: authorization codes also start with the hublet.
+
+// "<hublet>-" followed by 32 random bytes in hex groups (8-4-4-4-12-32), like HubSpot's "na1-…"
+// refresh tokens, then "-" and the token's row id as 16 hex digits.
+std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id);
+// The row id a refresh token carries: its last group, when that is 16 hex digits. Tokens issued
+// before migration 0004 end in 32 and carry none; they are found by digest.
+std::optional<std::int64_t> refresh_token_id(std::string_view token);
+
+// "<hublet>-" followed by 32 random bytes in hex groups, as refresh tokens but with no id.
 std::string new_authorization_code(std::string_view hublet);
 // A generated client secret: 32 random bytes as UUID-like hex groups.
 std::string new_client_secret();

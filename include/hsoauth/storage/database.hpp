@@ -176,7 +176,7 @@ private:
     std::unique_ptr<transaction_statements> transaction_;  // writer thread only
     std::unique_ptr<repository> writer_repo_;
     // One id sequence for every repository, and for network threads making tokens ahead of a write.
-    std::shared_ptr<access_id_sequence> access_ids_ = std::make_shared<access_id_sequence>();
+    std::shared_ptr<id_sequence> access_ids_ = std::make_shared<id_sequence>();
 
     // Apps by client_id, valid for apps_version_ == apps_cached_version_. The writer bumps
     // apps_version_ after committing (or failing) a batch that touched apps.

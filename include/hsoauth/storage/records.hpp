@@ -104,6 +104,7 @@ struct access_view {
 
 // A new refresh token row.
 struct refresh_insert {
+    std::int64_t refresh_id = 0;  // from repository::allocate_refresh_id; the token carries it
     std::string token_digest;
     std::int64_t install_id = 0;
     std::int64_t user_id = 0;

@@ -18,13 +18,13 @@
 
 namespace hsoauth::storage {
 
-// Ids for new access tokens, shared by the repositories of one database so that any thread can
-// take one: on first use, one larger than every id in the table; never the same id twice (ids of
-// rolled-back writes are not reused). Thread-safe.
-class access_id_sequence {
+// Row ids for new tokens, which carry their row id (oauth/token_format.hpp): on first use, one
+// larger than every id in the table; never the same id twice (ids of rolled-back writes are not
+// reused). Thread-safe, so that network threads can take access ids ahead of a write.
+class id_sequence {
 public:
-    // Reads the largest id in the table through `db`, once; later calls return at once.
-    void start(connection& db);
+    // Runs `next_id_sql` (the largest id in the table + 1) through `db`, once; later calls return at once.
+    void start(connection& db, std::string_view next_id_sql);
     // The next id; start() must have returned before.
     std::int64_t next() { return next_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -36,7 +36,7 @@ private:
 class repository {
 public:
     // `access_ids`: shared with the database's other repositories (nullptr: this repository's own).
-    explicit repository(connection& db, std::shared_ptr<access_id_sequence> access_ids = nullptr);
+    explicit repository(connection& db, std::shared_ptr<id_sequence> access_ids = nullptr);
     ~repository();
 
     // Apps
@@ -79,11 +79,17 @@ public:
     // Marks the code used unless it already was; true when this call used it.
     bool use_code(std::string_view code_digest, std::int64_t now);
 
-    // Refresh tokens
-    std::int64_t insert_refresh(const refresh_insert& token);
-    std::optional<refresh_view> find_refresh(std::string_view token_digest);
+    // Refresh tokens. As access tokens below: a row is found by the id its token carries and
+    // checked against the token's digest; rows from before migration 0004 (legacy) by digest alone.
+    // An id for a new refresh token (only the writer issues them, so the sequence is this repository's).
+    std::int64_t allocate_refresh_id();
+    void insert_refresh(const refresh_insert& token);
+    // The token whose digest is `token_digest`: the row `refresh_id` when the token carries an id,
+    // else among the legacy rows.
+    std::optional<refresh_view> find_refresh(std::optional<std::int64_t> refresh_id, std::string_view token_digest);
     // The same token read from two tables instead of five (the hot path of refresh grants).
-    std::optional<refresh_state> find_refresh_state(std::string_view token_digest);
+    std::optional<refresh_state> find_refresh_state(std::optional<std::int64_t> refresh_id,
+                                                    std::string_view token_digest);
     void mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now);
     // Revokes one refresh token; with `cascade`, also every access token issued from it.
     void revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now);
@@ -96,6 +102,9 @@ public:
     // digest; rows from before migration 0003 (legacy) are found by digest alone.
     // An id for a new access token, from the sequence this repository shares (see above).
     std::int64_t allocate_access_id();
+    // Reads where the access id sequence starts, so that database::allocate_access_id can take
+    // ids on any thread without this connection.
+    void start_access_ids();
     void insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
                        std::int64_t expires_at);
     // The token whose digest is `token_digest`, looked up by `access_id` when the token carries
@@ -122,7 +131,8 @@ private:
     connection& db_;
     std::map<std::string_view, std::unique_ptr<statement>> statements_;
     bool apps_changed_ = false;
-    std::shared_ptr<access_id_sequence> access_ids_;
+    std::shared_ptr<id_sequence> access_ids_;
+    id_sequence refresh_ids_;
 };
 
 }  // namespace hsoauth::storage

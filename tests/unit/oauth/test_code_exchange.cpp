@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "authority_fixture.hpp"
+#include "hsoauth/oauth/token_format.hpp"
 
 using namespace hsoauth;
 using oauth::errc;
@@ -43,8 +44,9 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues t
     const auto tokens = exchange_demo(issued->code);
     REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
     CHECK(tokens->access_token.rfind("C", 0) == 0);
-    CHECK(tokens->access_token.size() == 49);  // "C" + base64url of 36 bytes
+    CHECK(tokens->access_token.size() == 55);  // "C" + base64url of 40 bytes
     CHECK(tokens->refresh_token.rfind("na1-", 0) == 0);
+    CHECK(oauth::refresh_token_id(tokens->refresh_token).has_value());
     CHECK(tokens->expires_in == 1800);
     CHECK(tokens->hub_id == open_hub);
     CHECK(tokens->user_id == dev_user);

@@ -1,18 +1,27 @@
-// Shapes of issued secrets (oauth/token_format.hpp), and the row id an access token carries.
+// Shapes of issued secrets (oauth/token_format.hpp), and the row ids tokens carry.
 #include <doctest/doctest.h>
 
 #include <set>
 #include <string>
+#include <vector>
 
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
 
 using namespace hsoauth::oauth;
 
-TEST_CASE("token_format: an access token is C + 48 base64url characters and carries its row id") {
-    for (const std::int64_t id : {std::int64_t{1}, std::int64_t{2}, std::int64_t{4096}, std::int64_t{1} << 40,
-                                  std::int64_t{9'007'199'254'740'993}}) {
+namespace {
+
+const std::int64_t sample_ids[] = {1, 2, 4096, std::int64_t{1} << 40, 9'007'199'254'740'993};
+
+bool is_lower_hex(std::string_view text) { return text.find_first_not_of("0123456789abcdef") == std::string_view::npos; }
+
+}  // namespace
+
+TEST_CASE("token_format: an access token is C + 54 base64url characters and carries its row id") {
+    for (const std::int64_t id : sample_ids) {
         const std::string token = new_access_token(id);
-        CHECK(token.size() == 49);
+        CHECK(token.size() == 55);  // 8 bytes of id and 32 random bytes
         CHECK(token.front() == 'C');
         CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 1) ==
               std::string::npos);
@@ -20,29 +29,75 @@ TEST_CASE("token_format: an access token is C + 48 base64url characters and carr
     }
 }
 
-TEST_CASE("token_format: tokens with the same id differ (224 random bits each)") {
+TEST_CASE("token_format: access tokens with the same id differ (256 random bits each)") {
     std::set<std::string> seen;
     for (int i = 0; i < 1000; ++i) seen.insert(new_access_token(7));
     CHECK(seen.size() == 1000);
 }
 
-TEST_CASE("token_format: anything but an access token's shape carries no id") {
+TEST_CASE("token_format: an access token of the shorter shape issued before migration 0004 still carries its id") {
+    // 8 bytes of id (here 258) and 28 random bytes.
+    std::string old_token = "C";
+    old_token += hsoauth::crypto::base64url(std::string("\0\0\0\0\0\0\1\2", 8) + hsoauth::crypto::random_bytes(28));
+    REQUIRE(old_token.size() == 49);
+    CHECK(access_token_id(old_token) == 258);
+}
+
+TEST_CASE("token_format: anything but an access token's shape carries no access id") {
     const std::string token = new_access_token(42);
     CHECK_FALSE(access_token_id("").has_value());
     CHECK_FALSE(access_token_id(token.substr(1)).has_value());                 // no C
     CHECK_FALSE(access_token_id(token + "A").has_value());                     // too long
-    CHECK_FALSE(access_token_id(token.substr(0, 48)).has_value());             // too short
+    CHECK_FALSE(access_token_id(token.substr(0, 54)).has_value());             // too short
     std::string other_prefix = token;
     other_prefix[0] = 'D';
     CHECK_FALSE(access_token_id(other_prefix).has_value());
     std::string not_base64url = token;
     not_base64url[5] = '%';
     CHECK_FALSE(access_token_id(not_base64url).has_value());
-    CHECK_FALSE(access_token_id(new_refresh_token("na1")).has_value());
+    CHECK_FALSE(access_token_id(new_refresh_token("na1", 42)).has_value());
 }
 
-TEST_CASE("token_format: refresh tokens and codes start with the hublet") {
-    CHECK(new_refresh_token("eu1").rfind("eu1-", 0) == 0);
-    CHECK(new_authorization_code("na1").rfind("na1-", 0) == 0);
-    CHECK(new_refresh_token("na1") != new_refresh_token("na1"));
+TEST_CASE("token_format: a refresh token is hublet, 32 random bytes in hex groups, and its row id") {
+    for (const std::int64_t id : sample_ids) {
+        const std::string token = new_refresh_token("eu1", id);
+        REQUIRE(token.rfind("eu1-", 0) == 0);
+        // eu1-8-4-4-4-12-32-16
+        std::vector<std::string> groups;
+        for (std::size_t at = 4;;) {
+            const auto dash = token.find('-', at);
+            groups.push_back(token.substr(at, dash == std::string::npos ? std::string::npos : dash - at));
+            if (dash == std::string::npos) break;
+            at = dash + 1;
+        }
+        REQUIRE(groups.size() == 7);
+        const std::size_t widths[] = {8, 4, 4, 4, 12, 32, 16};
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            CHECK(groups[i].size() == widths[i]);
+            CHECK(is_lower_hex(groups[i]));
+        }
+        CHECK(refresh_token_id(token) == id);
+    }
+    CHECK(new_refresh_token("na1", 5) != new_refresh_token("na1", 5));
+    CHECK(new_refresh_token("na1", 255).substr(new_refresh_token("na1", 255).size() - 17) == "-00000000000000ff");
+}
+
+TEST_CASE("token_format: a refresh token issued before migration 0004, or garbage, carries no refresh id") {
+    // The old shape: hublet and 32 random bytes, last group 32 hex digits.
+    CHECK_FALSE(refresh_token_id(new_authorization_code("na1")).has_value());
+    CHECK_FALSE(refresh_token_id("").has_value());
+    CHECK_FALSE(refresh_token_id("0000000000000001").has_value());            // no dash
+    CHECK_FALSE(refresh_token_id("na1-000000000000001").has_value());         // 15 digits
+    CHECK_FALSE(refresh_token_id("na1-00000000000000001").has_value());       // 17 digits
+    CHECK_FALSE(refresh_token_id("na1-000000000000000G").has_value());        // not hex
+    CHECK_FALSE(refresh_token_id("na1-00000000000000A1").has_value());        // upper case is not ours
+    CHECK(refresh_token_id("anything-0000000000000001") == 1);                // only the digest decides
+}
+
+TEST_CASE("token_format: codes start with the hublet and carry 256 random bits, no id") {
+    const std::string code = new_authorization_code("na1");
+    CHECK(code.rfind("na1-", 0) == 0);
+    CHECK(code.size() == 4 + 64 + 5);
+    CHECK(new_authorization_code("na1") != code);
+    CHECK(new_client_secret().size() == 64 + 5);
 }

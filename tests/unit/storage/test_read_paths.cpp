@@ -1,5 +1,5 @@
-// How reads find things: access tokens by the row id they carry (migration 0003), tokens stored
-// before that migration by digest, apps from memory until a write changes them, and readers that
+// How reads find things: access tokens by the row id they carry (migration 0003), refresh tokens
+// likewise (migration 0004), tokens stored before those migrations by digest, apps from memory until a write changes them, and readers that
 // keep a snapshot across reads without ever missing an acknowledged write.
 #include <doctest/doctest.h>
 
@@ -109,6 +109,89 @@ TEST_CASE("storage: a token with a valid id but another secret is not found") {
     CHECK_FALSE(db.read([&](storage::repository& repo) {
         return repo.find_access(oauth::access_token_id(digest), hasher.hash(digest)).has_value();
     }));
+}
+
+TEST_CASE("storage: a refresh token stored before migration 0004 is still found by its digest, with every column") {
+    test::temp_dir dir;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    // The old shape: hublet and 32 random bytes, no id inside.
+    const std::string old_token = oauth::new_authorization_code("na1");
+    REQUIRE_FALSE(oauth::refresh_token_id(old_token).has_value());
+    {
+        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        migrate_up_to(conn, 3);
+        seed_version_2(conn);
+        auto update = conn.prepare(
+            "UPDATE refresh_tokens SET token_digest = ?1, code_digest = x'0c', chain_id = 39, created_at = 7, "
+            "rotated_at = NULL, revoked_at = NULL, access_revoked_at = 8 WHERE refresh_id = 40");
+        update.bind_blob(1, hasher.hash(old_token)).run();
+    }
+    storage::database db(test::temp_db_options(dir));  // migrates to the newest version
+
+    const auto found = db.read([&](storage::repository& repo) {
+        return repo.find_refresh(oauth::refresh_token_id(old_token), hasher.hash(old_token));
+    });
+    REQUIRE(found.has_value());
+    CHECK(found->refresh_id == 40);
+    CHECK(found->chain_id == 39);
+    CHECK(found->install_id == 30);
+    CHECK(found->user_email == "old@example.com");
+    CHECK(found->client_id == "old-client");
+    CHECK(found->install_live);
+    CHECK_FALSE(found->revoked_at.has_value());
+    storage::connection conn(dir.file("test.db"), /*create=*/false);
+    auto row = conn.prepare(
+        "SELECT hex(code_digest), created_at, access_revoked_at, legacy FROM refresh_tokens WHERE refresh_id = 40");
+    REQUIRE(row.step());
+    CHECK(row.text(0) == "0C");
+    CHECK(row.int64(1) == 7);
+    CHECK(row.int64(2) == 8);
+    CHECK(row.int64(3) == 1);
+}
+
+TEST_CASE("storage: a refresh token issued now is found by the id it carries, and only with its own secret") {
+    test::temp_dir dir;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    {
+        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        migrate_up_to(conn, 3);
+        seed_version_2(conn);
+    }
+    storage::database db(test::temp_db_options(dir));
+    const std::string token = db.write_and_wait([&](storage::repository& repo) {
+        storage::refresh_insert row;
+        row.refresh_id = repo.allocate_refresh_id();
+        CHECK(row.refresh_id == 41);  // past the legacy row
+        std::string t = oauth::new_refresh_token("na1", row.refresh_id);
+        row.token_digest = hasher.hash(t);
+        row.install_id = 30;
+        row.user_id = 20;
+        row.scopes = {"oauth"};
+        repo.insert_refresh(row);
+        return t;
+    });
+    const auto state = [&](const std::string& presented) {
+        return db.read([&](storage::repository& repo) {
+            return repo.find_refresh_state(oauth::refresh_token_id(presented), hasher.hash(presented));
+        });
+    };
+    REQUIRE(state(token).has_value());
+    CHECK(state(token)->refresh_id == 41);
+    CHECK(state(token)->chain_id == 41);  // a new chain starts at its own id
+
+    // Same id, another secret.
+    std::string forged = token;
+    forged[5] = forged[5] == 'a' ? 'b' : 'a';
+    REQUIRE(oauth::refresh_token_id(forged) == 41);
+    CHECK_FALSE(state(forged).has_value());
+    // Without its id the token is not looked for among the legacy rows' digests either.
+    const std::string without_id = token.substr(0, token.rfind('-'));
+    CHECK_FALSE(db.read([&](storage::repository& repo) {
+        return repo.find_refresh_state(std::nullopt, hasher.hash(token)).has_value();
+    }));
+    CHECK_FALSE(state(without_id).has_value());
+    // The stored digest itself is no token.
+    CHECK_FALSE(state(hasher.hash(token)).has_value());
 }
 
 TEST_CASE("storage: apps by client_id are remembered until a write changes an app") {
