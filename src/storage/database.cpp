@@ -11,12 +11,8 @@
 namespace hsoauth::storage {
 namespace {
 
-// The jobs a thread has deferred (database::submit_deferred), for one database at a time.
-struct deferred_jobs {
-    database* owner = nullptr;
-    std::vector<database::write_job> jobs;
-};
-thread_local deferred_jobs deferred;
+// The database in which this thread has a burst open (database::submit_in_burst), if any.
+thread_local database* burst_owner = nullptr;
 
 bool valid_synchronous(const std::string& mode) {
     return mode == "OFF" || mode == "NORMAL" || mode == "FULL" || mode == "EXTRA";
@@ -249,23 +245,28 @@ void database::submit(write_job job) {
     queue_cv_.notify_one();
 }
 
-void database::submit_deferred(write_job job) {
-    if (deferred.owner != this) {
-        if (deferred.owner != nullptr) deferred.owner->flush_deferred();
-        deferred.owner = this;
-    }
-    deferred.jobs.push_back(std::move(job));
-}
-
-bool database::has_deferred() const { return deferred.owner == this && !deferred.jobs.empty(); }
-
-void database::flush_deferred() {
-    if (deferred.owner != this || deferred.jobs.empty()) return;
+void database::submit_in_burst(write_job job) {
     {
         std::lock_guard lock(queue_mutex_);
-        for (auto& job : deferred.jobs) queue_.push_back(std::move(job));
+        if (burst_owner != this) ++open_bursts_;
+        queue_.push_back(std::move(job));
     }
-    deferred.jobs.clear();
+    if (burst_owner != this) {
+        if (burst_owner != nullptr) burst_owner->seal_burst();
+        burst_owner = this;
+    }
+    queue_cv_.notify_one();
+}
+
+bool database::in_burst() const { return burst_owner == this; }
+
+void database::seal_burst() {
+    if (burst_owner != this) return;
+    burst_owner = nullptr;
+    {
+        std::lock_guard lock(queue_mutex_);
+        --open_bursts_;
+    }
     queue_cv_.notify_one();
 }
 
@@ -323,33 +324,46 @@ std::uint64_t database::committed_jobs() const {
 std::uint64_t database::flushes() const { return syncer_ ? syncer_->flushes() : 0; }
 
 void database::writer_loop() {
-    std::vector<write_job> batch;
+    open_batch batch;
+    std::vector<write_job> arrived;
     for (;;) {
+        bool commit_now = false;
         {
             std::unique_lock lock(queue_mutex_);
-            // Nothing to write: a good moment to start the WAL over (it costs a database fsync).
-            if (queue_.empty() && !stopping_ && wal_restart_due_.load(std::memory_order_acquire)) {
-                lock.unlock();
-                restart_wal();
-                lock.lock();
+            if (batch.jobs.empty()) {
+                // Nothing to write: a good moment to start the WAL over (it costs a database fsync).
+                if (queue_.empty() && !stopping_ && wal_restart_due_.load(std::memory_order_acquire)) {
+                    lock.unlock();
+                    restart_wal();
+                    lock.lock();
+                }
+                queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;  // stopping, and everything queued is committed
+            } else if (queue_.empty() && open_bursts_ > 0 && !stopping_) {
+                // The rest of a burst is on its way: it joins this transaction.
+                queue_cv_.wait_for(lock, options_.burst_wait,
+                                   [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
             }
-            queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, and everything queued is committed
-            while (!queue_.empty() && batch.size() < options_.max_batch) {
-                batch.push_back(std::move(queue_.front()));
+            while (!queue_.empty() && batch.jobs.size() + arrived.size() < options_.max_batch) {
+                arrived.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            // Nothing arrived while a burst was open: it waited options_.burst_wait in vain.
+            const bool waited_in_vain = arrived.empty();
+            commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ || waited_in_vain ||
+                         batch.jobs.size() + arrived.size() >= options_.max_batch;
         }
-        apply_faults();
-        if (wal_pages_ >= writer_checkpoint_wal_pages) restart_wal();
-        run_batch(batch);
-        batch.clear();
+        if (!batch.begun && !batch.failed) {
+            apply_faults();
+            if (wal_pages_ >= writer_checkpoint_wal_pages) restart_wal();
+        }
+        run_jobs(batch, arrived);
+        arrived.clear();
+        if (commit_now) finish_batch(batch);
     }
 }
 
-void database::run_batch(std::vector<write_job>& batch) {
-    std::vector<std::exception_ptr> outcome(batch.size());
-    bool committed = false;
+void database::run_jobs(open_batch& batch, std::vector<write_job>& arrived) {
     connection& conn = *writer_conn_;
     if (!transaction_) {
         transaction_ = std::make_unique<transaction_statements>(transaction_statements{
@@ -360,50 +374,78 @@ void database::run_batch(std::vector<write_job>& batch) {
         statement_scope scope(s);
         s.run();
     };
-    try {
-        run(transaction_->begin);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch.begun && !batch.failed) {
+        try {
+            run(transaction_->begin);
+            batch.begun = true;
+        } catch (...) {
+            batch.failed = std::current_exception();
+        }
+    }
+    for (auto& job : arrived) {
+        batch.jobs.push_back(std::move(job));
+        batch.outcome.emplace_back();
+        if (batch.failed) continue;  // it fails with the batch
+        try {
             run(transaction_->savepoint);
             try {
-                batch[i].run(*writer_repo_);
+                batch.jobs.back().run(*writer_repo_);
                 run(transaction_->release);
             } catch (...) {
                 // Disk full or an I/O error can make SQLite roll back the whole transaction:
                 // then no savepoint is left and the whole batch fails with this job's error.
                 if (sqlite3_get_autocommit(conn.handle())) throw;
-                outcome[i] = std::current_exception();
+                batch.outcome.back() = std::current_exception();
                 run(transaction_->rollback_to);
                 run(transaction_->release);
             }
+        } catch (...) {
+            batch.failed = std::current_exception();
         }
-        run(transaction_->commit);
-        committed = true;
-        commit_generation_.fetch_add(1, std::memory_order_release);
-        std::lock_guard lock(queue_mutex_);
-        ++commits_;
-        committed_jobs_ += batch.size();
-    } catch (...) {
+    }
+}
+
+void database::finish_batch(open_batch& batch) {
+    connection& conn = *writer_conn_;
+    bool committed = false;
+    if (!batch.failed) {
+        try {
+            statement_scope scope(transaction_->commit);
+            transaction_->commit.run();
+            committed = true;
+            commit_generation_.fetch_add(1, std::memory_order_release);
+            std::lock_guard lock(queue_mutex_);
+            ++commits_;
+            committed_jobs_ += batch.jobs.size();
+        } catch (...) {
+            batch.failed = std::current_exception();
+        }
+    }
+    if (!committed) {
         // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable.
-        const auto batch_error = std::current_exception();
         if (!sqlite3_get_autocommit(conn.handle())) {
             try {
                 conn.exec("ROLLBACK");
             } catch (...) {
             }
         }
-        for (auto& e : outcome) e = batch_error;
+        for (auto& e : batch.outcome) e = batch.failed;
     }
     // After COMMIT (or the rollback): reads from now on see the apps as they are.
     if (writer_repo_->take_apps_changed()) apps_version_.fetch_add(1, std::memory_order_release);
     if (syncer_ && committed) {
         // Acknowledged once durable, while this thread goes on with the next batch.
         syncer_->after_next_flush(
-            [jobs = std::move(batch), outcome = std::move(outcome)](std::exception_ptr sync_error) mutable {
+            [jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](std::exception_ptr sync_error) mutable {
                 complete_batch(jobs, outcome, sync_error);
             });
     } else {
-        complete_batch(batch, outcome, nullptr);
+        complete_batch(batch.jobs, batch.outcome, nullptr);
     }
+    batch.jobs.clear();
+    batch.outcome.clear();
+    batch.failed = nullptr;
+    batch.begun = false;
 }
 
 void database::complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,

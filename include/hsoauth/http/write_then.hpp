@@ -58,10 +58,10 @@ void write_then(services& s, std::string correlation_id, responder respond, on_e
                 Work work, OnValue on_value, OnClientError on_client_error) {
     using result_type = std::invoke_result_t<Work&, storage::repository&>;
     auto outcome = std::make_shared<std::optional<result_type>>();
-    // The writes of one burst of requests on this thread reach the writer together, once the
-    // burst is handled: one wake-up, one batch, instead of a batch started with the first.
-    if (!s.db.has_deferred()) respond.defer([&db = s.db] { db.flush_deferred(); });
-    s.db.submit_deferred(storage::database::write_job{
+    // The writes of one burst of requests on this thread share a commit, sealed once the burst
+    // is handled, while the writer runs each as it comes.
+    if (!s.db.in_burst()) respond.defer([&db = s.db] { db.seal_burst(); });
+    s.db.submit_in_burst(storage::database::write_job{
         [outcome, policy, work = std::move(work)](storage::repository& repo) mutable {
             outcome->emplace(work(repo));
             if (!(*outcome)->ok() && policy == on_error::roll_back) throw storage::rollback_only{};

@@ -42,6 +42,9 @@ struct database_options {
     std::string path;                   // a file path (reads use their own connections to it)
     std::string synchronous = "FULL";   // PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA
     std::size_t max_batch = 1024;       // most writes committed in one transaction
+    // How long the writer keeps a transaction open for the rest of a burst (submit_in_burst)
+    // while no write arrives: a thread slow to seal its burst delays its commit by at most this.
+    std::chrono::microseconds burst_wait{1000};
     std::int64_t max_page_count = 0;    // size cap in pages; 0 = SQLite's own limit
 };
 
@@ -79,14 +82,16 @@ public:
     };
     void submit(write_job job);
 
-    // For network threads: keeps `job` on the calling thread until flush_deferred() on it, so
-    // that the writes of one burst of requests reach the writer together (one wake-up, one
-    // batch). The caller arranges for flush_deferred() to run on this thread, after the work at
-    // hand, when has_deferred() was false before its submit_deferred(), and before this database
-    // is destroyed.
-    void submit_deferred(write_job job);
-    bool has_deferred() const;
-    void flush_deferred();
+    // For network threads: queues `job` as part of this thread's burst of requests. The writer
+    // runs it at once, in the transaction it has open, but commits only once every burst in that
+    // transaction is sealed (or after burst_wait without a new write, or at max_batch): the
+    // writes of one burst share one commit and one flush, and the writer works while the burst
+    // is still being read. The caller arranges for seal_burst() to run on this thread, after the
+    // work at hand, when in_burst() was false before its submit_in_burst(), and before this
+    // database is destroyed.
+    void submit_in_burst(write_job job);
+    bool in_burst() const;
+    void seal_burst();
 
     // Runs `work` as a write and waits for its commit. For start-up, the CLI and tests; never on
     // a network thread. Rethrows what the write threw.
@@ -150,8 +155,19 @@ private:
     void end_snapshot(reader& r);
     // Ends the snapshots of readers not in use (so that a checkpoint can finish).
     void end_idle_snapshots();
+    // The writer's open transaction: the jobs it has run since BEGIN, and how each ended.
+    struct open_batch {
+        std::vector<write_job> jobs;
+        std::vector<std::exception_ptr> outcome;  // per job: its own error, or nullptr
+        std::exception_ptr failed;  // BEGIN or the transaction itself failed: every job fails with it
+        bool begun = false;
+    };
     void writer_loop();
-    void run_batch(std::vector<write_job>& batch);
+    // Runs `arrived` in `batch`'s transaction (BEGIN first, when not yet), each in its own savepoint.
+    void run_jobs(open_batch& batch, std::vector<write_job>& arrived);
+    // COMMIT (or roll back a failed batch), then acknowledges the jobs: after the WAL flush at
+    // synchronous FULL and EXTRA, at once otherwise. Leaves `batch` empty.
+    void finish_batch(open_batch& batch);
     // Runs each job's `complete` with its own error, else `sync_error`.
     static void complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,
                                const std::exception_ptr& sync_error);
@@ -199,6 +215,7 @@ private:
     mutable std::mutex queue_mutex_;
     std::condition_variable queue_cv_;
     std::deque<write_job> queue_;
+    int open_bursts_ = 0;  // threads with jobs submitted in a burst they have not sealed yet
     bool stopping_ = false;
     storage_faults faults_;       // guarded by queue_mutex_
     bool faults_changed_ = false; // guarded by queue_mutex_

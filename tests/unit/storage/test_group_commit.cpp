@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <filesystem>
 #include <future>
@@ -207,25 +208,92 @@ TEST_CASE("storage: the destructor commits everything still queued") {
     }
 }
 
-TEST_CASE("storage: deferred writes reach the writer only when their thread flushes them") {
-    test::temp_database t;
-    std::atomic<bool> ran{false};
-    CHECK_FALSE(t.db.has_deferred());
-    t.db.submit_deferred(database::write_job{[&](repository& repo) {
-                                                 repo.upsert_hub(hub_with_id(7));
-                                                 ran = true;
-                                             },
-                                             {}});
-    CHECK(t.db.has_deferred());
-    // A write submitted after it commits first: the deferred one is not queued yet.
-    t.db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(8)); });
-    CHECK_FALSE(ran.load());
-    t.db.flush_deferred();
-    CHECK_FALSE(t.db.has_deferred());
-    // Queued in order: once a later write has committed, so has the flushed one.
-    t.db.write_and_wait([](repository&) {});
-    CHECK(ran.load());
-    CHECK(t.db.read([](repository& repo) { return repo.find_hub(7).has_value(); }));
+TEST_CASE("storage: a burst's writes run at once but commit together, once their thread seals the burst") {
+    test::temp_dir dir;
+    auto options = test::temp_db_options(dir);
+    options.burst_wait = std::chrono::minutes(1);  // no commit before the seal while the test runs
+    database db(options);
+    const auto hub_visible = [&](std::int64_t id) {
+        return db.read([id](repository& repo) { return repo.find_hub(id).has_value(); });
+    };
+    const std::uint64_t commits_before = db.commits();
+    std::promise<void> ran_first, ran_second;
+    std::promise<std::exception_ptr> done_first, done_second;
+
+    CHECK_FALSE(db.in_burst());
+    db.submit_in_burst(database::write_job{
+        [&](repository& repo) {
+            repo.upsert_hub(hub_with_id(7));
+            ran_first.set_value();
+        },
+        [&](std::exception_ptr e) { done_first.set_value(e); }});
+    CHECK(db.in_burst());
+    // The writer runs it without waiting for the seal, and keeps its transaction open.
+    REQUIRE(ran_first.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    db.submit_in_burst(database::write_job{
+        [&](repository& repo) {
+            repo.upsert_hub(hub_with_id(8));
+            ran_second.set_value();
+        },
+        [&](std::exception_ptr e) { done_second.set_value(e); }});
+    REQUIRE(ran_second.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    auto first = done_first.get_future();
+    auto second = done_second.get_future();
+    CHECK(first.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+    CHECK_FALSE(hub_visible(7));
+    CHECK_FALSE(hub_visible(8));
+
+    db.seal_burst();
+    CHECK_FALSE(db.in_burst());
+    REQUIRE(first.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    REQUIRE(second.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(first.get() == nullptr);
+    CHECK(second.get() == nullptr);
+    CHECK(hub_visible(7));
+    CHECK(hub_visible(8));
+    CHECK(db.commits() == commits_before + 1);  // one transaction for the burst
+}
+
+TEST_CASE("storage: a burst its thread does not seal is committed after burst_wait") {
+    test::temp_dir dir;
+    auto options = test::temp_db_options(dir);
+    options.burst_wait = std::chrono::milliseconds(20);
+    database db(options);
+    std::promise<std::exception_ptr> done;
+    db.submit_in_burst(database::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(9)); },
+                                           [&](std::exception_ptr e) { done.set_value(e); }});
+    auto outcome = done.get_future();
+    REQUIRE(outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(outcome.get() == nullptr);
+    CHECK(db.read([](repository& repo) { return repo.find_hub(9).has_value(); }));
+    // A write from another thread meanwhile is not held up beyond burst_wait either.
+    db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
+    CHECK(db.read([](repository& repo) { return repo.find_hub(10).has_value(); }));
+    db.seal_burst();
+}
+
+TEST_CASE("storage: a job of a burst that throws is rolled back alone") {
+    test::temp_dir dir;
+    auto options = test::temp_db_options(dir);
+    options.burst_wait = std::chrono::minutes(1);
+    database db(options);
+    std::promise<std::exception_ptr> failed, kept;
+    db.submit_in_burst(database::write_job{[](repository& repo) {
+                                               repo.upsert_hub(hub_with_id(11));
+                                               throw std::runtime_error("this job fails");
+                                           },
+                                           [&](std::exception_ptr e) { failed.set_value(e); }});
+    db.submit_in_burst(database::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(12)); },
+                                           [&](std::exception_ptr e) { kept.set_value(e); }});
+    db.seal_burst();
+    auto failed_outcome = failed.get_future();
+    auto kept_outcome = kept.get_future();
+    REQUIRE(failed_outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    REQUIRE(kept_outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK_THROWS_AS(std::rethrow_exception(failed_outcome.get()), std::runtime_error);
+    CHECK(kept_outcome.get() == nullptr);
+    CHECK_FALSE(db.read([](repository& repo) { return repo.find_hub(11).has_value(); }));
+    CHECK(db.read([](repository& repo) { return repo.find_hub(12).has_value(); }));
 }
 
 TEST_CASE("storage: under a steady stream of writes the WAL starts over instead of growing") {
