@@ -10,7 +10,8 @@
 # Columns: requests/s, p50 and p99 latency, non-2xx and socket errors (both must be 0), server
 # CPU time per request (utime+stime of the server from /proc over the scenario / requests), and
 # server RSS. --smoke runs 1 s per scenario and only checks for zero errors (the test suite runs
-# it). --scale N preloads N tokens and repeats S0, S1 and S2. No figure here is asserted by any test.
+# it). --scale N preloads N tokens into a second server and repeats S0, S1 and S2 on it, each right
+# after the same scenario on the first. No figure here is asserted by any test.
 # --peers also measures panva's oidc-provider (scripts/bench/peers/: exact version pinned in its
 # package-lock.json, installed with npm ci into scripts/bench/peers/node_modules when missing; only
 # --peers needs node and npm). One node process (in-memory store, refresh tokens not rotated,
@@ -127,9 +128,10 @@ run_scenario() {
 
 field() { echo "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 
-# bench_set LABEL TOKENS REVOCABLE SCENARIOS...
-bench_set() {
-  local label=$1 count=$2 revocable=$3; shift 3
+# prepare_set LABEL TOKENS REVOCABLE: a fresh database in $work/LABEL with TOKENS token pairs and
+# REVOCABLE more refresh tokens for S4.
+prepare_set() {
+  local label=$1 count=$2 revocable=$3
   local dir=$work/$label
   mkdir -p "$dir"
   echo "preloading $count tokens (+$revocable revocable) for $label ..." >&2
@@ -138,18 +140,33 @@ bench_set() {
   # The preload leaves its pages for the kernel to write back later; at 1M tokens that is
   # hundreds of MB, which would land on the disk during the scenarios and stall their fsyncs.
   sync "$dir"/bench.db*
-  start_server "$dir"
-  for scenario in "$@"; do
-    case $scenario in
-      S0) run_scenario "$label/S0 healthz" s0_healthz.lua "$dir" ;;
-      S1) run_scenario "$label/S1 introspect" s1_introspect.lua "$dir" ;;
-      S2) run_scenario "$label/S2 refresh" s2_refresh.lua "$dir" ;;
-      S3) run_scenario "$label/S3 code flow" s3_code_flow.lua "$dir" ;;
-      S4) run_scenario "$label/S4 revoke" s4_revoke.lua "$dir" ;;
-    esac
-  done
-  stop_server
-  # Start-up on the existing database: spawn to the first 200 on /healthz.
+}
+
+# Servers by label, one per database, all started before the scenarios; use_server LABEL points
+# run_scenario (server_pid, base_url) at one of them.
+declare -A pid_of url_of
+start_set_server() { start_server "$work/$1"; pid_of[$1]=$server_pid; url_of[$1]=$base_url; }
+use_server() { server_pid=${pid_of[$1]}; base_url=${url_of[$1]}; }
+stop_set_server() { use_server "$1"; stop_server; }
+
+# run_set_scenario LABEL SCENARIO: one scenario against LABEL's server.
+run_set_scenario() {
+  local label=$1 dir=$work/$1
+  use_server "$label"
+  case $2 in
+    S0) run_scenario "$label/S0 healthz" s0_healthz.lua "$dir" ;;
+    S1) run_scenario "$label/S1 introspect" s1_introspect.lua "$dir" ;;
+    S2) run_scenario "$label/S2 refresh" s2_refresh.lua "$dir" ;;
+    S3) run_scenario "$label/S3 code flow" s3_code_flow.lua "$dir" ;;
+    S4) run_scenario "$label/S4 revoke" s4_revoke.lua "$dir" ;;
+  esac
+}
+
+# measure_startup LABEL TOKENS REVOCABLE: start-up on the existing database (spawn to the first
+# 200 on /healthz), idle RSS, and database bytes per token.
+measure_startup() {
+  local label=$1 count=$2 revocable=$3
+  local dir=$work/$label
   local t0 t1
   # The scenarios' request log (100 MB after 10 s scenarios) is emptied before the clock starts:
   # the shell truncating it for the next server took 65 ms, which is not the server's start-up.
@@ -259,8 +276,21 @@ run_peers() {
 }
 
 revocable=$(( smoke == 1 ? 60000 : 400000 ))
-bench_set "main" "$tokens" "$revocable" S0 S1 S2 S3 S4
-if [ "$scale" -gt 0 ]; then bench_set "scale-$scale" "$scale" 0 S0 S1 S2; fi
+sets=(main)
+prepare_set main "$tokens" "$revocable"
+if [ "$scale" -gt 0 ]; then sets+=("scale-$scale"); prepare_set "scale-$scale" "$scale" 0; fi
+# With --scale, each of S0, S1 and S2 runs on the 10,000-token server and then at once on the
+# large one (both servers are up; the other one idles), so that the ratios between them compare
+# runs seconds apart: the shared VM's speed drifts by ±20 % over minutes.
+for label in "${sets[@]}"; do start_set_server "$label"; done
+for scenario in S0 S1 S2; do
+  for label in "${sets[@]}"; do run_set_scenario "$label" "$scenario"; done
+done
+run_set_scenario main S3
+run_set_scenario main S4
+for label in "${sets[@]}"; do stop_set_server "$label"; done
+measure_startup main "$tokens" "$revocable"
+if [ "$scale" -gt 0 ]; then measure_startup "scale-$scale" "$scale" 0; fi
 if [ "$peers" -eq 1 ]; then run_peers; fi
 
 # Table
@@ -279,14 +309,17 @@ print_row() {  # print_row RESULT: one wrk scenario's row
     "$(field "$r" rss_mb)"
 }
 print_header
-for r in "${results[@]}"; do
-  name=$(field "$r" scenario)
-  if [ -n "$(field "$r" requests_per_s)" ]; then
-    print_row "$r"
-  else
-    printf '%-26s start-up %s ms, idle RSS %s MB, database %s bytes per token\n' "$name" \
-      "$(field "$r" startup_ms)" "$(field "$r" idle_rss_mb)" "$(field "$r" db_bytes_per_token)"
-  fi
+for label in "${sets[@]}"; do  # each server's rows together, in the order they ran
+  for r in "${results[@]}"; do
+    name=$(field "$r" scenario)
+    [ "${name%%/*}" = "$label" ] || continue
+    if [ -n "$(field "$r" requests_per_s)" ]; then
+      print_row "$r"
+    else
+      printf '%-26s start-up %s ms, idle RSS %s MB, database %s bytes per token\n' "$name" \
+        "$(field "$r" startup_ms)" "$(field "$r" idle_rss_mb)" "$(field "$r" db_bytes_per_token)"
+    fi
+  done
 done
 ratio() {  # ratio LABEL A B
   local a b
