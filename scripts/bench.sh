@@ -100,6 +100,11 @@ run_scenario() {
   local name=$1 script=$2
   export BENCH_TOKENS_DIR=$3
   local before after out
+  # Nothing left for the kernel to write back from earlier scenarios (their request logs: 30 to
+  # 100 MB each) or the preloads: ext4 writes such data back 30 s after it was written, and a
+  # durable write that meets it waits for it (fdatasync calls of 50 to 100 ms, S2's p99 from
+  # 3.5 to 60 ms, when the logs of S0 and S1 went to disk in the middle of S2).
+  sync
   before=$(cpu_ticks "$server_pid")
   out=$(wrk -t1 -c"$connections" -d"${duration}s" --timeout 5s -s "$BENCH_LUA_DIR/$script" "$base_url" | grep '^{')
   after=$(cpu_ticks "$server_pid")
@@ -137,9 +142,10 @@ prepare_set() {
   echo "preloading $count tokens (+$revocable revocable) for $label ..." >&2
   "$build_dir/tests/hsoauth_preload" --db "$dir/bench.db" --tokens "$count" --revocable "$revocable" \
     --out-dir "$dir" >/dev/null
-  # The preload leaves its pages for the kernel to write back later; at 1M tokens that is
-  # hundreds of MB, which would land on the disk during the scenarios and stall their fsyncs.
-  sync "$dir"/bench.db*
+  # The preload leaves its pages (the database and the token files) for the kernel to write back
+  # later; at 1M tokens that is hundreds of MB, which would land on the disk during the scenarios
+  # and stall their fsyncs.
+  sync
 }
 
 # Servers by label, one per database, all started before the scenarios; use_server LABEL points
