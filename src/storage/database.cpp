@@ -326,6 +326,7 @@ std::uint64_t database::flushes() const { return syncer_ ? syncer_->flushes() : 
 void database::writer_loop() {
     open_batch batch;
     std::vector<write_job> arrived;
+    std::chrono::steady_clock::time_point batch_began;
     for (;;) {
         bool commit_now = false;
         {
@@ -340,17 +341,20 @@ void database::writer_loop() {
                 queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
                 if (queue_.empty()) return;  // stopping, and everything queued is committed
             } else if (queue_.empty() && open_bursts_ > 0 && !stopping_) {
-                // The rest of a burst is on its way: it joins this transaction.
-                queue_cv_.wait_for(lock, options_.burst_wait,
-                                   [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
+                // The rest of a burst is on its way: it joins this transaction if it comes in time.
+                queue_cv_.wait_until(lock, batch_began + options_.burst_wait,
+                                     [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
             }
             while (!queue_.empty() && batch.jobs.size() + arrived.size() < options_.max_batch) {
                 arrived.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
-            // Nothing arrived while a burst was open: it waited options_.burst_wait in vain.
-            const bool waited_in_vain = arrived.empty();
-            commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ || waited_in_vain ||
+            // A transaction stays open burst_wait at most: for a thread slow to seal its burst, and
+            // for network threads whose bursts keep overlapping.
+            const auto now = std::chrono::steady_clock::now();
+            if (batch.jobs.empty()) batch_began = now;
+            commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ ||
+                         now - batch_began >= options_.burst_wait ||
                          batch.jobs.size() + arrived.size() >= options_.max_batch;
         }
         if (!batch.begun && !batch.failed) {
@@ -435,10 +439,10 @@ void database::finish_batch(open_batch& batch) {
     if (writer_repo_->take_apps_changed()) apps_version_.fetch_add(1, std::memory_order_release);
     if (syncer_ && committed) {
         // Acknowledged once durable, while this thread goes on with the next batch.
-        syncer_->after_next_flush(
-            [jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](std::exception_ptr sync_error) mutable {
-                complete_batch(jobs, outcome, sync_error);
-            });
+        syncer_->after_next_flush([jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
+                                      std::exception_ptr sync_error) mutable {
+            complete_batch(jobs, outcome, sync_error);
+        });
     } else {
         complete_batch(batch.jobs, batch.outcome, nullptr);
     }

@@ -42,8 +42,9 @@ struct database_options {
     std::string path;                   // a file path (reads use their own connections to it)
     std::string synchronous = "FULL";   // PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA
     std::size_t max_batch = 1024;       // most writes committed in one transaction
-    // How long the writer keeps a transaction open for the rest of a burst (submit_in_burst)
-    // while no write arrives: a thread slow to seal its burst delays its commit by at most this.
+    // How long the writer keeps a transaction open for the rest of a burst (submit_in_burst):
+    // while no write arrives, and in all. A thread slow to seal its burst, or network threads
+    // whose bursts overlap, delay a commit by at most this.
     std::chrono::microseconds burst_wait{1000};
     std::int64_t max_page_count = 0;    // size cap in pages; 0 = SQLite's own limit
 };
@@ -84,7 +85,7 @@ public:
 
     // For network threads: queues `job` as part of this thread's burst of requests. The writer
     // runs it at once, in the transaction it has open, but commits only once every burst in that
-    // transaction is sealed (or after burst_wait without a new write, or at max_batch): the
+    // transaction is sealed (or once it has been open burst_wait, or at max_batch): the
     // writes of one burst share one commit and one flush, and the writer works while the burst
     // is still being read. The caller arranges for seal_burst() to run on this thread, after the
     // work at hand, when in_burst() was false before its submit_in_burst(), and before this

@@ -14,7 +14,9 @@ namespace {
 
 const std::int64_t sample_ids[] = {1, 2, 4096, std::int64_t{1} << 40, 9'007'199'254'740'993};
 
-bool is_lower_hex(std::string_view text) { return text.find_first_not_of("0123456789abcdef") == std::string_view::npos; }
+bool is_lower_hex(std::string_view text) {
+    return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
 
 }  // namespace
 
@@ -35,10 +37,11 @@ TEST_CASE("token_format: access tokens with the same id differ (256 random bits 
     CHECK(seen.size() == 1000);
 }
 
-TEST_CASE("token_format: an access token of the shorter shape issued before migration 0004 still carries its id") {
+TEST_CASE("token_format: a shorter access token, issued before migration 0004, still carries its id") {
     // 8 bytes of id (here 258) and 28 random bytes.
     std::string old_token = "C";
-    old_token += hsoauth::crypto::base64url(std::string("\0\0\0\0\0\0\1\2", 8) + hsoauth::crypto::random_bytes(28));
+    const std::string id_bytes("\0\0\0\0\0\0\1\2", 8);
+    old_token += hsoauth::crypto::base64url(id_bytes + hsoauth::crypto::random_bytes(28));
     REQUIRE(old_token.size() == 49);
     CHECK(access_token_id(old_token) == 258);
 }
@@ -79,7 +82,8 @@ TEST_CASE("token_format: a refresh token is hublet, 32 random bytes in hex group
         CHECK(refresh_token_id(token) == id);
     }
     CHECK(new_refresh_token("na1", 5) != new_refresh_token("na1", 5));
-    CHECK(new_refresh_token("na1", 255).substr(new_refresh_token("na1", 255).size() - 17) == "-00000000000000ff");
+    const std::string with_id_255 = new_refresh_token("na1", 255);
+    CHECK(with_id_255.substr(with_id_255.size() - 17) == "-00000000000000ff");
 }
 
 TEST_CASE("token_format: a refresh token issued before migration 0004, or garbage, carries no refresh id") {

@@ -272,6 +272,30 @@ TEST_CASE("storage: a burst its thread does not seal is committed after burst_wa
     db.seal_burst();
 }
 
+TEST_CASE("storage: writes that keep arriving in an unsealed burst still commit every burst_wait") {
+    // As from several network threads whose bursts overlap: the transaction never finds every
+    // burst sealed, and commits anyway once it has been open burst_wait.
+    test::temp_dir dir;
+    auto options = test::temp_db_options(dir);
+    options.burst_wait = std::chrono::milliseconds(20);
+    database db(options);
+    std::atomic<int> acknowledged{0};
+    const std::uint64_t commits_before = db.commits();
+    for (int i = 1; i <= 150; ++i) {
+        db.submit_in_burst(database::write_job{[i](repository& repo) { repo.upsert_hub(hub_with_id(i)); },
+                                               [&](std::exception_ptr e) {
+                                                   if (!e) ++acknowledged;
+                                               }});
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the pace of arriving requests
+    }
+    // 150 ms of writes, none sealed: several commits, most writes acknowledged already.
+    CHECK(db.commits() >= commits_before + 2);
+    CHECK(acknowledged.load() > 0);
+    db.seal_burst();
+    db.write_and_wait([](repository&) {});
+    CHECK(acknowledged.load() == 150);
+}
+
 TEST_CASE("storage: a job of a burst that throws is rolled back alone") {
     test::temp_dir dir;
     auto options = test::temp_db_options(dir);
