@@ -119,7 +119,6 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
                                          std::int64_t access_id) const {
     refresh_grant grant;
     grant.refresh_token = std::string(refresh_token);
-    grant.refresh_id = refresh_token_id(refresh_token);
     grant.refresh_digest = hasher_.hash(refresh_token);
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id);
@@ -129,7 +128,7 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          const refresh_grant& grant) const {
-    auto found = repo.find_refresh_state(grant.refresh_id, grant.refresh_digest);
+    auto found = repo.find_refresh_state(refresh_token_id(grant.refresh_token), grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) {
         return make_error(errc::bad_refresh_token, refresh_invalid_message);

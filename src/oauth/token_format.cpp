@@ -45,6 +45,14 @@ std::string grouped_hex_secret() {
     return out;
 }
 
+// "<hublet>-" and a grouped_hex_secret: codes, and refresh tokens before their id.
+std::string hublet_secret(std::string_view hublet) {
+    std::string out(hublet);
+    out.push_back('-');
+    out.append(grouped_hex_secret());
+    return out;
+}
+
 std::string big_endian(std::int64_t value) {
     std::string bytes(id_bytes, '\0');
     const auto id = static_cast<std::uint64_t>(value);
@@ -79,7 +87,7 @@ std::optional<std::int64_t> access_token_id(std::string_view token) {
 }
 
 std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id) {
-    std::string out = new_authorization_code(hublet);
+    std::string out = hublet_secret(hublet);
     out.push_back('-');
     out.append(crypto::hex(big_endian(refresh_id)));
     return out;
@@ -97,12 +105,7 @@ std::optional<std::int64_t> refresh_token_id(std::string_view token) {
     return static_cast<std::int64_t>(id);
 }
 
-std::string new_authorization_code(std::string_view hublet) {
-    std::string out(hublet);
-    out.push_back('-');
-    out.append(grouped_hex_secret());
-    return out;
-}
+std::string new_authorization_code(std::string_view hublet) { return hublet_secret(hublet); }
 
 std::string new_client_secret() { return grouped_hex_secret(); }
 

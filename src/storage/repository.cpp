@@ -195,13 +195,14 @@ access_view read_access_view(const statement& s) {
     return v;
 }
 
-// Binds a by-id lookup's (?1 id, ?2 digest) or a legacy lookup's (?1 digest).
-void bind_token_key(statement& s, std::optional<std::int64_t> id, std::string_view token_digest) {
+// Runs a by-id lookup (?1 id, ?2 digest) or a legacy one (?1 digest); true when it found the row.
+bool step_token_lookup(statement& s, std::optional<std::int64_t> id, std::string_view token_digest) {
     if (id) {
         s.bind(1, *id).bind_blob(2, token_digest);
     } else {
         s.bind_blob(1, token_digest);
     }
+    return s.step();
 }
 
 // Columns 0-9 of every refresh lookup.
@@ -564,8 +565,7 @@ void repository::insert_refresh(const refresh_insert& token) {
 std::optional<refresh_view> repository::find_refresh(std::optional<std::int64_t> refresh_id,
                                                      std::string_view token_digest) {
     statement_scope s(cached(refresh_id ? sql_find_refresh_by_id : sql_find_legacy_refresh));
-    bind_token_key(*s, refresh_id, token_digest);
-    if (!s->step()) return std::nullopt;
+    if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_view v;
     read_refresh_state(*s, v);
     v.client_id = s->text(10);
@@ -578,8 +578,7 @@ std::optional<refresh_view> repository::find_refresh(std::optional<std::int64_t>
 std::optional<refresh_state> repository::find_refresh_state(std::optional<std::int64_t> refresh_id,
                                                             std::string_view token_digest) {
     statement_scope s(cached(refresh_id ? sql_find_refresh_state_by_id : sql_find_legacy_refresh_state));
-    bind_token_key(*s, refresh_id, token_digest);
-    if (!s->step()) return std::nullopt;
+    if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_state v;
     read_refresh_state(*s, v);
     return v;
@@ -629,12 +628,10 @@ std::optional<access_view> repository::find_access(std::optional<std::int64_t> a
                                                    std::string_view token_digest) {
     if (access_id) {
         statement_scope s(cached(sql_find_access_by_id));
-        s->bind(1, *access_id).bind_blob(2, token_digest);
-        if (s->step()) return read_access_view(*s);
+        if (step_token_lookup(*s, access_id, token_digest)) return read_access_view(*s);
     }
     statement_scope s(cached(sql_find_legacy_access));
-    s->bind_blob(1, token_digest);
-    if (!s->step()) return std::nullopt;
+    if (!step_token_lookup(*s, std::nullopt, token_digest)) return std::nullopt;
     return read_access_view(*s);
 }
 

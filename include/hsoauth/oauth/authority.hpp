@@ -36,10 +36,9 @@ struct issued_tokens {
 };
 
 // A refresh grant with its hashing done ahead of the write, on the thread that received it: the
-// presented token's row id and digest, and the access token a successful refresh issues.
+// presented token's digest, and the access token a successful refresh issues.
 struct refresh_grant {
     std::string refresh_token;
-    std::optional<std::int64_t> refresh_id;  // nullopt: a token from before migration 0004 (or garbage)
     std::string refresh_digest;
     std::int64_t access_id = 0;
     std::string access_token;

@@ -74,9 +74,10 @@ public:
 
     // A queued write. `run` executes on the writer thread inside the batch transaction (in its
     // own savepoint: if it throws, its own changes are rolled back and the others still commit);
-    // `complete` then executes on the writer thread after COMMIT, with nullptr on success or the
-    // exception that failed this write (its own, or the batch's COMMIT). `complete` must not
-    // block: it should hand its result to another thread.
+    // `complete` then executes once the batch is durable: on the WAL's sync thread after its flush
+    // at synchronous FULL and EXTRA, on the writer thread after COMMIT otherwise. It gets nullptr
+    // on success or the exception that failed this write (its own, the batch's COMMIT, or the
+    // flush). `complete` must not block: it should hand its result to another thread.
     struct write_job {
         std::function<void(repository&)> run;
         std::function<void(std::exception_ptr)> complete;

@@ -266,7 +266,7 @@ TEST_CASE("storage: a burst its thread does not seal is committed after burst_wa
     REQUIRE(outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     CHECK(outcome.get() == nullptr);
     CHECK(db.read([](repository& repo) { return repo.find_hub(9).has_value(); }));
-    // A write from another thread meanwhile is not held up beyond burst_wait either.
+    // A plain write while the burst is still open is not held up beyond burst_wait either.
     db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
     CHECK(db.read([](repository& repo) { return repo.find_hub(10).has_value(); }));
     db.seal_burst();
