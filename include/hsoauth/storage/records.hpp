@@ -86,9 +86,10 @@ struct refresh_view : refresh_state {
     std::string user_email;
 };
 
-// An access token with what its metadata response needs.
+// An access token with what its metadata response needs. An app-level token (client
+// credentials) has no refresh token, hub or user: hub_id and user_id are 0, the strings empty.
 struct access_view {
-    std::int64_t refresh_id = 0;
+    std::optional<std::int64_t> refresh_id;  // nullopt: an app-level token
     std::int64_t expires_at = 0;
     std::optional<std::int64_t> revoked_at;  // its own stamp, or its refresh token's access_revoked_at
     std::int64_t app_id = 0;
@@ -99,7 +100,17 @@ struct access_view {
     std::int64_t user_id = 0;
     std::string user_email;
     scope_list scopes;
-    bool install_live = false;
+    bool install_live = false;  // always true for an app-level token (it dies with its app)
+};
+
+// A new access token row: issued from a refresh token, or app-level (client credentials).
+struct access_insert {
+    std::int64_t access_id = 0;  // from store/repository allocate_access_id; the token carries it
+    std::string token_digest;
+    std::optional<std::int64_t> refresh_id;  // set for tokens issued from a refresh token
+    std::optional<std::int64_t> app_id;      // set for app-level tokens
+    scope_list scopes;                       // app-level tokens only; others have their refresh token's
+    std::int64_t expires_at = 0;
 };
 
 // A new refresh token row.
