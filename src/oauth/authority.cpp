@@ -53,9 +53,13 @@ std::optional<error> authority::check_client(const app_record* app, std::string_
 
 std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
                                     std::int64_t expires_at) const {
-    const std::int64_t access_id = repo.allocate_access_id();
-    std::string token = new_access_token(access_id);
-    repo.insert_access(access_id, hasher_.hash(token), refresh_id, expires_at);
+    storage::access_insert row;
+    row.access_id = repo.allocate_access_id();
+    std::string token = new_access_token(row.access_id);
+    row.token_digest = hasher_.hash(token);
+    row.refresh_id = refresh_id;
+    row.expires_at = expires_at;
+    repo.insert_access(row);
     return token;
 }
 
@@ -128,7 +132,10 @@ refresh_grant authority::prepare_refresh(std::string_view refresh_token,
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          const refresh_grant& grant) const {
-    auto found = repo.find_refresh_state(refresh_token_id(grant.refresh_token), grant.refresh_digest);
+    // A token without an id is unknown: no row can be its own.
+    const auto refresh_id = refresh_token_id(grant.refresh_token);
+    if (!refresh_id) return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    auto found = repo.find_refresh_state(*refresh_id, grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) {
         return make_error(errc::bad_refresh_token, refresh_invalid_message);
@@ -142,7 +149,12 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     }
     if (!app.rotate_refresh_tokens) {
         issued_tokens out;
-        repo.insert_access(grant.access_id, grant.access_digest, found->refresh_id, now + app.access_token_ttl);
+        storage::access_insert row;
+        row.access_id = grant.access_id;
+        row.token_digest = grant.access_digest;
+        row.refresh_id = found->refresh_id;
+        row.expires_at = now + app.access_token_ttl;
+        repo.insert_access(row);
         out.access_token = grant.access_token;
         out.refresh_token = grant.refresh_token;
         out.expires_in = app.access_token_ttl;
@@ -163,7 +175,9 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
 
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
-    auto found = repo.find_access(access_token_id(token), hasher_.hash(token));
+    const auto access_id = access_token_id(token);
+    if (!access_id) return make_error(errc::invalid_token);
+    auto found = repo.find_access(*access_id, hasher_.hash(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::invalid_token);
     const std::int64_t now = time_.now();
     if (now >= found->expires_at) {
@@ -188,7 +202,9 @@ result<access_token_info> authority::introspect_access(repository& repo,
 
 result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
-    const auto found = repo.find_refresh(refresh_token_id(token), hasher_.hash(token));
+    const auto refresh_id = refresh_token_id(token);
+    if (!refresh_id) return make_error(errc::invalid_token);
+    const auto found = repo.find_refresh(*refresh_id, hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::invalid_token);
     }
@@ -206,7 +222,9 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
 }
 
 result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
-    const auto found = repo.find_refresh_state(refresh_token_id(token), hasher_.hash(token));
+    const auto refresh_id = refresh_token_id(token);
+    if (!refresh_id) return make_error(errc::invalid_token);
+    const auto found = repo.find_refresh_state(*refresh_id, hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::invalid_token);
     }

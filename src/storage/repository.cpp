@@ -31,6 +31,7 @@ constexpr std::string_view sql_insert_app =
     "access_token_ttl = excluded.access_token_ttl, "
     "rotate_refresh_tokens = excluded.rotate_refresh_tokens RETURNING app_id";
 constexpr std::string_view sql_delete_app = "DELETE FROM apps WHERE app_id = ?1";
+constexpr std::string_view sql_delete_app_tokens = "DELETE FROM access_tokens WHERE app_id = ?1";
 
 constexpr std::string_view sql_find_hub =
     "SELECT hub_id, hub_domain, hublet, scopes FROM hubs WHERE hub_id = ?1";
@@ -106,16 +107,11 @@ constexpr std::string_view sql_insert_refresh =
     "LEFT JOIN users u ON u.user_id = r.user_id "
 #define HSOAUTH_SELECT_REFRESH_STATE \
     HSOAUTH_REFRESH_STATE_COLUMNS " FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
-// A token that carries an id is looked for in that row only; one that carries none among the rows
-// stored before migration 0004 (through the partial index refresh_tokens_legacy_digest).
-constexpr std::string_view sql_find_refresh_by_id =
+// A token is looked for in the row whose id it carries, and found only when its digest matches.
+constexpr std::string_view sql_find_refresh =
     HSOAUTH_SELECT_REFRESH_VIEW "WHERE r.refresh_id = ?1 AND r.token_digest = ?2";
-constexpr std::string_view sql_find_legacy_refresh =
-    HSOAUTH_SELECT_REFRESH_VIEW "WHERE r.token_digest = ?1 AND r.legacy IS NOT NULL";
-constexpr std::string_view sql_find_refresh_state_by_id =
+constexpr std::string_view sql_find_refresh_state =
     HSOAUTH_SELECT_REFRESH_STATE "WHERE r.refresh_id = ?1 AND r.token_digest = ?2";
-constexpr std::string_view sql_find_legacy_refresh_state =
-    HSOAUTH_SELECT_REFRESH_STATE "WHERE r.token_digest = ?1 AND r.legacy IS NOT NULL";
 #undef HSOAUTH_SELECT_REFRESH_STATE
 #undef HSOAUTH_SELECT_REFRESH_VIEW
 #undef HSOAUTH_REFRESH_STATE_COLUMNS
@@ -134,18 +130,24 @@ constexpr std::string_view sql_chains_from_code =
 
 constexpr std::string_view sql_next_access_id = "SELECT COALESCE(MAX(access_id), 0) + 1 FROM access_tokens";
 constexpr std::string_view sql_insert_access =
-    "INSERT INTO access_tokens (access_id, token_digest, refresh_id, expires_at) VALUES (?1, ?2, ?3, ?4)";
-#define HSOAUTH_SELECT_ACCESS_VIEW                                                                     \
-    "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, " \
-    "i.hub_id, h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "              \
-    "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "                             \
-    "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "                     \
+    "INSERT INTO access_tokens (access_id, token_digest, refresh_id, app_id, scopes, expires_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+// Both kinds of access token in one statement, each arm a rowid lookup per table: a token issued
+// from a refresh token (the hot path, stepped first: its row ends the lookup), else an app-level
+// one (hub and user empty, always installed; its app deleted: not found).
+constexpr std::string_view sql_find_access =
+    "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, "
+    "i.hub_id, h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "
+    "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "
+    "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "
     "JOIN hubs h ON h.hub_id = i.hub_id LEFT JOIN users u ON u.user_id = r.user_id "
-constexpr std::string_view sql_find_access_by_id =
-    HSOAUTH_SELECT_ACCESS_VIEW "WHERE t.access_id = ?1 AND t.token_digest = ?2";
-constexpr std::string_view sql_find_legacy_access =
-    HSOAUTH_SELECT_ACCESS_VIEW "WHERE t.token_digest = ?1 AND t.legacy IS NOT NULL";
-#undef HSOAUTH_SELECT_ACCESS_VIEW
+    "WHERE t.access_id = ?1 AND t.token_digest = ?2 "
+    "UNION ALL "
+    "SELECT NULL, t.expires_at, t.revoked_at, a.app_id, a.client_id, 0, '', '', 0, '', t.scopes, 1 "
+    "FROM access_tokens t JOIN apps a ON a.app_id = t.app_id "
+    "WHERE t.access_id = ?1 AND t.token_digest = ?2";
+constexpr std::string_view sql_revoke_access =
+    "UPDATE access_tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE access_id = ?1";
 
 constexpr std::string_view sql_get_state = "SELECT value FROM sandbox_state WHERE key = ?1";
 constexpr std::string_view sql_set_state =
@@ -180,7 +182,7 @@ std::optional<std::int64_t> optional_int(const statement& s, int column) {
 
 access_view read_access_view(const statement& s) {
     access_view v;
-    v.refresh_id = s.int64(0);
+    v.refresh_id = optional_int(s, 0);
     v.expires_at = s.int64(1);
     v.revoked_at = optional_int(s, 2);
     v.app_id = s.int64(3);
@@ -195,13 +197,9 @@ access_view read_access_view(const statement& s) {
     return v;
 }
 
-// Runs a by-id lookup (?1 id, ?2 digest) or a legacy one (?1 digest); true when it found the row.
-bool step_token_lookup(statement& s, std::optional<std::int64_t> id, std::string_view token_digest) {
-    if (id) {
-        s.bind(1, *id).bind_blob(2, token_digest);
-    } else {
-        s.bind_blob(1, token_digest);
-    }
+// Binds a token lookup's id (?1) and digest (?2) and steps; true when it found the row.
+bool step_token_lookup(statement& s, std::int64_t id, std::string_view token_digest) {
+    s.bind(1, id).bind_blob(2, token_digest);
     return s.step();
 }
 
@@ -324,6 +322,10 @@ std::int64_t repository::upsert_app(const app_record& app) {
 
 bool repository::delete_app(std::int64_t app_id) {
     apps_changed_ = true;
+    {
+        statement_scope tokens(cached(sql_delete_app_tokens));
+        tokens->bind(1, app_id).run();
+    }
     statement_scope s(cached(sql_delete_app));
     s->bind(1, app_id).run();
     return db_.changes() > 0;
@@ -562,9 +564,8 @@ void repository::insert_refresh(const refresh_insert& token) {
     s->bind(7, token.chain_id.value_or(token.refresh_id)).bind(8, token.created_at).run();
 }
 
-std::optional<refresh_view> repository::find_refresh(std::optional<std::int64_t> refresh_id,
-                                                     std::string_view token_digest) {
-    statement_scope s(cached(refresh_id ? sql_find_refresh_by_id : sql_find_legacy_refresh));
+std::optional<refresh_view> repository::find_refresh(std::int64_t refresh_id, std::string_view token_digest) {
+    statement_scope s(cached(sql_find_refresh));
     if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_view v;
     read_refresh_state(*s, v);
@@ -575,9 +576,9 @@ std::optional<refresh_view> repository::find_refresh(std::optional<std::int64_t>
     return v;
 }
 
-std::optional<refresh_state> repository::find_refresh_state(std::optional<std::int64_t> refresh_id,
+std::optional<refresh_state> repository::find_refresh_state(std::int64_t refresh_id,
                                                             std::string_view token_digest) {
-    statement_scope s(cached(refresh_id ? sql_find_refresh_state_by_id : sql_find_legacy_refresh_state));
+    statement_scope s(cached(sql_find_refresh_state));
     if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_state v;
     read_refresh_state(*s, v);
@@ -618,21 +619,23 @@ std::int64_t repository::allocate_access_id() {
 
 void repository::start_access_ids() { access_ids_->start(db_, sql_next_access_id); }
 
-void repository::insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
-                               std::int64_t expires_at) {
+void repository::insert_access(const access_insert& token) {
     statement_scope s(cached(sql_insert_access));
-    s->bind(1, access_id).bind_blob(2, token_digest).bind(3, refresh_id).bind(4, expires_at).run();
+    s->bind(1, token.access_id).bind_blob(2, token.token_digest).bind(3, token.refresh_id).bind(4, token.app_id);
+    if (token.app_id) s->bind(5, join_scopes(token.scopes));  // else NULL: the refresh token's scopes apply
+    s->bind(6, token.expires_at).run();
 }
 
-std::optional<access_view> repository::find_access(std::optional<std::int64_t> access_id,
-                                                   std::string_view token_digest) {
-    if (access_id) {
-        statement_scope s(cached(sql_find_access_by_id));
-        if (step_token_lookup(*s, access_id, token_digest)) return read_access_view(*s);
-    }
-    statement_scope s(cached(sql_find_legacy_access));
-    if (!step_token_lookup(*s, std::nullopt, token_digest)) return std::nullopt;
+std::optional<access_view> repository::find_access(std::int64_t access_id, std::string_view token_digest) {
+    statement_scope s(cached(sql_find_access));
+    if (!step_token_lookup(*s, access_id, token_digest)) return std::nullopt;
     return read_access_view(*s);
+}
+
+bool repository::revoke_access(std::int64_t access_id, std::int64_t now) {
+    statement_scope s(cached(sql_revoke_access));
+    s->bind(1, access_id).bind(2, now).run();
+    return db_.changes() > 0;
 }
 
 // ---- sandbox state and housekeeping -------------------------------------------------------

@@ -99,9 +99,13 @@ int main(int argc, char** argv) {
                 row.scopes = {"oauth", "crm.objects.contacts.read"};
                 row.created_at = now;
                 repo.insert_refresh(row);
-                const std::int64_t access_id = repo.allocate_access_id();
-                const std::string access_token = oauth::new_access_token(access_id);
-                repo.insert_access(access_id, hasher.hash(access_token), row.refresh_id, now + 86400);
+                storage::access_insert access_row;
+                access_row.access_id = repo.allocate_access_id();
+                const std::string access_token = oauth::new_access_token(access_row.access_id);
+                access_row.token_digest = hasher.hash(access_token);
+                access_row.refresh_id = row.refresh_id;
+                access_row.expires_at = now + 86400;
+                repo.insert_access(access_row);
                 if (for_revoke) {
                     revoke << refresh_token << '\n';
                 } else {

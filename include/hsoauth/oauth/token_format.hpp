@@ -13,15 +13,16 @@ namespace hsoauth::oauth {
 // (8 bytes, big-endian) and 32 random bytes.
 std::string new_access_token(std::int64_t access_id);
 // The row id an access token carries, or nullopt when `token` has no id in that place. Accepts
-// the shape above and the 36-byte one issued between migrations 0003 and 0004 (28 random bytes);
-// tokens issued before migration 0003 carry no id and are found by digest.
+// the shape above and the 36-byte one issued between migrations 0003 and 0004 (28 random bytes).
+// Tokens issued before migration 0003 (36 random bytes) read as an id that names no row of theirs:
+// migration 0005 retired them.
 std::optional<std::int64_t> access_token_id(std::string_view token);
 
 // "<hublet>-" followed by 32 random bytes in hex groups (8-4-4-4-12-32), like HubSpot's "na1-…"
 // refresh tokens, then "-" and the token's row id as 16 hex digits.
 std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id);
 // The row id a refresh token carries: its last group, when that is 16 hex digits. Tokens issued
-// before migration 0004 end in 32 and carry none; they are found by digest.
+// before migration 0004 end in 32 and carry none; migration 0005 retired them.
 std::optional<std::int64_t> refresh_token_id(std::string_view token);
 
 // "<hublet>-" followed by 32 random bytes in hex groups, as refresh tokens but with no id.

@@ -46,6 +46,8 @@ public:
     std::vector<app_record> list_apps();
     // Inserts, or replaces the row with the same app_id (app_id 0: a new id is chosen). Returns the id.
     std::int64_t upsert_app(const app_record& app);
+    // Deletes the app and its app-level access tokens (an app created later with the same id
+    // must not inherit them).
     bool delete_app(std::int64_t app_id);
 
     // Hubs
@@ -80,16 +82,14 @@ public:
     bool use_code(std::string_view code_digest, std::int64_t now);
 
     // Refresh tokens. As access tokens below: a row is found by the id its token carries and
-    // checked against the token's digest; rows from before migration 0004 (legacy) by digest alone.
+    // returned only when the token's digest matches too.
     // An id for a new refresh token (only the writer issues them, so the sequence is this repository's).
     std::int64_t allocate_refresh_id();
     void insert_refresh(const refresh_insert& token);
-    // The token whose digest is `token_digest`: the row `refresh_id` when the token carries an id,
-    // else among the legacy rows.
-    std::optional<refresh_view> find_refresh(std::optional<std::int64_t> refresh_id, std::string_view token_digest);
+    // The token with row `refresh_id` and digest `token_digest`, with what its metadata needs.
+    std::optional<refresh_view> find_refresh(std::int64_t refresh_id, std::string_view token_digest);
     // The same token read from two tables instead of five (the hot path of refresh grants).
-    std::optional<refresh_state> find_refresh_state(std::optional<std::int64_t> refresh_id,
-                                                    std::string_view token_digest);
+    std::optional<refresh_state> find_refresh_state(std::int64_t refresh_id, std::string_view token_digest);
     void mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now);
     // Revokes one refresh token; with `cascade`, also every access token issued from it.
     void revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now);
@@ -98,18 +98,17 @@ public:
     // Revokes every token that descends from an authorization code (replay defence).
     void revoke_tokens_from_code(std::string_view code_digest, std::int64_t now);
 
-    // Access tokens. A row is found by the id its token carries and checked against the token's
-    // digest; rows from before migration 0003 (legacy) are found by digest alone.
+    // Access tokens: one issued from a refresh token, or an app-level one (client credentials).
+    // A row is found by the id its token carries and returned only when the digest matches too.
     // An id for a new access token, from the sequence this repository shares (see above).
     std::int64_t allocate_access_id();
     // Reads where the access id sequence starts, so that database::allocate_access_id can take
     // ids on any thread without this connection.
     void start_access_ids();
-    void insert_access(std::int64_t access_id, std::string_view token_digest, std::int64_t refresh_id,
-                       std::int64_t expires_at);
-    // The token whose digest is `token_digest`, looked up by `access_id` when the token carries
-    // one, else (or when that row does not match) among the legacy rows.
-    std::optional<access_view> find_access(std::optional<std::int64_t> access_id, std::string_view token_digest);
+    void insert_access(const access_insert& token);
+    std::optional<access_view> find_access(std::int64_t access_id, std::string_view token_digest);
+    // Revokes one access token; false when there is no such row.
+    bool revoke_access(std::int64_t access_id, std::int64_t now);
 
     // Sandbox state (clock offset)
     std::optional<std::int64_t> get_state(std::string_view key);

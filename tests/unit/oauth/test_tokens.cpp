@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "authority_fixture.hpp"
+#include "hsoauth/oauth/token_format.hpp"
 
 using namespace hsoauth;
 using oauth::errc;
@@ -216,4 +217,22 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: tokens from before an uninstall sta
     CHECK(introspect_access(fresh.access_token).ok());
     CHECK(error_of(introspect_access(old.access_token)) == errc::invalid_token);
     CHECK(error_of(refresh(demo_client, demo_secret, old.refresh_token)) == errc::bad_refresh_token);
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a token that carries no row id is answered as an unknown one") {
+    const auto tokens = demo_tokens();
+    // A refresh token's shape from before migration 0004 (no id group), an access token cut short.
+    const std::string without_id = oauth::new_authorization_code("na1");
+    REQUIRE_FALSE(oauth::refresh_token_id(without_id).has_value());
+    const auto refreshed = refresh(demo_client, demo_secret, without_id);
+    CHECK(error_of(refreshed) == errc::bad_refresh_token);
+    CHECK(refreshed.err().message == "refresh token is invalid, expired or revoked");
+    CHECK(error_of(introspect_refresh(without_id)) == errc::invalid_token);
+    CHECK(error_of(revoke(without_id)) == errc::invalid_token);
+    const std::string cut = tokens.access_token.substr(0, tokens.access_token.size() - 1);
+    REQUIRE_FALSE(oauth::access_token_id(cut).has_value());
+    CHECK(error_of(introspect_access(cut)) == errc::invalid_token);
+    // The real tokens are untouched.
+    CHECK(introspect_access(tokens.access_token).ok());
+    CHECK(introspect_refresh(tokens.refresh_token).ok());
 }

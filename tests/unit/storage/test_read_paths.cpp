@@ -1,8 +1,10 @@
-// How reads find things: access tokens by the row id they carry (migration 0003), refresh tokens
-// likewise (migration 0004), tokens stored before those migrations by digest, apps from memory until a write changes them, and readers that
-// keep a snapshot across reads without ever missing an acknowledged write.
+// How reads find things: tokens by the row id they carry (access tokens since migration 0003,
+// refresh tokens since 0004, nothing else since 0005), app-level access tokens beside those issued
+// from a refresh token, apps from memory until a write changes them, and readers that keep a
+// snapshot across reads without ever missing an acknowledged write.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -28,8 +30,8 @@ void migrate_up_to(storage::connection& conn, std::int64_t version) {
     }
 }
 
-// One app, hub, user, install and refresh token (refresh_id 40) in a version-2 database.
-void seed_version_2(storage::connection& conn) {
+// One app (1), hub (10), user (20), install (30) and refresh token (refresh_id 40, digest x'01').
+void seed_install(storage::connection& conn) {
     conn.exec(
         "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
         " access_token_ttl) VALUES (1, 'old app', 'old-client', x'00', '[]', 'oauth', '', 1800);"
@@ -40,47 +42,123 @@ void seed_version_2(storage::connection& conn) {
         " VALUES (40, x'01', 30, 20, 'oauth', 40, 0);");
 }
 
+std::int64_t count(storage::connection& conn, const std::string& sql) {
+    auto s = conn.prepare(sql);
+    REQUIRE(s.step());
+    return s.int64(0);
+}
+
+// The names of a table's columns.
+std::set<std::string> columns_of(storage::connection& conn, const std::string& table) {
+    std::set<std::string> out;
+    auto s = conn.prepare("SELECT name FROM pragma_table_info(?1)");
+    s.bind(1, table);
+    while (s.step()) out.insert(s.text(0));
+    return out;
+}
+
+// A new access token of refresh token `refresh_id`, or of app `app_id` with `scopes`; returns the token.
+std::string insert_access(storage::repository& repo, const crypto::secret_hasher& hasher,
+                          std::optional<std::int64_t> refresh_id, std::optional<std::int64_t> app_id,
+                          storage::scope_list scopes, std::int64_t expires_at) {
+    storage::access_insert row;
+    row.access_id = repo.allocate_access_id();
+    std::string token = oauth::new_access_token(row.access_id);
+    row.token_digest = hasher.hash(token);
+    row.refresh_id = refresh_id;
+    row.app_id = app_id;
+    row.scopes = std::move(scopes);
+    row.expires_at = expires_at;
+    repo.insert_access(row);
+    return token;
+}
+
 }  // namespace
 
-TEST_CASE("storage: an access token stored before migration 0003 is still found, by its digest") {
+TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps every token that carries one") {
     test::temp_dir dir;
     const crypto::secret_hasher hasher(test::test_pepper);
-    // The old shape: "C" + base64url of 36 random bytes, no id inside.
-    std::string old_token = "C";
-    old_token += crypto::base64url(crypto::random_bytes(36));
+    // As a version-4 database holds them: a refresh token from before 0004 (legacy, no id in its
+    // text) and one issued since; an access token from before 0003 (legacy), one issued from the
+    // legacy refresh token, and one issued from the kept refresh token.
+    const std::string legacy_refresh = oauth::new_authorization_code("na1");  // the old shape
+    const std::string kept_refresh = oauth::new_refresh_token("na1", 41);
+    const std::string legacy_access = "C" + crypto::base64url(crypto::random_bytes(36));
+    const std::string orphaned_access = oauth::new_access_token(2);
+    const std::string kept_access = oauth::new_access_token(3);
     {
         storage::connection conn(dir.file("test.db"), /*create=*/true);
-        migrate_up_to(conn, 2);
-        seed_version_2(conn);
-        auto insert = conn.prepare("INSERT INTO access_tokens (token_digest, refresh_id, expires_at) VALUES (?1, 40, 5000)");
-        insert.bind_blob(1, hasher.hash(old_token)).run();
+        migrate_up_to(conn, 4);
+        seed_install(conn);
+        auto refresh = conn.prepare(
+            "INSERT INTO refresh_tokens (refresh_id, token_digest, install_id, user_id, scopes, code_digest, "
+            " chain_id, created_at, access_revoked_at, legacy) VALUES (?1, ?2, 30, 20, 'oauth', ?3, ?4, 7, ?5, ?6)");
+        refresh.bind(1, std::int64_t{39}).bind_blob(2, hasher.hash(legacy_refresh)).bind_null(3);
+        refresh.bind(4, std::int64_t{39}).bind_null(5).bind(6, std::int64_t{1}).run();
+        refresh.reset();
+        refresh.bind(1, std::int64_t{41}).bind_blob(2, hasher.hash(kept_refresh)).bind_blob(3, "\x0c");
+        refresh.bind(4, std::int64_t{39}).bind(5, std::int64_t{8}).bind_null(6).run();
+        auto access = conn.prepare(
+            "INSERT INTO access_tokens (access_id, token_digest, refresh_id, expires_at, legacy) VALUES (?1, ?2, ?3, 5000, ?4)");
+        access.bind(1, std::int64_t{1}).bind_blob(2, hasher.hash(legacy_access)).bind(3, std::int64_t{41});
+        access.bind(4, std::int64_t{1}).run();
+        access.reset();
+        access.bind(1, std::int64_t{2}).bind_blob(2, hasher.hash(orphaned_access)).bind(3, std::int64_t{39}).run();
+        access.reset();
+        access.bind(1, std::int64_t{3}).bind_blob(2, hasher.hash(kept_access)).bind(3, std::int64_t{41}).run();
+        REQUIRE(count(conn, "SELECT COUNT(*) FROM refresh_tokens") == 3);
+        REQUIRE(count(conn, "SELECT COUNT(*) FROM access_tokens") == 3);
     }
     storage::database db(test::temp_db_options(dir));  // migrates to the newest version
 
-    const auto found = db.read([&](storage::repository& repo) {
-        return repo.find_access(oauth::access_token_id(old_token), hasher.hash(old_token));
+    // The tokens that carry an id are found as before, with every column.
+    const auto refresh = db.read([&](storage::repository& repo) {
+        return repo.find_refresh(*oauth::refresh_token_id(kept_refresh), hasher.hash(kept_refresh));
     });
-    REQUIRE(found.has_value());
-    CHECK(found->refresh_id == 40);
-    CHECK(found->expires_at == 5000);
-    CHECK(found->user_email == "old@example.com");
-
-    // A token issued now gets an id past the legacy rows, and both are found.
-    const std::string fresh = db.write_and_wait([&](storage::repository& repo) {
-        const std::int64_t id = repo.allocate_access_id();
-        CHECK(id == 2);
-        std::string token = oauth::new_access_token(id);
-        repo.insert_access(id, hasher.hash(token), 40, 6000);
-        return token;
+    REQUIRE(refresh.has_value());
+    CHECK(refresh->refresh_id == 41);
+    CHECK(refresh->chain_id == 39);
+    CHECK(refresh->install_id == 30);
+    CHECK(refresh->client_id == "old-client");
+    CHECK(refresh->user_email == "old@example.com");
+    CHECK(refresh->install_live);
+    const auto access = db.read([&](storage::repository& repo) {
+        return repo.find_access(*oauth::access_token_id(kept_access), hasher.hash(kept_access));
     });
-    const auto fresh_found = db.read([&](storage::repository& repo) {
-        return repo.find_access(oauth::access_token_id(fresh), hasher.hash(fresh));
-    });
-    REQUIRE(fresh_found.has_value());
-    CHECK(fresh_found->expires_at == 6000);
-    CHECK(db.read([&](storage::repository& repo) {
-        return repo.find_access(oauth::access_token_id(old_token), hasher.hash(old_token)).has_value();
+    REQUIRE(access.has_value());
+    CHECK(access->refresh_id == std::optional<std::int64_t>(41));
+    CHECK(access->expires_at == 5000);
+    CHECK(access->revoked_at == std::optional<std::int64_t>(8));  // its refresh token's access_revoked_at
+    CHECK(access->user_email == "old@example.com");
+    // The access token issued from the retired refresh token is gone with it.
+    CHECK_FALSE(db.read([&](storage::repository& repo) {
+        return repo.find_access(2, hasher.hash(orphaned_access)).has_value();
     }));
+    // New ids follow the kept ones.
+    CHECK(db.write_and_wait([](storage::repository& repo) { return repo.allocate_refresh_id(); }) == 42);
+    CHECK(db.allocate_access_id() == 4);
+
+    storage::connection conn(dir.file("test.db"), /*create=*/false);
+    CHECK(count(conn, "SELECT MAX(version) FROM schema_migrations") == 5);
+    CHECK(count(conn, "SELECT COUNT(*) FROM refresh_tokens WHERE refresh_id = 39") == 0);
+    CHECK(count(conn, "SELECT COUNT(*) FROM refresh_tokens") == 2);
+    CHECK(count(conn, "SELECT COUNT(*) FROM access_tokens") == 1);
+    CHECK(count(conn, "SELECT access_id FROM access_tokens") == 3);
+    auto kept_row = conn.prepare(
+        "SELECT hex(code_digest), created_at, access_revoked_at FROM refresh_tokens WHERE refresh_id = 41");
+    REQUIRE(kept_row.step());
+    CHECK(kept_row.text(0) == "0C");
+    CHECK(kept_row.int64(1) == 7);
+    CHECK(kept_row.int64(2) == 8);
+    // No legacy column and no digest index is left.
+    CHECK(columns_of(conn, "refresh_tokens").count("legacy") == 0);
+    CHECK(columns_of(conn, "access_tokens") ==
+          std::set<std::string>{"access_id", "token_digest", "refresh_id", "app_id", "scopes", "expires_at", "revoked_at"});
+    CHECK(count(conn, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND sql LIKE '%token_digest%'") == 0);
+    auto integrity = conn.prepare("PRAGMA integrity_check");
+    REQUIRE(integrity.step());
+    CHECK(integrity.text(0) == "ok");
+    CHECK_FALSE(integrity.step());
 }
 
 TEST_CASE("storage: a token with a valid id but another secret is not found") {
@@ -88,65 +166,29 @@ TEST_CASE("storage: a token with a valid id but another secret is not found") {
     const crypto::secret_hasher hasher(test::test_pepper);
     {
         storage::connection conn(dir.file("test.db"), /*create=*/true);
-        migrate_up_to(conn, 2);
-        seed_version_2(conn);
+        migrate_up_to(conn, 4);
+        seed_install(conn);
     }
     storage::database db(test::temp_db_options(dir));
     const std::string token = db.write_and_wait([&](storage::repository& repo) {
-        const std::int64_t id = repo.allocate_access_id();
-        std::string t = oauth::new_access_token(id);
-        repo.insert_access(id, hasher.hash(t), 40, 6000);
-        return t;
+        return insert_access(repo, hasher, 40, std::nullopt, {}, 6000);
     });
+    REQUIRE(db.read([&](storage::repository& repo) {
+        return repo.find_access(*oauth::access_token_id(token), hasher.hash(token)).has_value();
+    }));
     // Same id (the first 12 characters), different secret.
     const std::string forged = token.substr(0, 12) + std::string(token.size() - 12, 'A');
     REQUIRE(oauth::access_token_id(forged) == oauth::access_token_id(token));
     CHECK_FALSE(db.read([&](storage::repository& repo) {
-        return repo.find_access(oauth::access_token_id(forged), hasher.hash(forged)).has_value();
+        return repo.find_access(*oauth::access_token_id(forged), hasher.hash(forged)).has_value();
     }));
-    // The stored digest itself is no token either.
+    // The stored digest itself is no token either: it carries no id, and presented with the
+    // token's id it does not match.
     const std::string digest = hasher.hash(token);
+    CHECK_FALSE(oauth::access_token_id(digest).has_value());
     CHECK_FALSE(db.read([&](storage::repository& repo) {
-        return repo.find_access(oauth::access_token_id(digest), hasher.hash(digest)).has_value();
+        return repo.find_access(*oauth::access_token_id(token), hasher.hash(digest)).has_value();
     }));
-}
-
-TEST_CASE("storage: a refresh token stored before migration 0004 is still found by its digest, with every column") {
-    test::temp_dir dir;
-    const crypto::secret_hasher hasher(test::test_pepper);
-    // The old shape: hublet and 32 random bytes, no id inside.
-    const std::string old_token = oauth::new_authorization_code("na1");
-    REQUIRE_FALSE(oauth::refresh_token_id(old_token).has_value());
-    {
-        storage::connection conn(dir.file("test.db"), /*create=*/true);
-        migrate_up_to(conn, 3);
-        seed_version_2(conn);
-        auto update = conn.prepare(
-            "UPDATE refresh_tokens SET token_digest = ?1, code_digest = x'0c', chain_id = 39, created_at = 7, "
-            "rotated_at = NULL, revoked_at = NULL, access_revoked_at = 8 WHERE refresh_id = 40");
-        update.bind_blob(1, hasher.hash(old_token)).run();
-    }
-    storage::database db(test::temp_db_options(dir));  // migrates to the newest version
-
-    const auto found = db.read([&](storage::repository& repo) {
-        return repo.find_refresh(oauth::refresh_token_id(old_token), hasher.hash(old_token));
-    });
-    REQUIRE(found.has_value());
-    CHECK(found->refresh_id == 40);
-    CHECK(found->chain_id == 39);
-    CHECK(found->install_id == 30);
-    CHECK(found->user_email == "old@example.com");
-    CHECK(found->client_id == "old-client");
-    CHECK(found->install_live);
-    CHECK_FALSE(found->revoked_at.has_value());
-    storage::connection conn(dir.file("test.db"), /*create=*/false);
-    auto row = conn.prepare(
-        "SELECT hex(code_digest), created_at, access_revoked_at, legacy FROM refresh_tokens WHERE refresh_id = 40");
-    REQUIRE(row.step());
-    CHECK(row.text(0) == "0C");
-    CHECK(row.int64(1) == 7);
-    CHECK(row.int64(2) == 8);
-    CHECK(row.int64(3) == 1);
 }
 
 TEST_CASE("storage: a refresh token issued now is found by the id it carries, and only with its own secret") {
@@ -154,14 +196,14 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
     const crypto::secret_hasher hasher(test::test_pepper);
     {
         storage::connection conn(dir.file("test.db"), /*create=*/true);
-        migrate_up_to(conn, 3);
-        seed_version_2(conn);
+        migrate_up_to(conn, 4);
+        seed_install(conn);
     }
     storage::database db(test::temp_db_options(dir));
     const std::string token = db.write_and_wait([&](storage::repository& repo) {
         storage::refresh_insert row;
         row.refresh_id = repo.allocate_refresh_id();
-        CHECK(row.refresh_id == 41);  // past the legacy row
+        CHECK(row.refresh_id == 41);  // past the existing row
         std::string t = oauth::new_refresh_token("na1", row.refresh_id);
         row.token_digest = hasher.hash(t);
         row.install_id = 30;
@@ -172,7 +214,7 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
     });
     const auto state = [&](const std::string& presented) {
         return db.read([&](storage::repository& repo) {
-            return repo.find_refresh_state(oauth::refresh_token_id(presented), hasher.hash(presented));
+            return repo.find_refresh_state(*oauth::refresh_token_id(presented), hasher.hash(presented));
         });
     };
     REQUIRE(state(token).has_value());
@@ -184,12 +226,118 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
     forged[5] = forged[5] == 'a' ? 'b' : 'a';
     REQUIRE(oauth::refresh_token_id(forged) == 41);
     CHECK_FALSE(state(forged).has_value());
-    // Its digest is not among the legacy rows' digests: a lookup without the id misses it.
+    // The stored digest itself, presented with the token's id, is no token.
     CHECK_FALSE(db.read([&](storage::repository& repo) {
-        return repo.find_refresh_state(std::nullopt, hasher.hash(token)).has_value();
+        return repo.find_refresh_state(41, hasher.hash(hasher.hash(token))).has_value();
     }));
-    // The stored digest itself is no token.
-    CHECK_FALSE(state(hasher.hash(token)).has_value());
+}
+
+TEST_CASE("storage: an app-level access token is found with its app, revoked alone, and dies with its app") {
+    test::temp_database t;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    storage::app_record app;
+    app.name = "machine";
+    app.client_id = "machine-client";
+    app.client_secret_digest = "digest";
+    app.scopes = {"oauth"};
+    app.app_id = t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); });
+    const auto issue = [&](const storage::scope_list& scopes) {
+        return t.db.write_and_wait([&](storage::repository& repo) {
+            return insert_access(repo, hasher, std::nullopt, app.app_id, scopes, 9000);
+        });
+    };
+    const auto find = [&](const std::string& token) {
+        return t.db.read([&](storage::repository& repo) {
+            return repo.find_access(*oauth::access_token_id(token), hasher.hash(token));
+        });
+    };
+    const std::string token = issue({"oauth", "crm.objects.contacts.read"});
+    const std::string sibling = issue({"oauth"});
+
+    const auto found = find(token);
+    REQUIRE(found.has_value());
+    CHECK_FALSE(found->refresh_id.has_value());
+    CHECK(found->app_id == app.app_id);
+    CHECK(found->client_id == "machine-client");
+    CHECK(found->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
+    CHECK(found->expires_at == 9000);
+    CHECK_FALSE(found->revoked_at.has_value());
+    CHECK(found->install_live);
+    CHECK(found->hub_id == 0);
+    CHECK(found->hub_domain.empty());
+    CHECK(found->hublet.empty());
+    CHECK(found->user_id == 0);
+    CHECK(found->user_email.empty());
+    CHECK(find(sibling)->scopes == storage::scope_list{"oauth"});
+
+    // Its id with another secret, or another token's digest, finds nothing.
+    const std::string forged = token.substr(0, 12) + std::string(token.size() - 12, 'A');
+    CHECK_FALSE(find(forged).has_value());
+    CHECK_FALSE(t.db.read([&](storage::repository& repo) {
+        return repo.find_access(*oauth::access_token_id(token), hasher.hash(sibling)).has_value();
+    }));
+
+    // Revoking one leaves the other; a second revocation keeps the first stamp.
+    const std::int64_t token_id = *oauth::access_token_id(token);
+    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.revoke_access(token_id, 500); }));
+    CHECK(find(token)->revoked_at == std::optional<std::int64_t>(500));
+    CHECK_FALSE(find(sibling)->revoked_at.has_value());
+    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.revoke_access(token_id, 600); }));
+    CHECK(find(token)->revoked_at == std::optional<std::int64_t>(500));
+    CHECK_FALSE(t.db.write_and_wait([](storage::repository& repo) { return repo.revoke_access(999'999, 1); }));
+
+    // Deleting the app deletes its tokens: an app created again with the same id has none.
+    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.delete_app(app.app_id); }));
+    CHECK_FALSE(find(sibling).has_value());
+    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); }) == app.app_id);
+    CHECK_FALSE(find(sibling).has_value());
+    CHECK_FALSE(find(token).has_value());
+}
+
+TEST_CASE("storage: revoke_access revokes one token issued from a refresh token, not its siblings") {
+    test::temp_dir dir;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    {
+        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        migrate_up_to(conn, 4);
+        seed_install(conn);
+    }
+    storage::database db(test::temp_db_options(dir));
+    const auto issue = [&] {
+        return db.write_and_wait([&](storage::repository& repo) {
+            return insert_access(repo, hasher, 40, std::nullopt, {"ignored"}, 6000);
+        });
+    };
+    const std::string first = issue();
+    const std::string second = issue();
+    const auto find = [&](const std::string& token) {
+        return db.read([&](storage::repository& repo) {
+            return repo.find_access(*oauth::access_token_id(token), hasher.hash(token));
+        });
+    };
+    // Its scopes are its refresh token's, whatever the insert carried.
+    CHECK(find(first)->scopes == storage::scope_list{"oauth"});
+    CHECK(db.write_and_wait([&](storage::repository& repo) {
+        return repo.revoke_access(*oauth::access_token_id(first), 700);
+    }));
+    CHECK(find(first)->revoked_at == std::optional<std::int64_t>(700));
+    CHECK_FALSE(find(second)->revoked_at.has_value());
+    const auto refresh = db.read([&](storage::repository& repo) { return repo.find_refresh_state(40, "\x01"); });
+    REQUIRE(refresh.has_value());
+    CHECK_FALSE(refresh->revoked_at.has_value());
+}
+
+TEST_CASE("storage: an access token row has exactly one owner, a refresh token or an app") {
+    test::temp_database t;
+    const crypto::secret_hasher hasher(test::test_pepper);
+    CHECK_THROWS_AS(t.db.write_and_wait([&](storage::repository& repo) {
+        insert_access(repo, hasher, std::nullopt, std::nullopt, {}, 1);
+    }),
+                    storage::storage_error);
+    CHECK_THROWS_AS(t.db.write_and_wait([&](storage::repository& repo) {
+        insert_access(repo, hasher, 1, 1, {}, 1);
+    }),
+                    storage::storage_error);
 }
 
 TEST_CASE("storage: apps by client_id are remembered until a write changes an app") {
