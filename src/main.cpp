@@ -23,10 +23,12 @@
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/services.hpp"
 #include "hsoauth/oauth/authority.hpp"
-#include "hsoauth/storage/database.hpp"
-#include "hsoauth/storage/migrations.hpp"
+#include "hsoauth/service/app_cache.hpp"
+#include "hsoauth/storage/repository.hpp"
 #include "hsoauth/storage/scope_text.hpp"
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/sqlite/migrations.hpp"
+#include "hsoauth/storage/sqlite/sqlite_store.hpp"
+#include "hsoauth/storage/store.hpp"
 
 extern char** environ;
 
@@ -66,24 +68,24 @@ void ensure_parent_directory(const std::string& path) {
 
 // The pepper of `db`. A database that already holds apps never gets a fresh pepper silently:
 // every stored secret and token would stop matching.
-std::string pepper_for(const config::settings& s, storage::database& db) {
+std::string pepper_for(const config::settings& s, storage::store& db) {
     if (!s.pepper.empty()) return s.pepper;
     const std::string path = s.pepper_file.empty() ? s.db + ".pepper" : s.pepper_file;
     if (!std::filesystem::exists(path) &&
-        !db.read([](storage::repository& repo) { return repo.list_apps().empty(); })) {
+        !storage::read_value(db, [](storage::repository& repo) { return repo.list_apps().empty(); })) {
         throw std::runtime_error("pepper file " + path +
                                  " is missing but the database holds apps: restore the file or set HSOAUTH_PEPPER");
     }
     return crypto::load_or_create_pepper(path);
 }
 
-storage::database open_database(const config::settings& s) {
+storage::sqlite::store_options store_options_for(const config::settings& s) {
     ensure_parent_directory(s.db);
-    storage::database_options options;
+    storage::sqlite::store_options options;
     options.path = s.db;
     options.synchronous = s.synchronous;
     options.max_page_count = s.max_page_count;
-    return storage::database(options);
+    return options;
 }
 
 // The URL an integrator opens to start the flow for `app`, as HubSpot's helpers build it.
@@ -99,9 +101,9 @@ std::string authorize_url(const std::string& base_url, const storage::app_record
 
 int run_serve(const config::settings& settings) {
     tune_malloc();
-    storage::database db = open_database(settings);
+    storage::sqlite::sqlite_store db(store_options_for(settings));
     const crypto::secret_hasher hasher(pepper_for(settings, db));
-    sandbox_clock clock(db.read([](storage::repository& repo) {
+    sandbox_clock clock(storage::read_value(db, [](storage::repository& repo) {
         return repo.get_state(storage::clock_offset_key).value_or(0);
     }));
     const oauth::authority authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades});
@@ -111,7 +113,7 @@ int run_serve(const config::settings& settings) {
     std::optional<admin::seed_outcome> seeded;
     if (!settings.seed.empty()) {
         const auto seed = admin::read_seed_file(settings.seed);
-        seeded = db.write_and_wait([&](storage::repository& repo) {
+        seeded = storage::write_and_wait(db, [&](storage::repository& repo) {
             auto r = registry.apply_seed(repo, seed);
             if (!r) throw std::runtime_error("seed file " + settings.seed + ": " + r.err().message);
             return std::move(*r);
@@ -130,8 +132,9 @@ int run_serve(const config::settings& settings) {
     if (settings.auto_approve_user_id != 0) {
         auto_approval.set(http::auto_approve::target{settings.auto_approve_user_id, settings.auto_approve_hub_id});
     }
-    http::services services{db,       clock,      hasher,  authority,    registry,
-                            settings, admin_key,  throttle, consent, auto_approval};
+    service::app_cache apps(db);
+    http::services services{db,       apps,      clock,    hasher,  authority,    registry,
+                            settings, admin_key, throttle, consent, auto_approval};
     http::server_limits limits;
     limits.max_body_bytes = static_cast<std::size_t>(settings.max_body_bytes);
     limits.max_header_bytes = static_cast<std::size_t>(settings.max_header_bytes);
@@ -155,7 +158,7 @@ int run_serve(const config::settings& settings) {
     // Expired access tokens and codes are deleted in the background so the database stays
     // bounded; a day's grace keeps recently expired ones answering "expired" rather than "unknown".
     server.every(settings.cleanup_interval_s, [&db, &clock] {
-        db.submit(storage::database::write_job{
+        db.submit(storage::write_job{
             [now = clock.now()](storage::repository& repo) { repo.delete_expired(now - 86400, 5000); },
             nullptr});
     });
@@ -170,26 +173,27 @@ int run_serve(const config::settings& settings) {
     }
     std::cout << "listening on " << base_url << std::endl;
     server.run();
-    std::cout << "hsoauth stopped (" << db.committed_jobs() << " writes in " << db.commits()
-              << " commits, " << db.flushes() << " WAL flushes)" << std::endl;
+    const auto stats = db.statistics();
+    std::cout << "hsoauth stopped (" << stats.committed_jobs << " writes in " << stats.commits << " commits, "
+              << stats.flushes << " WAL flushes)" << std::endl;
     return 0;
 }
 
 int run_migrate(const config::settings& settings) {
     ensure_parent_directory(settings.db);
-    storage::connection conn(settings.db, /*create=*/true);
-    const int applied = storage::migrate(conn);
-    std::cout << "applied " << applied << " migration(s); schema version "
-              << storage::embedded_migrations().back().version << "\n";
+    const auto applied = storage::sqlite::migrate_file(settings.db);
+    for (const auto& m : applied) std::cout << "migration " << m.version << " (" << m.name << "): " << m.why << "\n";
+    std::cout << "applied " << applied.size() << " migration(s); schema version "
+              << storage::sqlite::embedded_migrations().back().version << "\n";
     return 0;
 }
 
 int run_seed(const config::settings& settings, const std::string& file) {
     const auto seed = admin::read_seed_file(file);
-    storage::database db = open_database(settings);
+    storage::sqlite::sqlite_store db(store_options_for(settings));
     const crypto::secret_hasher hasher(pepper_for(settings, db));
     const admin::registry registry(hasher, settings.access_token_ttl);
-    const auto outcome = db.write_and_wait([&](storage::repository& repo) {
+    const auto outcome = storage::write_and_wait(db, [&](storage::repository& repo) {
         auto r = registry.apply_seed(repo, seed);
         if (!r) throw std::runtime_error("seed file " + file + ": " + r.err().message);
         return std::move(*r);

@@ -56,31 +56,38 @@ json seed_outcome_json(const admin::seed_outcome& outcome) {
     return {{"hubs", hubs}, {"users", users}, {"apps", apps}};
 }
 
+// `changes_apps`: the app cache is invalidated once the write completed.
 template <class Parse, class Put, class Show>
-void upsert(services& s, const request& req, const responder& respond, Parse parse, Put put, Show show) {
+void upsert(services& s, const request& req, const responder& respond, Parse parse, Put put, Show show,
+            bool changes_apps = false) {
     const auto body = json_body(req, respond);
     if (!body) return;
     auto input = parse(*body);
     if (!input) return respond(error_response(input.err(), req.correlation_id));
-    write_then(
-        s, req.correlation_id, respond, on_error::roll_back,
-        [&registry = s.registry, input = std::move(*input), put](storage::repository& repo) {
-            return put(registry, repo, input);
-        },
-        show);
+    auto work = [&registry = s.registry, input = std::move(*input), put](storage::repository& repo) {
+        return put(registry, repo, input);
+    };
+    if (changes_apps) {
+        write_changing_apps_then(s, req.correlation_id, respond, on_error::roll_back, std::move(work), show);
+    } else {
+        write_then(s, req.correlation_id, respond, on_error::roll_back, std::move(work), show);
+    }
 }
 
 template <class Delete>
 void remove(services& s, const request& req, const route_params& params, const responder& respond,
-            Delete del) {
+            Delete del, bool changes_apps = false) {
     const auto id = id_param(req, params[0], respond);
     if (!id) return;
-    write_then(
-        s, req.correlation_id, respond, on_error::roll_back,
-        [&registry = s.registry, &clock = s.clock, id = *id, del](storage::repository& repo) {
-            return del(registry, repo, id, clock.now());
-        },
-        [](oauth::done&) { return empty_response(204); });
+    auto work = [&registry = s.registry, &clock = s.clock, id = *id, del](storage::repository& repo) {
+        return del(registry, repo, id, clock.now());
+    };
+    auto no_content = [](oauth::done&) { return empty_response(204); };
+    if (changes_apps) {
+        write_changing_apps_then(s, req.correlation_id, respond, on_error::roll_back, std::move(work), no_content);
+    } else {
+        write_then(s, req.correlation_id, respond, on_error::roll_back, std::move(work), no_content);
+    }
 }
 
 }  // namespace
@@ -94,7 +101,8 @@ void post_app(services& s, const request& req, const route_params&, responder re
         [](admin::saved_app& saved) {
             return json_response(saved.created ? 201 : 200,
                                  admin::to_json(saved.app, saved.client_secret).dump());
-        });
+        },
+        /*changes_apps=*/true);
 }
 
 void post_hub(services& s, const request& req, const route_params&, responder respond) {
@@ -120,19 +128,19 @@ void post_user(services& s, const request& req, const route_params&, responder r
 }
 
 void list_apps(services& s, const request&, const route_params&, responder respond) {
-    respond(listing(s.db.read([](storage::repository& repo) { return repo.list_apps(); })));
+    respond(listing(storage::read_value(s.db, [](storage::repository& repo) { return repo.list_apps(); })));
 }
 
 void list_hubs(services& s, const request&, const route_params&, responder respond) {
-    respond(listing(s.db.read([](storage::repository& repo) { return repo.list_hubs(); })));
+    respond(listing(storage::read_value(s.db, [](storage::repository& repo) { return repo.list_hubs(); })));
 }
 
 void list_users(services& s, const request&, const route_params&, responder respond) {
-    respond(listing(s.db.read([](storage::repository& repo) { return repo.list_users(); })));
+    respond(listing(storage::read_value(s.db, [](storage::repository& repo) { return repo.list_users(); })));
 }
 
 void list_installs(services& s, const request&, const route_params&, responder respond) {
-    respond(listing(s.db.read([](storage::repository& repo) { return repo.list_installs(); })));
+    respond(listing(storage::read_value(s.db, [](storage::repository& repo) { return repo.list_installs(); })));
 }
 
 namespace {
@@ -142,7 +150,7 @@ void get_one(services& s, const request& req, const route_params& params, const 
              Find find) {
     const auto id = id_param(req, params[0], respond);
     if (!id) return;
-    const auto found = s.db.read([&](storage::repository& repo) { return find(repo, *id); });
+    const auto found = storage::read_value(s.db, [&](storage::repository& repo) { return find(repo, *id); });
     if (!found) {
         return respond(error_response(make_error(errc::not_found, "no object with id " + params[0]),
                                       req.correlation_id));
@@ -168,7 +176,8 @@ void delete_app(services& s, const request& req, const route_params& params, res
     remove(s, req, params, respond,
            [](const admin::registry& r, storage::repository& repo, std::int64_t id, std::int64_t now) {
                return r.delete_app(repo, id, now);
-           });
+           },
+           /*changes_apps=*/true);
 }
 
 void delete_hub(services& s, const request& req, const route_params& params, responder respond) {
@@ -203,7 +212,7 @@ void post_seed(services& s, const request& req, const route_params&, responder r
     if (!body) return;
     auto seed = admin::parse_seed(*body);
     if (!seed) return respond(error_response(seed.err(), req.correlation_id));
-    write_then(
+    write_changing_apps_then(
         s, req.correlation_id, respond, on_error::roll_back,
         [&registry = s.registry, seed = std::move(*seed)](storage::repository& repo) {
             return registry.apply_seed(repo, seed);
@@ -321,7 +330,7 @@ void post_clock(services& s, const request& req, const route_params&, responder 
 
 namespace {
 
-response faults_view(const storage::database& db) {
+response faults_view(const storage::store& db) {
     const auto faults = db.faults();
     const json out = {{"read_only", faults.read_only}, {"max_page_count", faults.max_page_count}};
     return json_response(200, out.dump());

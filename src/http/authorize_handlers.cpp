@@ -119,7 +119,7 @@ std::optional<pending_consent> read_authorization(services& s, const request& re
     request.scopes = storage::split_scopes(scope.value_or(""));
     request.optional_scopes = storage::split_scopes(query->value_or_empty("optional_scope"));
     request.strict_placement = true;
-    auto plan = s.db.read([&](storage::repository& repo) { return s.authority.plan_authorization(repo, request); });
+    auto plan = storage::read_value(s.db, [&](storage::repository& repo) { return s.authority.plan_authorization(repo, request); });
     if (!plan) {
         respond(error_page_for(plan.err()));
         return std::nullopt;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "hsoauth/http/error_body.hpp"
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/errors.hpp"
 
 namespace hsoauth::http {
 

@@ -84,7 +84,7 @@ void post_token(services& s, const request& req, const route_params&, responder 
         return respond(error_response(errc::too_many_requests, req.correlation_id)
                            .with_header("Retry-After", std::to_string(wait)));
     }
-    auto app = s.db.find_app_by_client_id(client_id);
+    auto app = s.apps.find(client_id);
     if (auto problem = s.authority.check_client(app.get(), form->value_or_empty("client_secret"))) {
         return respond(client_auth_failure(s, req, *problem, client_id));
     }
@@ -114,7 +114,7 @@ void post_token(services& s, const request& req, const route_params&, responder 
 }
 
 void get_access_token(services& s, const request& req, const route_params& params, responder respond) {
-    auto info = s.db.read([&](storage::repository& repo) {
+    auto info = storage::read_value(s.db, [&](storage::repository& repo) {
         return s.authority.introspect_access(repo, params[0]);
     });
     if (!info) return respond(error_response(info.err(), req.correlation_id));
@@ -132,7 +132,7 @@ void get_access_token(services& s, const request& req, const route_params& param
 }
 
 void get_refresh_token(services& s, const request& req, const route_params& params, responder respond) {
-    auto info = s.db.read([&](storage::repository& repo) {
+    auto info = storage::read_value(s.db, [&](storage::repository& repo) {
         return s.authority.introspect_refresh(repo, params[0]);
     });
     if (!info) return respond(error_response(info.err(), req.correlation_id));

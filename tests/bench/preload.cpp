@@ -17,7 +17,8 @@
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/pepper.hpp"
 #include "hsoauth/oauth/token_format.hpp"
-#include "hsoauth/storage/database.hpp"
+#include "hsoauth/storage/repository.hpp"
+#include "hsoauth/storage/sqlite/sqlite_store.hpp"
 
 namespace {
 
@@ -52,17 +53,17 @@ int main(int argc, char** argv) {
         std::cerr << "usage: hsoauth_preload --db PATH --tokens N --revocable M --out-dir DIR\n";
         return 2;
     }
-    storage::database_options options;
+    storage::sqlite::store_options options;
     options.path = db_path;
     options.synchronous = "OFF";
-    storage::database db(options);
+    storage::sqlite::sqlite_store db(options);
     const crypto::secret_hasher hasher(crypto::load_or_create_pepper(db_path + ".pepper"));
     const admin::registry registry(hasher, 86400);
 
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-    const std::int64_t install_id = db.write_and_wait([&](storage::repository& repo) {
+    const std::int64_t install_id = storage::write_and_wait(db, [&](storage::repository& repo) {
         admin::seed_document seed;
         seed.hubs.push_back({62515, "bench.hubspot.com", "na1", std::nullopt});
         seed.users.push_back({123456, "bench@example.com", {62515}});
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     const long long chunk = 2000;  // tokens per write: its dirty pages fit in the page cache
     for (long long done = 0; done < tokens + revocable; done += chunk) {
         const long long count = std::min(chunk, tokens + revocable - done);
-        db.write_and_wait([&](storage::repository& repo) {
+        storage::write_and_wait(db, [&](storage::repository& repo) {
             for (long long i = 0; i < count; ++i) {
                 const bool for_revoke = done + i >= tokens;
                 storage::refresh_insert row;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -86,6 +87,23 @@ std::set<int> migration_versions_in_source() {
          std::filesystem::directory_iterator(std::string(HSOAUTH_SOURCE_DIR) + "/migrations")) {
         const std::string name = entry.path().filename().string();
         if (entry.path().extension() == ".sql" && name.size() > 4) out.insert(std::stoi(name.substr(0, 4)));
+    }
+    return out;
+}
+
+// For each migration file in the source: its version and the text of its first line, which
+// starts with "-- Why:" (without that prefix).
+std::vector<std::pair<int, std::string>> migration_reasons_in_source() {
+    std::vector<std::pair<int, std::string>> out;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(HSOAUTH_SOURCE_DIR) + "/migrations")) {
+        if (entry.path().extension() != ".sql") continue;
+        std::ifstream file(entry.path());
+        std::string first_line;
+        std::getline(file, first_line);
+        const std::string prefix = "-- Why: ";
+        out.emplace_back(std::stoi(entry.path().filename().string().substr(0, 4)),
+                         first_line.rfind(prefix, 0) == 0 ? first_line.substr(prefix.size()) : std::string());
     }
     return out;
 }
@@ -265,6 +283,13 @@ TEST_CASE("migrate is idempotent and records each migration") {
     INFO("first: " << first.output);
     CHECK(first.exit_code == 0);
     CHECK(applied_count(first.output) == static_cast<int>(versions.size()));
+    // Each applied migration is shown with why it exists.
+    for (const auto& [version, why] : migration_reasons_in_source()) {
+        CAPTURE(version);
+        CHECK_FALSE(why.empty());
+        CHECK(first.output.find("migration " + std::to_string(version) + " (") != std::string::npos);
+        CHECK(first.output.find(why) != std::string::npos);
+    }
     const std::string rows = sqlite_query(db, "select version, name, applied_at from schema_migrations order by version");
     std::set<int> recorded;
     std::istringstream listed(sqlite_query(db, "select version from schema_migrations"));
@@ -277,6 +302,7 @@ TEST_CASE("migrate is idempotent and records each migration") {
     INFO("second: " << second.output);
     CHECK(second.exit_code == 0);
     CHECK(applied_count(second.output) == 0);
+    CHECK(second.output.find("migration 1 (") == std::string::npos);
     CHECK(sqlite_query(db, "select version, name, applied_at from schema_migrations order by version") == rows);
 }
 

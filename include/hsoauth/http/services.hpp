@@ -5,7 +5,8 @@
 
 namespace hsoauth {
 class sandbox_clock;
-namespace storage { class database; }
+namespace storage { class store; }
+namespace service { class app_cache; }
 namespace oauth { class authority; }
 namespace admin { class registry; }
 namespace config { struct settings; }
@@ -19,7 +20,8 @@ class consent_forms;
 class auto_approve;
 
 struct services {
-    storage::database& db;
+    storage::store& db;
+    service::app_cache& apps;  // apps by client_id; invalidate() after every write that changes apps
     sandbox_clock& clock;
     const crypto::secret_hasher& hasher;
     const oauth::authority& authority;

@@ -1,7 +1,7 @@
 #pragma once
 // The token authority: HubSpot's OAuth rules over the repository, independent of any wire
-// format. Each operation says whether it reads (run it with database::read) or writes (run it
-// as a database write job, where it sees and changes state atomically with the other writes).
+// format. Each operation says whether it reads (run it with store::read) or writes (run it as a
+// store write job, where it sees and changes state atomically with the other writes).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -122,7 +122,7 @@ public:
                                         const std::optional<std::string>& code_verifier) const;
 
     // Any thread, before the write: hashes the presented refresh token and makes the access token
-    // a successful refresh issues, with an id from database::allocate_access_id.
+    // a successful refresh issues, with an id from store::allocate_access_id.
     refresh_grant prepare_refresh(std::string_view refresh_token, std::int64_t access_id) const;
     // Write. bad_refresh_token unless the grant's token is live and belongs to `app`. Returns the
     // grant's access token and the same refresh token, or new tokens when the app rotates;

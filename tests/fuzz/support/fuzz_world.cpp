@@ -28,8 +28,9 @@
 #include "hsoauth/http/responder.hpp"
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/oauth/authority.hpp"
-#include "hsoauth/storage/database.hpp"
+#include "hsoauth/service/app_cache.hpp"
 #include "hsoauth/storage/repository.hpp"
+#include "hsoauth/storage/sqlite/sqlite_store.hpp"
 
 namespace hsoauth::fuzz {
 namespace {
@@ -50,8 +51,8 @@ void remove_database_files() {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
 }
 
-storage::database_options database_options_for(std::string path) {
-    storage::database_options options;
+storage::sqlite::store_options store_options_for(std::string path) {
+    storage::sqlite::store_options options;
     options.path = std::move(path);
     options.synchronous = "OFF";  // /dev/shm, and nothing has to survive a crash
     return options;
@@ -70,9 +71,10 @@ config::settings settings_for(const std::string& path) {
 struct parts {
     parts()
         : settings(settings_for(database_path())),
-          db(database_options_for(settings.db)),
+          db(store_options_for(settings.db)),
+          apps(db),
           hasher(std::string(pepper)),
-          clock(db.read([](storage::repository& repo) {
+          clock(storage::read_value(db, [](storage::repository& repo) {
               return repo.get_state(storage::clock_offset_key).value_or(0);
           })),
           authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades}),
@@ -80,20 +82,23 @@ struct parts {
           throttle(settings.auth_failure_limit, settings.auth_failure_window_s),
           consent(settings.code_ttl, 10000),
           seed(admin::read_seed_file(HSOAUTH_FUZZ_SEED_FILE)),
-          services{db, clock, hasher, authority, registry, settings, settings.admin_key, throttle, consent,
-                   auto_approval} {
+          services{db,       apps,     clock,   hasher, authority, registry, settings, settings.admin_key,
+                   throttle, consent, auto_approval} {
         apply_seed();
     }
 
+    // As POST /admin/v1/seed: the app cache forgets its apps once the write is done.
     void apply_seed() {
-        db.write_and_wait([&](storage::repository& repo) {
+        storage::write_and_wait(db, [&](storage::repository& repo) {
             const auto r = registry.apply_seed(repo, seed);
             if (!r) throw std::runtime_error("seed " HSOAUTH_FUZZ_SEED_FILE ": " + r.err().message);
         });
+        apps.invalidate();
     }
 
     config::settings settings;
-    storage::database db;
+    storage::sqlite::sqlite_store db;
+    service::app_cache apps;
     crypto::secret_hasher hasher;
     sandbox_clock clock;
     oauth::authority authority;

@@ -12,6 +12,7 @@
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/service/app_cache.hpp"
 
 using namespace hsoauth;
 using nlohmann::json;
@@ -62,19 +63,19 @@ struct registry_fixture {
 
     oauth::result<admin::saved_app> put_app(const json& body) {
         const auto input = app_input(body);
-        return store.db.write_and_wait([&](storage::repository& repo) { return reg.put_app(repo, input); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.put_app(repo, input); });
     }
 
     oauth::result<admin::seed_outcome> seed(const json& body) {
         auto parsed = admin::parse_seed(body);
         REQUIRE_MESSAGE(parsed.ok(), test::why(parsed));
         const auto doc = *parsed;
-        return store.db.write_and_wait([&](storage::repository& repo) { return reg.apply_seed(repo, doc); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.apply_seed(repo, doc); });
     }
 
     // Everything the admin API would list, as JSON, for whole-state comparisons.
     json state() {
-        return store.db.read([](storage::repository& repo) {
+        return storage::read_value(store.db, [](storage::repository& repo) {
             json out = {{"apps", json::array()}, {"hubs", json::array()}, {"users", json::array()},
                         {"installs", json::array()}};
             for (const auto& a : repo.list_apps()) {
@@ -202,8 +203,9 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_app generates a client_id and a 
     // The stored digest authenticates the shown secret, and the secret itself is not stored.
     manual_clock time(start_time);
     oauth::authority auth(time, hasher, {});
-    CHECK_FALSE(auth.check_client(store.db.find_app_by_client_id(saved->app.client_id).get(), secret).has_value());
-    store.db.read([&](storage::repository& repo) {
+    service::app_cache apps(store.db);
+    CHECK_FALSE(auth.check_client(apps.find(saved->app.client_id).get(), secret).has_value());
+    storage::read_value(store.db, [&](storage::repository& repo) {
         const auto stored = repo.find_app(saved->app.app_id);
         REQUIRE(stored.has_value());
         CHECK(stored->client_secret_digest == hasher.hash(secret));
@@ -234,7 +236,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_app by the same name updates the
     CHECK(second->app.client_secret_digest == first->app.client_secret_digest);
     CHECK(second->app.scopes == std::vector<std::string>{"oauth"});
     CHECK(second->app.access_token_ttl == 60);
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
     // Leaving the ttl out afterwards keeps the stored one.
     changed.erase("access_token_ttl");
     const auto third = put_app(changed);
@@ -259,7 +261,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_app by client_id renames, and a 
     CHECK(second->app.app_id == first->app.app_id);
     CHECK(second->app.name == "Renamed");
     CHECK(second->app.client_secret_digest == hasher.hash("second-secret"));
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: put_app refuses another app's client_id and a repeated required scope") {
@@ -275,11 +277,11 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_app refuses another app's client
     REQUIRE_FALSE(repeated.ok());
     CHECK(repeated.err().code == errc::invalid_field);
     CHECK(repeated.err().field == "optional_scopes");
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: put_user refuses an unknown hub and another user's e-mail") {
-    const auto hub = store.db.write_and_wait([&](storage::repository& repo) {
+    const auto hub = storage::write_and_wait(store.db, [&](storage::repository& repo) {
         return reg.put_hub(repo, *admin::parse_hub({{"hub_id", 101}, {"hub_domain", "h.example.com"}}));
     });
     REQUIRE(hub.ok());
@@ -287,7 +289,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_user refuses an unknown hub and 
     CHECK(hub->record.hub_id == 101);
     const auto put = [&](const json& body) {
         const auto input = *admin::parse_user(body);
-        return store.db.write_and_wait([&](storage::repository& repo) { return reg.put_user(repo, input); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.put_user(repo, input); });
     };
     const auto created = put({{"email", "a@example.com"}, {"hub_ids", {101, 101}}});
     REQUIRE_MESSAGE(created.ok(), test::why(created));
@@ -305,7 +307,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_user refuses an unknown hub and 
     CHECK_FALSE(again->created);
     CHECK(again->record.user_id == created->record.user_id);
     CHECK(again->record.hub_ids.empty());
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_users().size(); }) == 1);
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_users().size(); }) == 1);
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: applying the same seed twice gives the same state") {
@@ -345,12 +347,12 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: a seed that fails part way leaves no
     auto parsed = admin::parse_seed(doc);
     REQUIRE(parsed.ok());
     const auto documents = *parsed;
-    CHECK_THROWS_AS(store.db.write_and_wait([&](storage::repository& repo) {
+    CHECK_THROWS_AS(storage::write_and_wait(store.db, [&](storage::repository& repo) {
         auto outcome = reg.apply_seed(repo, documents);
         if (!outcome) throw storage::rollback_only{};
     }),
                     storage::rollback_only);
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_hubs().empty(); }));
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_hubs().empty(); }));
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere and its tokens die") {
@@ -361,7 +363,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
                 .ok());
     manual_clock time(start_time);
     oauth::authority auth(time, hasher, {});
-    const auto tokens = store.db.write_and_wait([&](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
+    const auto tokens = storage::write_and_wait(store.db, [&](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
         oauth::authorization_request request;
         request.client_id = saved->app.client_id;
         request.redirect_uri = "https://app.example.com/callback";
@@ -373,14 +375,14 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
         return auth.exchange_code(repo, saved->app, code->code, request.redirect_uri, {});
     });
     REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
-    REQUIRE(store.db.read([&](storage::repository& repo) { return auth.introspect_access(repo, tokens->access_token); }).ok());
+    REQUIRE(storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, tokens->access_token); }).ok());
 
     time.advance(10);
-    const auto deleted = store.db.write_and_wait([&](storage::repository& repo) {
+    const auto deleted = storage::write_and_wait(store.db, [&](storage::repository& repo) {
         return reg.delete_app(repo, saved->app.app_id, time.now());
     });
     REQUIRE(deleted.ok());
-    store.db.read([&](storage::repository& repo) {
+    storage::read_value(store.db, [&](storage::repository& repo) {
         CHECK_FALSE(repo.find_app(saved->app.app_id).has_value());
         const auto installs = repo.list_installs();
         REQUIRE(installs.size() == 1);
@@ -389,7 +391,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
         CHECK_FALSE(auth.introspect_access(repo, tokens->access_token).ok());
         CHECK_FALSE(auth.introspect_refresh(repo, tokens->refresh_token).ok());
     });
-    const auto again = store.db.write_and_wait([&](storage::repository& repo) {
+    const auto again = storage::write_and_wait(store.db, [&](storage::repository& repo) {
         return reg.delete_app(repo, saved->app.app_id, time.now());
     });
     REQUIRE_FALSE(again.ok());
@@ -402,7 +404,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: deleting a user or a hub uninstalls 
     REQUIRE(seed({{"hubs", {{{"hub_id", 101}, {"hub_domain", "a.example.com"}}, {{"hub_id", 102}, {"hub_domain", "b.example.com"}}}},
                   {"users", {{{"user_id", 201}, {"email", "dev@example.com"}, {"hub_ids", {101, 102}}}}}})
                 .ok());
-    store.db.write_and_wait([&](storage::repository& repo) {
+    storage::write_and_wait(store.db, [&](storage::repository& repo) {
         for (std::int64_t hub : {101, 102}) {
             storage::install_record in;
             in.app_id = saved->app.app_id;
@@ -412,18 +414,18 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: deleting a user or a hub uninstalls 
             repo.create_install(in);
         }
     });
-    const auto hub_gone = store.db.write_and_wait([&](storage::repository& repo) { return reg.delete_hub(repo, 101, 50); });
+    const auto hub_gone = storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.delete_hub(repo, 101, 50); });
     REQUIRE(hub_gone.ok());
-    store.db.read([&](storage::repository& repo) {
+    storage::read_value(store.db, [&](storage::repository& repo) {
         CHECK_FALSE(repo.find_live_install(saved->app.app_id, 101).has_value());
         CHECK(repo.find_live_install(saved->app.app_id, 102).has_value());
     });
-    const auto user_gone = store.db.write_and_wait([&](storage::repository& repo) { return reg.delete_user(repo, 201, 60); });
+    const auto user_gone = storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.delete_user(repo, 201, 60); });
     REQUIRE(user_gone.ok());
-    CHECK_FALSE(store.db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(store.db, [&](storage::repository& repo) {
         return repo.find_live_install(saved->app.app_id, 102).has_value();
     }));
-    const auto missing = store.db.write_and_wait([&](storage::repository& repo) { return reg.delete_user(repo, 201, 70); });
+    const auto missing = storage::write_and_wait(store.db, [&](storage::repository& repo) { return reg.delete_user(repo, 201, 70); });
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.err().code == errc::not_found);
 }

@@ -1,13 +1,11 @@
 // How write_then turns a write's outcome into the answer, on the thread that completes the write.
 #include <doctest/doctest.h>
 
-#include <sqlite3.h>
-
 #include <optional>
 #include <stdexcept>
 
 #include "hsoauth/http/write_then.hpp"
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/errors.hpp"
 
 using namespace hsoauth;
 using http::response;
@@ -46,9 +44,11 @@ TEST_CASE("write_then: a value goes through on_value, a client error through on_
     CHECK(shape(refused, std::make_exception_ptr(storage::rollback_only{})).status == 418);
 }
 
-TEST_CASE("write_then: a storage fault answers 503, anything else 500") {
+TEST_CASE("write_then: a storage fault that passes answers 503, anything else 500") {
     outcome_type none;
-    CHECK(shape(none, std::make_exception_ptr(storage::storage_error(SQLITE_FULL, "disk full"))).status == 503);
+    // The engine decides whether a fault passes (13: SQLite's SQLITE_FULL, 19: SQLITE_CONSTRAINT).
+    CHECK(shape(none, std::make_exception_ptr(storage::storage_error(13, "disk full", true))).status == 503);
+    CHECK(shape(none, std::make_exception_ptr(storage::storage_error(19, "constraint failed", false))).status == 500);
     CHECK(shape(none, std::make_exception_ptr(std::runtime_error("bug"))).status == 500);
 }
 

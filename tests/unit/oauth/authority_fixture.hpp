@@ -1,7 +1,7 @@
 #pragma once
-// An authority over a real temporary database and a manual clock, seeded with two hubs, three
-// users and two apps. Every operation runs as the server runs it: reads through database::read,
-// writes as write jobs.
+// An authority over a real temporary store and a manual clock, seeded with two hubs, three
+// users and two apps. Every operation runs as the server runs it: reads through store::read,
+// writes as write jobs, clients authenticated against the app cache.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -12,6 +12,7 @@
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/service/app_cache.hpp"
 
 namespace hsoauth::test {
 
@@ -37,6 +38,7 @@ struct authority_fixture {
     }
 
     temp_database store;
+    service::app_cache apps{store.db};
     manual_clock time{start_time};
     crypto::secret_hasher hasher;
     oauth::authority auth;
@@ -44,7 +46,7 @@ struct authority_fixture {
     std::int64_t rotating_app_id = 0;
 
     void seed() {
-        store.db.write_and_wait([&](storage::repository& repo) {
+        storage::write_and_wait(store.db, [&](storage::repository& repo) {
             storage::hub_record open;
             open.hub_id = open_hub;
             open.hub_domain = "open.example.com";
@@ -98,20 +100,20 @@ struct authority_fixture {
     }
 
     storage::app_record app(const std::string& client_id) {
-        auto found = store.db.read([&](storage::repository& repo) { return repo.find_app_by_client_id(client_id); });
+        auto found = storage::read_value(store.db, [&](storage::repository& repo) { return repo.find_app_by_client_id(client_id); });
         REQUIRE(found.has_value());
         return *found;
     }
 
     oauth::result<oauth::authorization_plan> plan(oauth::authorization_request request) {
-        return store.db.read([&](storage::repository& repo) { return auth.plan_authorization(repo, request); });
+        return storage::read_value(store.db, [&](storage::repository& repo) { return auth.plan_authorization(repo, request); });
     }
 
     // Plans and approves in one write, as the consent page's POST does.
     oauth::result<oauth::issued_code> authorize(const oauth::authorization_request& request,
                                                 std::int64_t hub_id, std::int64_t user_id,
                                                 const std::optional<oauth::pkce_challenge>& pkce = {}) {
-        return store.db.write_and_wait([&](storage::repository& repo) -> oauth::result<oauth::issued_code> {
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) -> oauth::result<oauth::issued_code> {
             auto p = auth.plan_authorization(repo, request);
             if (!p) return p.err();
             return auth.approve(repo, *p, hub_id, user_id, pkce);
@@ -140,11 +142,11 @@ struct authority_fixture {
         return issued->code;
     }
 
-    // The client check of POST /oauth/v1/token: the app by client_id from the database's memory,
-    // then its secret.
+    // The client check of POST /oauth/v1/token: the app by client_id from the app cache, then its
+    // secret.
     oauth::result<std::shared_ptr<const storage::app_record>> authenticate(const std::string& client_id,
                                                                            const std::string& secret) {
-        auto app = store.db.find_app_by_client_id(client_id);
+        auto app = apps.find(client_id);
         if (auto problem = auth.check_client(app.get(), secret)) return std::move(*problem);
         return app;
     }
@@ -155,7 +157,7 @@ struct authority_fixture {
                                                  const std::optional<std::string>& verifier = {}) {
         auto client = authenticate(client_id, secret);
         if (!client) return client.err();
-        return store.db.write_and_wait([&](storage::repository& repo) {
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) {
             return auth.exchange_code(repo, **client, code, redirect_uri, verifier);
         });
     }
@@ -178,23 +180,23 @@ struct authority_fixture {
         if (!client) return client.err();
         // As POST /oauth/v1/token: hashed and prepared on this thread, then the write.
         const auto grant = auth.prepare_refresh(refresh_token, store.db.allocate_access_id());
-        return store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **client, grant); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **client, grant); });
     }
 
     oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {
-        return store.db.read([&](storage::repository& repo) { return auth.introspect_access(repo, token); });
+        return storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, token); });
     }
 
     oauth::result<oauth::refresh_token_info> introspect_refresh(const std::string& token) {
-        return store.db.read([&](storage::repository& repo) { return auth.introspect_refresh(repo, token); });
+        return storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_refresh(repo, token); });
     }
 
     oauth::result<oauth::done> revoke(const std::string& token) {
-        return store.db.write_and_wait([&](storage::repository& repo) { return auth.revoke_refresh(repo, token); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.revoke_refresh(repo, token); });
     }
 
     oauth::result<oauth::done> uninstall(std::int64_t app_id, std::int64_t hub_id) {
-        return store.db.write_and_wait([&](storage::repository& repo) { return auth.uninstall(repo, app_id, hub_id); });
+        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.uninstall(repo, app_id, hub_id); });
     }
 
     // The error code of a failed result; fails the test when it succeeded.

@@ -87,7 +87,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve drops optional scopes the h
                                   test::restricted_hub, test::dev_user);
     REQUIRE_MESSAGE(issued.ok(), test::why(issued));
     CHECK(issued->granted_scopes == storage::scope_list{"oauth", "crm.objects.contacts.read", "automation"});
-    const auto install = store.db.read([&](storage::repository& repo) {
+    const auto install = storage::read_value(store.db, [&](storage::repository& repo) {
         return repo.find_live_install(demo_app_id, test::restricted_hub);
     });
     REQUIRE(install.has_value());
@@ -99,7 +99,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve drops optional scopes the h
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required scope is bad_hub") {
-    store.db.write_and_wait([](storage::repository& repo) {
+    storage::write_and_wait(store.db, [](storage::repository& repo) {
         storage::hub_record narrow;
         narrow.hub_id = 104;
         narrow.hub_domain = "narrow.example.com";
@@ -111,7 +111,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required 
     });
     CHECK(error_of(authorize(demo_request({"oauth", "crm.objects.contacts.read"}), 104, test::dev_user)) ==
           errc::bad_hub);
-    CHECK_FALSE(store.db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(store.db, [&](storage::repository& repo) {
         return repo.find_live_install(demo_app_id, 104).has_value();
     }));
 }
@@ -123,5 +123,5 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve checks the user exists and 
     CHECK(error_of(authorize(request, 999, test::dev_user)) == errc::bad_hub);
     CHECK(error_of(authorize(request, test::open_hub, 999)) == errc::bad_user);
     // Nothing was installed by the refusals.
-    CHECK(store.db.read([](storage::repository& repo) { return repo.list_installs().empty(); }));
+    CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_installs().empty(); }));
 }

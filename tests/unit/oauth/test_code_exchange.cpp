@@ -33,7 +33,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues t
     CHECK(issued->expires_in == 600);
     CHECK(issued->granted_scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
 
-    const auto install = store.db.read([&](storage::repository& repo) {
+    const auto install = storage::read_value(store.db, [&](storage::repository& repo) {
         return repo.find_live_install(demo_app_id, open_hub);
     });
     REQUIRE(install.has_value());
@@ -179,7 +179,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approving again updates the install
     request.optional_scopes = {"automation"};
     const auto again = authorize(request, test::open_hub, test::dev_user);
     REQUIRE_MESSAGE(again.ok(), test::why(again));
-    const auto installs = store.db.read([](storage::repository& repo) { return repo.list_installs(); });
+    const auto installs = storage::read_value(store.db, [](storage::repository& repo) { return repo.list_installs(); });
     REQUIRE(installs.size() == 1);
     CHECK(installs[0].scopes == storage::scope_list{"oauth", "crm.objects.contacts.read", "automation"});
 }

@@ -36,7 +36,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a refresh prepared before its token
     const auto grant = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
     REQUIRE(revoke(tokens.refresh_token).ok());
     const auto refreshed =
-        store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **app, grant); });
+        storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, grant); });
     CHECK(error_of(refreshed) == errc::bad_refresh_token);
     CHECK(error_of(introspect_access(grant.access_token)) == errc::invalid_token);
 }
@@ -51,7 +51,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: the access token a refresh returns 
     // Written in the other order than prepared: each write issues its own prepared token.
     for (const auto* grant : {&second, &first}) {
         const auto refreshed =
-            store.db.write_and_wait([&](storage::repository& repo) { return auth.refresh(repo, **app, *grant); });
+            storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, *grant); });
         REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
         CHECK(refreshed->access_token == grant->access_token);
         CHECK(introspect_access(grant->access_token)->expires_in == 1800);

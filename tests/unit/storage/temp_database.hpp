@@ -1,6 +1,6 @@
 #pragma once
 // Test support shared by the unit tests: a private temporary directory (mkdtemp, removed with
-// everything in it when the test ends) and a real SQLite database file inside it.
+// everything in it when the test ends) and a real SQLite store over a file inside it.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "hsoauth/oauth/result.hpp"
-#include "hsoauth/storage/database.hpp"
+#include "hsoauth/storage/repository.hpp"
+#include "hsoauth/storage/sqlite/sqlite_store.hpp"
+#include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::test {
 
@@ -38,19 +40,19 @@ private:
     std::filesystem::path path_;
 };
 
-inline storage::database_options temp_db_options(const temp_dir& dir, std::string synchronous = "NORMAL") {
-    storage::database_options options;
+inline storage::sqlite::store_options temp_db_options(const temp_dir& dir, std::string synchronous = "NORMAL") {
+    storage::sqlite::store_options options;
     options.path = dir.file("test.db");
     options.synchronous = std::move(synchronous);
     return options;
 }
 
-// A migrated database in its own temporary directory. The directory outlives the database.
+// A migrated store in its own temporary directory. The directory outlives the store.
 struct temp_database {
     explicit temp_database(std::string synchronous = "NORMAL")
         : db(temp_db_options(dir, std::move(synchronous))) {}
     temp_dir dir;
-    storage::database db;
+    storage::sqlite::sqlite_store db;
 };
 
 // A hub record with `id` and a domain made from it.

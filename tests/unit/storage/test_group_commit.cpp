@@ -9,13 +9,14 @@
 #include <latch>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "temp_database.hpp"
 
 using namespace hsoauth;
-using storage::database;
+using storage::sqlite::sqlite_store;
 using storage::repository;
 using test::hub_with_id;
 
@@ -25,10 +26,10 @@ namespace {
 // queue up and are taken as one batch. Releases on destruction, so a failing test cannot hang.
 class writer_gate {
 public:
-    explicit writer_gate(database& db) {
+    explicit writer_gate(storage::store& db) {
         auto entered = entered_.get_future();
         auto released = release_.get_future().share();
-        db.submit(database::write_job{
+        db.submit(storage::write_job{
             [this, released](repository&) {
                 entered_.set_value();
                 released.wait();
@@ -63,7 +64,7 @@ TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few trans
 
     std::latch completed(total);
     std::atomic<int> failures{0};
-    const auto commits_before = t.db.commits();
+    const auto commits_before = t.db.statistics().commits;
     {
         writer_gate gate(t.db);
         std::vector<std::thread> submitters;
@@ -71,7 +72,7 @@ TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few trans
             submitters.emplace_back([&, k] {
                 for (int i = 0; i < per_thread; ++i) {
                     const std::int64_t id = 1000 + k * per_thread + i;
-                    t.db.submit(database::write_job{
+                    t.db.submit(storage::write_job{
                         [id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
                         [&](std::exception_ptr error) {
                             if (error) ++failures;
@@ -85,10 +86,10 @@ TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few trans
         completed.wait();
     }
     CHECK(failures.load() == 0);
-    const auto hubs = t.db.read([](repository& repo) { return repo.list_hubs(); });
+    const auto hubs = storage::read_value(t.db, [](repository& repo) { return repo.list_hubs(); });
     REQUIRE(hubs.size() == static_cast<std::size_t>(total));
     for (int i = 0; i < total; ++i) CHECK(hubs[static_cast<std::size_t>(i)].hub_id == 1000 + i);
-    const auto commits = t.db.commits() - commits_before;
+    const auto commits = t.db.statistics().commits - commits_before;
     CHECK(commits < static_cast<std::uint64_t>(total));
     // The gate's own batch, then everything that queued behind it in one transaction.
     CHECK(commits <= 2);
@@ -96,30 +97,30 @@ TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few trans
 
 TEST_CASE("storage: 500 concurrent write_and_wait calls from 4 threads all commit") {
     test::temp_database t("FULL");
-    const auto commits_before = t.db.commits();
+    const auto commits_before = t.db.statistics().commits;
     std::vector<std::thread> writers;
     for (int k = 0; k < 4; ++k) {
         writers.emplace_back([&t, k] {
             for (int i = 0; i < 125; ++i) {
                 const std::int64_t id = 5000 + k * 125 + i;
-                t.db.write_and_wait([id](repository& repo) { repo.upsert_hub(hub_with_id(id)); });
+                storage::write_and_wait(t.db, [id](repository& repo) { repo.upsert_hub(hub_with_id(id)); });
             }
         });
     }
     for (auto& w : writers) w.join();
-    CHECK(t.db.read([](repository& repo) { return repo.list_hubs().size(); }) == 500);
-    CHECK(t.db.commits() - commits_before >= 1);
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_hubs().size(); }) == 500);
+    CHECK(t.db.statistics().commits - commits_before >= 1);
 }
 
 TEST_CASE("storage: a job that throws is rolled back alone; the rest of its batch commits") {
     test::temp_database t;
     std::vector<std::exception_ptr> outcomes(3);
     std::latch completed(3);
-    const auto commits_before = t.db.commits();
+    const auto commits_before = t.db.statistics().commits;
     {
         writer_gate gate(t.db);
         const auto job = [&](std::size_t index, std::int64_t hub_id, bool fail) {
-            t.db.submit(database::write_job{
+            t.db.submit(storage::write_job{
                 [hub_id, fail](repository& repo) {
                     repo.upsert_hub(hub_with_id(hub_id));
                     if (fail) throw std::runtime_error("job 2 fails");
@@ -139,42 +140,42 @@ TEST_CASE("storage: a job that throws is rolled back alone; the rest of its batc
     CHECK_FALSE(outcomes[2]);
     REQUIRE(outcomes[1]);
     CHECK_THROWS_WITH_AS(std::rethrow_exception(outcomes[1]), "job 2 fails", std::runtime_error);
-    t.db.read([](repository& repo) {
+    storage::read_value(t.db, [](repository& repo) {
         CHECK(repo.find_hub(1).has_value());
         CHECK_FALSE(repo.find_hub(2).has_value());
         CHECK(repo.find_hub(3).has_value());
     });
-    CHECK(t.db.commits() - commits_before == 2);  // the gate's batch and the three jobs' batch
+    CHECK(t.db.statistics().commits - commits_before == 2);  // the gate's batch and the three jobs' batch
 }
 
 TEST_CASE("storage: write_and_wait rethrows what the job threw and keeps none of its writes") {
     test::temp_database t;
-    CHECK_THROWS_WITH_AS(t.db.write_and_wait([](repository& repo) {
+    CHECK_THROWS_WITH_AS(storage::write_and_wait(t.db, [](repository& repo) {
         repo.upsert_hub(hub_with_id(9));
         throw std::logic_error("broken");
     }),
                          "broken", std::logic_error);
-    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(9).has_value(); }));
+    CHECK_FALSE(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(9).has_value(); }));
     // The writer goes on working.
-    t.db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
-    CHECK(t.db.read([](repository& repo) { return repo.find_hub(10).has_value(); }));
+    storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(10).has_value(); }));
 }
 
 TEST_CASE("storage: rollback_only undoes a job's writes and reaches its completion") {
     test::temp_database t;
-    CHECK_THROWS_AS(t.db.write_and_wait([](repository& repo) {
+    CHECK_THROWS_AS(storage::write_and_wait(t.db, [](repository& repo) {
         repo.upsert_hub(hub_with_id(20));
         repo.set_state("marker", 1);
         throw storage::rollback_only{};
     }),
                     storage::rollback_only);
-    t.db.read([](repository& repo) {
+    storage::read_value(t.db, [](repository& repo) {
         CHECK_FALSE(repo.find_hub(20).has_value());
         CHECK_FALSE(repo.get_state("marker").has_value());
     });
 
     std::promise<std::exception_ptr> outcome;
-    t.db.submit(database::write_job{
+    t.db.submit(storage::write_job{
         [](repository& repo) {
             repo.upsert_hub(hub_with_id(21));
             throw storage::rollback_only{};
@@ -183,7 +184,7 @@ TEST_CASE("storage: rollback_only undoes a job's writes and reaches its completi
     const auto error = outcome.get_future().get();
     REQUIRE(error);
     CHECK_THROWS_AS(std::rethrow_exception(error), storage::rollback_only);
-    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(21).has_value(); }));
+    CHECK_FALSE(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(21).has_value(); }));
 }
 
 TEST_CASE("storage: the destructor commits everything still queued") {
@@ -194,17 +195,17 @@ TEST_CASE("storage: the destructor commits everything still queued") {
         const auto options = test::temp_db_options(dir, mode);
         std::atomic<int> completed{0};
         {
-            database db(options);
+            sqlite_store db(options);
             for (std::int64_t id = 1; id <= 50; ++id) {
-                db.submit(database::write_job{[id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
+                db.submit(storage::write_job{[id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
                                               [&completed](std::exception_ptr e) {
                                                   if (!e) ++completed;
                                               }});
             }
         }
         CHECK(completed.load() == 50);
-        database reopened(options);
-        CHECK(reopened.read([](repository& repo) { return repo.list_hubs().size(); }) == 50);
+        sqlite_store reopened(options);
+        CHECK(storage::read_value(reopened, [](repository& repo) { return repo.list_hubs().size(); }) == 50);
     }
 }
 
@@ -212,16 +213,16 @@ TEST_CASE("storage: a burst's writes run at once but commit together, once their
     test::temp_dir dir;
     auto options = test::temp_db_options(dir);
     options.burst_wait = std::chrono::minutes(1);  // no commit before the seal while the test runs
-    database db(options);
+    sqlite_store db(options);
     const auto hub_visible = [&](std::int64_t id) {
-        return db.read([id](repository& repo) { return repo.find_hub(id).has_value(); });
+        return storage::read_value(db, [id](repository& repo) { return repo.find_hub(id).has_value(); });
     };
-    const std::uint64_t commits_before = db.commits();
+    const std::uint64_t commits_before = db.statistics().commits;
     std::promise<void> ran_first, ran_second;
     std::promise<std::exception_ptr> done_first, done_second;
 
     CHECK_FALSE(db.in_burst());
-    db.submit_in_burst(database::write_job{
+    db.submit_in_burst(storage::write_job{
         [&](repository& repo) {
             repo.upsert_hub(hub_with_id(7));
             ran_first.set_value();
@@ -230,7 +231,7 @@ TEST_CASE("storage: a burst's writes run at once but commit together, once their
     CHECK(db.in_burst());
     // The writer runs it without waiting for the seal, and keeps its transaction open.
     REQUIRE(ran_first.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-    db.submit_in_burst(database::write_job{
+    db.submit_in_burst(storage::write_job{
         [&](repository& repo) {
             repo.upsert_hub(hub_with_id(8));
             ran_second.set_value();
@@ -251,24 +252,24 @@ TEST_CASE("storage: a burst's writes run at once but commit together, once their
     CHECK(second.get() == nullptr);
     CHECK(hub_visible(7));
     CHECK(hub_visible(8));
-    CHECK(db.commits() == commits_before + 1);  // one transaction for the burst
+    CHECK(db.statistics().commits == commits_before + 1);  // one transaction for the burst
 }
 
 TEST_CASE("storage: a burst its thread does not seal is committed after burst_wait") {
     test::temp_dir dir;
     auto options = test::temp_db_options(dir);
     options.burst_wait = std::chrono::milliseconds(20);
-    database db(options);
+    sqlite_store db(options);
     std::promise<std::exception_ptr> done;
-    db.submit_in_burst(database::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(9)); },
+    db.submit_in_burst(storage::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(9)); },
                                            [&](std::exception_ptr e) { done.set_value(e); }});
     auto outcome = done.get_future();
     REQUIRE(outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     CHECK(outcome.get() == nullptr);
-    CHECK(db.read([](repository& repo) { return repo.find_hub(9).has_value(); }));
+    CHECK(storage::read_value(db, [](repository& repo) { return repo.find_hub(9).has_value(); }));
     // A plain write while the burst is still open is not held up beyond burst_wait either.
-    db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
-    CHECK(db.read([](repository& repo) { return repo.find_hub(10).has_value(); }));
+    storage::write_and_wait(db, [](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
+    CHECK(storage::read_value(db, [](repository& repo) { return repo.find_hub(10).has_value(); }));
     db.seal_burst();
 }
 
@@ -278,21 +279,21 @@ TEST_CASE("storage: writes that keep arriving in an unsealed burst still commit 
     test::temp_dir dir;
     auto options = test::temp_db_options(dir);
     options.burst_wait = std::chrono::milliseconds(20);
-    database db(options);
+    sqlite_store db(options);
     std::atomic<int> acknowledged{0};
-    const std::uint64_t commits_before = db.commits();
+    const std::uint64_t commits_before = db.statistics().commits;
     for (int i = 1; i <= 150; ++i) {
-        db.submit_in_burst(database::write_job{[i](repository& repo) { repo.upsert_hub(hub_with_id(i)); },
+        db.submit_in_burst(storage::write_job{[i](repository& repo) { repo.upsert_hub(hub_with_id(i)); },
                                                [&](std::exception_ptr e) {
                                                    if (!e) ++acknowledged;
                                                }});
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the pace of arriving requests
     }
     // 150 ms of writes, none sealed: several commits, most writes acknowledged already.
-    CHECK(db.commits() >= commits_before + 2);
+    CHECK(db.statistics().commits >= commits_before + 2);
     CHECK(acknowledged.load() > 0);
     db.seal_burst();
-    db.write_and_wait([](repository&) {});
+    storage::write_and_wait(db, [](repository&) {});
     CHECK(acknowledged.load() == 150);
 }
 
@@ -300,14 +301,14 @@ TEST_CASE("storage: a job of a burst that throws is rolled back alone") {
     test::temp_dir dir;
     auto options = test::temp_db_options(dir);
     options.burst_wait = std::chrono::minutes(1);
-    database db(options);
+    sqlite_store db(options);
     std::promise<std::exception_ptr> failed, kept;
-    db.submit_in_burst(database::write_job{[](repository& repo) {
+    db.submit_in_burst(storage::write_job{[](repository& repo) {
                                                repo.upsert_hub(hub_with_id(11));
                                                throw std::runtime_error("this job fails");
                                            },
                                            [&](std::exception_ptr e) { failed.set_value(e); }});
-    db.submit_in_burst(database::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(12)); },
+    db.submit_in_burst(storage::write_job{[](repository& repo) { repo.upsert_hub(hub_with_id(12)); },
                                            [&](std::exception_ptr e) { kept.set_value(e); }});
     db.seal_burst();
     auto failed_outcome = failed.get_future();
@@ -316,8 +317,8 @@ TEST_CASE("storage: a job of a burst that throws is rolled back alone") {
     REQUIRE(kept_outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     CHECK_THROWS_AS(std::rethrow_exception(failed_outcome.get()), std::runtime_error);
     CHECK(kept_outcome.get() == nullptr);
-    CHECK_FALSE(db.read([](repository& repo) { return repo.find_hub(11).has_value(); }));
-    CHECK(db.read([](repository& repo) { return repo.find_hub(12).has_value(); }));
+    CHECK_FALSE(storage::read_value(db, [](repository& repo) { return repo.find_hub(11).has_value(); }));
+    CHECK(storage::read_value(db, [](repository& repo) { return repo.find_hub(12).has_value(); }));
 }
 
 TEST_CASE("storage: under a steady stream of writes the WAL starts over instead of growing") {
@@ -328,12 +329,51 @@ TEST_CASE("storage: under a steady stream of writes the WAL starts over instead 
     test::temp_database t("OFF");
     constexpr int writes = 8000;
     for (int i = 1; i <= writes; ++i) {
-        t.db.write_and_wait([i](repository& repo) { repo.upsert_hub(hub_with_id(i)); });
+        storage::write_and_wait(t.db, [i](repository& repo) { repo.upsert_hub(hub_with_id(i)); });
     }
-    CHECK(t.db.read([](repository& repo) { return repo.list_hubs().size(); }) == writes);
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_hubs().size(); }) == writes);
     const auto wal_bytes = std::filesystem::file_size(t.dir.file("test.db-wal"));
-    MESSAGE("WAL: " << wal_bytes << " bytes after " << t.db.commits() << " commits");
+    MESSAGE("WAL: " << wal_bytes << " bytes after " << t.db.statistics().commits << " commits");
     CHECK(wal_bytes < 6000u * (4096 + 24));  // without a restart: the 8,000-page backstop
+}
+
+TEST_CASE("storage: faults fail writes as unavailable while they last; reads go on; clearing them recovers") {
+    test::temp_database t;
+    storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_hub(hub_with_id(1)); });
+    // Writes hub `id` and 300 more with long domains (some 20 pages); true when refused as unavailable.
+    const auto refused = [&](std::int64_t id) {
+        try {
+            storage::write_and_wait(t.db, [id](repository& repo) {
+                repo.upsert_hub(hub_with_id(id));
+                for (std::int64_t k = 1; k <= 300; ++k) {
+                    auto hub = hub_with_id(id * 1000 + k);
+                    hub.hub_domain += std::string(200, 'x');
+                    repo.upsert_hub(hub);
+                }
+            });
+        } catch (const storage::storage_error& e) {
+            return e.unavailable();
+        }
+        return false;
+    };
+
+    t.db.set_faults({/*read_only=*/true, 0});
+    CHECK(t.db.faults().read_only);
+    CHECK(refused(2));
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(1).has_value(); }));
+
+    // A cap below the database's size: a write that needs a new page fails as a full disk.
+    t.db.set_faults({false, 2});
+    CHECK(t.db.faults().max_page_count == 2);
+    CHECK(refused(3));
+
+    t.db.set_faults({});
+    CHECK_FALSE(refused(4));
+    storage::read_value(t.db, [](repository& repo) {
+        CHECK(repo.find_hub(4).has_value());
+        CHECK_FALSE(repo.find_hub(2).has_value());
+        CHECK_FALSE(repo.find_hub(3).has_value());
+    });
 }
 
 TEST_CASE("storage: access-token ids taken on any thread are never taken twice") {
@@ -346,7 +386,7 @@ TEST_CASE("storage: access-token ids taken on any thread are never taken twice")
             std::vector<std::int64_t> mine;
             for (int i = 0; i < 500; ++i) mine.push_back(t.db.allocate_access_id());
             // The writer's repository draws from the same sequence.
-            mine.push_back(t.db.write_and_wait([](repository& repo) { return repo.allocate_access_id(); }));
+            mine.push_back(storage::write_and_wait(t.db, [](repository& repo) { return repo.allocate_access_id(); }));
             const std::lock_guard lock(taken_mutex);
             taken.insert(taken.end(), mine.begin(), mine.end());
         });

@@ -1,18 +1,24 @@
-// Schema migrations: idempotent, recorded, and refused when the database is newer than the binary.
+// Schema migrations: each says why it exists; applied once, reported, recorded, and refused when
+// the database is newer than the binary.
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "hsoauth/storage/migrations.hpp"
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/storage/sqlite/migrations.hpp"
 #include "temp_database.hpp"
 
 using namespace hsoauth;
+using storage::sqlite::connection;
+using storage::sqlite::embedded_migrations;
+using storage::sqlite::migrate;
+using storage::sqlite::sqlite_store;
+using storage::sqlite::why_line;
 
 namespace {
 
-std::int64_t count_rows(storage::connection& conn, std::string_view sql) {
+std::int64_t count_rows(connection& conn, std::string_view sql) {
     auto s = conn.prepare(sql);
     REQUIRE(s.step());
     return s.int64(0);
@@ -20,75 +26,109 @@ std::int64_t count_rows(storage::connection& conn, std::string_view sql) {
 
 }  // namespace
 
-TEST_CASE("storage: the embedded migrations are in ascending version order") {
-    const auto& all = storage::embedded_migrations();
+TEST_CASE("storage: the embedded migrations are in ascending version order, each opening with why it exists") {
+    const auto& all = embedded_migrations();
     REQUIRE_FALSE(all.empty());
     CHECK(all.front().version == 1);
     for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].version < all[i].version);
     for (const auto& m : all) {
+        CAPTURE(m.name);
         CHECK_FALSE(m.name.empty());
         CHECK_FALSE(m.sql.empty());
+        CHECK(m.sql.substr(0, 8) == "-- Why: ");
+        CHECK(why_line(m.sql).size() > 20);
     }
 }
 
-TEST_CASE("storage: migrate applies every migration once and is idempotent") {
+TEST_CASE("storage: why_line is the text of the first \"-- Why:\" line") {
+    CHECK(why_line("-- Why: the first schema.\n-- Why: not this one\nCREATE TABLE t (x);") == "the first schema.");
+    CHECK(why_line("-- a comment\n--   Why: not at the start\n-- Why:   later on  \r\nSELECT 1;") == "later on");
+    CHECK(why_line("CREATE TABLE t (x);").empty());
+    CHECK(why_line("").empty());
+    CHECK(why_line("-- Why: no newline at the end") == "no newline at the end");
+}
+
+TEST_CASE("storage: migrate applies every migration once, reports each, and is idempotent") {
     test::temp_dir dir;
-    storage::connection conn(dir.file("m.db"), /*create=*/true);
-    const auto known = static_cast<int>(storage::embedded_migrations().size());
-    CHECK(storage::migrate(conn) == known);
-    CHECK(storage::migrate(conn) == 0);
-    CHECK(storage::migrate(conn) == 0);
-    CHECK(count_rows(conn, "SELECT COUNT(*) FROM schema_migrations") == known);
-    CHECK(count_rows(conn, "SELECT MAX(version) FROM schema_migrations") ==
-          storage::embedded_migrations().back().version);
+    connection conn(dir.file("m.db"), /*create=*/true);
+    const auto& all = embedded_migrations();
+    const auto applied = migrate(conn);
+    REQUIRE(applied.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        CHECK(applied[i].version == all[i].version);
+        CHECK(applied[i].name == all[i].name);
+        CHECK(applied[i].why == why_line(all[i].sql));
+    }
+    CHECK(migrate(conn).empty());
+    CHECK(migrate(conn).empty());
+    CHECK(count_rows(conn, "SELECT COUNT(*) FROM schema_migrations") == static_cast<std::int64_t>(all.size()));
+    CHECK(count_rows(conn, "SELECT MAX(version) FROM schema_migrations") == all.back().version);
     CHECK(count_rows(conn, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'apps'") == 1);
+}
+
+TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 alone") {
+    test::temp_dir dir;
+    connection conn(dir.file("m.db"), /*create=*/true);
+    conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    for (const auto& m : embedded_migrations()) {
+        if (m.version > 4) break;
+        conn.exec(m.sql);
+        auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
+        record.bind(1, m.version).bind(2, m.name).run();
+    }
+    const auto applied = migrate(conn);
+    REQUIRE(applied.size() == 1);
+    CHECK(applied[0].version == 5);
+    CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
+    CHECK(applied[0].why.find("retired") != std::string::npos);
 }
 
 TEST_CASE("storage: reopening a migrated database keeps its data") {
     test::temp_dir dir;
     const auto options = test::temp_db_options(dir);
     {
-        storage::database db(options);
-        db.write_and_wait([](storage::repository& repo) {
+        sqlite_store db(options);
+        storage::write_and_wait(db, [](storage::repository& repo) {
             storage::hub_record hub;
             hub.hub_id = 77;
             hub.hub_domain = "kept.example.com";
             repo.upsert_hub(hub);
         });
     }
-    storage::database again(options);
-    const auto hub = again.read([](storage::repository& repo) { return repo.find_hub(77); });
+    sqlite_store again(options);
+    const auto hub = storage::read_value(again, [](storage::repository& repo) { return repo.find_hub(77); });
     REQUIRE(hub.has_value());
     CHECK(hub->hub_domain == "kept.example.com");
-    storage::connection conn(options.path, /*create=*/false);
+    connection conn(options.path, /*create=*/false);
     CHECK(count_rows(conn, "SELECT COUNT(*) FROM schema_migrations") ==
-          static_cast<std::int64_t>(storage::embedded_migrations().size()));
+          static_cast<std::int64_t>(embedded_migrations().size()));
 }
 
 TEST_CASE("storage: a database migrated by a newer binary is refused, naming both versions") {
     test::temp_dir dir;
     const auto options = test::temp_db_options(dir);
-    { storage::database db(options); }
+    { sqlite_store db(options); }
     {
-        storage::connection conn(options.path, /*create=*/false);
+        connection conn(options.path, /*create=*/false);
         conn.exec("INSERT INTO schema_migrations (version, name, applied_at) "
                   "VALUES (9999, '9999_future.sql', '2030-01-01T00:00:00Z')");
     }
     std::string message;
     try {
-        storage::database db(options);
+        sqlite_store db(options);
         FAIL("a newer schema was accepted");
     } catch (const std::runtime_error& e) {
         message = e.what();
     }
     CHECK(message.find("9999") != std::string::npos);
-    CHECK(message.find(std::to_string(storage::embedded_migrations().back().version)) != std::string::npos);
+    CHECK(message.find(std::to_string(embedded_migrations().back().version)) != std::string::npos);
 
-    storage::connection conn(options.path, /*create=*/false);
-    CHECK_THROWS_AS(storage::migrate(conn), std::runtime_error);
+    connection conn(options.path, /*create=*/false);
+    CHECK_THROWS_AS(migrate(conn), std::runtime_error);
+    CHECK_THROWS_AS(storage::sqlite::migrate_file(options.path), std::runtime_error);
 }
 
-TEST_CASE("storage: database refuses an unknown synchronous mode") {
+TEST_CASE("storage: the store refuses an unknown synchronous mode") {
     test::temp_dir dir;
-    CHECK_THROWS(storage::database(test::temp_db_options(dir, "SOMETIMES")));
+    CHECK_THROWS_AS(sqlite_store(test::temp_db_options(dir, "SOMETIMES")), std::invalid_argument);
 }

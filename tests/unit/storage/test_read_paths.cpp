@@ -1,18 +1,21 @@
 // How reads find things: tokens by the row id they carry (access tokens since migration 0003,
-// refresh tokens since 0004, nothing else since 0005), app-level access tokens beside those issued
-// from a refresh token, apps from memory until a write changes them, and readers that keep a
-// snapshot across reads without ever missing an acknowledged write.
+// refresh tokens since 0004, nothing else since 0005) with one rowid lookup per table, app-level
+// access tokens beside those issued from a refresh token, and readers that keep a snapshot across
+// reads without ever missing an acknowledged write.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
-#include "hsoauth/storage/migrations.hpp"
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/storage/sqlite/migrations.hpp"
+#include "hsoauth/storage/sqlite/sqlite_repository.hpp"
 #include "temp_database.hpp"
 
 using namespace hsoauth;
@@ -20,9 +23,9 @@ using namespace hsoauth;
 namespace {
 
 // Brings a new database file to schema version `version` exactly, as an older hsoauth left it.
-void migrate_up_to(storage::connection& conn, std::int64_t version) {
+void migrate_up_to(storage::sqlite::connection& conn, std::int64_t version) {
     conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-    for (const auto& m : storage::embedded_migrations()) {
+    for (const auto& m : storage::sqlite::embedded_migrations()) {
         if (m.version > version) break;
         conn.exec(m.sql);
         auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
@@ -31,7 +34,7 @@ void migrate_up_to(storage::connection& conn, std::int64_t version) {
 }
 
 // One app (1), hub (10), user (20), install (30) and refresh token (refresh_id 40, digest x'01').
-void seed_install(storage::connection& conn) {
+void seed_install(storage::sqlite::connection& conn) {
     conn.exec(
         "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
         " access_token_ttl) VALUES (1, 'old app', 'old-client', x'00', '[]', 'oauth', '', 1800);"
@@ -42,14 +45,14 @@ void seed_install(storage::connection& conn) {
         " VALUES (40, x'01', 30, 20, 'oauth', 40, 0);");
 }
 
-std::int64_t count(storage::connection& conn, const std::string& sql) {
+std::int64_t count(storage::sqlite::connection& conn, const std::string& sql) {
     auto s = conn.prepare(sql);
     REQUIRE(s.step());
     return s.int64(0);
 }
 
 // The names of a table's columns.
-std::set<std::string> columns_of(storage::connection& conn, const std::string& table) {
+std::set<std::string> columns_of(storage::sqlite::connection& conn, const std::string& table) {
     std::set<std::string> out;
     auto s = conn.prepare("SELECT name FROM pragma_table_info(?1)");
     s.bind(1, table);
@@ -87,7 +90,7 @@ TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps ever
     const std::string orphaned_access = oauth::new_access_token(2);
     const std::string kept_access = oauth::new_access_token(3);
     {
-        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        storage::sqlite::connection conn(dir.file("test.db"), /*create=*/true);
         migrate_up_to(conn, 4);
         seed_install(conn);
         auto refresh = conn.prepare(
@@ -109,10 +112,10 @@ TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps ever
         REQUIRE(count(conn, "SELECT COUNT(*) FROM refresh_tokens") == 3);
         REQUIRE(count(conn, "SELECT COUNT(*) FROM access_tokens") == 3);
     }
-    storage::database db(test::temp_db_options(dir));  // migrates to the newest version
+    storage::sqlite::sqlite_store db(test::temp_db_options(dir));  // migrates to the newest version
 
     // The tokens that carry an id are found as before, with every column.
-    const auto refresh = db.read([&](storage::repository& repo) {
+    const auto refresh = storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_refresh(*oauth::refresh_token_id(kept_refresh), hasher.hash(kept_refresh));
     });
     REQUIRE(refresh.has_value());
@@ -122,7 +125,7 @@ TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps ever
     CHECK(refresh->client_id == "old-client");
     CHECK(refresh->user_email == "old@example.com");
     CHECK(refresh->install_live);
-    const auto access = db.read([&](storage::repository& repo) {
+    const auto access = storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_access(*oauth::access_token_id(kept_access), hasher.hash(kept_access));
     });
     REQUIRE(access.has_value());
@@ -131,14 +134,14 @@ TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps ever
     CHECK(access->revoked_at == std::optional<std::int64_t>(8));  // its refresh token's access_revoked_at
     CHECK(access->user_email == "old@example.com");
     // The access token issued from the retired refresh token is gone with it.
-    CHECK_FALSE(db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_access(2, hasher.hash(orphaned_access)).has_value();
     }));
     // New ids follow the kept ones.
-    CHECK(db.write_and_wait([](storage::repository& repo) { return repo.allocate_refresh_id(); }) == 42);
+    CHECK(storage::write_and_wait(db, [](storage::repository& repo) { return repo.allocate_refresh_id(); }) == 42);
     CHECK(db.allocate_access_id() == 4);
 
-    storage::connection conn(dir.file("test.db"), /*create=*/false);
+    storage::sqlite::connection conn(dir.file("test.db"), /*create=*/false);
     CHECK(count(conn, "SELECT MAX(version) FROM schema_migrations") == 5);
     CHECK(count(conn, "SELECT COUNT(*) FROM refresh_tokens WHERE refresh_id = 39") == 0);
     CHECK(count(conn, "SELECT COUNT(*) FROM refresh_tokens") == 2);
@@ -165,28 +168,28 @@ TEST_CASE("storage: a token with a valid id but another secret is not found") {
     test::temp_dir dir;
     const crypto::secret_hasher hasher(test::test_pepper);
     {
-        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        storage::sqlite::connection conn(dir.file("test.db"), /*create=*/true);
         migrate_up_to(conn, 4);
         seed_install(conn);
     }
-    storage::database db(test::temp_db_options(dir));
-    const std::string token = db.write_and_wait([&](storage::repository& repo) {
+    storage::sqlite::sqlite_store db(test::temp_db_options(dir));
+    const std::string token = storage::write_and_wait(db, [&](storage::repository& repo) {
         return insert_access(repo, hasher, 40, std::nullopt, {}, 6000);
     });
-    REQUIRE(db.read([&](storage::repository& repo) {
+    REQUIRE(storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_access(*oauth::access_token_id(token), hasher.hash(token)).has_value();
     }));
     // Same id (the first 12 characters), different secret.
     const std::string forged = token.substr(0, 12) + std::string(token.size() - 12, 'A');
     REQUIRE(oauth::access_token_id(forged) == oauth::access_token_id(token));
-    CHECK_FALSE(db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_access(*oauth::access_token_id(forged), hasher.hash(forged)).has_value();
     }));
     // The stored digest itself is no token either: it carries no id, and presented with the
     // token's id it does not match.
     const std::string digest = hasher.hash(token);
     CHECK_FALSE(oauth::access_token_id(digest).has_value());
-    CHECK_FALSE(db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_access(*oauth::access_token_id(token), hasher.hash(digest)).has_value();
     }));
 }
@@ -195,12 +198,12 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
     test::temp_dir dir;
     const crypto::secret_hasher hasher(test::test_pepper);
     {
-        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        storage::sqlite::connection conn(dir.file("test.db"), /*create=*/true);
         migrate_up_to(conn, 4);
         seed_install(conn);
     }
-    storage::database db(test::temp_db_options(dir));
-    const std::string token = db.write_and_wait([&](storage::repository& repo) {
+    storage::sqlite::sqlite_store db(test::temp_db_options(dir));
+    const std::string token = storage::write_and_wait(db, [&](storage::repository& repo) {
         storage::refresh_insert row;
         row.refresh_id = repo.allocate_refresh_id();
         CHECK(row.refresh_id == 41);  // past the existing row
@@ -213,7 +216,7 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
         return t;
     });
     const auto state = [&](const std::string& presented) {
-        return db.read([&](storage::repository& repo) {
+        return storage::read_value(db, [&](storage::repository& repo) {
             return repo.find_refresh_state(*oauth::refresh_token_id(presented), hasher.hash(presented));
         });
     };
@@ -227,7 +230,7 @@ TEST_CASE("storage: a refresh token issued now is found by the id it carries, an
     REQUIRE(oauth::refresh_token_id(forged) == 41);
     CHECK_FALSE(state(forged).has_value());
     // The stored digest itself, presented with the token's id, is no token.
-    CHECK_FALSE(db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(db, [&](storage::repository& repo) {
         return repo.find_refresh_state(41, hasher.hash(hasher.hash(token))).has_value();
     }));
 }
@@ -240,14 +243,14 @@ TEST_CASE("storage: an app-level access token is found with its app, revoked alo
     app.client_id = "machine-client";
     app.client_secret_digest = "digest";
     app.scopes = {"oauth"};
-    app.app_id = t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); });
+    app.app_id = storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
     const auto issue = [&](const storage::scope_list& scopes) {
-        return t.db.write_and_wait([&](storage::repository& repo) {
+        return storage::write_and_wait(t.db, [&](storage::repository& repo) {
             return insert_access(repo, hasher, std::nullopt, app.app_id, scopes, 9000);
         });
     };
     const auto find = [&](const std::string& token) {
-        return t.db.read([&](storage::repository& repo) {
+        return storage::read_value(t.db, [&](storage::repository& repo) {
             return repo.find_access(*oauth::access_token_id(token), hasher.hash(token));
         });
     };
@@ -273,23 +276,23 @@ TEST_CASE("storage: an app-level access token is found with its app, revoked alo
     // Its id with another secret, or another token's digest, finds nothing.
     const std::string forged = token.substr(0, 12) + std::string(token.size() - 12, 'A');
     CHECK_FALSE(find(forged).has_value());
-    CHECK_FALSE(t.db.read([&](storage::repository& repo) {
+    CHECK_FALSE(storage::read_value(t.db, [&](storage::repository& repo) {
         return repo.find_access(*oauth::access_token_id(token), hasher.hash(sibling)).has_value();
     }));
 
     // Revoking one leaves the other; a second revocation keeps the first stamp.
     const std::int64_t token_id = *oauth::access_token_id(token);
-    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.revoke_access(token_id, 500); }));
+    CHECK(storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.revoke_access(token_id, 500); }));
     CHECK(find(token)->revoked_at == std::optional<std::int64_t>(500));
     CHECK_FALSE(find(sibling)->revoked_at.has_value());
-    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.revoke_access(token_id, 600); }));
+    CHECK(storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.revoke_access(token_id, 600); }));
     CHECK(find(token)->revoked_at == std::optional<std::int64_t>(500));
-    CHECK_FALSE(t.db.write_and_wait([](storage::repository& repo) { return repo.revoke_access(999'999, 1); }));
+    CHECK_FALSE(storage::write_and_wait(t.db, [](storage::repository& repo) { return repo.revoke_access(999'999, 1); }));
 
     // Deleting the app deletes its tokens: an app created again with the same id has none.
-    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.delete_app(app.app_id); }));
+    CHECK(storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.delete_app(app.app_id); }));
     CHECK_FALSE(find(sibling).has_value());
-    CHECK(t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); }) == app.app_id);
+    CHECK(storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.upsert_app(app); }) == app.app_id);
     CHECK_FALSE(find(sibling).has_value());
     CHECK_FALSE(find(token).has_value());
 }
@@ -298,31 +301,31 @@ TEST_CASE("storage: revoke_access revokes one token issued from a refresh token,
     test::temp_dir dir;
     const crypto::secret_hasher hasher(test::test_pepper);
     {
-        storage::connection conn(dir.file("test.db"), /*create=*/true);
+        storage::sqlite::connection conn(dir.file("test.db"), /*create=*/true);
         migrate_up_to(conn, 4);
         seed_install(conn);
     }
-    storage::database db(test::temp_db_options(dir));
+    storage::sqlite::sqlite_store db(test::temp_db_options(dir));
     const auto issue = [&] {
-        return db.write_and_wait([&](storage::repository& repo) {
+        return storage::write_and_wait(db, [&](storage::repository& repo) {
             return insert_access(repo, hasher, 40, std::nullopt, {"ignored"}, 6000);
         });
     };
     const std::string first = issue();
     const std::string second = issue();
     const auto find = [&](const std::string& token) {
-        return db.read([&](storage::repository& repo) {
+        return storage::read_value(db, [&](storage::repository& repo) {
             return repo.find_access(*oauth::access_token_id(token), hasher.hash(token));
         });
     };
     // Its scopes are its refresh token's, whatever the insert carried.
     CHECK(find(first)->scopes == storage::scope_list{"oauth"});
-    CHECK(db.write_and_wait([&](storage::repository& repo) {
+    CHECK(storage::write_and_wait(db, [&](storage::repository& repo) {
         return repo.revoke_access(*oauth::access_token_id(first), 700);
     }));
     CHECK(find(first)->revoked_at == std::optional<std::int64_t>(700));
     CHECK_FALSE(find(second)->revoked_at.has_value());
-    const auto refresh = db.read([&](storage::repository& repo) { return repo.find_refresh_state(40, "\x01"); });
+    const auto refresh = storage::read_value(db, [&](storage::repository& repo) { return repo.find_refresh_state(40, "\x01"); });
     REQUIRE(refresh.has_value());
     CHECK_FALSE(refresh->revoked_at.has_value());
 }
@@ -330,55 +333,14 @@ TEST_CASE("storage: revoke_access revokes one token issued from a refresh token,
 TEST_CASE("storage: an access token row has exactly one owner, a refresh token or an app") {
     test::temp_database t;
     const crypto::secret_hasher hasher(test::test_pepper);
-    CHECK_THROWS_AS(t.db.write_and_wait([&](storage::repository& repo) {
+    CHECK_THROWS_AS(storage::write_and_wait(t.db, [&](storage::repository& repo) {
         insert_access(repo, hasher, std::nullopt, std::nullopt, {}, 1);
     }),
                     storage::storage_error);
-    CHECK_THROWS_AS(t.db.write_and_wait([&](storage::repository& repo) {
+    CHECK_THROWS_AS(storage::write_and_wait(t.db, [&](storage::repository& repo) {
         insert_access(repo, hasher, 1, 1, {}, 1);
     }),
                     storage::storage_error);
-}
-
-TEST_CASE("storage: apps by client_id are remembered until a write changes an app") {
-    test::temp_database t;
-    storage::app_record app;
-    app.name = "cached";
-    app.client_id = "cached-client";
-    app.client_secret_digest = "digest-1";
-    app.scopes = {"oauth"};
-    app.app_id = t.db.write_and_wait([&](storage::repository& repo) { return repo.upsert_app(app); });
-
-    REQUIRE(t.db.find_app_by_client_id("cached-client") != nullptr);
-    CHECK(t.db.find_app_by_client_id("cached-client")->client_secret_digest == "digest-1");
-    CHECK_FALSE(t.db.find_app_by_client_id("no-such-client") != nullptr);
-
-    // A new secret is seen by the very next lookup after the write is acknowledged.
-    app.client_secret_digest = "digest-2";
-    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
-    CHECK(t.db.find_app_by_client_id("cached-client")->client_secret_digest == "digest-2");
-
-    // So is a new client_id: the old one is gone at once.
-    app.client_id = "renamed-client";
-    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
-    CHECK_FALSE(t.db.find_app_by_client_id("cached-client") != nullptr);
-    CHECK(t.db.find_app_by_client_id("renamed-client") != nullptr);
-
-    t.db.write_and_wait([&](storage::repository& repo) { repo.delete_app(app.app_id); });
-    CHECK_FALSE(t.db.find_app_by_client_id("renamed-client") != nullptr);
-
-    // A write job that changes an app and then rolls back leaves the app as it was.
-    app.client_id = "back-client";
-    app.app_id = 0;
-    t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_app(app); });
-    REQUIRE(t.db.find_app_by_client_id("back-client") != nullptr);
-    CHECK_THROWS(t.db.write_and_wait([&](storage::repository& repo) {
-        storage::app_record changed = *repo.find_app_by_client_id("back-client");
-        changed.client_secret_digest = "never-committed";
-        repo.upsert_app(changed);
-        throw std::runtime_error("rolled back");
-    }));
-    CHECK(t.db.find_app_by_client_id("back-client")->client_secret_digest == "digest-2");
 }
 
 TEST_CASE("storage: a reader that kept its snapshot still sees every write acknowledged before the read") {
@@ -391,22 +353,54 @@ TEST_CASE("storage: a reader that kept its snapshot still sees every write ackno
     };
     // Interleave many reads and writes: each read must see the write acknowledged just before it.
     for (std::int64_t id = 1; id <= 300; ++id) {
-        CHECK_FALSE(t.db.read([&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
-        t.db.write_and_wait([&](storage::repository& repo) { repo.upsert_hub(hub(id)); });
-        CHECK(t.db.read([&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
-        CHECK(t.db.read([](storage::repository& repo) { return repo.list_hubs().size(); }) ==
+        CHECK_FALSE(storage::read_value(t.db, [&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
+        storage::write_and_wait(t.db, [&](storage::repository& repo) { repo.upsert_hub(hub(id)); });
+        CHECK(storage::read_value(t.db, [&](storage::repository& repo) { return repo.find_hub(id).has_value(); }));
+        CHECK(storage::read_value(t.db, [](storage::repository& repo) { return repo.list_hubs().size(); }) ==
               static_cast<std::size_t>(id));
     }
 }
 
 TEST_CASE("storage: a read that throws leaves its connection usable") {
     test::temp_database t;
-    CHECK_THROWS(t.db.read([](storage::repository&) -> int { throw std::runtime_error("read failed"); }));
-    t.db.write_and_wait([](storage::repository& repo) {
+    CHECK_THROWS(storage::read_value(t.db, [](storage::repository&) -> int { throw std::runtime_error("read failed"); }));
+    storage::write_and_wait(t.db, [](storage::repository& repo) {
         storage::hub_record h;
         h.hub_id = 5;
         h.hub_domain = "after.example.com";
         repo.upsert_hub(h);
     });
-    CHECK(t.db.read([](storage::repository& repo) { return repo.find_hub(5).has_value(); }));
+    CHECK(storage::read_value(t.db, [](storage::repository& repo) { return repo.find_hub(5).has_value(); }));
+}
+
+TEST_CASE("storage: every token lookup reads one row per table, by rowid") {
+    test::temp_database t;
+    storage::sqlite::connection conn(t.dir.file("test.db"), /*create=*/false);
+    const auto plan_of = [&](std::string_view sql) {
+        auto s = conn.prepare("EXPLAIN QUERY PLAN " + std::string(sql));
+        std::vector<std::string> steps;
+        while (s.step()) steps.push_back(s.text(3));
+        return steps;
+    };
+    // Each table it names, searched by INTEGER PRIMARY KEY; nothing scanned, no index consulted.
+    const auto check_plan = [&](std::string_view sql, const std::vector<std::string>& tables) {
+        CAPTURE(sql);
+        std::vector<std::string> searched;
+        for (const auto& step : plan_of(sql)) {
+            CAPTURE(step);
+            CHECK(step.find("SCAN") == std::string::npos);
+            CHECK(step.find("INDEX") == std::string::npos);
+            if (step.rfind("SEARCH ", 0) == 0) {
+                CHECK(step.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+                searched.push_back(step.substr(7, step.find(' ', 7) - 7));
+            }
+        }
+        CHECK(searched == tables);
+    };
+    const auto sql = storage::sqlite::token_lookups();
+    // Issued from a refresh token: its row, its refresh token, install, app, hub and user; then,
+    // for an app-level token only, its row and its app.
+    check_plan(sql.find_access, {"t", "r", "i", "a", "h", "u", "t", "a"});
+    check_plan(sql.find_refresh_state, {"r", "i"});
+    check_plan(sql.find_refresh, {"r", "i", "a", "h", "u"});
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "hsoauth/storage/scope_text.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
 #include "temp_database.hpp"
 
 using namespace hsoauth;
@@ -26,9 +27,9 @@ storage::app_record sample_app() {
 
 TEST_CASE("storage: an app round-trips with every field") {
     test::temp_database t;
-    const auto id = t.db.write_and_wait([](repository& repo) { return repo.upsert_app(sample_app()); });
+    const auto id = storage::write_and_wait(t.db, [](repository& repo) { return repo.upsert_app(sample_app()); });
     CHECK(id > 0);
-    const auto found = t.db.read([&](repository& repo) { return repo.find_app(id); });
+    const auto found = storage::read_value(t.db, [&](repository& repo) { return repo.find_app(id); });
     REQUIRE(found.has_value());
     const auto want = sample_app();
     CHECK(found->app_id == id);
@@ -41,7 +42,7 @@ TEST_CASE("storage: an app round-trips with every field") {
     CHECK(found->access_token_ttl == 900);
     CHECK(found->rotate_refresh_tokens);
 
-    t.db.read([&](repository& repo) {
+    storage::read_value(t.db, [&](repository& repo) {
         CHECK(repo.find_app_by_client_id("client-sample")->app_id == id);
         CHECK(repo.find_app_by_name("Sample App")->app_id == id);
         CHECK_FALSE(repo.find_app_by_client_id("client-other").has_value());
@@ -54,34 +55,52 @@ TEST_CASE("storage: upsert_app with an id replaces that row; delete_app removes 
     test::temp_database t;
     auto app = sample_app();
     app.app_id = 42;
-    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.upsert_app(app); }) == 42);
+    CHECK(storage::write_and_wait(t.db, [&](repository& repo) { return repo.upsert_app(app); }) == 42);
     app.name = "Renamed";
     app.optional_scopes.clear();
     app.rotate_refresh_tokens = false;
-    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.upsert_app(app); }) == 42);
-    t.db.read([](repository& repo) {
+    CHECK(storage::write_and_wait(t.db, [&](repository& repo) { return repo.upsert_app(app); }) == 42);
+    storage::read_value(t.db, [](repository& repo) {
         const auto apps = repo.list_apps();
         REQUIRE(apps.size() == 1);
         CHECK(apps[0].name == "Renamed");
         CHECK(apps[0].optional_scopes.empty());
         CHECK_FALSE(apps[0].rotate_refresh_tokens);
     });
-    CHECK(t.db.write_and_wait([](repository& repo) { return repo.delete_app(42); }));
-    CHECK_FALSE(t.db.write_and_wait([](repository& repo) { return repo.delete_app(42); }));
-    CHECK(t.db.read([](repository& repo) { return repo.list_apps().empty(); }));
+    CHECK(storage::write_and_wait(t.db, [](repository& repo) { return repo.delete_app(42); }));
+    CHECK_FALSE(storage::write_and_wait(t.db, [](repository& repo) { return repo.delete_app(42); }));
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_apps().empty(); }));
 }
 
 TEST_CASE("storage: a second app with the same client_id is refused by the database") {
     test::temp_database t;
-    t.db.write_and_wait([](repository& repo) { repo.upsert_app(sample_app()); });
-    CHECK_THROWS_AS(t.db.write_and_wait([](repository& repo) { repo.upsert_app(sample_app()); }),
+    storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_app(sample_app()); });
+    CHECK_THROWS_AS(storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_app(sample_app()); }),
                     storage::storage_error);
-    CHECK(t.db.read([](repository& repo) { return repo.list_apps().size(); }) == 1);
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_apps().size(); }) == 1);
+}
+
+TEST_CASE("storage: an error says whether it passes; a broken constraint does not, a missing file does") {
+    test::temp_database t;
+    storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_app(sample_app()); });
+    try {
+        storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_app(sample_app()); });
+        FAIL("a second app with the same client_id was stored");
+    } catch (const storage::storage_error& e) {
+        CHECK_FALSE(e.unavailable());
+        CHECK(std::string(e.what()).find("UNIQUE") != std::string::npos);
+    }
+    try {
+        storage::sqlite::connection missing(t.dir.file("no-such-dir/x.db"), /*create=*/false);
+        FAIL("a missing database was opened");
+    } catch (const storage::storage_error& e) {
+        CHECK(e.unavailable());
+    }
 }
 
 TEST_CASE("storage: hubs round-trip; no scope list and an empty one stay distinct") {
     test::temp_database t;
-    t.db.write_and_wait([](repository& repo) {
+    storage::write_and_wait(t.db, [](repository& repo) {
         storage::hub_record all;
         all.hub_id = 101;
         all.hub_domain = "all.example.com";
@@ -97,7 +116,7 @@ TEST_CASE("storage: hubs round-trip; no scope list and an empty one stay distinc
         none.scopes = storage::scope_list{};
         CHECK(repo.upsert_hub(none) > 102);
     });
-    t.db.read([](repository& repo) {
+    storage::read_value(t.db, [](repository& repo) {
         const auto all = repo.find_hub(101);
         REQUIRE(all.has_value());
         CHECK(all->hub_domain == "all.example.com");
@@ -114,13 +133,13 @@ TEST_CASE("storage: hubs round-trip; no scope list and an empty one stay distinc
         CHECK(none->scopes->empty());
         CHECK(repo.list_hubs().size() == 3);
     });
-    CHECK(t.db.write_and_wait([](repository& repo) { return repo.delete_hub(101); }));
-    CHECK_FALSE(t.db.read([](repository& repo) { return repo.find_hub(101).has_value(); }));
+    CHECK(storage::write_and_wait(t.db, [](repository& repo) { return repo.delete_hub(101); }));
+    CHECK_FALSE(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(101).has_value(); }));
 }
 
 TEST_CASE("storage: users round-trip with their hub memberships") {
     test::temp_database t;
-    const auto user_id = t.db.write_and_wait([](repository& repo) {
+    const auto user_id = storage::write_and_wait(t.db, [](repository& repo) {
         for (std::int64_t id : {101, 102, 103}) {
             storage::hub_record hub;
             hub.hub_id = id;
@@ -132,7 +151,7 @@ TEST_CASE("storage: users round-trip with their hub memberships") {
         user.hub_ids = {103, 101};
         return repo.upsert_user(user);
     });
-    t.db.read([&](repository& repo) {
+    storage::read_value(t.db, [&](repository& repo) {
         const auto user = repo.find_user(user_id);
         REQUIRE(user.has_value());
         CHECK(user->email == "dev@example.com");
@@ -141,26 +160,26 @@ TEST_CASE("storage: users round-trip with their hub memberships") {
         CHECK_FALSE(repo.find_user_by_email("DEV@example.com").has_value());
     });
     // Upserting replaces the memberships.
-    t.db.write_and_wait([&](repository& repo) {
+    storage::write_and_wait(t.db, [&](repository& repo) {
         storage::user_record user;
         user.user_id = user_id;
         user.email = "dev2@example.com";
         user.hub_ids = {102};
         CHECK(repo.upsert_user(user) == user_id);
     });
-    t.db.read([&](repository& repo) {
+    storage::read_value(t.db, [&](repository& repo) {
         const auto users = repo.list_users();
         REQUIRE(users.size() == 1);
         CHECK(users[0].email == "dev2@example.com");
         CHECK(users[0].hub_ids == std::vector<std::int64_t>{102});
     });
-    CHECK(t.db.write_and_wait([&](repository& repo) { return repo.delete_user(user_id); }));
-    CHECK_FALSE(t.db.read([&](repository& repo) { return repo.find_user(user_id).has_value(); }));
+    CHECK(storage::write_and_wait(t.db, [&](repository& repo) { return repo.delete_user(user_id); }));
+    CHECK_FALSE(storage::read_value(t.db, [&](repository& repo) { return repo.find_user(user_id).has_value(); }));
 }
 
 TEST_CASE("storage: installs are created, updated, found while live and uninstalled once") {
     test::temp_database t;
-    const auto install_id = t.db.write_and_wait([](repository& repo) {
+    const auto install_id = storage::write_and_wait(t.db, [](repository& repo) {
         storage::install_record in;
         in.app_id = 1;
         in.hub_id = 101;
@@ -169,7 +188,7 @@ TEST_CASE("storage: installs are created, updated, found while live and uninstal
         in.installed_at = 1000;
         return repo.create_install(in);
     });
-    t.db.read([&](repository& repo) {
+    storage::read_value(t.db, [&](repository& repo) {
         const auto live = repo.find_live_install(1, 101);
         REQUIRE(live.has_value());
         CHECK(live->install_id == install_id);
@@ -179,12 +198,12 @@ TEST_CASE("storage: installs are created, updated, found while live and uninstal
         CHECK_FALSE(live->uninstalled_at.has_value());
         CHECK_FALSE(repo.find_live_install(1, 102).has_value());
     });
-    t.db.write_and_wait([&](repository& repo) { repo.update_install(install_id, 202, {"oauth", "automation"}); });
-    CHECK(t.db.read([](repository& repo) { return repo.find_live_install(1, 101)->scopes; }) ==
+    storage::write_and_wait(t.db, [&](repository& repo) { repo.update_install(install_id, 202, {"oauth", "automation"}); });
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.find_live_install(1, 101)->scopes; }) ==
           storage::scope_list{"oauth", "automation"});
-    CHECK(t.db.write_and_wait([](repository& repo) { return repo.uninstall(1, 101, 2000); }) == 1);
-    CHECK(t.db.write_and_wait([](repository& repo) { return repo.uninstall(1, 101, 2001); }) == 0);
-    t.db.read([&](repository& repo) {
+    CHECK(storage::write_and_wait(t.db, [](repository& repo) { return repo.uninstall(1, 101, 2000); }) == 1);
+    CHECK(storage::write_and_wait(t.db, [](repository& repo) { return repo.uninstall(1, 101, 2001); }) == 0);
+    storage::read_value(t.db, [&](repository& repo) {
         CHECK_FALSE(repo.find_live_install(1, 101).has_value());
         const auto all = repo.list_installs();
         REQUIRE(all.size() == 1);
@@ -192,7 +211,7 @@ TEST_CASE("storage: installs are created, updated, found while live and uninstal
         CHECK(all[0].uninstalled_at == std::optional<std::int64_t>(2000));
     });
     // A later authorization makes a fresh row.
-    t.db.write_and_wait([](repository& repo) {
+    storage::write_and_wait(t.db, [](repository& repo) {
         storage::install_record again;
         again.app_id = 1;
         again.hub_id = 101;
@@ -200,15 +219,15 @@ TEST_CASE("storage: installs are created, updated, found while live and uninstal
         again.installed_at = 3000;
         repo.create_install(again);
     });
-    CHECK(t.db.read([](repository& repo) { return repo.list_installs().size(); }) == 2);
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_installs().size(); }) == 2);
 }
 
 TEST_CASE("storage: sandbox state survives as a key/value pair") {
     test::temp_database t;
-    CHECK_FALSE(t.db.read([](repository& repo) { return repo.get_state(storage::clock_offset_key); }).has_value());
-    t.db.write_and_wait([](repository& repo) { repo.set_state(storage::clock_offset_key, 3600); });
-    t.db.write_and_wait([](repository& repo) { repo.set_state(storage::clock_offset_key, 7200); });
-    CHECK(t.db.read([](repository& repo) { return repo.get_state(storage::clock_offset_key); }) ==
+    CHECK_FALSE(storage::read_value(t.db, [](repository& repo) { return repo.get_state(storage::clock_offset_key); }).has_value());
+    storage::write_and_wait(t.db, [](repository& repo) { repo.set_state(storage::clock_offset_key, 3600); });
+    storage::write_and_wait(t.db, [](repository& repo) { repo.set_state(storage::clock_offset_key, 7200); });
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.get_state(storage::clock_offset_key); }) ==
           std::optional<std::int64_t>(7200));
 }
 

@@ -7,14 +7,13 @@
 #include <mutex>
 #include <vector>
 
-#include "hsoauth/storage/sqlite.hpp"
-#include "hsoauth/storage/wal_syncer.hpp"
+#include "hsoauth/storage/errors.hpp"
+#include "hsoauth/storage/sqlite/wal_syncer.hpp"
 #include "temp_database.hpp"
 
 using namespace hsoauth;
-using storage::database;
 using storage::repository;
-using storage::wal_syncer;
+using storage::sqlite::wal_syncer;
 using test::hub_with_id;
 
 TEST_CASE("wal_syncer: acknowledgements run after a flush, in the order handed over") {
@@ -87,7 +86,7 @@ TEST_CASE("storage: at synchronous FULL every write is acknowledged after a flus
     for (std::int64_t id = 1; id <= 200; ++id) {
         auto done = std::make_shared<std::promise<void>>();
         waiting.push_back(done->get_future());
-        t.db.submit(database::write_job{[id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
+        t.db.submit(storage::write_job{[id](repository& repo) { repo.upsert_hub(hub_with_id(id)); },
                                         [&acknowledged, done](std::exception_ptr e) {
                                             if (!e) ++acknowledged;
                                             done->set_value();
@@ -95,16 +94,16 @@ TEST_CASE("storage: at synchronous FULL every write is acknowledged after a flus
     }
     for (auto& w : waiting) w.wait();
     CHECK(acknowledged.load() == 200);
-    CHECK(t.db.flushes() >= 1);
-    CHECK(t.db.flushes() <= t.db.commits());
-    CHECK(t.db.read([](repository& repo) { return repo.list_hubs().size(); }) == 200);
+    CHECK(t.db.statistics().flushes >= 1);
+    CHECK(t.db.statistics().flushes <= t.db.statistics().commits);
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_hubs().size(); }) == 200);
 }
 
 TEST_CASE("storage: at synchronous NORMAL and OFF nothing waits for a flush") {
     for (const char* mode : {"NORMAL", "OFF"}) {
         CAPTURE(mode);
         test::temp_database t(mode);
-        t.db.write_and_wait([](repository& repo) { repo.upsert_hub(hub_with_id(1)); });
-        CHECK(t.db.flushes() == 0);
+        storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_hub(hub_with_id(1)); });
+        CHECK(t.db.statistics().flushes == 0);
     }
 }

@@ -1,34 +1,34 @@
 #pragma once
-// A thin RAII layer over sqlite3: connections, prepared statements, and one exception type for
-// infrastructure failures. Included only by storage/.
+// A thin RAII layer over sqlite3: connections and prepared statements. Every failure throws
+// storage::storage_error, with unavailable() decided here from SQLite's result code, so that no
+// SQLite code travels above storage/. Included only under src/storage/ and by the engine's tests.
+// None of these classes is thread-safe: a connection and its statements are used by one thread
+// at a time.
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "hsoauth/storage/errors.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace hsoauth::storage {
+namespace hsoauth::storage::sqlite {
 
-// Thrown when SQLite fails. `unavailable()` is true for the faults that pass (disk full, I/O
-// error, read-only database, busy): the HTTP layer answers those with 503, the rest with 500.
-class storage_error : public std::runtime_error {
-public:
-    storage_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
-    int code() const { return code_; }
-    bool unavailable() const;
+// Whether a failure with SQLite result `code` (primary or extended) passes by itself: disk full,
+// I/O error, read-only database, busy or locked, cannot open, no permission.
+bool is_unavailable(int code);
 
-private:
-    int code_;
-};
+// Throws storage_error(code, what, is_unavailable(code)).
+[[noreturn]] void throw_error(int code, const std::string& what);
 
 class statement;
 
 class connection {
 public:
     // Opens (creating when `create`) the database at `path`; ":memory:" works for tests.
+    // Extended result codes are on. Throws storage_error.
     connection(const std::string& path, bool create, bool read_only = false);
     ~connection();
     connection(const connection&) = delete;
@@ -38,11 +38,25 @@ public:
     void exec(std::string_view sql);
     statement prepare(std::string_view sql);
     std::int64_t changes() const;
+    // Whether a transaction is open (SQLite may roll one back by itself after disk full or an
+    // I/O error).
+    bool in_transaction() const;
+    // The file name of the main database's WAL; empty for an in-memory database.
+    std::string wal_file_name() const;
     sqlite3* handle() { return db_; }
 
 private:
     sqlite3* db_ = nullptr;
 };
+
+// The PRAGMAs of each role. Every connection: a 5 s busy timeout (for the short moments a
+// checkpoint or another process holds a lock), foreign keys off, an 8 MiB page cache.
+// A reader (and the checkpointer) maps no memory: SQLite drops a reader's map at its first read
+// after every commit, a TLB shootdown on every core, where re-reading its few pages is cheaper.
+void configure_reader(connection& conn);
+// The writer maps 64 MiB of the file, turns on WAL mode and sets `synchronous` (OFF, NORMAL, FULL
+// or EXTRA, as SQLite's PRAGMA takes it) and temp_store MEMORY.
+void configure_writer(connection& conn, std::string_view synchronous);
 
 // A prepared statement. Bind parameters are 1-based. Reused with reset() after each use.
 class statement {
@@ -91,4 +105,4 @@ private:
     statement& s_;
 };
 
-}  // namespace hsoauth::storage
+}  // namespace hsoauth::storage::sqlite

@@ -1,23 +1,23 @@
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
 
 #include <sqlite3.h>
 
 #include <utility>
 
-namespace hsoauth::storage {
+namespace hsoauth::storage::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view context) {
     std::string message(context);
     message += ": ";
     message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
-    throw storage_error(code, message);
+    throw_error(code, message);
 }
 
 }  // namespace
 
-bool storage_error::unavailable() const {
-    switch (code_ & 0xff) {
+bool is_unavailable(int code) {
+    switch (code & 0xff) {
         case SQLITE_FULL:
         case SQLITE_IOERR:
         case SQLITE_READONLY:
@@ -31,6 +31,8 @@ bool storage_error::unavailable() const {
     }
 }
 
+void throw_error(int code, const std::string& what) { throw storage_error(code, what, is_unavailable(code)); }
+
 connection::connection(const std::string& path, bool create, bool read_only) {
     int flags = SQLITE_OPEN_NOMUTEX;
     flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -41,7 +43,7 @@ connection::connection(const std::string& path, bool create, bool read_only) {
                                     (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
         sqlite3_close(db_);
         db_ = nullptr;
-        throw storage_error(rc, message);
+        throw_error(rc, message);
     }
     sqlite3_extended_result_codes(db_, 1);
 }
@@ -55,7 +57,7 @@ void connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         const std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw storage_error(rc, "sql failed: " + message);
+        throw_error(rc, "sql failed: " + message);
     }
 }
 
@@ -68,6 +70,38 @@ statement connection::prepare(std::string_view sql) {
 }
 
 std::int64_t connection::changes() const { return sqlite3_changes64(db_); }
+
+bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+std::string connection::wal_file_name() const {
+    // sqlite3_filename_wal takes only a name that SQLite itself handed out.
+    const char* file = sqlite3_db_filename(db_, "main");
+    if (file == nullptr || *file == '\0') return {};
+    return sqlite3_filename_wal(file);
+}
+
+namespace {
+
+void configure_common(connection& conn) {
+    sqlite3_busy_timeout(conn.handle(), 5000);
+    conn.exec("PRAGMA foreign_keys = OFF");
+    conn.exec("PRAGMA cache_size = -8192");
+}
+
+}  // namespace
+
+void configure_reader(connection& conn) {
+    configure_common(conn);
+    conn.exec("PRAGMA mmap_size = 0");
+}
+
+void configure_writer(connection& conn, std::string_view synchronous) {
+    configure_common(conn);
+    conn.exec("PRAGMA mmap_size = 67108864");
+    conn.exec("PRAGMA journal_mode = WAL");
+    conn.exec("PRAGMA synchronous = " + std::string(synchronous));
+    conn.exec("PRAGMA temp_store = MEMORY");
+}
 
 statement::~statement() { sqlite3_finalize(stmt_); }
 
@@ -147,4 +181,4 @@ bool statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-}  // namespace hsoauth::storage
+}  // namespace hsoauth::storage::sqlite

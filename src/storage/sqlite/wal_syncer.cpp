@@ -1,4 +1,4 @@
-#include "hsoauth/storage/wal_syncer.hpp"
+#include "hsoauth/storage/sqlite/wal_syncer.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -7,13 +7,15 @@
 #include <cerrno>
 #include <cstring>
 
-#include "hsoauth/storage/sqlite.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
 
-namespace hsoauth::storage {
+namespace hsoauth::storage::sqlite {
 namespace {
 
 std::exception_ptr io_failure(const std::string& what, int error_number) {
-    return std::make_exception_ptr(storage_error(SQLITE_IOERR_FSYNC, what + ": " + std::strerror(error_number)));
+    constexpr int code = SQLITE_IOERR_FSYNC;
+    return std::make_exception_ptr(
+        storage_error(code, what + ": " + std::strerror(error_number), is_unavailable(code)));
 }
 
 std::string directory_of(const std::string& path) {
@@ -96,4 +98,4 @@ std::exception_ptr wal_syncer::flush() {
     return nullptr;
 }
 
-}  // namespace hsoauth::storage
+}  // namespace hsoauth::storage::sqlite

@@ -4,6 +4,9 @@
 // acknowledgements here; this thread flushes the WAL with fdatasync(2) and only then runs them.
 // One flush covers every batch committed before it began, so the writer executes the next batch
 // while the disk flushes the last one: a write is still acknowledged only once it is durable.
+// Threads: after_next_flush() and flushes() from any thread; the acknowledgements run on this
+// class's own thread, in the order they were handed over. Guarded by mutex_: the waiting
+// acknowledgements, the stop flag and the flush count; the WAL's descriptor is the thread's own.
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -13,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-namespace hsoauth::storage {
+namespace hsoauth::storage::sqlite {
 
 class wal_syncer {
 public:
@@ -52,4 +55,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace hsoauth::storage
+}  // namespace hsoauth::storage::sqlite

@@ -1,10 +1,10 @@
-#include "hsoauth/storage/repository.hpp"
+#include "hsoauth/storage/sqlite/sqlite_repository.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/storage/scope_text.hpp"
 
-namespace hsoauth::storage {
+namespace hsoauth::storage::sqlite {
 namespace {
 
 // ---- SQL, one named constant per statement -------------------------------------------------
@@ -254,19 +254,13 @@ install_record read_install(const statement& s) {
 
 }  // namespace
 
-void id_sequence::start(connection& db, std::string_view next_id_sql) {
-    std::call_once(started_, [&] {
-        auto s = db.prepare(next_id_sql);
-        s.step();
-        next_.store(s.int64(0), std::memory_order_relaxed);
-    });
-}
-
-repository::repository(connection& db, std::shared_ptr<id_sequence> access_ids)
+sqlite_repository::sqlite_repository(connection& db, std::shared_ptr<id_sequence> access_ids)
     : db_(db), access_ids_(access_ids ? std::move(access_ids) : std::make_shared<id_sequence>()) {}
-repository::~repository() = default;
+sqlite_repository::~sqlite_repository() = default;
 
-statement& repository::cached(std::string_view sql) {
+token_lookup_sql token_lookups() { return {sql_find_access, sql_find_refresh, sql_find_refresh_state}; }
+
+statement& sqlite_repository::cached(std::string_view sql) {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
         it = statements_.emplace(sql, std::make_unique<statement>(db_.prepare(sql))).first;
@@ -276,36 +270,35 @@ statement& repository::cached(std::string_view sql) {
 
 // ---- apps ---------------------------------------------------------------------------------
 
-std::optional<app_record> repository::find_app_by_client_id(std::string_view client_id) {
+std::optional<app_record> sqlite_repository::find_app_by_client_id(std::string_view client_id) {
     statement_scope s(cached(sql_find_app_by_client_id));
     s->bind(1, client_id);
     if (!s->step()) return std::nullopt;
     return read_app(*s);
 }
 
-std::optional<app_record> repository::find_app(std::int64_t app_id) {
+std::optional<app_record> sqlite_repository::find_app(std::int64_t app_id) {
     statement_scope s(cached(sql_find_app));
     s->bind(1, app_id);
     if (!s->step()) return std::nullopt;
     return read_app(*s);
 }
 
-std::optional<app_record> repository::find_app_by_name(std::string_view name) {
+std::optional<app_record> sqlite_repository::find_app_by_name(std::string_view name) {
     statement_scope s(cached(sql_find_app_by_name));
     s->bind(1, name);
     if (!s->step()) return std::nullopt;
     return read_app(*s);
 }
 
-std::vector<app_record> repository::list_apps() {
+std::vector<app_record> sqlite_repository::list_apps() {
     statement_scope s(cached(sql_list_apps));
     std::vector<app_record> apps;
     while (s->step()) apps.push_back(read_app(*s));
     return apps;
 }
 
-std::int64_t repository::upsert_app(const app_record& app) {
-    apps_changed_ = true;
+std::int64_t sqlite_repository::upsert_app(const app_record& app) {
     statement_scope s(cached(sql_insert_app));
     if (app.app_id != 0) {
         s->bind(1, app.app_id);
@@ -320,8 +313,7 @@ std::int64_t repository::upsert_app(const app_record& app) {
     return s->int64(0);
 }
 
-bool repository::delete_app(std::int64_t app_id) {
-    apps_changed_ = true;
+bool sqlite_repository::delete_app(std::int64_t app_id) {
     {
         statement_scope tokens(cached(sql_delete_app_tokens));
         tokens->bind(1, app_id).run();
@@ -333,28 +325,28 @@ bool repository::delete_app(std::int64_t app_id) {
 
 // ---- hubs ---------------------------------------------------------------------------------
 
-std::optional<hub_record> repository::find_hub(std::int64_t hub_id) {
+std::optional<hub_record> sqlite_repository::find_hub(std::int64_t hub_id) {
     statement_scope s(cached(sql_find_hub));
     s->bind(1, hub_id);
     if (!s->step()) return std::nullopt;
     return read_hub(*s);
 }
 
-std::optional<hub_record> repository::find_hub_by_domain(std::string_view hub_domain) {
+std::optional<hub_record> sqlite_repository::find_hub_by_domain(std::string_view hub_domain) {
     statement_scope s(cached(sql_find_hub_by_domain));
     s->bind(1, hub_domain);
     if (!s->step()) return std::nullopt;
     return read_hub(*s);
 }
 
-std::vector<hub_record> repository::list_hubs() {
+std::vector<hub_record> sqlite_repository::list_hubs() {
     statement_scope s(cached(sql_list_hubs));
     std::vector<hub_record> hubs;
     while (s->step()) hubs.push_back(read_hub(*s));
     return hubs;
 }
 
-std::int64_t repository::upsert_hub(const hub_record& hub) {
+std::int64_t sqlite_repository::upsert_hub(const hub_record& hub) {
     statement_scope s(cached(sql_upsert_hub));
     if (hub.hub_id != 0) {
         s->bind(1, hub.hub_id);
@@ -371,7 +363,7 @@ std::int64_t repository::upsert_hub(const hub_record& hub) {
     return s->int64(0);
 }
 
-bool repository::delete_hub(std::int64_t hub_id) {
+bool sqlite_repository::delete_hub(std::int64_t hub_id) {
     statement_scope s(cached(sql_delete_hub));
     s->bind(1, hub_id).run();
     return db_.changes() > 0;
@@ -394,19 +386,19 @@ std::optional<user_record> read_user_with_hubs(statement& s, statement& hubs) {
 
 }  // namespace
 
-std::optional<user_record> repository::find_user(std::int64_t user_id) {
+std::optional<user_record> sqlite_repository::find_user(std::int64_t user_id) {
     statement_scope s(cached(sql_find_user));
     s->bind(1, user_id);
     return read_user_with_hubs(*s, cached(sql_user_hubs));
 }
 
-std::optional<user_record> repository::find_user_by_email(std::string_view email) {
+std::optional<user_record> sqlite_repository::find_user_by_email(std::string_view email) {
     statement_scope s(cached(sql_find_user_by_email));
     s->bind(1, email);
     return read_user_with_hubs(*s, cached(sql_user_hubs));
 }
 
-std::vector<user_record> repository::list_users() {
+std::vector<user_record> sqlite_repository::list_users() {
     std::vector<std::int64_t> ids;
     {
         statement_scope s(cached(sql_list_users));
@@ -419,7 +411,7 @@ std::vector<user_record> repository::list_users() {
     return users;
 }
 
-std::int64_t repository::upsert_user(const user_record& user) {
+std::int64_t sqlite_repository::upsert_user(const user_record& user) {
     std::int64_t user_id = 0;
     {
         statement_scope s(cached(sql_upsert_user));
@@ -443,7 +435,7 @@ std::int64_t repository::upsert_user(const user_record& user) {
     return user_id;
 }
 
-bool repository::delete_user(std::int64_t user_id) {
+bool sqlite_repository::delete_user(std::int64_t user_id) {
     {
         statement_scope s(cached(sql_clear_user_hubs));
         s->bind(1, user_id).run();
@@ -455,21 +447,21 @@ bool repository::delete_user(std::int64_t user_id) {
 
 // ---- installs -----------------------------------------------------------------------------
 
-std::optional<install_record> repository::find_live_install(std::int64_t app_id, std::int64_t hub_id) {
+std::optional<install_record> sqlite_repository::find_live_install(std::int64_t app_id, std::int64_t hub_id) {
     statement_scope s(cached(sql_find_live_install));
     s->bind(1, app_id).bind(2, hub_id);
     if (!s->step()) return std::nullopt;
     return read_install(*s);
 }
 
-std::vector<install_record> repository::list_installs() {
+std::vector<install_record> sqlite_repository::list_installs() {
     statement_scope s(cached(sql_list_installs));
     std::vector<install_record> installs;
     while (s->step()) installs.push_back(read_install(*s));
     return installs;
 }
 
-std::int64_t repository::create_install(const install_record& install) {
+std::int64_t sqlite_repository::create_install(const install_record& install) {
     statement_scope s(cached(sql_create_install));
     s->bind(1, install.app_id).bind(2, install.hub_id).bind(3, install.user_id);
     s->bind(4, join_scopes(install.scopes)).bind(5, install.installed_at);
@@ -477,30 +469,30 @@ std::int64_t repository::create_install(const install_record& install) {
     return s->int64(0);
 }
 
-void repository::update_install(std::int64_t install_id, std::int64_t user_id, const scope_list& scopes) {
+void sqlite_repository::update_install(std::int64_t install_id, std::int64_t user_id, const scope_list& scopes) {
     statement_scope s(cached(sql_update_install));
     s->bind(1, install_id).bind(2, user_id).bind(3, join_scopes(scopes)).run();
 }
 
-std::int64_t repository::uninstall(std::int64_t app_id, std::int64_t hub_id, std::int64_t now) {
+std::int64_t sqlite_repository::uninstall(std::int64_t app_id, std::int64_t hub_id, std::int64_t now) {
     statement_scope s(cached(sql_uninstall));
     s->bind(1, app_id).bind(2, hub_id).bind(3, now).run();
     return db_.changes();
 }
 
-std::int64_t repository::uninstall_all_of_app(std::int64_t app_id, std::int64_t now) {
+std::int64_t sqlite_repository::uninstall_all_of_app(std::int64_t app_id, std::int64_t now) {
     statement_scope s(cached(sql_uninstall_app));
     s->bind(1, app_id).bind(2, now).run();
     return db_.changes();
 }
 
-std::int64_t repository::uninstall_all_of_hub(std::int64_t hub_id, std::int64_t now) {
+std::int64_t sqlite_repository::uninstall_all_of_hub(std::int64_t hub_id, std::int64_t now) {
     statement_scope s(cached(sql_uninstall_hub));
     s->bind(1, hub_id).bind(2, now).run();
     return db_.changes();
 }
 
-std::int64_t repository::uninstall_all_of_user(std::int64_t user_id, std::int64_t now) {
+std::int64_t sqlite_repository::uninstall_all_of_user(std::int64_t user_id, std::int64_t now) {
     statement_scope s(cached(sql_uninstall_user));
     s->bind(1, user_id).bind(2, now).run();
     return db_.changes();
@@ -508,7 +500,7 @@ std::int64_t repository::uninstall_all_of_user(std::int64_t user_id, std::int64_
 
 // ---- codes --------------------------------------------------------------------------------
 
-void repository::insert_code(const code_record& code) {
+void sqlite_repository::insert_code(const code_record& code) {
     statement_scope s(cached(sql_insert_code));
     s->bind_blob(1, code.code_digest).bind(2, code.install_id).bind(3, code.user_id);
     s->bind(4, join_scopes(code.scopes)).bind(5, code.redirect_uri);
@@ -520,7 +512,7 @@ void repository::insert_code(const code_record& code) {
     s->bind(7, code.expires_at).run();
 }
 
-std::optional<code_record> repository::find_code(std::string_view code_digest) {
+std::optional<code_record> sqlite_repository::find_code(std::string_view code_digest) {
     statement_scope s(cached(sql_find_code));
     s->bind_blob(1, code_digest);
     if (!s->step()) return std::nullopt;
@@ -539,7 +531,7 @@ std::optional<code_record> repository::find_code(std::string_view code_digest) {
     return code;
 }
 
-bool repository::use_code(std::string_view code_digest, std::int64_t now) {
+bool sqlite_repository::use_code(std::string_view code_digest, std::int64_t now) {
     statement_scope s(cached(sql_use_code));
     s->bind_blob(1, code_digest).bind(2, now).run();
     return db_.changes() == 1;
@@ -547,12 +539,12 @@ bool repository::use_code(std::string_view code_digest, std::int64_t now) {
 
 // ---- refresh tokens -----------------------------------------------------------------------
 
-std::int64_t repository::allocate_refresh_id() {
+std::int64_t sqlite_repository::allocate_refresh_id() {
     refresh_ids_.start(db_, sql_next_refresh_id);
     return refresh_ids_.next();
 }
 
-void repository::insert_refresh(const refresh_insert& token) {
+void sqlite_repository::insert_refresh(const refresh_insert& token) {
     statement_scope s(cached(sql_insert_refresh));
     s->bind(1, token.refresh_id).bind_blob(2, token.token_digest).bind(3, token.install_id);
     s->bind(4, token.user_id).bind(5, join_scopes(token.scopes));
@@ -564,7 +556,7 @@ void repository::insert_refresh(const refresh_insert& token) {
     s->bind(7, token.chain_id.value_or(token.refresh_id)).bind(8, token.created_at).run();
 }
 
-std::optional<refresh_view> repository::find_refresh(std::int64_t refresh_id, std::string_view token_digest) {
+std::optional<refresh_view> sqlite_repository::find_refresh(std::int64_t refresh_id, std::string_view token_digest) {
     statement_scope s(cached(sql_find_refresh));
     if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_view v;
@@ -576,7 +568,7 @@ std::optional<refresh_view> repository::find_refresh(std::int64_t refresh_id, st
     return v;
 }
 
-std::optional<refresh_state> repository::find_refresh_state(std::int64_t refresh_id,
+std::optional<refresh_state> sqlite_repository::find_refresh_state(std::int64_t refresh_id,
                                                             std::string_view token_digest) {
     statement_scope s(cached(sql_find_refresh_state));
     if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
@@ -585,22 +577,22 @@ std::optional<refresh_state> repository::find_refresh_state(std::int64_t refresh
     return v;
 }
 
-void repository::mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now) {
+void sqlite_repository::mark_refresh_rotated(std::int64_t refresh_id, std::int64_t now) {
     statement_scope s(cached(sql_mark_rotated));
     s->bind(1, refresh_id).bind(2, now).run();
 }
 
-void repository::revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now) {
+void sqlite_repository::revoke_refresh(std::int64_t refresh_id, bool cascade, std::int64_t now) {
     statement_scope s(cached(sql_revoke_refresh));
     s->bind(1, refresh_id).bind(2, now).bind(3, std::int64_t{cascade ? 1 : 0}).run();
 }
 
-void repository::revoke_chain(std::int64_t chain_id, std::int64_t now) {
+void sqlite_repository::revoke_chain(std::int64_t chain_id, std::int64_t now) {
     statement_scope s(cached(sql_revoke_chain));
     s->bind(1, chain_id).bind(2, now).run();
 }
 
-void repository::revoke_tokens_from_code(std::string_view code_digest, std::int64_t now) {
+void sqlite_repository::revoke_tokens_from_code(std::string_view code_digest, std::int64_t now) {
     std::vector<std::int64_t> chains;
     {
         statement_scope s(cached(sql_chains_from_code));
@@ -612,27 +604,27 @@ void repository::revoke_tokens_from_code(std::string_view code_digest, std::int6
 
 // ---- access tokens ------------------------------------------------------------------------
 
-std::int64_t repository::allocate_access_id() {
+std::int64_t sqlite_repository::allocate_access_id() {
     start_access_ids();
     return access_ids_->next();
 }
 
-void repository::start_access_ids() { access_ids_->start(db_, sql_next_access_id); }
+void sqlite_repository::start_access_ids() { access_ids_->start(db_, sql_next_access_id); }
 
-void repository::insert_access(const access_insert& token) {
+void sqlite_repository::insert_access(const access_insert& token) {
     statement_scope s(cached(sql_insert_access));
     s->bind(1, token.access_id).bind_blob(2, token.token_digest).bind(3, token.refresh_id).bind(4, token.app_id);
     if (token.app_id) s->bind(5, join_scopes(token.scopes));  // else NULL: the refresh token's scopes apply
     s->bind(6, token.expires_at).run();
 }
 
-std::optional<access_view> repository::find_access(std::int64_t access_id, std::string_view token_digest) {
+std::optional<access_view> sqlite_repository::find_access(std::int64_t access_id, std::string_view token_digest) {
     statement_scope s(cached(sql_find_access));
     if (!step_token_lookup(*s, access_id, token_digest)) return std::nullopt;
     return read_access_view(*s);
 }
 
-bool repository::revoke_access(std::int64_t access_id, std::int64_t now) {
+bool sqlite_repository::revoke_access(std::int64_t access_id, std::int64_t now) {
     statement_scope s(cached(sql_revoke_access));
     s->bind(1, access_id).bind(2, now).run();
     return db_.changes() > 0;
@@ -640,19 +632,19 @@ bool repository::revoke_access(std::int64_t access_id, std::int64_t now) {
 
 // ---- sandbox state and housekeeping -------------------------------------------------------
 
-std::optional<std::int64_t> repository::get_state(std::string_view key) {
+std::optional<std::int64_t> sqlite_repository::get_state(std::string_view key) {
     statement_scope s(cached(sql_get_state));
     s->bind(1, key);
     if (!s->step()) return std::nullopt;
     return s->int64(0);
 }
 
-void repository::set_state(std::string_view key, std::int64_t value) {
+void sqlite_repository::set_state(std::string_view key, std::int64_t value) {
     statement_scope s(cached(sql_set_state));
     s->bind(1, key).bind(2, value).run();
 }
 
-std::int64_t repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {
+std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {
     std::int64_t removed = 0;
     {
         statement_scope s(cached(sql_delete_expired_access));
@@ -664,4 +656,4 @@ std::int64_t repository::delete_expired(std::int64_t cutoff, std::int64_t limit)
     return removed + db_.changes();
 }
 
-}  // namespace hsoauth::storage
+}  // namespace hsoauth::storage::sqlite

@@ -1,0 +1,55 @@
+#pragma once
+// Apps by client_id, kept in memory so that a token request reads nothing before its write.
+//
+// An app is served from memory while no write that changed apps has completed since it was read:
+// every write that can change an app (upsert or delete) calls invalidate() once it completed,
+// durable or failed, and before it is acknowledged, so that the next lookup reads the app as it
+// is. Apps changed behind the store's back (an offline `hsoauth seed` into the file of a running
+// server) are seen after invalidate() or a restart.
+//
+// Threads: find() and invalidate() from any thread. Guarded by mutex_: the map and the version it
+// was filled at; version_ is atomic. find() reads through the store without holding mutex_.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "hsoauth/storage/records.hpp"
+#include "hsoauth/storage/store.hpp"
+
+namespace hsoauth::service {
+
+class app_cache {
+public:
+    // `apps` must outlive the cache.
+    explicit app_cache(storage::store& apps);
+    app_cache(const app_cache&) = delete;
+    app_cache& operator=(const app_cache&) = delete;
+
+    // The app with `client_id` (nullptr: none), from memory or read through the store. Unknown
+    // client_ids are not remembered: they cannot grow the cache. Throws what store::read throws.
+    std::shared_ptr<const storage::app_record> find(std::string_view client_id);
+
+    // Forgets every app: the next find() of each reads it again.
+    void invalidate();
+
+private:
+    // Looked up by string_view without building a std::string.
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+
+    storage::store& store_;
+    std::atomic<std::uint64_t> version_{0};  // bumped by invalidate()
+    std::mutex mutex_;
+    std::uint64_t cached_version_ = 0;  // guarded by mutex_: the version apps_ holds
+    std::unordered_map<std::string, std::shared_ptr<const storage::app_record>, string_hash, std::equal_to<>>
+        apps_;  // guarded by mutex_
+};
+
+}  // namespace hsoauth::service

@@ -1,0 +1,36 @@
+#include "hsoauth/service/app_cache.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "hsoauth/storage/repository.hpp"
+
+namespace hsoauth::service {
+
+app_cache::app_cache(storage::store& apps) : store_(apps) {}
+
+std::shared_ptr<const storage::app_record> app_cache::find(std::string_view client_id) {
+    const std::uint64_t version = version_.load(std::memory_order_acquire);
+    {
+        std::lock_guard lock(mutex_);
+        if (cached_version_ != version) {
+            apps_.clear();
+            cached_version_ = version;
+        }
+        if (const auto it = apps_.find(client_id); it != apps_.end()) return it->second;
+    }
+    std::optional<storage::app_record> found;
+    store_.read([&](storage::repository& repo) { found = repo.find_app_by_client_id(client_id); });
+    if (!found) return nullptr;
+    auto app = std::make_shared<const storage::app_record>(std::move(*found));
+    std::lock_guard lock(mutex_);
+    // Read at `version` or later; kept only while that is still the current version.
+    if (cached_version_ == version && version_.load(std::memory_order_acquire) == version) {
+        apps_.emplace(app->client_id, app);
+    }
+    return app;
+}
+
+void app_cache::invalidate() { version_.fetch_add(1, std::memory_order_release); }
+
+}  // namespace hsoauth::service

@@ -1,0 +1,238 @@
+#include "hsoauth/storage/sqlite/group_commit_writer.hpp"
+
+#include <string>
+#include <utility>
+
+namespace hsoauth::storage::sqlite {
+namespace {
+
+// The writer in which this thread has a burst open (submit_in_burst), if any.
+thread_local group_commit_writer* burst_owner = nullptr;
+
+}  // namespace
+
+group_commit_writer::group_commit_writer(connection& conn, repository& repo, wal_syncer* syncer,
+                                         writer_hooks& hooks, writer_settings settings)
+    : conn_(conn),
+      repo_(repo),
+      syncer_(syncer),
+      hooks_(hooks),
+      max_batch_(settings.max_batch),
+      burst_wait_(settings.burst_wait),
+      faults_(settings.faults),
+      faults_changed_(settings.faults.read_only || settings.faults.max_page_count != 0) {
+    thread_ = std::thread([this] { loop(); });
+}
+
+group_commit_writer::~group_commit_writer() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void group_commit_writer::submit(write_job job) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(job));
+    }
+    queue_cv_.notify_one();
+}
+
+void group_commit_writer::submit_in_burst(write_job job) {
+    {
+        std::lock_guard lock(mutex_);
+        if (burst_owner != this) ++open_bursts_;
+        queue_.push_back(std::move(job));
+    }
+    if (burst_owner != this) {
+        if (burst_owner != nullptr) burst_owner->seal_burst();
+        burst_owner = this;
+    }
+    queue_cv_.notify_one();
+}
+
+bool group_commit_writer::in_burst() const { return burst_owner == this; }
+
+void group_commit_writer::seal_burst() {
+    if (burst_owner != this) return;
+    burst_owner = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        --open_bursts_;
+    }
+    queue_cv_.notify_one();
+}
+
+void group_commit_writer::set_faults(storage_faults faults) {
+    std::lock_guard lock(mutex_);
+    faults_ = faults;
+    faults_changed_ = true;
+}
+
+storage_faults group_commit_writer::faults() const {
+    std::lock_guard lock(mutex_);
+    return faults_;
+}
+
+std::uint64_t group_commit_writer::commits() const {
+    std::lock_guard lock(mutex_);
+    return commits_;
+}
+
+std::uint64_t group_commit_writer::committed_jobs() const {
+    std::lock_guard lock(mutex_);
+    return committed_jobs_;
+}
+
+void group_commit_writer::apply_faults() {
+    storage_faults wanted;
+    {
+        std::lock_guard lock(mutex_);
+        if (!faults_changed_) return;
+        faults_changed_ = false;
+        wanted = faults_;
+    }
+    conn_.exec(wanted.read_only ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+    // 4294967294 is SQLite's largest page count: "no cap".
+    conn_.exec("PRAGMA max_page_count = " +
+               std::to_string(wanted.max_page_count > 0 ? wanted.max_page_count : 4294967294LL));
+}
+
+void group_commit_writer::loop() {
+    open_batch batch;
+    std::vector<write_job> arrived;
+    std::chrono::steady_clock::time_point batch_began;
+    for (;;) {
+        bool commit_now = false;
+        {
+            std::unique_lock lock(mutex_);
+            if (batch.jobs.empty()) {
+                // Nothing to write: a good moment for the engine's own work (a WAL restart costs a
+                // database fsync).
+                if (queue_.empty() && !stopping_ && hooks_.idle_work_due()) {
+                    lock.unlock();
+                    hooks_.idle_work();
+                    lock.lock();
+                }
+                queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;  // stopping, and everything queued is committed
+            } else if (queue_.empty() && open_bursts_ > 0 && !stopping_) {
+                // The rest of a burst is on its way: it joins this transaction if it comes in time.
+                queue_cv_.wait_until(lock, batch_began + burst_wait_,
+                                     [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
+            }
+            while (!queue_.empty() && batch.jobs.size() + arrived.size() < max_batch_) {
+                arrived.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+            // A transaction stays open burst_wait at most: for a thread slow to seal its burst, and
+            // for network threads whose bursts keep overlapping.
+            const auto now = std::chrono::steady_clock::now();
+            if (batch.jobs.empty()) batch_began = now;
+            commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ || now - batch_began >= burst_wait_ ||
+                         batch.jobs.size() + arrived.size() >= max_batch_;
+        }
+        if (!batch.begun && !batch.failed) {
+            apply_faults();
+            hooks_.before_transaction();
+        }
+        run_jobs(batch, arrived);
+        arrived.clear();
+        if (commit_now) finish_batch(batch);
+    }
+}
+
+void group_commit_writer::run_jobs(open_batch& batch, std::vector<write_job>& arrived) {
+    if (!transaction_) {
+        transaction_ = std::make_unique<transaction_statements>(transaction_statements{
+            conn_.prepare("BEGIN IMMEDIATE"), conn_.prepare("SAVEPOINT job"), conn_.prepare("RELEASE job"),
+            conn_.prepare("ROLLBACK TO job"), conn_.prepare("COMMIT")});
+    }
+    const auto run = [](statement& s) {
+        statement_scope scope(s);
+        s.run();
+    };
+    if (!batch.begun && !batch.failed) {
+        try {
+            run(transaction_->begin);
+            batch.begun = true;
+        } catch (...) {
+            batch.failed = std::current_exception();
+        }
+    }
+    for (auto& job : arrived) {
+        batch.jobs.push_back(std::move(job));
+        batch.outcome.emplace_back();
+        if (batch.failed) continue;  // it fails with the batch
+        try {
+            run(transaction_->savepoint);
+            try {
+                batch.jobs.back().run(repo_);
+                run(transaction_->release);
+            } catch (...) {
+                // Disk full or an I/O error can make SQLite roll back the whole transaction:
+                // then no savepoint is left and the whole batch fails with this job's error.
+                if (!conn_.in_transaction()) throw;
+                batch.outcome.back() = std::current_exception();
+                run(transaction_->rollback_to);
+                run(transaction_->release);
+            }
+        } catch (...) {
+            batch.failed = std::current_exception();
+        }
+    }
+}
+
+void group_commit_writer::finish_batch(open_batch& batch) {
+    bool committed = false;
+    if (!batch.failed) {
+        try {
+            statement_scope scope(transaction_->commit);
+            transaction_->commit.run();
+            committed = true;
+        } catch (...) {
+            batch.failed = std::current_exception();
+        }
+    }
+    if (committed) {
+        hooks_.committed();
+        std::lock_guard lock(mutex_);
+        ++commits_;
+        committed_jobs_ += batch.jobs.size();
+    }
+    if (!committed) {
+        // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable.
+        if (conn_.in_transaction()) {
+            try {
+                conn_.exec("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        for (auto& e : batch.outcome) e = batch.failed;
+    }
+    if (syncer_ != nullptr && committed) {
+        // Acknowledged once durable, while this thread goes on with the next batch.
+        syncer_->after_next_flush([jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
+                                      std::exception_ptr sync_error) mutable {
+            complete_batch(jobs, outcome, sync_error);
+        });
+    } else {
+        complete_batch(batch.jobs, batch.outcome, nullptr);
+    }
+    batch.jobs.clear();
+    batch.outcome.clear();
+    batch.failed = nullptr;
+    batch.begun = false;
+}
+
+void group_commit_writer::complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,
+                                         const std::exception_ptr& sync_error) {
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (jobs[i].complete) jobs[i].complete(outcome[i] ? outcome[i] : sync_error);
+    }
+}
+
+}  // namespace hsoauth::storage::sqlite

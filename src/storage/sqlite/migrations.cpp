@@ -1,0 +1,75 @@
+#include "hsoauth/storage/sqlite/migrations.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "hsoauth/storage/sqlite/connection.hpp"
+
+namespace hsoauth::storage::sqlite {
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    const auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+std::string_view why_line(std::string_view sql) {
+    constexpr std::string_view prefix = "-- Why:";
+    while (!sql.empty()) {
+        const auto end = sql.find('\n');
+        const std::string_view line = sql.substr(0, end);
+        if (line.substr(0, prefix.size()) == prefix) return trimmed(line.substr(prefix.size()));
+        if (end == std::string_view::npos) break;
+        sql.remove_prefix(end + 1);
+    }
+    return {};
+}
+
+std::vector<applied_migration> migrate(connection& db) {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    const auto& all = embedded_migrations();
+    const std::int64_t newest_known = all.empty() ? 0 : all.back().version;
+    std::int64_t current = 0;
+    {
+        auto s = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        s.step();
+        current = s.int64(0);
+    }
+    if (current > newest_known) {
+        throw std::runtime_error("the database is at schema version " + std::to_string(current) +
+                                 " but this hsoauth only knows up to version " +
+                                 std::to_string(newest_known) + "; use a newer hsoauth");
+    }
+    std::vector<applied_migration> applied;
+    for (const auto& m : all) {
+        if (m.version <= current) continue;
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(m.sql);
+            auto record = db.prepare(
+                "INSERT INTO schema_migrations (version, name, applied_at) "
+                "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+            record.bind(1, m.version).bind(2, m.name).run();
+            db.exec("COMMIT");
+        } catch (...) {
+            if (db.in_transaction()) db.exec("ROLLBACK");
+            throw;
+        }
+        applied.push_back({m.version, std::string(m.name), std::string(why_line(m.sql))});
+    }
+    return applied;
+}
+
+std::vector<applied_migration> migrate_file(const std::string& path) {
+    connection conn(path, /*create=*/true);
+    configure_reader(conn);  // a busy timeout, should a server have the file open
+    return migrate(conn);
+}
+
+}  // namespace hsoauth::storage::sqlite
