@@ -63,6 +63,8 @@ std::vector<applied_migration> migrate(connection& db) {
         }
         applied.push_back({m.version, std::string(m.name), std::string(why_line(m.sql))});
     }
+    // A new database replayed every migration: the tables they rebuilt left free pages behind.
+    if (current == 0 && !applied.empty()) db.exec("VACUUM");
     return applied;
 }
 

@@ -64,6 +64,8 @@ TEST_CASE("storage: migrate applies every migration once, reports each, and is i
     CHECK(count_rows(conn, "SELECT COUNT(*) FROM schema_migrations") == static_cast<std::int64_t>(all.size()));
     CHECK(count_rows(conn, "SELECT MAX(version) FROM schema_migrations") == all.back().version);
     CHECK(count_rows(conn, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'apps'") == 1);
+    // A new database starts as small as its schema: no free page left by the rebuilt tables.
+    CHECK(count_rows(conn, "PRAGMA freelist_count") == 0);
 }
 
 TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 alone") {

@@ -33,7 +33,9 @@ struct applied_migration {
 
 // Applies, in order and each in its own transaction, the migrations not yet recorded in the
 // database's schema_migrations table, and returns them in the order applied (empty when the
-// database was up to date). Throws std::runtime_error, naming both versions, when the database
+// database was up to date). A database that had no migration yet is vacuumed afterwards, so that
+// it starts without the free pages of the tables that migrations rebuilt (a new database is as
+// small as its schema). Throws std::runtime_error, naming both versions, when the database
 // was migrated by a newer binary; storage_error when SQLite fails (the failing migration is
 // rolled back, those before it stay applied).
 std::vector<applied_migration> migrate(connection& db);
