@@ -7,8 +7,8 @@
 //   is rolled back alone and its `complete` gets its exception; the others of the batch commit.
 //   When SQLite rolls back the whole transaction (disk full, an I/O error), or BEGIN or COMMIT
 //   fails, every job of the batch fails with that error.
-// - A batch holds at most max_batch jobs. It commits once the queue is empty and every burst in
-//   it is sealed, or once the transaction has been open burst_wait, whichever comes first.
+// - A batch holds at most max_batch jobs. It commits as soon as nothing is queued and no burst is
+//   open, once the transaction has been open burst_wait, or once it holds max_batch jobs.
 // - After COMMIT: hooks.committed(), then the batch's acknowledgements go to the wal_syncer (run
 //   after its next flush) or, without one, run at once on this thread, in queue order.
 // - Storage faults set with set_faults() are applied before the next BEGIN.
