@@ -1,34 +1,26 @@
 // hsoauth: wiring only. Parses the command line, builds the parts, and runs the chosen command.
 #include <malloc.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
-#include <thread>
 #include <string>
 #include <vector>
 
-#include "hsoauth/admin/registry.hpp"
-#include "hsoauth/admin/seed_file.hpp"
-#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/app/assembly.hpp"
 #include "hsoauth/config/config.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/pepper.hpp"
 #include "hsoauth/crypto/random.hpp"
-#include "hsoauth/http/auth_throttle.hpp"
-#include "hsoauth/http/consent_forms.hpp"
 #include "hsoauth/http/form.hpp"
+#include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
-#include "hsoauth/http/services.hpp"
-#include "hsoauth/oauth/authority.hpp"
-#include "hsoauth/service/app_cache.hpp"
-#include "hsoauth/storage/repository.hpp"
+#include "hsoauth/http/wire/admin/seed_file.hpp"
 #include "hsoauth/storage/scope_text.hpp"
 #include "hsoauth/storage/sqlite/migrations.hpp"
 #include "hsoauth/storage/sqlite/sqlite_store.hpp"
-#include "hsoauth/storage/store.hpp"
 
 extern char** environ;
 
@@ -66,26 +58,26 @@ void ensure_parent_directory(const std::string& path) {
     if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
-// The pepper of `db`. A database that already holds apps never gets a fresh pepper silently:
+// The pepper of `store`. A database that already holds apps never gets a fresh pepper silently:
 // every stored secret and token would stop matching.
-std::string pepper_for(const config::settings& s, storage::store& db) {
+std::string pepper_for(const config::settings& s, storage::store& store) {
     if (!s.pepper.empty()) return s.pepper;
     const std::string path = s.pepper_file.empty() ? s.db + ".pepper" : s.pepper_file;
     if (!std::filesystem::exists(path) &&
-        !storage::read_value(db, [](storage::repository& repo) { return repo.list_apps().empty(); })) {
+        !storage::read_value(store, [](storage::repository& repo) { return repo.list_apps().empty(); })) {
         throw std::runtime_error("pepper file " + path +
                                  " is missing but the database holds apps: restore the file or set HSOAUTH_PEPPER");
     }
     return crypto::load_or_create_pepper(path);
 }
 
-storage::sqlite::store_options store_options_for(const config::settings& s) {
+std::unique_ptr<storage::sqlite::sqlite_store> open_store(const config::settings& s) {
     ensure_parent_directory(s.db);
     storage::sqlite::store_options options;
     options.path = s.db;
     options.synchronous = s.synchronous;
     options.max_page_count = s.max_page_count;
-    return options;
+    return std::make_unique<storage::sqlite::sqlite_store>(options);
 }
 
 // The URL an integrator opens to start the flow for `app`, as HubSpot's helpers build it.
@@ -99,81 +91,46 @@ std::string authorize_url(const std::string& base_url, const storage::app_record
     return url + "&state=demo";
 }
 
+// Applies the seed file `path` to `sandbox` now, printing what it did.
+admin::seed_outcome seed_from_file(service::sandbox& sandbox, const std::string& path) {
+    const auto seed = http::wire::admin_json::read_seed_file(path);
+    try {
+        auto outcome = sandbox.seed_now(seed);
+        std::cout << http::wire::admin_json::describe(outcome);
+        return outcome;
+    } catch (const std::exception& e) {
+        throw std::runtime_error("seed file " + path + ": " + e.what());
+    }
+}
+
 int run_serve(const config::settings& settings) {
     tune_malloc();
-    storage::sqlite::sqlite_store db(store_options_for(settings));
-    const crypto::secret_hasher hasher(pepper_for(settings, db));
-    sandbox_clock clock(storage::read_value(db, [](storage::repository& repo) {
-        return repo.get_state(storage::clock_offset_key).value_or(0);
-    }));
-    const oauth::authority authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades});
-    const admin::registry registry(hasher, settings.access_token_ttl);
-    http::auth_throttle throttle(settings.auth_failure_limit, settings.auth_failure_window_s);
+    http::log_writer log;
+    const auto store = open_store(settings);
+    const crypto::secret_hasher hasher(pepper_for(settings, *store));
+    const bool generated_key = settings.admin_key.empty();
+    const std::string admin_key = generated_key ? crypto::base64url(crypto::random_bytes(32)) : settings.admin_key;
+    app::assembly parts(settings, admin_key, *store, hasher, log);
 
     std::optional<admin::seed_outcome> seeded;
-    if (!settings.seed.empty()) {
-        const auto seed = admin::read_seed_file(settings.seed);
-        seeded = storage::write_and_wait(db, [&](storage::repository& repo) {
-            auto r = registry.apply_seed(repo, seed);
-            if (!r) throw std::runtime_error("seed file " + settings.seed + ": " + r.err().message);
-            return std::move(*r);
-        });
-        std::cout << admin::describe(*seeded);
-    }
+    if (!settings.seed.empty()) seeded = seed_from_file(parts.sandbox(), settings.seed);
+    if (generated_key) std::cout << "admin key (generated for this run): " << admin_key << "\n";
 
-    std::string admin_key = settings.admin_key;
-    if (admin_key.empty()) {
-        admin_key = crypto::base64url(crypto::random_bytes(32));
-        std::cout << "admin key (generated for this run): " << admin_key << "\n";
-    }
-
-    http::consent_forms consent(settings.code_ttl, 10000);
-    http::auto_approve auto_approval;
-    if (settings.auto_approve_user_id != 0) {
-        auto_approval.set(http::auto_approve::target{settings.auto_approve_user_id, settings.auto_approve_hub_id});
-    }
-    service::app_cache apps(db);
-    http::services services{db,       apps,      clock,    hasher,  authority,    registry,
-                            settings, admin_key, throttle, consent, auto_approval};
-    http::server_limits limits;
-    limits.max_body_bytes = static_cast<std::size_t>(settings.max_body_bytes);
-    limits.max_header_bytes = static_cast<std::size_t>(settings.max_header_bytes);
-    limits.max_connections = static_cast<std::size_t>(settings.max_connections);
-    limits.max_requests_per_connection = static_cast<std::size_t>(settings.max_requests_per_connection);
-    limits.header_timeout_ms = settings.header_timeout_ms;
-    limits.body_timeout_ms = settings.body_timeout_ms;
-    limits.idle_timeout_ms = settings.idle_timeout_ms;
-    limits.write_timeout_ms = settings.write_timeout_ms;
-    limits.log_requests = settings.log_requests;
-    // By default one network thread per core but one: the writer thread needs a core of its own
-    // under write load, and on two cores a second network thread costs more in switches than it
-    // gains (bench.sh: S1 30 us of CPU per request with one, 41 with two).
-    const std::size_t threads =
-        settings.threads > 0 ? static_cast<std::size_t>(settings.threads)
-                             : std::max(1u, std::thread::hardware_concurrency() - 1);
-    http::server server(services, limits, threads);
+    http::server server(parts.endpoints(), app::server_limits_of(settings), app::network_threads_of(settings));
     const auto [host, port] = config::split_listen(settings.listen);
     const std::uint16_t bound = server.listen(host, port);
-
-    // Expired access tokens and codes are deleted in the background so the database stays
-    // bounded; a day's grace keeps recently expired ones answering "expired" rather than "unknown".
-    server.every(settings.cleanup_interval_s, [&db, &clock] {
-        db.submit(storage::write_job{
-            [now = clock.now()](storage::repository& repo) { repo.delete_expired(now - 86400, 5000); },
-            nullptr});
-    });
+    server.every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });
 
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     const std::string base_url = "http://" + shown_host + ":" + std::to_string(bound);
     if (seeded) {
         for (const auto& saved : seeded->apps) {
-            std::cout << "authorize URL for \"" << saved.app.name << "\": "
-                      << authorize_url(base_url, saved.app) << "\n";
+            std::cout << "authorize URL for \"" << saved.app.name << "\": " << authorize_url(base_url, saved.app) << "\n";
         }
     }
     std::cout << "listening on " << base_url << std::endl;
     server.run();
-    const auto stats = db.statistics();
+    const auto stats = store->statistics();
     std::cout << "hsoauth stopped (" << stats.committed_jobs << " writes in " << stats.commits << " commits, "
               << stats.flushes << " WAL flushes)" << std::endl;
     return 0;
@@ -189,16 +146,11 @@ int run_migrate(const config::settings& settings) {
 }
 
 int run_seed(const config::settings& settings, const std::string& file) {
-    const auto seed = admin::read_seed_file(file);
-    storage::sqlite::sqlite_store db(store_options_for(settings));
-    const crypto::secret_hasher hasher(pepper_for(settings, db));
-    const admin::registry registry(hasher, settings.access_token_ttl);
-    const auto outcome = storage::write_and_wait(db, [&](storage::repository& repo) {
-        auto r = registry.apply_seed(repo, seed);
-        if (!r) throw std::runtime_error("seed file " + file + ": " + r.err().message);
-        return std::move(*r);
-    });
-    std::cout << admin::describe(outcome);
+    http::log_writer log;
+    const auto store = open_store(settings);
+    const crypto::secret_hasher hasher(pepper_for(settings, *store));
+    app::assembly parts(settings, settings.admin_key, *store, hasher, log);
+    seed_from_file(parts.sandbox(), file);
     return 0;
 }
 

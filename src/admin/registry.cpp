@@ -1,7 +1,5 @@
 #include "hsoauth/admin/registry.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 #include "hsoauth/crypto/random.hpp"
@@ -10,7 +8,6 @@
 namespace hsoauth::admin {
 namespace {
 
-using nlohmann::json;
 using oauth::errc;
 using oauth::make_error;
 
@@ -21,31 +18,6 @@ oauth::error field_error(const std::string& field, const std::string& what) {
     return make_error(errc::invalid_field, field + " " + what, field);
 }
 
-// Reads an optional positive integer member.
-std::optional<oauth::error> read_id(const json& body, const char* key, std::optional<std::int64_t>& out) {
-    const auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0) {
-        return field_error(key, "must be a positive integer");
-    }
-    out = it->get<std::int64_t>();
-    return std::nullopt;
-}
-
-std::optional<oauth::error> read_text(const json& body, const char* key, bool required,
-                                      std::optional<std::string>& out) {
-    const auto it = body.find(key);
-    if (it == body.end() || it->is_null()) {
-        if (required) return make_error(errc::missing_field, std::string(key) + " is required", key);
-        return std::nullopt;
-    }
-    if (!it->is_string()) return field_error(key, "must be a string");
-    const auto& text = it->get_ref<const std::string&>();
-    if (text.empty() || text.size() > max_text) return field_error(key, "must be 1 to 2048 characters");
-    out = text;
-    return std::nullopt;
-}
-
 bool is_scope_token(const std::string& s) {
     if (s.empty() || s.size() > 200) return false;
     for (const char c : s) {
@@ -53,25 +25,6 @@ bool is_scope_token(const std::string& s) {
         if (c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e) return false;
     }
     return true;
-}
-
-std::optional<oauth::error> read_strings(const json& body, const char* key, bool required,
-                                         bool scopes, std::vector<std::string>& out) {
-    const auto it = body.find(key);
-    if (it == body.end() || it->is_null()) {
-        if (required) return make_error(errc::missing_field, std::string(key) + " is required", key);
-        return std::nullopt;
-    }
-    if (!it->is_array() || it->size() > max_list) return field_error(key, "must be an array of strings");
-    for (const auto& item : *it) {
-        if (!item.is_string()) return field_error(key, "must be an array of strings");
-        const auto& text = item.get_ref<const std::string&>();
-        if (scopes ? !is_scope_token(text) : (text.empty() || text.size() > max_text)) {
-            return field_error(key, "has an invalid entry");
-        }
-        if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);  // repeats are dropped
-    }
-    return std::nullopt;
 }
 
 bool is_redirect_uri(const std::string& uri) {
@@ -88,148 +41,72 @@ bool is_hublet(const std::string& h) {
     return true;
 }
 
+std::optional<oauth::error> check_text(const char* field, const std::string& text) {
+    if (text.empty() || text.size() > max_text) return field_error(field, "must be 1 to 2048 characters");
+    return std::nullopt;
+}
+
+std::optional<oauth::error> check_text(const char* field, const std::optional<std::string>& text) {
+    return text ? check_text(field, *text) : std::nullopt;
+}
+
+std::optional<oauth::error> check_scopes(const char* field, const std::vector<std::string>& scopes) {
+    if (scopes.size() > max_list) return field_error(field, "must be an array of strings");
+    for (const auto& scope : scopes) {
+        if (!is_scope_token(scope)) return field_error(field, "has an invalid entry");
+    }
+    return std::nullopt;
+}
+
+std::optional<oauth::error> check_app(const app_input& in) {
+    if (auto problem = check_text("name", in.name)) return problem;
+    if (auto problem = check_text("client_id", in.client_id)) return problem;
+    if (auto problem = check_text("client_secret", in.client_secret)) return problem;
+    if (in.redirect_uris.size() > max_list) return field_error("redirect_uris", "must be an array of strings");
+    if (in.redirect_uris.empty()) return field_error("redirect_uris", "must name at least one URI");
+    for (const auto& uri : in.redirect_uris) {
+        if (uri.empty() || uri.size() > max_text) return field_error("redirect_uris", "has an invalid entry");
+        if (!is_redirect_uri(uri)) return field_error("redirect_uris", "must hold absolute http(s) URIs without fragment");
+    }
+    if (auto problem = check_scopes("scopes", in.scopes)) return problem;
+    if (auto problem = check_scopes("optional_scopes", in.optional_scopes)) return problem;
+    if (in.access_token_ttl && (*in.access_token_ttl < 1 || *in.access_token_ttl > 31536000)) {
+        return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
+    }
+    for (const auto& scope : in.optional_scopes) {
+        for (const auto& required : in.scopes) {
+            if (scope == required) {
+                return field_error("optional_scopes", "must not repeat a required scope (" + scope + ")");
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<oauth::error> check_hub(const hub_input& in) {
+    if (auto problem = check_text("hub_domain", in.hub_domain)) return problem;
+    if (!is_hublet(in.hublet)) return field_error("hublet", "must look like na1 or eu1");
+    if (in.scopes) return check_scopes("scopes", *in.scopes);
+    return std::nullopt;
+}
+
+std::optional<oauth::error> check_user(const user_input& in) {
+    if (auto problem = check_text("email", in.email)) return problem;
+    if (in.email.find('@') == std::string::npos) return field_error("email", "must be an e-mail address");
+    if (in.hub_ids.size() > max_list) return field_error("hub_ids", "must be an array of hub ids");
+    return std::nullopt;
+}
+
 #define HSOAUTH_TRY(expr)                          \
     if (auto problem_ = (expr)) return std::move(*problem_)
 
 }  // namespace
 
-result<app_input> parse_app(const json& body) {
-    if (!body.is_object()) return make_error(errc::malformed_request, "an app must be a JSON object");
-    app_input in;
-    std::optional<std::string> name;
-    HSOAUTH_TRY(read_id(body, "app_id", in.app_id));
-    HSOAUTH_TRY(read_text(body, "name", true, name));
-    in.name = *name;
-    HSOAUTH_TRY(read_text(body, "client_id", false, in.client_id));
-    HSOAUTH_TRY(read_text(body, "client_secret", false, in.client_secret));
-    HSOAUTH_TRY(read_strings(body, "redirect_uris", true, false, in.redirect_uris));
-    if (in.redirect_uris.empty()) return field_error("redirect_uris", "must name at least one URI");
-    for (const auto& uri : in.redirect_uris) {
-        if (!is_redirect_uri(uri)) {
-            return field_error("redirect_uris", "must hold absolute http(s) URIs without fragment");
-        }
-    }
-    HSOAUTH_TRY(read_strings(body, "scopes", true, true, in.scopes));
-    HSOAUTH_TRY(read_strings(body, "optional_scopes", false, true, in.optional_scopes));
-    if (const auto it = body.find("access_token_ttl"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
-            it->get<std::int64_t>() > 31536000) {
-            return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
-        }
-        in.access_token_ttl = it->get<std::int64_t>();
-    }
-    if (const auto it = body.find("rotate_refresh_tokens"); it != body.end() && !it->is_null()) {
-        if (!it->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
-        in.rotate_refresh_tokens = it->get<bool>();
-    }
-    return in;
-}
-
-result<hub_input> parse_hub(const json& body) {
-    if (!body.is_object()) return make_error(errc::malformed_request, "a hub must be a JSON object");
-    hub_input in;
-    std::optional<std::string> domain;
-    std::optional<std::string> hublet;
-    HSOAUTH_TRY(read_id(body, "hub_id", in.hub_id));
-    HSOAUTH_TRY(read_text(body, "hub_domain", true, domain));
-    in.hub_domain = *domain;
-    HSOAUTH_TRY(read_text(body, "hublet", false, hublet));
-    if (hublet) {
-        if (!is_hublet(*hublet)) return field_error("hublet", "must look like na1 or eu1");
-        in.hublet = *hublet;
-    }
-    if (body.contains("scopes") && !body["scopes"].is_null()) {
-        std::vector<std::string> scopes;
-        HSOAUTH_TRY(read_strings(body, "scopes", false, true, scopes));
-        in.scopes = std::move(scopes);
-    }
-    return in;
-}
-
-result<user_input> parse_user(const json& body) {
-    if (!body.is_object()) return make_error(errc::malformed_request, "a user must be a JSON object");
-    user_input in;
-    std::optional<std::string> email;
-    HSOAUTH_TRY(read_id(body, "user_id", in.user_id));
-    HSOAUTH_TRY(read_text(body, "email", true, email));
-    if (email->find('@') == std::string::npos) return field_error("email", "must be an e-mail address");
-    in.email = *email;
-    if (const auto it = body.find("hub_ids"); it != body.end() && !it->is_null()) {
-        if (!it->is_array() || it->size() > max_list) return field_error("hub_ids", "must be an array of hub ids");
-        for (const auto& id : *it) {
-            if (!id.is_number_integer() || id.get<std::int64_t>() <= 0) {
-                return field_error("hub_ids", "must be an array of hub ids");
-            }
-            const auto hub_id = id.get<std::int64_t>();
-            if (std::find(in.hub_ids.begin(), in.hub_ids.end(), hub_id) == in.hub_ids.end()) {
-                in.hub_ids.push_back(hub_id);
-            }
-        }
-    }
-    return in;
-}
-
-result<seed_document> parse_seed(const json& body) {
-    if (!body.is_object()) return make_error(errc::malformed_request, "a seed must be a JSON object");
-    for (const auto& [key, value] : body.items()) {
-        if (key != "hubs" && key != "users" && key != "apps" && key.rfind('_', 0) != 0) {
-            return make_error(errc::invalid_field, "unknown seed section '" + key + "'", key);
-        }
-    }
-    seed_document seed;
-    const auto each = [&](const char* key, auto parse, auto& out) -> std::optional<oauth::error> {
-        const auto it = body.find(key);
-        if (it == body.end() || it->is_null()) return std::nullopt;
-        if (!it->is_array()) return field_error(key, "must be an array");
-        for (const auto& item : *it) {
-            auto parsed = parse(item);
-            if (!parsed) return parsed.err();
-            out.push_back(std::move(*parsed));
-        }
-        return std::nullopt;
-    };
-    HSOAUTH_TRY(each("hubs", parse_hub, seed.hubs));
-    HSOAUTH_TRY(each("users", parse_user, seed.users));
-    HSOAUTH_TRY(each("apps", parse_app, seed.apps));
-    return seed;
-}
-
-json to_json(const storage::app_record& app, const std::optional<std::string>& secret) {
-    json out = {{"app_id", app.app_id},
-                {"name", app.name},
-                {"client_id", app.client_id},
-                {"redirect_uris", app.redirect_uris},
-                {"scopes", app.scopes},
-                {"optional_scopes", app.optional_scopes},
-                {"access_token_ttl", app.access_token_ttl},
-                {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
-    if (secret) out["client_secret"] = *secret;
-    return out;
-}
-
-json to_json(const storage::hub_record& hub) {
-    json out = {{"hub_id", hub.hub_id}, {"hub_domain", hub.hub_domain}, {"hublet", hub.hublet}};
-    out["scopes"] = hub.scopes ? json(*hub.scopes) : json(nullptr);
-    return out;
-}
-
-json to_json(const storage::user_record& user) {
-    return {{"user_id", user.user_id}, {"email", user.email}, {"hub_ids", user.hub_ids}};
-}
-
-json to_json(const storage::install_record& install) {
-    json out = {{"install_id", install.install_id}, {"app_id", install.app_id},
-                {"hub_id", install.hub_id},         {"user_id", install.user_id},
-                {"scopes", install.scopes},         {"installed_at", install.installed_at}};
-    out["uninstalled_at"] = install.uninstalled_at ? json(*install.uninstalled_at) : json(nullptr);
-    out["live"] = !install.uninstalled_at.has_value();
-    return out;
-}
-
 registry::registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl)
     : hasher_(hasher), default_ttl_(default_access_token_ttl) {}
 
 result<saved_app> registry::put_app(repository& repo, const app_input& in) const {
+    HSOAUTH_TRY(check_app(in));
     std::optional<storage::app_record> existing;
     if (in.app_id) {
         existing = repo.find_app(*in.app_id);
@@ -264,19 +141,13 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     app.access_token_ttl = in.access_token_ttl.value_or(existing ? existing->access_token_ttl : default_ttl_);
     app.rotate_refresh_tokens =
         in.rotate_refresh_tokens.value_or(existing ? existing->rotate_refresh_tokens : false);
-    for (const auto& scope : app.optional_scopes) {
-        for (const auto& required : app.scopes) {
-            if (scope == required) {
-                return field_error("optional_scopes", "must not repeat a required scope (" + scope + ")");
-            }
-        }
-    }
     app.app_id = repo.upsert_app(app);
     out.created = !existing;
     return out;
 }
 
 result<upserted<storage::hub_record>> registry::put_hub(repository& repo, const hub_input& in) const {
+    HSOAUTH_TRY(check_hub(in));
     std::optional<storage::hub_record> existing =
         in.hub_id ? repo.find_hub(*in.hub_id) : repo.find_hub_by_domain(in.hub_domain);
     storage::hub_record hub;
@@ -289,6 +160,7 @@ result<upserted<storage::hub_record>> registry::put_hub(repository& repo, const 
 }
 
 result<upserted<storage::user_record>> registry::put_user(repository& repo, const user_input& in) const {
+    HSOAUTH_TRY(check_user(in));
     std::optional<storage::user_record> existing =
         in.user_id ? repo.find_user(*in.user_id) : repo.find_user_by_email(in.email);
     const auto holder = repo.find_user_by_email(in.email);
@@ -297,7 +169,7 @@ result<upserted<storage::user_record>> registry::put_user(repository& repo, cons
     }
     for (const auto hub_id : in.hub_ids) {
         if (!repo.find_hub(hub_id)) {
-            return make_error(errc::bad_hub, "hub " + std::to_string(hub_id) + " does not exist", "hub_ids");
+            return make_error(errc::hub_unavailable, "hub " + std::to_string(hub_id) + " does not exist", "hub_ids");
         }
     }
     storage::user_record user;

@@ -23,33 +23,34 @@ struct key_spec {
 
 const std::vector<key_spec>& specs() {
     static const std::vector<key_spec> all = {
-        {"listen", &settings::listen, "address to serve on, HOST:PORT (port 0 picks a free one)"},
+        {"listen", &settings::listen, "address to serve on, HOST:PORT (port 0 picks a free one; the bound address is printed)"},
         {"db", &settings::db, "SQLite database file, created when missing"},
         {"seed", &settings::seed, "seed file (JSON) loaded at start"},
-        {"admin_key", &settings::admin_key, "bearer key of /admin/v1; empty: generated and printed"},
-        {"synchronous", &settings::synchronous, "SQLite synchronous: OFF, NORMAL, FULL or EXTRA"},
-        {"pepper_file", &settings::pepper_file, "HMAC key file for stored digests; empty: <db>.pepper"},
-        {"pepper", &settings::pepper, "the HMAC key itself (environment only, >= 32 bytes)", true},
-        {"max_page_count", &settings::max_page_count, "database size cap in pages (4 KiB each); 0: none"},
-        {"threads", &settings::threads, "network threads; 0: one per core, less one for the writer"},
-        {"access_token_ttl", &settings::access_token_ttl, "access token lifetime for apps that set none (s)"},
-        {"code_ttl", &settings::code_ttl, "authorization code lifetime (s)"},
-        {"revoke_cascades", &settings::revoke_cascades, "revoking a refresh token revokes its access tokens"},
+        {"admin_key", &settings::admin_key, "bearer key of `/admin/v1`; empty: a random one is generated and printed"},
+        {"synchronous", &settings::synchronous, "SQLite `synchronous`: OFF, NORMAL, FULL or EXTRA"},
+        {"pepper_file", &settings::pepper_file, "HMAC key file for stored digests, created with mode 0600 on first start; empty: `<db>.pepper`"},
+        {"pepper", &settings::pepper, "the HMAC key itself, environment only (`HSOAUTH_PEPPER`, at least 32 bytes)", true},
+        {"max_page_count", &settings::max_page_count, "database size cap in 4 KiB pages; 0: none"},
+        {"threads", &settings::threads, "network threads; 0: one per core, less one for the writer (at least one)"},
+        {"access_token_ttl", &settings::access_token_ttl, "access token lifetime (s) for apps that set none"},
+        {"code_ttl", &settings::code_ttl, "authorization code lifetime (s); also the consent form's lifetime"},
+        {"revoke_cascades", &settings::revoke_cascades, "revoking a refresh token also revokes its access tokens; `false` is HubSpot's documented behaviour"},
         {"log_requests", &settings::log_requests, "one stderr line per request"},
-        {"max_body_bytes", &settings::max_body_bytes, "largest request body (413 beyond)"},
-        {"max_header_bytes", &settings::max_header_bytes, "largest header block (431 beyond)"},
-        {"max_connections", &settings::max_connections, "open connections; more are closed at once"},
-        {"max_requests_per_connection", &settings::max_requests_per_connection, "requests served on one connection"},
-        {"header_timeout_ms", &settings::header_timeout_ms, "time to receive a header block"},
-        {"body_timeout_ms", &settings::body_timeout_ms, "time to receive a body"},
-        {"idle_timeout_ms", &settings::idle_timeout_ms, "keep-alive idle time between requests"},
-        {"write_timeout_ms", &settings::write_timeout_ms, "time to send a response"},
-        {"auth_failure_limit", &settings::auth_failure_limit, "failed client authentications per client_id before 429"},
-        {"auth_failure_window_s", &settings::auth_failure_window_s, "window of auth_failure_limit (s)"},
-        {"cleanup_interval_s", &settings::cleanup_interval_s, "how often expired tokens and codes are removed (s)"},
-        {"decline_redirects", &settings::decline_redirects, "consent Decline redirects with error=access_denied"},
-        {"auto_approve_user_id", &settings::auto_approve_user_id, "with auto_approve_hub_id: approve without the consent page"},
-        {"auto_approve_hub_id", &settings::auto_approve_hub_id, "hub used by auto-approve"},
+        {"max_body_bytes", &settings::max_body_bytes, "larger bodies get 413"},
+        {"max_header_bytes", &settings::max_header_bytes, "larger header blocks get 431"},
+        {"max_connections", &settings::max_connections, "open connections; further ones are closed at once"},
+        {"max_requests_per_connection", &settings::max_requests_per_connection, "requests served on one connection, then it is closed (`Connection: close`)"},
+        {"header_timeout_ms", &settings::header_timeout_ms, "time allowed for a whole header block (ms)"},
+        {"body_timeout_ms", &settings::body_timeout_ms, "time allowed for a body (ms)"},
+        {"idle_timeout_ms", &settings::idle_timeout_ms, "keep-alive idle time between requests (ms)"},
+        {"write_timeout_ms", &settings::write_timeout_ms, "time allowed to send a response (ms)"},
+        {"drain_timeout_ms", &settings::drain_timeout_ms, "on SIGTERM, the longest wait for requests in flight (ms)"},
+        {"auth_failure_limit", &settings::auth_failure_limit, "failed client authentications per `client_id` within the window before 429"},
+        {"auth_failure_window_s", &settings::auth_failure_window_s, "that window (s)"},
+        {"cleanup_interval_s", &settings::cleanup_interval_s, "how often access tokens and codes expired over a day ago are deleted (s)"},
+        {"decline_redirects", &settings::decline_redirects, "consent Cancel redirects with `error=access_denied&state=…` instead of HubSpot's page"},
+        {"auto_approve_user_id", &settings::auto_approve_user_id, "with `auto_approve_hub_id`: authorize URLs skip the consent page, signed in as this user"},
+        {"auto_approve_hub_id", &settings::auto_approve_hub_id, "the hub auto-approve connects"},
     };
     return all;
 }
@@ -176,6 +177,16 @@ const std::vector<key_info>& keys() {
         return out;
     }();
     return all;
+}
+
+std::string markdown_table() {
+    std::string out = "| key | default | meaning |\n|---|---|---|\n";
+    for (const auto& key : keys()) {
+        const bool none = key.default_value == "\"\"";
+        out += "| `" + key.name + "` | " + (none ? std::string("(none)") : "`" + key.default_value + "`") + " | " +
+               key.description + " |\n";
+    }
+    return out;
 }
 
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {

@@ -3,29 +3,20 @@
 #include <string>
 
 #include "hsoauth/http/error_body.hpp"
-#include "hsoauth/storage/errors.hpp"
 
 namespace hsoauth::http {
 
-response failure_response(std::exception_ptr error, std::string_view correlation_id) {
-    std::string cause = "unknown exception";
-    bool unavailable = false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const storage::storage_error& e) {
-        cause = e.what();
-        unavailable = e.unavailable();
-    } catch (const std::exception& e) {
-        cause = e.what();
-    } catch (...) {
-    }
-    log_line(std::string(unavailable ? "unavailable" : "error") + " corr=" +
-             std::string(correlation_id) + " cause=" + cause);
-    if (unavailable) {
-        return error_response(oauth::errc::service_unavailable, correlation_id)
-            .with_header("Retry-After", "1");
-    }
-    return internal_error_response(correlation_id);
+response failure_response(const service::failure& f, std::string_view correlation_id,
+                          log_writer& log) {
+    const auto report = service::describe(f);
+    log.line(std::string(report.transient ? "unavailable" : "error") +
+             " corr=" + std::string(correlation_id) + " cause=" + report.cause);
+    if (!report.transient) return internal_error_response(correlation_id);
+    static constexpr error_shape unavailable{
+        503, "SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE",
+        "the token store cannot accept writes right now; retry later", nullptr};
+    return render_error(unavailable, "temporarily_unavailable", "", correlation_id)
+        .with_header("Retry-After", "1");
 }
 
 }  // namespace hsoauth::http

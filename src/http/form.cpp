@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "hsoauth/http/message.hpp"
+
 namespace hsoauth::http {
 namespace {
 
@@ -156,6 +158,13 @@ bool is_valid_utf8(std::string_view text) {
         i += length;
     }
     return true;
+}
+
+bool is_form_content_type(std::string_view content_type) {
+    constexpr std::string_view form = "application/x-www-form-urlencoded";
+    if (!istarts_with(content_type, form)) return false;
+    const auto rest = content_type.substr(form.size());
+    return rest.empty() || rest.front() == ';' || rest.front() == ' ';
 }
 
 }  // namespace hsoauth::http

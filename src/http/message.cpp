@@ -14,6 +14,10 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+bool istarts_with(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
 std::string_view request::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
         if (key == name) return value;

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <ctime>
 
-#include "hsoauth/http/failure.hpp"
 
 namespace hsoauth::http {
 
@@ -58,7 +57,7 @@ void append_number(std::string& out, std::int64_t value, int min_digits = 1) {
 
 }  // namespace
 
-void log_request(std::string_view method, std::string_view path, int status,
+void log_request(log_writer& log, std::string_view method, std::string_view path, int status,
                  std::int64_t duration_micros, std::string_view correlation_id) {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     thread_local std::string line;
@@ -77,7 +76,7 @@ void log_request(std::string_view method, std::string_view path, int status,
     append_number(line, duration_micros % 1000, 3);
     line += "ms corr=";
     line += correlation_id.substr(0, 64);
-    log_line(line);
+    log.line(line);
 }
 
 }  // namespace hsoauth::http

@@ -1,18 +1,15 @@
 #include "hsoauth/http/router.hpp"
 
-#include <cctype>
 #include <exception>
 
-#include "hsoauth/crypto/digest.hpp"
-#include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/form.hpp"
+#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/admin/admin_views.hpp"
+#include "hsoauth/service/admin_service.hpp"
 
 namespace hsoauth::http {
 namespace {
-
-using oauth::errc;
-using oauth::make_error;
 
 // Matches `path` against `pattern`; fills `params` with the decoded {name} segments.
 // Returns false on no match; sets `bad_encoding` when a parameter could not be decoded.
@@ -43,20 +40,17 @@ bool match(std::string_view pattern, std::string_view path, route_params& params
     return pattern.empty() && path.empty();
 }
 
-bool has_admin_key(const services& s, const request& req) {
-    constexpr std::string_view scheme = "bearer ";
+// The admin key check of an admin route: nullopt when the request carries the key.
+std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req) {
+    constexpr std::string_view scheme = "bearer ";  // case-insensitive (RFC 9110 §11.1)
     const auto header = req.header("authorization");
-    if (header.size() <= scheme.size()) return false;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {  // the scheme is case-insensitive (RFC 9110 §11.1)
-        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
-    }
-    // Constant time: the key is a secret.
-    return crypto::constant_time_equal(header.substr(scheme.size()), s.admin_key);
+    const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
+    return e.admin.authenticate(presented);
 }
 
 }  // namespace
 
-void dispatch(services& s, const request& req, responder respond) {
+void dispatch(const endpoints& e, const request& req, responder respond) {
     route_params params;
     std::string allowed;
     bool bad_encoding = false;
@@ -67,26 +61,28 @@ void dispatch(services& s, const request& req, responder respond) {
             allowed += r.method;
             continue;
         }
-        if (r.needs == access::admin && !has_admin_key(s, req)) {
-            return respond(error_response(errc::admin_unauthorized, req.correlation_id)
-                               .with_header("WWW-Authenticate", "Bearer"));
+        if (r.needs == access::admin) {
+            if (const auto refused = admin_refusal(e, req)) {
+                return respond(wire::admin_api::error_response(*refused, req.correlation_id)
+                                   .with_header("WWW-Authenticate", "Bearer"));
+            }
         }
         try {
-            r.fn(s, req, params, respond);
+            r.fn(e, req, params, respond);
         } catch (...) {
-            respond(failure_response(std::current_exception(), req.correlation_id));
+            respond(failure_response(service::failure{std::current_exception()}, req.correlation_id, e.log));
         }
         return;
     }
     if (!allowed.empty()) {
-        return respond(error_response(errc::method_not_allowed, req.correlation_id)
+        return respond(transport_error_response(transport_errc::method_not_allowed, req.correlation_id)
                            .with_header("Allow", allowed));
     }
     if (bad_encoding) {
-        return respond(error_response(make_error(errc::malformed_request, "the path is badly encoded"),
-                                      req.correlation_id));
+        return respond(transport_error_response(transport_errc::bad_request, req.correlation_id,
+                                                "the path is badly encoded"));
     }
-    respond(error_response(make_error(errc::not_found, "no such endpoint"), req.correlation_id));
+    respond(transport_error_response(transport_errc::route_not_found, req.correlation_id, "no such endpoint"));
 }
 
 }  // namespace hsoauth::http

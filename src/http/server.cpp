@@ -23,10 +23,9 @@
 #include <vector>
 
 #include "hsoauth/http/correlation_id.hpp"
-#include "hsoauth/http/error_body.hpp"
-#include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/request_log.hpp"
 #include "hsoauth/http/router.hpp"
+#include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
 
 namespace hsoauth::http {
@@ -78,7 +77,7 @@ private:
 
 // State shared by every session. Set up before the threads start; counters are atomic.
 struct shared_state {
-    services& svc;
+    const endpoints& svc;
     server_limits limits;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> draining{false};
@@ -124,6 +123,8 @@ public:
 
     void defer(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
 
+    bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
+
 private:
     void read_header() {
         parser_.emplace();
@@ -143,7 +144,7 @@ private:
         const auto verdict = check_header_bytes(raw);
         if (verdict.problem) {
             begin_request();
-            return reject(oauth::make_error(oauth::errc::malformed_request, verdict.problem));
+            return reject(transport_errc::bad_request, verdict.problem);
         }
         if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
             bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -209,7 +210,7 @@ private:
         begin_request();
         if (ec) return on_read_error(ec);
         if (const auto problem = framing_problem()) {
-            return reject(oauth::make_error(oauth::errc::malformed_request, problem));
+            return reject(transport_errc::bad_request, problem);
         }
         if (parser_->is_done()) return on_request();
         stream_.expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
@@ -246,22 +247,22 @@ private:
             ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
             return close();  // the client went away, or was too slow: nobody to answer
         }
-        if (ec == bhttp::error::header_limit) return reject(oauth::make_error(oauth::errc::headers_too_large));
-        if (ec == bhttp::error::body_limit) return reject(oauth::make_error(oauth::errc::payload_too_large));
+        if (ec == bhttp::error::header_limit) return reject(transport_errc::headers_too_large);
+        if (ec == bhttp::error::body_limit) return reject(transport_errc::payload_too_large);
         if (ec == bhttp::error::partial_message) return close();
         if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-            return reject(oauth::make_error(oauth::errc::malformed_request, "the request is not valid HTTP/1.1"));
+            return reject(transport_errc::bad_request, "the request is not valid HTTP/1.1");
         }
         close();
     }
 
     // Answers a request that cannot be read further and closes the connection after it.
-    void reject(const oauth::error& e) {
+    void reject(transport_errc code, std::string_view detail = {}) {
         request_.method = parser_ ? std::string(parser_->get().method_string()) : "-";
         const std::string_view target = parser_ ? std::string_view(parser_->get().target()) : std::string_view("-");
         request_.path = std::string(target.substr(0, target.find('?')));  // never log a query
         keep_alive_ = false;
-        write_response(error_response(e, correlation_id_));
+        write_response(transport_error_response(code, correlation_id_, detail));
     }
 
     void on_request() {
@@ -303,7 +304,7 @@ private:
         if (state_.limits.log_requests) {
             const auto micros =
                 std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started_).count();
-            log_request(request_.method, request_.path, status_, micros, correlation_id_);
+            log_request(state_.svc.log, request_.method, request_.path, status_, micros, correlation_id_);
         }
         busy_ = false;
         wire_.clear();
@@ -336,7 +337,7 @@ private:
 }  // namespace
 
 struct server::impl {
-    impl(services& s, server_limits limits, std::size_t thread_count)
+    impl(const endpoints& s, server_limits limits, std::size_t thread_count)
         : state{s, limits}, workers(thread_count == 0 ? 1 : thread_count) {
         for (auto& w : workers) w = std::make_unique<worker>();
         acceptor.emplace(workers[0]->ctx);
@@ -397,7 +398,7 @@ struct server::impl {
     std::vector<std::shared_ptr<std::function<void()>>> periodic_ticks;
 };
 
-server::server(services& s, server_limits limits, std::size_t threads)
+server::server(const endpoints& s, server_limits limits, std::size_t threads)
     : impl_(std::make_unique<impl>(s, limits, threads)) {}
 
 server::~server() = default;

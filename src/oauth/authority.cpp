@@ -34,19 +34,56 @@ bool is_valid_verifier(std::string_view verifier) {
     });
 }
 
-const std::string refresh_invalid_message = "refresh token is invalid, expired or revoked";
-const std::string refresh_uninstalled_message = "missing or unknown refresh token";
+std::string scope_mismatch_detail(const std::string& scope) {
+    return "There is a mismatch between the scopes in the install URL and the app's configured scopes: " + scope;
+}
 
 }  // namespace
+
+const char* rfc_error(errc code) {
+    switch (code) {
+        case errc::unknown_client:
+        case errc::wrong_client_secret:
+        case errc::admin_unauthorized:
+            return "invalid_client";
+        case errc::client_throttled:
+            return "slow_down";
+        case errc::unknown_code:
+        case errc::expired_code:
+        case errc::redirect_uri_mismatch:
+        case errc::code_verifier_mismatch:
+        case errc::invalid_refresh_token:
+        case errc::uninstalled_refresh_token:
+            return "invalid_grant";
+        case errc::unsupported_grant_type:
+            return "unsupported_grant_type";
+        case errc::scope_mismatch:
+            return "invalid_scope";
+        case errc::unknown_token:
+        case errc::expired_token:
+            return "invalid_token";
+        case errc::missing_field:
+        case errc::invalid_field:
+        case errc::malformed_request:
+        case errc::unregistered_redirect_uri:
+        case errc::hub_unavailable:
+        case errc::unknown_user:
+        case errc::consent_form_unknown:
+        case errc::not_found:
+        case errc::conflict:
+            return "invalid_request";
+    }
+    return "invalid_request";
+}
 
 authority::authority(const clock& time, const crypto::secret_hasher& hasher,
                      authority_settings settings)
     : time_(time), hasher_(hasher), settings_(settings) {}
 
 std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
-    if (!app) return make_error(errc::bad_client_id);
+    if (!app) return make_error(errc::unknown_client);
     if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {
-        return make_error(errc::bad_client_secret);
+        return make_error(errc::wrong_client_secret);
     }
     return std::nullopt;
 }
@@ -87,28 +124,30 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
     const auto code_digest = hasher_.hash(code);
     const auto found = repo.find_code(code_digest);
     const std::int64_t now = time_.now();
-    if (!found) return make_error(errc::bad_auth_code);
+    // Another app's code is unknown to this client, used or not: its replay defence below must
+    // not be something any registered client can set off (RFC 6749 §4.1.3: client first).
+    if (!found || found->app_id != app.app_id) return make_error(errc::unknown_code);
     if (found->used_at) {
         // RFC 6749 §4.1.2: a replayed code revokes everything issued from it.
         repo.revoke_tokens_from_code(code_digest, now);
-        return make_error(errc::bad_auth_code);
+        return make_error(errc::unknown_code);
     }
-    if (found->app_id != app.app_id || !found->install_live) return make_error(errc::bad_auth_code);
-    if (now >= found->expires_at) return make_error(errc::expired_auth_code);
-    if (found->redirect_uri != redirect_uri) return make_error(errc::mismatch_redirect_uri);
+    if (!found->install_live) return make_error(errc::unknown_code);
+    if (now >= found->expires_at) return make_error(errc::expired_code);
+    if (found->redirect_uri != redirect_uri) return make_error(errc::redirect_uri_mismatch);
     if (found->code_challenge) {
         if (!code_verifier || !is_valid_verifier(*code_verifier)) {
-            return make_error(errc::bad_code_verifier, "code_verifier is missing or malformed");
+            return make_error(errc::code_verifier_mismatch, "code_verifier is missing or malformed");
         }
         const auto computed = crypto::base64url(crypto::sha256(*code_verifier));
         if (!crypto::constant_time_equal(computed, *found->code_challenge)) {
-            return make_error(errc::bad_code_verifier);
+            return make_error(errc::code_verifier_mismatch);
         }
     } else if (code_verifier) {
-        return make_error(errc::bad_code_verifier,
+        return make_error(errc::code_verifier_mismatch,
                           "code_verifier sent for a code issued without code_challenge");
     }
-    if (!repo.use_code(code_digest, now)) return make_error(errc::bad_auth_code);
+    if (!repo.use_code(code_digest, now)) return make_error(errc::unknown_code);
 
     storage::refresh_insert base;
     base.install_id = found->install_id;
@@ -119,11 +158,10 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
     return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
 }
 
-refresh_grant authority::prepare_refresh(std::string_view refresh_token,
-                                         std::int64_t access_id) const {
+refresh_grant authority::prepare_refresh(std::string refresh_token, std::int64_t access_id) const {
     refresh_grant grant;
-    grant.refresh_token = std::string(refresh_token);
     grant.refresh_digest = hasher_.hash(refresh_token);
+    grant.refresh_token = std::move(refresh_token);
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id);
     grant.access_digest = hasher_.hash(grant.access_token);
@@ -134,18 +172,16 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
                                          const refresh_grant& grant) const {
     // A token without an id is unknown: no row can be its own.
     const auto refresh_id = refresh_token_id(grant.refresh_token);
-    if (!refresh_id) return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    if (!refresh_id) return make_error(errc::invalid_refresh_token);
     auto found = repo.find_refresh_state(*refresh_id, grant.refresh_digest);
     const std::int64_t now = time_.now();
-    if (!found || found->app_id != app.app_id) {
-        return make_error(errc::bad_refresh_token, refresh_invalid_message);
-    }
-    if (!found->install_live) return make_error(errc::bad_refresh_token, refresh_uninstalled_message);
-    if (found->revoked_at) return make_error(errc::bad_refresh_token, refresh_invalid_message);
+    if (!found || found->app_id != app.app_id) return make_error(errc::invalid_refresh_token);
+    if (!found->install_live) return make_error(errc::uninstalled_refresh_token);
+    if (found->revoked_at) return make_error(errc::invalid_refresh_token);
     if (found->rotated_at) {
         // Reuse of a rotated refresh token: someone holds a stolen copy; kill the whole chain.
         repo.revoke_chain(found->chain_id, now);
-        return make_error(errc::bad_refresh_token, refresh_invalid_message);
+        return make_error(errc::invalid_refresh_token);
     }
     if (!app.rotate_refresh_tokens) {
         issued_tokens out;
@@ -176,14 +212,14 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
     const auto access_id = access_token_id(token);
-    if (!access_id) return make_error(errc::invalid_token);
+    if (!access_id) return make_error(errc::unknown_token);
     auto found = repo.find_access(*access_id, hasher_.hash(token));
-    if (!found || found->revoked_at || !found->install_live) return make_error(errc::invalid_token);
+    if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
     const std::int64_t now = time_.now();
     if (now >= found->expires_at) {
-        return make_error(errc::expired_token,
-                          "The OAuth token used to make this call expired " +
-                              std::to_string(now - found->expires_at) + " second(s) ago.");
+        error expired = make_error(errc::expired_token);
+        expired.seconds = now - found->expires_at;
+        return expired;
     }
     access_token_info info;
     info.token = std::string(token);
@@ -203,10 +239,10 @@ result<access_token_info> authority::introspect_access(repository& repo,
 result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
-    if (!refresh_id) return make_error(errc::invalid_token);
+    if (!refresh_id) return make_error(errc::unknown_token);
     const auto found = repo.find_refresh(*refresh_id, hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
-        return make_error(errc::invalid_token);
+        return make_error(errc::unknown_token);
     }
     refresh_token_info info;
     info.token = std::string(token);
@@ -223,10 +259,10 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
 
 result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
-    if (!refresh_id) return make_error(errc::invalid_token);
+    if (!refresh_id) return make_error(errc::unknown_token);
     const auto found = repo.find_refresh_state(*refresh_id, hasher_.hash(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
-        return make_error(errc::invalid_token);
+        return make_error(errc::unknown_token);
     }
     repo.revoke_refresh(found->refresh_id, settings_.revoke_cascades, time_.now());
     return done{};
@@ -235,9 +271,9 @@ result<done> authority::revoke_refresh(repository& repo, std::string_view token)
 result<authorization_plan> authority::plan_authorization(
     repository& repo, const authorization_request& request) const {
     auto app = repo.find_app_by_client_id(request.client_id);
-    if (!app) return make_error(errc::bad_client_id);
+    if (!app) return make_error(errc::unknown_client);
     if (!contains(app->redirect_uris, request.redirect_uri)) {
-        return make_error(errc::bad_redirect_uri, "", "redirect_uri");
+        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
     }
     authorization_plan plan;
     for (const auto& scope : request.scopes) {
@@ -248,41 +284,44 @@ result<authorization_plan> authority::plan_authorization(
         } else if (optional && !request.strict_placement) {
             if (!contains(plan.optional_scopes, scope)) plan.optional_scopes.push_back(scope);
         } else {
-            return make_error(errc::bad_scopes,
-                              "There is a mismatch between the scopes in the install URL and the "
-                              "app's configured scopes: " + scope,
-                              "scope");
+            return make_error(errc::scope_mismatch, scope_mismatch_detail(scope), "scope");
         }
     }
     for (const auto& scope : request.optional_scopes) {
         if (!contains(app->optional_scopes, scope)) {
-            return make_error(errc::bad_scopes,
-                              "There is a mismatch between the scopes in the install URL and the "
-                              "app's configured scopes: " + scope,
-                              "optional_scope");
+            return make_error(errc::scope_mismatch, scope_mismatch_detail(scope), "optional_scope");
         }
         if (!contains(plan.optional_scopes, scope)) plan.optional_scopes.push_back(scope);
     }
-    for (const auto& scope : app->scopes) {
-        if (!contains(plan.required_scopes, scope)) {
-            return make_error(errc::bad_scopes,
-                              "The scopes are insufficient: the app requires " + scope, "scope");
-        }
-    }
+    if (auto problem = check_required_scopes(*app, plan.required_scopes)) return std::move(*problem);
     plan.redirect_uri = request.redirect_uri;
     plan.app = std::move(*app);
     return plan;
 }
 
+std::optional<error> authority::check_required_scopes(const app_record& app, const scope_list& required) {
+    for (const auto& scope : app.scopes) {
+        if (!contains(required, scope)) {
+            return make_error(errc::scope_mismatch, "The scopes are insufficient: the app requires " + scope, "scope");
+        }
+    }
+    for (const auto& scope : required) {
+        if (!contains(app.scopes, scope)) return make_error(errc::scope_mismatch, scope_mismatch_detail(scope), "scope");
+    }
+    return std::nullopt;
+}
+
 std::optional<error> authority::check_user_in_hub(repository& repo, std::int64_t hub_id,
                                                   std::int64_t user_id) const {
     const auto user = repo.find_user(user_id);
-    if (!user) return make_error(errc::bad_user, "user " + std::to_string(user_id) + " does not exist", "user_id");
+    if (!user) {
+        return make_error(errc::unknown_user, "user " + std::to_string(user_id) + " does not exist", "user_id");
+    }
     if (!repo.find_hub(hub_id)) {
-        return make_error(errc::bad_hub, "hub " + std::to_string(hub_id) + " does not exist", "hub_id");
+        return make_error(errc::hub_unavailable, "hub " + std::to_string(hub_id) + " does not exist", "hub_id");
     }
     if (std::find(user->hub_ids.begin(), user->hub_ids.end(), hub_id) == user->hub_ids.end()) {
-        return make_error(errc::bad_hub,
+        return make_error(errc::hub_unavailable,
                           "user " + std::to_string(user_id) + " is not a member of hub " +
                               std::to_string(hub_id),
                           "hub_id");
@@ -298,28 +337,16 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
     // The app may have changed since the consent page was shown: re-check the plan against the
     // app as it is now, inside this write.
     const auto app = repo.find_app(plan.app.app_id);
-    if (!app || app->client_id != plan.app.client_id) return make_error(errc::bad_client_id);
+    if (!app || app->client_id != plan.app.client_id) return make_error(errc::unknown_client);
     if (!contains(app->redirect_uris, plan.redirect_uri)) {
-        return make_error(errc::bad_redirect_uri, "", "redirect_uri");
+        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
     }
-    for (const auto& scope : app->scopes) {
-        if (!contains(plan.required_scopes, scope)) {
-            return make_error(errc::bad_scopes, "The scopes are insufficient: the app requires " + scope, "scope");
-        }
-    }
-    for (const auto& scope : plan.required_scopes) {
-        if (!contains(app->scopes, scope)) {
-            return make_error(errc::bad_scopes,
-                              "There is a mismatch between the scopes in the install URL and the app's "
-                              "configured scopes: " + scope,
-                              "scope");
-        }
-    }
+    if (auto problem = check_required_scopes(*app, plan.required_scopes)) return std::move(*problem);
 
     scope_list granted = plan.required_scopes;
     for (const auto& scope : granted) {
         if (hub->scopes && !contains(*hub->scopes, scope)) {
-            return make_error(errc::bad_hub,
+            return make_error(errc::hub_unavailable,
                               "hub " + std::to_string(hub_id) + " cannot grant required scope " + scope,
                               "hub_id");
         }

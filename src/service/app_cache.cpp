@@ -31,6 +31,8 @@ std::shared_ptr<const storage::app_record> app_cache::find(std::string_view clie
     return app;
 }
 
-void app_cache::invalidate() { version_.fetch_add(1, std::memory_order_release); }
+void app_cache::invalidate() {
+    version_.fetch_add(1, std::memory_order_release);
+}
 
 }  // namespace hsoauth::service

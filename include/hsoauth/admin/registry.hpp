@@ -1,14 +1,12 @@
 #pragma once
-// Apps, hubs and users as the seed file and the admin API describe them: parsing their JSON,
-// validating it, and upserting it. Upserts are idempotent: loading the same seed twice gives the
-// same state (an entry without an id is matched by its natural key: an app by client_id, else
-// by name; a hub by domain; a user by e-mail).
+// Apps, hubs and users as the seed file and the admin API describe them: validating them and
+// upserting them. Upserts are idempotent: loading the same seed twice gives the same state (an
+// entry without an id is matched by its natural key: an app by client_id, else by name; a hub
+// by domain; a user by e-mail). Parsing their JSON is the admin view's job (http/wire/admin).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/oauth/result.hpp"
@@ -73,24 +71,15 @@ struct seed_outcome {
     std::vector<saved_app> apps;
 };
 
-// JSON parsing and validation. invalid_field (naming the field) or malformed_request.
-result<app_input> parse_app(const nlohmann::json& body);
-result<hub_input> parse_hub(const nlohmann::json& body);
-result<user_input> parse_user(const nlohmann::json& body);
-result<seed_document> parse_seed(const nlohmann::json& body);
-
-// JSON views. The client secret digest is never shown; `secret` is added when given.
-nlohmann::json to_json(const storage::app_record& app, const std::optional<std::string>& secret = {});
-nlohmann::json to_json(const storage::hub_record& hub);
-nlohmann::json to_json(const storage::user_record& user);
-nlohmann::json to_json(const storage::install_record& install);
-
 class registry {
 public:
     registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl);
 
-    // Writes. conflict when an explicit client_id or e-mail belongs to another entry; bad_hub
-    // when a user names a hub that does not exist.
+    // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
+    // 2048 characters, at most 200 list entries, redirect URIs absolute http(s) without
+    // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
+    // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id or
+    // e-mail belongs to another entry; hub_unavailable when a user names a hub that does not exist.
     result<saved_app> put_app(repository& repo, const app_input& input) const;
     result<upserted<storage::hub_record>> put_hub(repository& repo, const hub_input& input) const;
     result<upserted<storage::user_record>> put_user(repository& repo, const user_input& input) const;

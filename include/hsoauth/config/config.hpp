@@ -32,6 +32,7 @@ struct settings {
     std::int64_t body_timeout_ms = 10000;    // to receive a whole body
     std::int64_t idle_timeout_ms = 5000;     // between requests on a keep-alive connection
     std::int64_t write_timeout_ms = 10000;   // to send a response
+    std::int64_t drain_timeout_ms = 10000;   // SIGTERM: longest wait for requests in flight
     std::int64_t auth_failure_limit = 20;    // failed client authentications per client_id …
     std::int64_t auth_failure_window_s = 60; // … within this window before 429
     std::int64_t cleanup_interval_s = 60;    // how often expired tokens and codes are removed
@@ -47,6 +48,10 @@ struct key_info {
     std::string description;
 };
 const std::vector<key_info>& keys();
+
+// keys() as the README's Markdown table (key, default, meaning): the README's table is this
+// text, held equal by a unit test.
+std::string markdown_table();
 
 // Thrown with a one-line message naming the offending flag, variable, file or key.
 struct config_error : std::runtime_error {

@@ -1,7 +1,9 @@
 #pragma once
-// The one place that turns a client error into an HTTP status and HubSpot's error body:
+// HubSpot's error body, the one shape every error of every wire version takes (the union of the
+// contract's Error schema, HubSpot's `status` and RFC 6749's `error`):
 //   {"status": "BAD_AUTH_CODE", "message": …, "correlationId": <UUIDv4>, "category": …,
-//    "error": <RFC 6749 code>, "error_description": …, ["subCategory", "errors"]}
+//    "error": <RFC 6749 code>, "error_description": …, ["subCategory", "errors", "policyName"]}
+// Which status and words an error gets is each wire version's table (http/wire/<version>/).
 #include <string_view>
 
 #include "hsoauth/http/message.hpp"
@@ -9,12 +11,24 @@
 
 namespace hsoauth::http {
 
-// The HTTP status a client error maps to.
-int status_of(oauth::errc code);
+// How one wire version answers one kind of error.
+struct error_shape {
+    int http_status;
+    const char* status;        // HubSpot's status string
+    const char* category;      // the Error schema's category
+    const char* message;       // the message when the error carries no detail
+    const char* sub_category;  // optional (nullptr)
+};
 
-// A JSON error response for `e`, stamped with `correlation_id`.
-response error_response(const oauth::error& e, std::string_view correlation_id);
-response error_response(oauth::errc code, std::string_view correlation_id);
+// The error body of domain error `e` shaped by `shape`. The message is e.detail, else the
+// shape's; missing_field and invalid_field list e.field in `errors[]`; client_throttled adds
+// `policyName` and a Retry-After header of e.seconds.
+response render_error(const error_shape& shape, const oauth::error& e,
+                      std::string_view correlation_id);
+
+// An error body that no domain error stands behind (transport errors, failures).
+response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
+                      std::string_view correlation_id);
 
 // 500: reveals nothing about the cause.
 response internal_error_response(std::string_view correlation_id);

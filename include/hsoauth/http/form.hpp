@@ -30,6 +30,10 @@ private:
 // holds a control character (NUL included), a name given twice, more than 64 fields.
 oauth::result<form_fields> decode_form(std::string_view text);
 
+// Whether a Content-Type header names application/x-www-form-urlencoded (case-insensitively,
+// parameters such as a charset allowed).
+bool is_form_content_type(std::string_view content_type);
+
 // Percent-decodes one path segment ('+' stays '+'); nullopt on bad encoding, invalid UTF-8 or
 // control characters.
 std::optional<std::string> decode_path_segment(std::string_view segment);

@@ -11,6 +11,8 @@ namespace hsoauth::http {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+// A request, valid until its response has been sent (the connection reuses it afterwards): a
+// handler or reply may keep views into it until then.
 struct request {
     std::string method;          // as sent, e.g. "GET"
     std::string target;          // path and query, as sent
@@ -40,6 +42,8 @@ inline constexpr std::string_view html_content_type = "text/html;charset=utf-8";
 
 // ASCII case-insensitive equality, as HTTP compares field names and tokens (RFC 9110 §5.1).
 bool iequals(std::string_view a, std::string_view b);
+// Whether `text` begins with `prefix`, ASCII case-insensitively.
+bool istarts_with(std::string_view text, std::string_view prefix);
 
 // A response with a JSON body and HubSpot's exact Content-Type.
 response json_response(int status, std::string body);

@@ -5,21 +5,22 @@
 #include <memory>
 
 #include "hsoauth/http/message.hpp"
+#include "hsoauth/service/call.hpp"
 
 namespace hsoauth::http {
 
-// The server's side of one connection, as handlers may use it.
-class connection_port {
+// The server's side of one connection, as handlers may use it. As a service::origin it runs
+// deferred work on the connection's thread after the work already queued there, never at once.
+class connection_port : public service::origin {
 public:
-    virtual ~connection_port() = default;
     // Sends the response for the request being handled: at once on the connection's thread,
     // else after a hop to it (from another thread, prefer responder::hand_over, so that the
     // caller does not hold the last reference). Called at most once per request.
     virtual void send(response r) = 0;
     // Runs `work` on the connection's thread (at once when called there).
     virtual void post(std::function<void()> work) = 0;
-    // Runs `work` on the connection's thread after the work already queued there, never at once.
-    virtual void defer(std::function<void()> work) = 0;
+    // Whether the caller runs on the connection's thread.
+    virtual bool on_own_thread() const = 0;
 };
 
 class responder {
@@ -29,11 +30,15 @@ public:
     void operator()(response r) const;
     // Runs `work` on the connection's thread; thread-safe.
     void post(std::function<void()> work) const { port_->post(std::move(work)); }
-    void defer(std::function<void()> work) const { port_->defer(std::move(work)); }
+    // The connection's thread, as the service layer sees it.
+    service::origin& origin() const { return *port_; }
 
     // From another thread: gives this responder up to `work`, which runs on the connection's
     // thread. The calling thread keeps no reference, so the connection is never destroyed there.
     void hand_over(std::function<void(responder&)> work) &&;
+    // Sends `r` and gives this responder up, from any thread: at once on the connection's
+    // thread, else through hand_over.
+    void finish(response r) &&;
 
 private:
     std::shared_ptr<connection_port> port_;
@@ -45,5 +50,13 @@ inline void responder::hand_over(std::function<void(responder&)> work) && {
 }
 
 inline void responder::operator()(response r) const { port_->send(std::move(r)); }
+
+inline void responder::finish(response r) && {
+    if (port_->on_own_thread()) {
+        const auto self = std::move(*this);
+        return self(std::move(r));
+    }
+    std::move(*this).hand_over([r = std::move(r)](responder& connection) mutable { connection(std::move(r)); });
+}
 
 }  // namespace hsoauth::http

@@ -2,19 +2,18 @@
 // The HTTP surface as one table (see routes.cpp): method, path pattern, handler, and whether the
 // route needs the admin key. Patterns are literal segments and {name} segments; a {name} matches
 // one non-empty segment, percent-decoded, and is passed to the handler in order.
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/http/responder.hpp"
-#include "hsoauth/http/services.hpp"
 
 namespace hsoauth::http {
 
-using route_params = std::vector<std::string>;
-using handler = void (*)(services&, const request&, const route_params&, responder);
+using route_params = std::vector<std::string>;  // the handler may move values out
+using handler = void (*)(const endpoints&, const request&, route_params&, responder);
 
 enum class access { open, admin };
 
@@ -29,7 +28,8 @@ struct route {
 const std::vector<route>& all_routes();
 
 // Finds the route and calls its handler; answers 404, 405 (with Allow) or 401 (admin key
-// missing or wrong) itself. Handler exceptions become a 500 (or 503 for storage faults).
-void dispatch(services& s, const request& req, responder respond);
+// missing or wrong) itself. A handler that throws is answered with 500 (or 503 for a storage
+// fault that passes).
+void dispatch(const endpoints& e, const request& req, responder respond);
 
 }  // namespace hsoauth::http

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "hsoauth/http/services.hpp"
+#include "hsoauth/http/endpoints.hpp"
 
 namespace hsoauth::http {
 
@@ -25,7 +25,8 @@ struct server_limits {
 
 class server {
 public:
-    server(services& s, server_limits limits, std::size_t threads);
+    // `e` must outlive the server.
+    server(const endpoints& e, server_limits limits, std::size_t threads);
     ~server();
     server(const server&) = delete;
     server& operator=(const server&) = delete;

@@ -1,7 +1,8 @@
 #pragma once
-// The token authority: HubSpot's OAuth rules over the repository, independent of any wire
-// format. Each operation says whether it reads (run it with store::read) or writes (run it as a
-// store write job, where it sees and changes state atomically with the other writes).
+// The token authority: HubSpot's OAuth rules over one transaction's repository, independent of
+// any wire version and of how the work is scheduled (the service layer decides that). Each
+// operation says whether it reads (run it in store::read) or writes (run it as a write job,
+// where it sees and changes state atomically with the other writes of its batch).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -109,45 +110,50 @@ public:
     const clock& time() const { return time_; }
     const authority_settings& settings() const { return settings_; }
 
-    // The client check of the token endpoint, against the app looked up by client_id (nullptr:
-    // none). nullopt when authenticated; bad_client_id without an app; bad_client_secret when the
-    // secret's digest differs (constant-time comparison).
+    // Client authentication against the app looked up by client_id (nullptr: none). nullopt
+    // when authenticated; unknown_client without an app; wrong_client_secret when the secret's
+    // digest differs (constant-time comparison).
     std::optional<error> check_client(const app_record* app, std::string_view client_secret) const;
 
-    // Write. Exchanges a code issued to `app`. A used code is refused (bad_auth_code) and every
-    // token issued from it is revoked. expired_auth_code, mismatch_redirect_uri (byte-exact),
-    // bad_code_verifier (PKCE S256) otherwise. A failed attempt does not use up the code.
+    // Write. Exchanges a code issued to `app`. A code issued to another app is unknown_code and
+    // changes nothing (the client is checked first, RFC 6749 §4.1.3). A used code is refused
+    // (unknown_code) and every token issued from it is revoked. expired_code,
+    // redirect_uri_mismatch (byte-exact), code_verifier_mismatch (PKCE S256) otherwise. A failed
+    // attempt does not use up the code.
     result<issued_tokens> exchange_code(repository& repo, const app_record& app,
                                         std::string_view code, std::string_view redirect_uri,
                                         const std::optional<std::string>& code_verifier) const;
 
     // Any thread, before the write: hashes the presented refresh token and makes the access token
     // a successful refresh issues, with an id from store::allocate_access_id.
-    refresh_grant prepare_refresh(std::string_view refresh_token, std::int64_t access_id) const;
-    // Write. bad_refresh_token unless the grant's token is live and belongs to `app`. Returns the
+    refresh_grant prepare_refresh(std::string refresh_token, std::int64_t access_id) const;
+    // Write. invalid_refresh_token unless the grant's token is live and belongs to `app`
+    // (uninstalled_refresh_token when its install is gone). Returns the
     // grant's access token and the same refresh token, or new tokens when the app rotates;
     // presenting a rotated token revokes its whole chain.
     result<issued_tokens> refresh(repository& repo, const app_record& app,
                                   const refresh_grant& grant) const;
 
-    // Read. invalid_token when unknown, revoked or uninstalled; expired_token when expired.
+    // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
+    // since) when expired.
     result<access_token_info> introspect_access(repository& repo, std::string_view token) const;
-    // Read. invalid_token when unknown, revoked, rotated away or uninstalled.
+    // Read. unknown_token when unknown, revoked, rotated away or uninstalled.
     result<refresh_token_info> introspect_refresh(repository& repo, std::string_view token) const;
 
-    // Write. Revokes a live refresh token (and, by setting, its access tokens); invalid_token
+    // Write. Revokes a live refresh token (and, by setting, its access tokens); unknown_token
     // when it is unknown or already dead.
     result<done> revoke_refresh(repository& repo, std::string_view token) const;
 
-    // Read. Validates an authorization request as HubSpot's consent screen does: bad_client_id,
-    // bad_redirect_uri (exact string match), bad_scopes (a required scope missing, an unknown
-    // scope, or with strict_placement an optional scope in `scopes`).
+    // Read. Validates an authorization request as HubSpot's consent screen does: unknown_client,
+    // unregistered_redirect_uri (exact string match), scope_mismatch (a required scope missing,
+    // an unknown scope, or with strict_placement an optional scope in `scopes`).
     result<authorization_plan> plan_authorization(repository& repo,
                                                   const authorization_request& request) const;
 
     // Write. The user approves `plan` for `hub_id`: checks the user is a member of the hub
-    // (bad_user, bad_hub), drops optional scopes the hub cannot grant, records or updates the
-    // install and issues a code bound to the redirect URI and the PKCE challenge.
+    // (unknown_user, hub_unavailable), re-checks the plan against the app as it is now, drops
+    // optional scopes the hub cannot grant, records or updates the install and issues a code
+    // bound to the redirect URI and the PKCE challenge.
     result<issued_code> approve(repository& repo, const authorization_plan& plan,
                                 std::int64_t hub_id, std::int64_t user_id,
                                 const std::optional<pkce_challenge>& pkce) const;
@@ -157,6 +163,8 @@ public:
     result<done> uninstall(repository& repo, std::int64_t app_id, std::int64_t hub_id) const;
 
 private:
+    // The plan's required scopes against the app's: scope_mismatch when one is missing or unknown.
+    static std::optional<error> check_required_scopes(const app_record& app, const scope_list& required);
     std::optional<error> check_user_in_hub(repository& repo, std::int64_t hub_id,
                                            std::int64_t user_id) const;
     issued_tokens issue_tokens(repository& repo, const storage::refresh_insert& base,

@@ -1,6 +1,7 @@
 #pragma once
 // result<T>: a value or a client error. Expected failures travel as values; broken
-// infrastructure throws (see storage::storage_error).
+// infrastructure throws (see storage/errors.hpp).
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -11,17 +12,18 @@ namespace hsoauth::oauth {
 
 struct error {
     errc code;
-    std::string message;  // optional override of the default text for `code`
-    std::string field;    // the offending request field, when there is one
+    std::string detail;        // what exactly was wrong, in words; empty: the wire's default text
+    std::string field;         // the offending request field, when there is one
+    std::int64_t seconds = 0;  // expired_token: since when; client_throttled: until it lifts
 };
 
-inline error make_error(errc code, std::string message = {}, std::string field = {}) {
-    return error{code, std::move(message), std::move(field)};
+inline error make_error(errc code, std::string detail = {}, std::string field = {}) {
+    return error{code, std::move(detail), std::move(field), 0};
 }
 
 template <class T>
 class result {
-public:
+  public:
     result(T value) : v_(std::move(value)) {}
     result(error e) : v_(std::move(e)) {}
 
@@ -32,9 +34,10 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
     const error& err() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, error> v_;
 };
 

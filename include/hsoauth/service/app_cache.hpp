@@ -24,7 +24,7 @@
 namespace hsoauth::service {
 
 class app_cache {
-public:
+  public:
     // `apps` must outlive the cache.
     explicit app_cache(storage::store& apps);
     app_cache(const app_cache&) = delete;
@@ -37,18 +37,21 @@ public:
     // Forgets every app: the next find() of each reads it again.
     void invalidate();
 
-private:
+  private:
     // Looked up by string_view without building a std::string.
     struct string_hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
     };
 
     storage::store& store_;
     std::atomic<std::uint64_t> version_{0};  // bumped by invalidate()
     std::mutex mutex_;
     std::uint64_t cached_version_ = 0;  // guarded by mutex_: the version apps_ holds
-    std::unordered_map<std::string, std::shared_ptr<const storage::app_record>, string_hash, std::equal_to<>>
+    std::unordered_map<std::string, std::shared_ptr<const storage::app_record>, string_hash,
+                       std::equal_to<>>
         apps_;  // guarded by mutex_
 };
 

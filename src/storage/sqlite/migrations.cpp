@@ -17,16 +17,29 @@ std::string_view trimmed(std::string_view text) {
 
 }  // namespace
 
-std::string_view why_line(std::string_view sql) {
+std::string why_of(std::string_view sql) {
     constexpr std::string_view prefix = "-- Why:";
+    constexpr std::string_view comment = "--";
+    std::string why;
+    bool in_paragraph = false;
     while (!sql.empty()) {
         const auto end = sql.find('\n');
         const std::string_view line = sql.substr(0, end);
-        if (line.substr(0, prefix.size()) == prefix) return trimmed(line.substr(prefix.size()));
+        if (!in_paragraph && line.substr(0, prefix.size()) == prefix) {
+            why = trimmed(line.substr(prefix.size()));
+            in_paragraph = true;
+        } else if (in_paragraph) {
+            const auto text = line.substr(0, comment.size()) == comment ? trimmed(line.substr(comment.size()))
+                                                                         : std::string_view{};
+            if (text.empty()) break;  // the paragraph ends at a blank or non-comment line
+            why += ' ';
+            why += text;
+        }
         if (end == std::string_view::npos) break;
         sql.remove_prefix(end + 1);
     }
-    return {};
+    if (const auto stop = why.find(". "); stop != std::string::npos) why.resize(stop + 1);
+    return why;
 }
 
 std::vector<applied_migration> migrate(connection& db) {
@@ -61,7 +74,7 @@ std::vector<applied_migration> migrate(connection& db) {
             if (db.in_transaction()) db.exec("ROLLBACK");
             throw;
         }
-        applied.push_back({m.version, std::string(m.name), std::string(why_line(m.sql))});
+        applied.push_back({m.version, std::string(m.name), why_of(m.sql)});
     }
     // A new database replayed every migration: the tables they rebuilt left free pages behind.
     if (current == 0 && !applied.empty()) db.exec("VACUUM");

@@ -16,21 +16,18 @@
 #include <thread>
 #include <vector>
 
-#include "hsoauth/admin/registry.hpp"
-#include "hsoauth/admin/seed_file.hpp"
-#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/app/assembly.hpp"
 #include "hsoauth/config/config.hpp"
 #include "hsoauth/crypto/digest.hpp"
-#include "hsoauth/http/auth_throttle.hpp"
-#include "hsoauth/http/consent_forms.hpp"
 #include "hsoauth/http/correlation_id.hpp"
+#include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/request_log.hpp"
 #include "hsoauth/http/responder.hpp"
 #include "hsoauth/http/router.hpp"
-#include "hsoauth/oauth/authority.hpp"
-#include "hsoauth/service/app_cache.hpp"
-#include "hsoauth/storage/repository.hpp"
+#include "hsoauth/http/wire/admin/seed_file.hpp"
+#include "hsoauth/service/admin_service.hpp"
 #include "hsoauth/storage/sqlite/sqlite_store.hpp"
+#include "in_process_port.hpp"
 
 namespace hsoauth::fuzz {
 namespace {
@@ -66,48 +63,27 @@ config::settings settings_for(const std::string& path) {
     return settings;
 }
 
-// Everything `hsoauth serve` builds, in the order it builds it (members initialise in
-// declaration order).
+// Everything `hsoauth serve` builds before its server (app::assembly, as main.cpp uses it), in
+// the order it builds it (members initialise in declaration order).
 struct parts {
     parts()
         : settings(settings_for(database_path())),
-          db(store_options_for(settings.db)),
-          apps(db),
+          store(store_options_for(settings.db)),
           hasher(std::string(pepper)),
-          clock(storage::read_value(db, [](storage::repository& repo) {
-              return repo.get_state(storage::clock_offset_key).value_or(0);
-          })),
-          authority(clock, hasher, {settings.code_ttl, settings.revoke_cascades}),
-          registry(hasher, settings.access_token_ttl),
-          throttle(settings.auth_failure_limit, settings.auth_failure_window_s),
-          consent(settings.code_ttl, 10000),
-          seed(admin::read_seed_file(HSOAUTH_FUZZ_SEED_FILE)),
-          services{db,       apps,     clock,   hasher, authority, registry, settings, settings.admin_key,
-                   throttle, consent, auto_approval} {
+          log(STDERR_FILENO),
+          assembly(settings, settings.admin_key, store, hasher, log),
+          seed(http::wire::admin_json::read_seed_file(HSOAUTH_FUZZ_SEED_FILE)) {
         apply_seed();
     }
 
-    // As POST /admin/v1/seed: the app cache forgets its apps once the write is done.
-    void apply_seed() {
-        storage::write_and_wait(db, [&](storage::repository& repo) {
-            const auto r = registry.apply_seed(repo, seed);
-            if (!r) throw std::runtime_error("seed " HSOAUTH_FUZZ_SEED_FILE ": " + r.err().message);
-        });
-        apps.invalidate();
-    }
+    void apply_seed() { assembly.sandbox().seed_now(seed); }
 
     config::settings settings;
-    storage::sqlite::sqlite_store db;
-    service::app_cache apps;
+    storage::sqlite::sqlite_store store;
     crypto::secret_hasher hasher;
-    sandbox_clock clock;
-    oauth::authority authority;
-    admin::registry registry;
-    http::auth_throttle throttle;
-    http::consent_forms consent;
-    http::auto_approve auto_approval;
+    http::log_writer log;
+    app::assembly assembly;
     admin::seed_document seed;
-    http::services services;
 };
 
 parts& the_parts() {
@@ -121,77 +97,9 @@ parts& the_parts() {
     return *instance;
 }
 
-// The "connection" of one request: collects what the handler posts to it and runs that work on
-// the thread that dispatched the request, as the server's connection thread would.
-class recording_port final : public http::connection_port {
-public:
-    void send(http::response r) override {
-        const std::lock_guard lock(mutex_);
-        ++sends_;
-        response_ = std::move(r);
-        ready_.notify_all();
-    }
-
-    void post(std::function<void()> work) override {
-        // The server runs work at once when already on the connection's thread.
-        if (std::this_thread::get_id() == owner_) return work();
-        const std::lock_guard lock(mutex_);
-        posted_.push_back(std::move(work));
-        ready_.notify_all();
-    }
-
-    void defer(std::function<void()> work) override {
-        const std::lock_guard lock(mutex_);
-        posted_.push_back(std::move(work));
-        ready_.notify_all();
-    }
-
-    // Runs posted work until a response was sent (true) or `deadline` passed (false), then
-    // runs whatever else was already posted.
-    bool run_until_answered(std::chrono::steady_clock::time_point deadline) {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-            while (!posted_.empty()) {
-                auto work = std::move(posted_.front());
-                posted_.pop_front();
-                lock.unlock();
-                work();
-                lock.lock();
-            }
-            if (sends_ > 0) return true;
-            if (ready_.wait_until(lock, deadline) == std::cv_status::timeout && posted_.empty()) {
-                return sends_ > 0;
-            }
-        }
-    }
-
-    int sends() {
-        const std::lock_guard lock(mutex_);
-        return sends_;
-    }
-
-    http::response take() {
-        const std::lock_guard lock(mutex_);
-        return std::move(response_);
-    }
-
-private:
-    const std::thread::id owner_ = std::this_thread::get_id();
-    std::mutex mutex_;
-    std::condition_variable ready_;
-    std::deque<std::function<void()>> posted_;
-    http::response response_;
-    int sends_ = 0;
-};
-
 std::string_view header_of(const http::response& r, std::string_view name) {
     for (const auto& [key, value] : r.headers) {
-        if (key.size() != name.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < key.size() && same; ++i) {
-            same = std::tolower(static_cast<unsigned char>(key[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-        }
-        if (same) return value;
+        if (http::iequals(key, name)) return value;
     }
     return {};
 }
@@ -230,12 +138,13 @@ std::vector<std::string_view> split_segments(std::string_view path) {
 
 }  // namespace
 
-http::services& world() { return the_parts().services; }
+const http::endpoints& world() { return the_parts().assembly.endpoints(); }
 
 void reset_world(bool reseed) {
     auto& p = the_parts();
-    p.db.set_faults({});
-    p.auto_approval.set(std::nullopt);
+    auto& admin = p.assembly.sandbox().admin();
+    admin.set_storage_faults({});
+    admin.set_auto_approval(std::nullopt);
     if (reseed) p.apply_seed();
 }
 
@@ -244,9 +153,9 @@ std::string next_correlation_id() {
     return source.next();
 }
 
-http::response exchange(http::services& s, const http::request& req) {
+http::response exchange(const http::endpoints& s, const http::request& req) {
     static const bool trace = std::getenv("HSOAUTH_FUZZ_TRACE") != nullptr;
-    auto port = std::make_shared<recording_port>();
+    auto port = std::make_shared<test::in_process_port>();
     http::dispatch(s, req, http::responder(port));
     if (!port->run_until_answered(std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
         fail("no response within 30 s", req);

@@ -8,16 +8,16 @@
 #include <string_view>
 
 #include "hsoauth/http/message.hpp"
-#include "hsoauth/http/services.hpp"
+#include "hsoauth/http/endpoints.hpp"
 
 namespace hsoauth::fuzz {
 
 // The admin key the world accepts ("Authorization: Bearer fuzz-admin-key").
 inline constexpr std::string_view admin_key = "fuzz-admin-key";
 
-// The services of this process's world, built on first use and never destroyed (the writer
+// The endpoints of this process's world, built on first use and never destroyed (the writer
 // thread keeps running until exit). Not thread-safe to call the first time from two threads.
-http::services& world();
+const http::endpoints& world();
 
 // Puts back what a previous input may have changed that would starve later inputs of coverage:
 // storage faults off, auto-approve off, and the seed applied again when `reseed` (admin writes
@@ -32,7 +32,7 @@ std::string next_correlation_id();
 // on this thread (as the server's connection thread would) until the response arrives. Aborts
 // when none arrives within 30 s or when a second response is sent for the same request.
 // With HSOAUTH_FUZZ_TRACE set in the environment, prints one line per request and its status.
-http::response exchange(http::services& s, const http::request& req);
+http::response exchange(const http::endpoints& s, const http::request& req);
 
 // Aborts unless `r` is an acceptable answer to `req`: a status from 100 to 599 other than 500;
 // a JSON body exactly when Content-Type is application/json;charset=utf-8; every error that is

@@ -1,4 +1,5 @@
-// The error → HTTP status and HubSpot body mapping (http/error_body.hpp).
+// Errors into HTTP statuses and HubSpot bodies: v1's table (http/wire/v1/v1_errors.hpp), the
+// transport table (http/transport_error.hpp) and the body itself (http/error_body.hpp).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +7,8 @@
 #include <string>
 
 #include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/v1/v1_errors.hpp"
 
 using namespace hsoauth;
 using oauth::errc;
@@ -31,36 +34,49 @@ std::string content_type(const http::response& r) {
 
 }  // namespace
 
-TEST_CASE("http: status_of maps each client error to its HTTP status") {
-    CHECK(http::status_of(errc::bad_client_id) == 401);
-    CHECK(http::status_of(errc::bad_client_secret) == 401);
-    CHECK(http::status_of(errc::bad_auth_code) == 400);
-    CHECK(http::status_of(errc::expired_auth_code) == 400);
-    CHECK(http::status_of(errc::mismatch_redirect_uri) == 400);
-    CHECK(http::status_of(errc::bad_code_verifier) == 400);
-    CHECK(http::status_of(errc::bad_refresh_token) == 400);
-    CHECK(http::status_of(errc::bad_grant_type) == 400);
-    CHECK(http::status_of(errc::missing_field) == 400);
-    CHECK(http::status_of(errc::invalid_field) == 400);
-    CHECK(http::status_of(errc::bad_redirect_uri) == 400);
-    CHECK(http::status_of(errc::bad_scopes) == 400);
-    CHECK(http::status_of(errc::bad_hub) == 400);
-    CHECK(http::status_of(errc::bad_user) == 400);
-    CHECK(http::status_of(errc::invalid_token) == 401);
-    CHECK(http::status_of(errc::expired_token) == 401);
-    CHECK(http::status_of(errc::unsupported_media_type) == 415);
-    CHECK(http::status_of(errc::malformed_request) == 400);
-    CHECK(http::status_of(errc::not_found) == 404);
-    CHECK(http::status_of(errc::method_not_allowed) == 405);
-    CHECK(http::status_of(errc::conflict) == 409);
-    CHECK(http::status_of(errc::admin_unauthorized) == 401);
-    CHECK(http::status_of(errc::payload_too_large) == 413);
-    CHECK(http::status_of(errc::headers_too_large) == 431);
-    CHECK(http::status_of(errc::too_many_requests) == 429);
-    CHECK(http::status_of(errc::service_unavailable) == 503);
+TEST_CASE("http: v1 maps each domain error to its HTTP status") {
+    const auto status_of = [](errc code) { return http::wire::v1::shape_of(code).http_status; };
+    CHECK(status_of(errc::unknown_client) == 401);
+    CHECK(status_of(errc::wrong_client_secret) == 401);
+    CHECK(status_of(errc::client_throttled) == 429);
+    CHECK(status_of(errc::unknown_code) == 400);
+    CHECK(status_of(errc::expired_code) == 400);
+    CHECK(status_of(errc::redirect_uri_mismatch) == 400);
+    CHECK(status_of(errc::code_verifier_mismatch) == 400);
+    CHECK(status_of(errc::invalid_refresh_token) == 400);
+    CHECK(status_of(errc::uninstalled_refresh_token) == 400);
+    CHECK(status_of(errc::unsupported_grant_type) == 400);
+    CHECK(status_of(errc::missing_field) == 400);
+    CHECK(status_of(errc::invalid_field) == 400);
+    CHECK(status_of(errc::malformed_request) == 400);
+    CHECK(status_of(errc::unregistered_redirect_uri) == 400);
+    CHECK(status_of(errc::scope_mismatch) == 400);
+    CHECK(status_of(errc::hub_unavailable) == 400);
+    CHECK(status_of(errc::unknown_user) == 400);
+    CHECK(status_of(errc::consent_form_unknown) == 400);
+    CHECK(status_of(errc::unknown_token) == 401);
+    CHECK(status_of(errc::expired_token) == 401);
+    CHECK(status_of(errc::not_found) == 404);
+    CHECK(status_of(errc::conflict) == 409);
+    CHECK(status_of(errc::admin_unauthorized) == 401);
 }
 
-TEST_CASE("http: error_response carries HubSpot's status, the RFC 6749 error and the correlation id") {
+TEST_CASE("http: transport errors have their own statuses") {
+    const auto status_of = [](http::transport_errc code) { return http::transport_error_response(code, corr).status; };
+    CHECK(status_of(http::transport_errc::bad_request) == 400);
+    CHECK(status_of(http::transport_errc::route_not_found) == 404);
+    CHECK(status_of(http::transport_errc::method_not_allowed) == 405);
+    CHECK(status_of(http::transport_errc::payload_too_large) == 413);
+    CHECK(status_of(http::transport_errc::unsupported_media_type) == 415);
+    CHECK(status_of(http::transport_errc::headers_too_large) == 431);
+    const json b = body_of(http::transport_error_response(http::transport_errc::unsupported_media_type, corr));
+    CHECK(b.at("status") == "UNSUPPORTED_MEDIA_TYPE");
+    CHECK(b.at("category") == "VALIDATION_ERROR");
+    CHECK(b.at("error") == "invalid_request");
+    CHECK(b.at("correlationId") == corr);
+}
+
+TEST_CASE("http: the v1 error response carries HubSpot's status, the RFC 6749 error and the correlation id") {
     struct expectation {
         errc code;
         int http_status;
@@ -69,25 +85,25 @@ TEST_CASE("http: error_response carries HubSpot's status, the RFC 6749 error and
         const char* error;
     };
     const expectation cases[] = {
-        {errc::bad_client_id, 401, "BAD_CLIENT_ID", "INVALID_AUTHENTICATION", "invalid_client"},
-        {errc::bad_client_secret, 401, "BAD_CLIENT_SECRET", "INVALID_AUTHENTICATION", "invalid_client"},
-        {errc::bad_auth_code, 400, "BAD_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
-        {errc::expired_auth_code, 400, "EXPIRED_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
-        {errc::mismatch_redirect_uri, 400, "MISMATCH_REDIRECT_URI_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
-        {errc::bad_code_verifier, 400, "BAD_CODE_VERIFIER", "VALIDATION_ERROR", "invalid_grant"},
-        {errc::bad_refresh_token, 400, "BAD_REFRESH_TOKEN", "VALIDATION_ERROR", "invalid_grant"},
-        {errc::bad_grant_type, 400, "BAD_GRANT_TYPE", "VALIDATION_ERROR", "unsupported_grant_type"},
-        {errc::bad_scopes, 400, "BAD_SCOPES", "VALIDATION_ERROR", "invalid_scope"},
-        {errc::invalid_token, 401, "INVALID_TOKEN", "UNAUTHORIZED", "invalid_token"},
+        {errc::unknown_client, 401, "BAD_CLIENT_ID", "INVALID_AUTHENTICATION", "invalid_client"},
+        {errc::wrong_client_secret, 401, "BAD_CLIENT_SECRET", "INVALID_AUTHENTICATION", "invalid_client"},
+        {errc::unknown_code, 400, "BAD_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::expired_code, 400, "EXPIRED_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::redirect_uri_mismatch, 400, "MISMATCH_REDIRECT_URI_AUTH_CODE", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::code_verifier_mismatch, 400, "BAD_CODE_VERIFIER", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::invalid_refresh_token, 400, "BAD_REFRESH_TOKEN", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::uninstalled_refresh_token, 400, "BAD_REFRESH_TOKEN", "VALIDATION_ERROR", "invalid_grant"},
+        {errc::unsupported_grant_type, 400, "BAD_GRANT_TYPE", "VALIDATION_ERROR", "unsupported_grant_type"},
+        {errc::scope_mismatch, 400, "BAD_SCOPES", "VALIDATION_ERROR", "invalid_scope"},
+        {errc::unknown_token, 401, "INVALID_TOKEN", "UNAUTHORIZED", "invalid_token"},
         {errc::expired_token, 401, "EXPIRED_AUTHENTICATION", "EXPIRED_AUTHENTICATION", "invalid_token"},
-        {errc::unsupported_media_type, 415, "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR", "invalid_request"},
         {errc::malformed_request, 400, "BAD_REQUEST", "VALIDATION_ERROR", "invalid_request"},
         {errc::admin_unauthorized, 401, "INVALID_AUTHENTICATION", "INVALID_AUTHENTICATION", "invalid_client"},
-        {errc::too_many_requests, 429, "TOO_MANY_REQUESTS", "RATE_LIMITS", "slow_down"},
+        {errc::client_throttled, 429, "TOO_MANY_REQUESTS", "RATE_LIMITS", "slow_down"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.status);
-        const auto r = http::error_response(c.code, corr);
+        const auto r = http::wire::v1::error_response(oauth::make_error(c.code), corr);
         CHECK(r.status == c.http_status);
         CHECK(content_type(r) == "application/json;charset=utf-8");
         const json b = body_of(r);
@@ -102,9 +118,25 @@ TEST_CASE("http: error_response carries HubSpot's status, the RFC 6749 error and
     }
 }
 
-TEST_CASE("http: error_response uses the error's own message when it has one") {
-    const auto r = http::error_response(
-        oauth::make_error(errc::bad_refresh_token, "missing or unknown refresh token"), corr);
+TEST_CASE("http: v1 tells how long ago an access token expired, and a throttled client when to retry") {
+    oauth::error expired = oauth::make_error(errc::expired_token);
+    expired.seconds = 75;
+    const json b = body_of(http::wire::v1::error_response(expired, corr));
+    CHECK(b.at("message") == "The OAuth token used to make this call expired 75 second(s) ago.");
+
+    oauth::error throttled = oauth::make_error(errc::client_throttled);
+    throttled.seconds = 42;
+    const auto r = http::wire::v1::error_response(throttled, corr);
+    CHECK(r.status == 429);
+    bool retry_after = false;
+    for (const auto& [name, value] : r.headers) retry_after = retry_after || (name == "Retry-After" && value == "42");
+    CHECK(retry_after);
+    CHECK(body_of(r).at("policyName") == "FAILED_CLIENT_AUTHENTICATION");
+}
+
+TEST_CASE("http: the v1 error response uses the error's own message when it has one") {
+    const auto r = http::wire::v1::error_response(
+        oauth::make_error(errc::invalid_refresh_token, "missing or unknown refresh token"), corr);
     const json b = body_of(r);
     CHECK(b.at("message") == "missing or unknown refresh token");
     CHECK(b.at("error_description") == "missing or unknown refresh token");
@@ -112,7 +144,7 @@ TEST_CASE("http: error_response uses the error's own message when it has one") {
 }
 
 TEST_CASE("http: a missing field gives VALIDATION_ERROR with MISSING_REQUIRED_FIELD and the field") {
-    const auto r = http::error_response(oauth::make_error(errc::missing_field, "", "client_secret"), corr);
+    const auto r = http::wire::v1::error_response(oauth::make_error(errc::missing_field, "", "client_secret"), corr);
     CHECK(r.status == 400);
     const json b = body_of(r);
     CHECK(b.at("status") == "VALIDATION_ERROR");
@@ -129,7 +161,7 @@ TEST_CASE("http: a missing field gives VALIDATION_ERROR with MISSING_REQUIRED_FI
 }
 
 TEST_CASE("http: an invalid field gives INVALID_PARAMETER naming the field") {
-    const auto r = http::error_response(
+    const auto r = http::wire::v1::error_response(
         oauth::make_error(errc::invalid_field, "code_challenge_method must be S256", "code_challenge_method"),
         corr);
     CHECK(r.status == 400);

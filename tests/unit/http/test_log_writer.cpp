@@ -1,5 +1,5 @@
-// The background stderr log (http/log_writer.hpp): lines from many threads arrive whole, each
-// thread's in order, and flush_log() makes everything logged so far visible.
+// The background log (http/log_writer.hpp): lines from many threads arrive whole, each thread's
+// in order, and flush() makes everything logged so far visible.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -14,32 +14,25 @@
 #include "../storage/temp_database.hpp"
 #include "hsoauth/http/log_writer.hpp"
 
-TEST_CASE("log_writer: lines from several threads are whole, in order per thread, after flush_log") {
+TEST_CASE("log_writer: lines from several threads are whole, in order per thread, after flush") {
     hsoauth::test::temp_dir dir;
-    const std::string path = dir.file("stderr.txt");
+    const std::string path = dir.file("log.txt");
     const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     REQUIRE(file >= 0);
-    hsoauth::http::flush_log();  // whatever earlier tests logged goes to the real stderr
-    const int saved = ::dup(STDERR_FILENO);
-    ::dup2(file, STDERR_FILENO);
+    hsoauth::http::log_writer log(file);
 
     constexpr int threads = 4;
     constexpr int lines = 2000;
     std::vector<std::thread> writers;
     for (int t = 0; t < threads; ++t) {
-        writers.emplace_back([t] {
+        writers.emplace_back([t, &log] {
             for (int i = 0; i < lines; ++i) {
-                hsoauth::http::log_line("thread " + std::to_string(t) + " line " + std::to_string(i) +
-                                        " " + std::string(40, 'x'));
+                log.line("thread " + std::to_string(t) + " line " + std::to_string(i) + " " + std::string(40, 'x'));
             }
         });
     }
     for (auto& w : writers) w.join();
-    hsoauth::http::flush_log();
-
-    ::dup2(saved, STDERR_FILENO);
-    ::close(saved);
-    ::close(file);
+    log.flush();
 
     std::ifstream in(path);
     std::vector<int> next(threads, 0);
@@ -58,4 +51,22 @@ TEST_CASE("log_writer: lines from several threads are whole, in order per thread
         ++seen;
     }
     CHECK(seen == threads * lines);
+    ::close(file);
+}
+
+TEST_CASE("log_writer: what is still buffered is written when the writer is destroyed") {
+    hsoauth::test::temp_dir dir;
+    const std::string path = dir.file("log.txt");
+    const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(file >= 0);
+    {
+        hsoauth::http::log_writer log(file);
+        for (int i = 0; i < 100; ++i) log.line("line " + std::to_string(i));
+    }
+    ::close(file);
+    std::ifstream in(path);
+    std::string line;
+    int seen = 0;
+    while (std::getline(in, line)) CHECK(line == "line " + std::to_string(seen++));
+    CHECK(seen == 100);
 }

@@ -35,33 +35,33 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: plan_authorization accepts the requ
 TEST_CASE_FIXTURE(authority_fixture, "oauth: plan_authorization checks client_id and the exact redirect_uri") {
     auto r = demo_request({"oauth", "crm.objects.contacts.read"});
     r.client_id = "nobody";
-    CHECK(error_of(plan(r)) == errc::bad_client_id);
+    CHECK(error_of(plan(r)) == errc::unknown_client);
     r = demo_request({"oauth", "crm.objects.contacts.read"});
     r.redirect_uri = test::demo_redirect + "/extra";
-    CHECK(error_of(plan(r)) == errc::bad_redirect_uri);
+    CHECK(error_of(plan(r)) == errc::unregistered_redirect_uri);
     r.redirect_uri = "https://app.example.com/Callback";
-    CHECK(error_of(plan(r)) == errc::bad_redirect_uri);
+    CHECK(error_of(plan(r)) == errc::unregistered_redirect_uri);
     r.redirect_uri = "http://localhost:3000/oauth-callback";  // the app's second URI
     CHECK(plan(r).ok());
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a missing required scope is bad_scopes") {
-    CHECK(error_of(plan(demo_request({"oauth"}))) == errc::bad_scopes);
-    CHECK(error_of(plan(demo_request({}))) == errc::bad_scopes);
-    CHECK(error_of(plan(demo_request({"oauth"}, {"crm.objects.contacts.read"}))) == errc::bad_scopes);
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a missing required scope is scope_mismatch") {
+    CHECK(error_of(plan(demo_request({"oauth"}))) == errc::scope_mismatch);
+    CHECK(error_of(plan(demo_request({}))) == errc::scope_mismatch);
+    CHECK(error_of(plan(demo_request({"oauth"}, {"crm.objects.contacts.read"}))) == errc::scope_mismatch);
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a scope the app never configured is bad_scopes") {
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a scope the app never configured is scope_mismatch") {
     const auto unknown = plan(demo_request({"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write"}));
-    CHECK(error_of(unknown) == errc::bad_scopes);
-    CHECK(unknown.err().message.find("crm.objects.contacts.write") != std::string::npos);
-    CHECK(error_of(plan(demo_request({"oauth", "crm.objects.contacts.read"}, {"tickets"}))) == errc::bad_scopes);
+    CHECK(error_of(unknown) == errc::scope_mismatch);
+    CHECK(unknown.err().detail.find("crm.objects.contacts.write") != std::string::npos);
+    CHECK(error_of(plan(demo_request({"oauth", "crm.objects.contacts.read"}, {"tickets"}))) == errc::scope_mismatch);
     CHECK(error_of(plan(demo_request({"oauth", "crm.objects.contacts.read"}, {"tickets"}, false))) ==
-          errc::bad_scopes);
+          errc::scope_mismatch);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: an optional scope in `scopes` is a mismatch only with strict placement") {
-    CHECK(error_of(plan(demo_request({"oauth", "crm.objects.contacts.read", "automation"}))) == errc::bad_scopes);
+    CHECK(error_of(plan(demo_request({"oauth", "crm.objects.contacts.read", "automation"}))) == errc::scope_mismatch);
     const auto relaxed = plan(demo_request({"oauth", "crm.objects.contacts.read", "automation"}, {}, false));
     REQUIRE_MESSAGE(relaxed.ok(), test::why(relaxed));
     CHECK(relaxed->required_scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
@@ -98,7 +98,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve drops optional scopes the h
     CHECK(introspect_access(tokens->access_token)->scopes == tokens->scopes);
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required scope is bad_hub") {
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required scope is hub_unavailable") {
     storage::write_and_wait(store.db, [](storage::repository& repo) {
         storage::hub_record narrow;
         narrow.hub_id = 104;
@@ -110,7 +110,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required 
         repo.upsert_user(user);
     });
     CHECK(error_of(authorize(demo_request({"oauth", "crm.objects.contacts.read"}), 104, test::dev_user)) ==
-          errc::bad_hub);
+          errc::hub_unavailable);
     CHECK_FALSE(storage::read_value(store.db, [&](storage::repository& repo) {
         return repo.find_live_install(demo_app_id, 104).has_value();
     }));
@@ -118,10 +118,10 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required 
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: approve checks the user exists and belongs to the hub") {
     const auto request = demo_request({"oauth", "crm.objects.contacts.read"});
-    CHECK(error_of(authorize(request, test::open_hub, test::outsider_user)) == errc::bad_hub);
-    CHECK(error_of(authorize(request, test::eu_hub, test::dev_user)) == errc::bad_hub);
-    CHECK(error_of(authorize(request, 999, test::dev_user)) == errc::bad_hub);
-    CHECK(error_of(authorize(request, test::open_hub, 999)) == errc::bad_user);
+    CHECK(error_of(authorize(request, test::open_hub, test::outsider_user)) == errc::hub_unavailable);
+    CHECK(error_of(authorize(request, test::eu_hub, test::dev_user)) == errc::hub_unavailable);
+    CHECK(error_of(authorize(request, 999, test::dev_user)) == errc::hub_unavailable);
+    CHECK(error_of(authorize(request, test::open_hub, 999)) == errc::unknown_user);
     // Nothing was installed by the refusals.
     CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_installs().empty(); }));
 }

@@ -9,13 +9,13 @@ using oauth::errc;
 using namespace hsoauth::test;
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: the client check looks at client_id first, then the secret") {
-    CHECK(error_of(authenticate("no-such-client", demo_secret)) == errc::bad_client_id);
-    CHECK(error_of(authenticate("no-such-client", "")) == errc::bad_client_id);
-    CHECK(error_of(authenticate("", "")) == errc::bad_client_id);
-    CHECK(error_of(authenticate(demo_client, "wrong")) == errc::bad_client_secret);
-    CHECK(error_of(authenticate(demo_client, "")) == errc::bad_client_secret);
-    CHECK(error_of(authenticate(demo_client, rotating_secret)) == errc::bad_client_secret);
-    CHECK(error_of(authenticate(demo_client, demo_secret + " ")) == errc::bad_client_secret);
+    CHECK(error_of(authenticate("no-such-client", demo_secret)) == errc::unknown_client);
+    CHECK(error_of(authenticate("no-such-client", "")) == errc::unknown_client);
+    CHECK(error_of(authenticate("", "")) == errc::unknown_client);
+    CHECK(error_of(authenticate(demo_client, "wrong")) == errc::wrong_client_secret);
+    CHECK(error_of(authenticate(demo_client, "")) == errc::wrong_client_secret);
+    CHECK(error_of(authenticate(demo_client, rotating_secret)) == errc::wrong_client_secret);
+    CHECK(error_of(authenticate(demo_client, demo_secret + " ")) == errc::wrong_client_secret);
     const auto ok = authenticate(demo_client, demo_secret);
     REQUIRE(ok.ok());
     CHECK(ok.value()->app_id == demo_app_id);
@@ -74,8 +74,8 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues t
     CHECK(refresh_info->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read"});
 
     // The access token and refresh token are not interchangeable.
-    CHECK(error_of(introspect_access(tokens->refresh_token)) == errc::invalid_token);
-    CHECK(error_of(introspect_refresh(tokens->access_token)) == errc::invalid_token);
+    CHECK(error_of(introspect_access(tokens->refresh_token)) == errc::unknown_token);
+    CHECK(error_of(introspect_refresh(tokens->access_token)) == errc::unknown_token);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: codes and tokens of an eu1 hub carry its hublet") {
@@ -87,9 +87,9 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: codes and tokens of an eu1 hub carr
     CHECK(introspect_access(tokens->access_token)->hublet == "eu1");
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: an unknown code is bad_auth_code") {
-    CHECK(error_of(exchange_demo("na1-not-a-real-code")) == errc::bad_auth_code);
-    CHECK(error_of(exchange_demo("")) == errc::bad_auth_code);
+TEST_CASE_FIXTURE(authority_fixture, "oauth: an unknown code is unknown_code") {
+    CHECK(error_of(exchange_demo("na1-not-a-real-code")) == errc::unknown_code);
+    CHECK(error_of(exchange_demo("")) == errc::unknown_code);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a replayed code is refused and revokes every token issued from it") {
@@ -101,14 +101,14 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a replayed code is refused and revo
     REQUIRE(introspect_access(first->access_token).ok());
     REQUIRE(introspect_access(refreshed->access_token).ok());
 
-    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+    CHECK(error_of(exchange_demo(code)) == errc::unknown_code);
 
-    CHECK(error_of(introspect_access(first->access_token)) == errc::invalid_token);
-    CHECK(error_of(introspect_access(refreshed->access_token)) == errc::invalid_token);
-    CHECK(error_of(introspect_refresh(first->refresh_token)) == errc::invalid_token);
-    CHECK(error_of(refresh(demo_client, demo_secret, first->refresh_token)) == errc::bad_refresh_token);
+    CHECK(error_of(introspect_access(first->access_token)) == errc::unknown_token);
+    CHECK(error_of(introspect_access(refreshed->access_token)) == errc::unknown_token);
+    CHECK(error_of(introspect_refresh(first->refresh_token)) == errc::unknown_token);
+    CHECK(error_of(refresh(demo_client, demo_secret, first->refresh_token)) == errc::invalid_refresh_token);
     // Still refused on a third attempt.
-    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+    CHECK(error_of(exchange_demo(code)) == errc::unknown_code);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a replay does not touch tokens of other codes") {
@@ -116,9 +116,24 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a replay does not touch tokens of o
     const auto other = exchange_demo(demo_code());
     REQUIRE(other.ok());
     REQUIRE(exchange_demo(replayed).ok());
-    CHECK(error_of(exchange_demo(replayed)) == errc::bad_auth_code);
+    CHECK(error_of(exchange_demo(replayed)) == errc::unknown_code);
     CHECK(introspect_access(other->access_token).ok());
     CHECK(introspect_refresh(other->refresh_token).ok());
+}
+
+TEST_CASE_FIXTURE(authority_fixture, "oauth: another client replaying a used code is refused and revokes nothing") {
+    // RFC 6749 §4.1.3: the client is checked before the code's state. Otherwise any registered
+    // app's credentials and a leaked used code (browser history, proxy logs) would revoke
+    // another app's tokens.
+    const auto code = demo_code();
+    const auto first = exchange_demo(code);
+    REQUIRE_MESSAGE(first.ok(), test::why(first));
+    CHECK(error_of(exchange(rotating_client, rotating_secret, code, demo_redirect)) == errc::unknown_code);
+    CHECK(introspect_access(first->access_token).ok());
+    CHECK(introspect_refresh(first->refresh_token).ok());
+    // The code's own client replaying it still revokes.
+    CHECK(error_of(exchange_demo(code)) == errc::unknown_code);
+    CHECK(error_of(introspect_access(first->access_token)) == errc::unknown_token);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a code expires exactly code_ttl seconds after it was issued") {
@@ -129,9 +144,9 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a code expires exactly code_ttl sec
 
     const auto stale = demo_code();
     time.advance(600);
-    CHECK(error_of(exchange_demo(stale)) == errc::expired_auth_code);
+    CHECK(error_of(exchange_demo(stale)) == errc::expired_code);
     time.advance(100000);
-    CHECK(error_of(exchange_demo(stale)) == errc::expired_auth_code);
+    CHECK(error_of(exchange_demo(stale)) == errc::expired_code);
 }
 
 TEST_CASE("oauth: code_ttl comes from the settings") {
@@ -143,7 +158,7 @@ TEST_CASE("oauth: code_ttl comes from the settings") {
     f.time.advance(29);
     CHECK(f.exchange_demo(alive).ok());
     f.time.advance(1);
-    CHECK(authority_fixture::error_of(f.exchange_demo(stale)) == errc::expired_auth_code);
+    CHECK(authority_fixture::error_of(f.exchange_demo(stale)) == errc::expired_code);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: redirect_uri must match the code's byte for byte; a miss does not use the code") {
@@ -152,22 +167,22 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: redirect_uri must match the code's 
                                     std::string("http://localhost:3000/oauth-callback"), std::string(""),
                                     demo_redirect + "?x=1"}) {
         CAPTURE(wrong);
-        CHECK(error_of(exchange(demo_client, demo_secret, code, wrong)) == errc::mismatch_redirect_uri);
+        CHECK(error_of(exchange(demo_client, demo_secret, code, wrong)) == errc::redirect_uri_mismatch);
     }
     CHECK(exchange_demo(code).ok());
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a code issued to another app is bad_auth_code and stays usable") {
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a code issued to another app is unknown_code and stays usable") {
     const auto code = demo_code();
-    CHECK(error_of(exchange(rotating_client, rotating_secret, code, demo_redirect)) == errc::bad_auth_code);
-    CHECK(error_of(exchange(demo_client, "wrong", code, demo_redirect)) == errc::bad_client_secret);
+    CHECK(error_of(exchange(rotating_client, rotating_secret, code, demo_redirect)) == errc::unknown_code);
+    CHECK(error_of(exchange(demo_client, "wrong", code, demo_redirect)) == errc::wrong_client_secret);
     CHECK(exchange_demo(code).ok());
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a code from an uninstalled install is bad_auth_code") {
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a code from an uninstalled install is unknown_code") {
     const auto code = demo_code();
     REQUIRE(uninstall(demo_app_id, test::open_hub).ok());
-    CHECK(error_of(exchange_demo(code)) == errc::bad_auth_code);
+    CHECK(error_of(exchange_demo(code)) == errc::unknown_code);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: approving again updates the install instead of adding one") {

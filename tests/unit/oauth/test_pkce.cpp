@@ -76,16 +76,16 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a PKCE code exchanges with the righ
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a PKCE code refuses a missing or wrong verifier without being used up") {
     const auto code = demo_code(rfc_pkce());
-    CHECK(error_of(exchange_demo(code)) == errc::bad_code_verifier);
-    CHECK(error_of(exchange_demo(code, std::string(""))) == errc::bad_code_verifier);
-    CHECK(error_of(exchange_demo(code, rfc_verifier.substr(0, 42) + "h")) == errc::bad_code_verifier);
-    CHECK(error_of(exchange_demo(code, rfc_challenge)) == errc::bad_code_verifier);
-    CHECK(error_of(exchange_demo(code, rfc_verifier.substr(0, 42))) == errc::bad_code_verifier);  // too short
+    CHECK(error_of(exchange_demo(code)) == errc::code_verifier_mismatch);
+    CHECK(error_of(exchange_demo(code, std::string(""))) == errc::code_verifier_mismatch);
+    CHECK(error_of(exchange_demo(code, rfc_verifier.substr(0, 42) + "h")) == errc::code_verifier_mismatch);
+    CHECK(error_of(exchange_demo(code, rfc_challenge)) == errc::code_verifier_mismatch);
+    CHECK(error_of(exchange_demo(code, rfc_verifier.substr(0, 42))) == errc::code_verifier_mismatch);  // too short
     CHECK(exchange_demo(code, rfc_verifier).ok());
 }
 
-TEST_CASE_FIXTURE(authority_fixture, "oauth: a verifier sent for a code without a challenge is bad_code_verifier") {
+TEST_CASE_FIXTURE(authority_fixture, "oauth: a verifier sent for a code without a challenge is code_verifier_mismatch") {
     const auto code = demo_code();
-    CHECK(error_of(exchange_demo(code, rfc_verifier)) == errc::bad_code_verifier);
+    CHECK(error_of(exchange_demo(code, rfc_verifier)) == errc::code_verifier_mismatch);
     CHECK(exchange_demo(code).ok());
 }

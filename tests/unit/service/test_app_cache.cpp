@@ -35,11 +35,14 @@ void write_app(test::temp_database& t, service::app_cache& apps, Work work) {
 
 }  // namespace
 
-TEST_CASE("app_cache: apps by client_id are remembered until a write that changed an app invalidates them") {
+TEST_CASE(
+    "app_cache: apps by client_id are remembered until a write that changed an app invalidates "
+    "them") {
     test::temp_database t;
     service::app_cache apps(t.db);
     storage::app_record app = cached_app();
-    app.app_id = storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
+    app.app_id = storage::write_and_wait(
+        t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
 
     REQUIRE(apps.find("cached-client") != nullptr);
     CHECK(apps.find("cached-client")->client_secret_digest == "digest-1");
@@ -77,7 +80,8 @@ TEST_CASE("app_cache: a hit is served from memory, without reading the store") {
     test::temp_database t;
     service::app_cache apps(t.db);
     storage::app_record app = cached_app();
-    app.app_id = storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
+    app.app_id = storage::write_and_wait(
+        t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
     const auto first = apps.find("cached-client");
     REQUIRE(first != nullptr);
 

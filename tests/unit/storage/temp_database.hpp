@@ -67,7 +67,7 @@ inline storage::hub_record hub_with_id(std::int64_t id) {
 template <class T>
 std::string why(const oauth::result<T>& r) {
     if (r.ok()) return "ok";
-    return "errc " + std::to_string(static_cast<int>(r.err().code)) + ": " + r.err().message +
+    return "errc " + std::to_string(static_cast<int>(r.err().code)) + ": " + r.err().detail +
            " [field " + r.err().field + "]";
 }
 

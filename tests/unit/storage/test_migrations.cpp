@@ -14,7 +14,7 @@ using storage::sqlite::connection;
 using storage::sqlite::embedded_migrations;
 using storage::sqlite::migrate;
 using storage::sqlite::sqlite_store;
-using storage::sqlite::why_line;
+using storage::sqlite::why_of;
 
 namespace {
 
@@ -36,16 +36,19 @@ TEST_CASE("storage: the embedded migrations are in ascending version order, each
         CHECK_FALSE(m.name.empty());
         CHECK_FALSE(m.sql.empty());
         CHECK(m.sql.substr(0, 8) == "-- Why: ");
-        CHECK(why_line(m.sql).size() > 20);
+        CHECK(why_of(m.sql).size() > 20);
     }
 }
 
-TEST_CASE("storage: why_line is the text of the first \"-- Why:\" line") {
-    CHECK(why_line("-- Why: the first schema.\n-- Why: not this one\nCREATE TABLE t (x);") == "the first schema.");
-    CHECK(why_line("-- a comment\n--   Why: not at the start\n-- Why:   later on  \r\nSELECT 1;") == "later on");
-    CHECK(why_line("CREATE TABLE t (x);").empty());
-    CHECK(why_line("").empty());
-    CHECK(why_line("-- Why: no newline at the end") == "no newline at the end");
+TEST_CASE("storage: why_of is the first sentence of the \"-- Why:\" comment") {
+    CHECK(why_of("-- Why: the first schema.\n-- Why: not this one\nCREATE TABLE t (x);") == "the first schema.");
+    CHECK(why_of("-- a comment\n--   Why: not at the start\n-- Why:   later on  \r\nSELECT 1;") == "later on");
+    CHECK(why_of("CREATE TABLE t (x);").empty());
+    CHECK(why_of("").empty());
+    CHECK(why_of("-- Why: no newline at the end") == "no newline at the end");
+    CHECK(why_of("-- Why: a sentence that goes on\n-- on the next line. And a second\n-- one.\nCREATE TABLE t (x);") ==
+          "a sentence that goes on on the next line.");
+    CHECK(why_of("-- Why: stops at a blank comment line\n--\n-- not this") == "stops at a blank comment line");
 }
 
 TEST_CASE("storage: migrate applies every migration once, reports each, and is idempotent") {
@@ -57,7 +60,7 @@ TEST_CASE("storage: migrate applies every migration once, reports each, and is i
     for (std::size_t i = 0; i < all.size(); ++i) {
         CHECK(applied[i].version == all[i].version);
         CHECK(applied[i].name == all[i].name);
-        CHECK(applied[i].why == why_line(all[i].sql));
+        CHECK(applied[i].why == why_of(all[i].sql));
     }
     CHECK(migrate(conn).empty());
     CHECK(migrate(conn).empty());

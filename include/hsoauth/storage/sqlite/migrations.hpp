@@ -20,15 +20,16 @@ struct migration {
 // Every migration shipped with this binary, in ascending version order.
 const std::vector<migration>& embedded_migrations();
 
-// The text of the first line of `sql` that starts with "-- Why:", without that prefix and the
-// spaces around it; empty when there is none.
-std::string_view why_line(std::string_view sql);
+// The first sentence of `sql`'s "-- Why:" comment: its first line (from the first line that
+// starts with "-- Why:", without that prefix) and the comment lines right after it, joined with
+// spaces, up to the first ". "; empty when there is none.
+std::string why_of(std::string_view sql);
 
 // A migration that migrate() applied.
 struct applied_migration {
     std::int64_t version = 0;
     std::string name;
-    std::string why;  // why_line of its SQL
+    std::string why;  // why_of its SQL
 };
 
 // Applies, in order and each in its own transaction, the migrations not yet recorded in the

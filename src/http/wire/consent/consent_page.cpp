@@ -1,9 +1,9 @@
-#include "hsoauth/http/consent_page.hpp"
+#include "hsoauth/http/wire/consent/consent_page.hpp"
 
 #include <array>
 #include <utility>
 
-namespace hsoauth::http {
+namespace hsoauth::http::wire::consent {
 namespace {
 
 constexpr std::string_view style = R"css(
@@ -32,12 +32,15 @@ button.decline{background:#fff;color:#ff7a59}
 std::string page(std::string_view title, std::string_view body) {
     std::string out;
     out.reserve(4096);
-    out += "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
+    out +=
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
     out += html_escape(title);
     out += "</title><style>";
     out += style;
-    out += "</style></head><body><header>hsoauth <span>&#9679;</span> local HubSpot OAuth</header><main>";
+    out +=
+        "</style></head><body><header>hsoauth <span>&#9679;</span> local HubSpot "
+        "OAuth</header><main>";
     out += body;
     out += "</main></body></html>";
     return out;
@@ -62,12 +65,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -141,10 +155,11 @@ std::string render_consent_page(const consent_view& view) {
         scope_list(body, view.optional_scopes);
         body += "</fieldset>";
     }
-    body += "<div class=\"actions\"><button class=\"approve\" type=\"submit\" name=\"action\" "
-            "value=\"approve\">Connect app</button><button class=\"decline\" type=\"submit\" "
-            "name=\"action\" value=\"decline\">Cancel</button></div></form>"
-            "<p class=\"note\">This is hsoauth, a local stand-in for HubSpot's consent screen.</p>";
+    body +=
+        "<div class=\"actions\"><button class=\"approve\" type=\"submit\" name=\"action\" "
+        "value=\"approve\">Connect app</button><button class=\"decline\" type=\"submit\" "
+        "name=\"action\" value=\"decline\">Cancel</button></div></form>"
+        "<p class=\"note\">This is hsoauth, a local stand-in for HubSpot's consent screen.</p>";
     return page("Connect " + view.app_name, body);
 }
 
@@ -160,9 +175,10 @@ std::string render_error_page(std::string_view title, std::string_view detail) {
 std::string render_declined_page(std::string_view app_name) {
     std::string body = "<h1>";
     body += html_escape(app_name);
-    body += " was not connected</h1><p class=\"lead\">You cancelled the request. Nothing was "
-            "shared with the app; you can close this window.</p>";
+    body +=
+        " was not connected</h1><p class=\"lead\">You cancelled the request. Nothing was "
+        "shared with the app; you can close this window.</p>";
     return page("Not connected", body);
 }
 
-}  // namespace hsoauth::http
+}  // namespace hsoauth::http::wire::consent

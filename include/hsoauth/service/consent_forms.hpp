@@ -12,19 +12,19 @@
 
 #include "hsoauth/oauth/authority.hpp"
 
-namespace hsoauth::http {
+namespace hsoauth::service {
 
 struct pending_consent {
     oauth::authorization_plan plan;
-    std::string state;                          // echoed to the redirect URI ("" = none sent)
+    std::string state;  // echoed to the redirect URI ("" = none sent)
     bool state_present = false;
     std::optional<oauth::pkce_challenge> pkce;
-    std::optional<std::int64_t> fixed_hub_id;   // /oauth/{hubId}/authorize
+    std::optional<std::int64_t> fixed_hub_id;  // /oauth/{hubId}/authorize
     std::int64_t expires_at = 0;
 };
 
 class consent_forms {
-public:
+  public:
     consent_forms(std::int64_t lifetime_seconds, std::size_t capacity)
         : lifetime_(lifetime_seconds), capacity_(capacity) {}
 
@@ -34,27 +34,11 @@ public:
     // unknown, reused or expired token.
     std::optional<pending_consent> take(const std::string& token, std::int64_t now);
 
-private:
+  private:
     std::int64_t lifetime_;
     std::size_t capacity_;
     std::mutex mutex_;
     std::unordered_map<std::string, pending_consent> forms_;  // keyed by the token's digest
 };
 
-// Who auto-approve signs in as, when it is on. Set from configuration at start and by the
-// admin API at run time. Thread-safe.
-class auto_approve {
-public:
-    struct target {
-        std::int64_t user_id;
-        std::int64_t hub_id;
-    };
-    std::optional<target> get() const;
-    void set(std::optional<target> value);
-
-private:
-    mutable std::mutex mutex_;
-    std::optional<target> target_;
-};
-
-}  // namespace hsoauth::http
+}  // namespace hsoauth::service

@@ -1,14 +1,15 @@
-#include "hsoauth/admin/seed_file.hpp"
-
-#include <nlohmann/json.hpp>
+#include "hsoauth/http/wire/admin/seed_file.hpp"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
-namespace hsoauth::admin {
+#include "hsoauth/http/wire/admin/admin_json.hpp"
 
-seed_document read_seed_file(const std::string& path) {
+namespace hsoauth::http::wire::admin_json {
+
+admin::seed_document read_seed_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read seed file " + path);
     std::stringstream buffer;
@@ -16,11 +17,11 @@ seed_document read_seed_file(const std::string& path) {
     const auto doc = nlohmann::json::parse(buffer.str(), nullptr, false, true);
     if (doc.is_discarded()) throw std::runtime_error("seed file " + path + " is not valid JSON");
     auto seed = parse_seed(doc);
-    if (!seed) throw std::runtime_error("seed file " + path + ": " + seed.err().message);
+    if (!seed) throw std::runtime_error("seed file " + path + ": " + seed.err().detail);
     return std::move(*seed);
 }
 
-std::string describe(const seed_outcome& outcome) {
+std::string describe(const admin::seed_outcome& outcome) {
     std::ostringstream out;
     out << "seeded " << outcome.hubs.size() << " hub(s), " << outcome.users.size() << " user(s), "
         << outcome.apps.size() << " app(s)\n";
@@ -36,4 +37,4 @@ std::string describe(const seed_outcome& outcome) {
     return out.str();
 }
 
-}  // namespace hsoauth::admin
+}  // namespace hsoauth::http::wire::admin_json

@@ -1,8 +1,8 @@
-#include "hsoauth/http/auth_throttle.hpp"
+#include "hsoauth/service/client_auth_throttle.hpp"
 
-namespace hsoauth::http {
+namespace hsoauth::service {
 
-std::int64_t auth_throttle::retry_after(std::string_view client_id, std::int64_t now) {
+std::int64_t client_auth_throttle::retry_after(std::string_view client_id, std::int64_t now) {
     if (limit_ <= 0) return 0;
     std::lock_guard lock(mutex_);
     const auto it = counts_.find(std::string(client_id));
@@ -13,7 +13,7 @@ std::int64_t auth_throttle::retry_after(std::string_view client_id, std::int64_t
     return window_ - (now - count.started);
 }
 
-void auth_throttle::record_failure(std::string_view client_id, std::int64_t now) {
+void client_auth_throttle::record_failure(std::string_view client_id, std::int64_t now) {
     if (limit_ <= 0) return;
     std::lock_guard lock(mutex_);
     if (counts_.size() >= max_tracked) {
@@ -28,4 +28,4 @@ void auth_throttle::record_failure(std::string_view client_id, std::int64_t now)
     ++count.failures;
 }
 
-}  // namespace hsoauth::http
+}  // namespace hsoauth::service

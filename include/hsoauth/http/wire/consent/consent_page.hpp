@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hsoauth::http {
+namespace hsoauth::http::wire::consent {
 
 struct consent_view {
     struct user_choice {
@@ -21,10 +21,10 @@ struct consent_view {
     std::vector<std::string> required_scopes;
     std::vector<std::string> optional_scopes;
     std::vector<user_choice> users;
-    std::vector<hub_choice> hubs;   // one entry when the account is preselected
+    std::vector<hub_choice> hubs;  // one entry when the account is preselected
     bool hub_fixed = false;
     std::string csrf_token;
-    std::string form_action;        // where Approve and Decline post to
+    std::string form_action;  // where Approve and Decline post to
 };
 
 std::string render_consent_page(const consent_view& view);
@@ -39,4 +39,4 @@ std::string html_escape(std::string_view text);
 // shown by name.
 std::string describe_scope(std::string_view scope);
 
-}  // namespace hsoauth::http
+}  // namespace hsoauth::http::wire::consent

@@ -1,13 +1,15 @@
-#include "hsoauth/http/consent_forms.hpp"
+#include "hsoauth/service/consent_forms.hpp"
 
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
 
-namespace hsoauth::http {
+namespace hsoauth::service {
 namespace {
 
 // Tokens are looked up by their SHA-256, so the map's hashing never touches the secret itself.
-std::string key_of(const std::string& token) { return crypto::sha256(token); }
+std::string key_of(const std::string& token) {
+    return crypto::sha256(token);
+}
 
 }  // namespace
 
@@ -36,14 +38,4 @@ std::optional<pending_consent> consent_forms::take(const std::string& token, std
     return consent;
 }
 
-std::optional<auto_approve::target> auto_approve::get() const {
-    std::lock_guard lock(mutex_);
-    return target_;
-}
-
-void auto_approve::set(std::optional<target> value) {
-    std::lock_guard lock(mutex_);
-    target_ = value;
-}
-
-}  // namespace hsoauth::http
+}  // namespace hsoauth::service

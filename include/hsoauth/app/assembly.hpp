@@ -1,0 +1,38 @@
+#pragma once
+// The wiring of `hsoauth serve` over an open store, shared by main.cpp and the fuzzers: the
+// sandbox's services and the endpoints the router serves them through, built from configuration.
+#include <cstddef>
+#include <string>
+
+#include "hsoauth/config/config.hpp"
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/http/endpoints.hpp"
+#include "hsoauth/http/log_writer.hpp"
+#include "hsoauth/http/server.hpp"
+#include "hsoauth/service/sandbox.hpp"
+#include "hsoauth/storage/store.hpp"
+
+namespace hsoauth::app {
+
+service::sandbox_settings sandbox_settings_of(const config::settings& s, std::string admin_key);
+http::server_limits server_limits_of(const config::settings& s);
+// Network threads: the configured number, else one per core less one for the writer (at least one).
+std::size_t network_threads_of(const config::settings& s);
+
+// Everything a request reaches, over `store`. The references must outlive the assembly.
+class assembly {
+  public:
+    assembly(const config::settings& settings, std::string admin_key, storage::store& store,
+             const crypto::secret_hasher& hasher, http::log_writer& log);
+    assembly(const assembly&) = delete;
+    assembly& operator=(const assembly&) = delete;
+
+    service::sandbox& sandbox() { return sandbox_; }
+    const http::endpoints& endpoints() const { return endpoints_; }
+
+  private:
+    service::sandbox sandbox_;
+    http::endpoints endpoints_;
+};
+
+}  // namespace hsoauth::app

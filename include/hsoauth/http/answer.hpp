@@ -1,0 +1,45 @@
+#pragma once
+// The bridge from a service's reply to the connection: a view hands the service a reply made
+// here, which shapes the outcome into a response and sends it from the connection's thread.
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "hsoauth/http/failure.hpp"
+#include "hsoauth/http/log_writer.hpp"
+#include "hsoauth/http/message.hpp"
+#include "hsoauth/http/responder.hpp"
+#include "hsoauth/service/outcome.hpp"
+
+namespace hsoauth::http {
+
+// The response for `out`: a value through `on_value(T&) -> response`, a domain error through
+// `on_error(const oauth::error&) -> response`, a failure as 503 or 500. A shaping function that
+// throws answers 500 rather than escaping.
+template <class T, class OnValue, class OnError>
+response shape_answer(service::outcome<T>& out, OnValue& on_value, OnError& on_error,
+                      std::string_view correlation_id, log_writer& log) {
+    try {
+        if (out.ok()) return on_value(out.value());
+        if (const auto* e = out.error()) return on_error(*e);
+        return failure_response(*out.failed(), correlation_id, log);
+    } catch (...) {
+        return failure_response(service::failure{std::current_exception()}, correlation_id, log);
+    }
+}
+
+// A reply for a service operation. It may run on any thread (at once for reads, on the storage
+// engine's thread for writes): it shapes the answer where it runs, so that the connection's
+// thread, the busiest, only sends it. `on_value` and `on_error` must touch only what they
+// captured and thread-safe state. `correlation_id` views the request, which stays valid until
+// its response is sent (message.hpp).
+template <class T, class OnValue, class OnError>
+service::reply<T> answer(responder respond, std::string_view correlation_id, log_writer& log,
+                         OnValue on_value, OnError on_error) {
+    return [respond = std::move(respond), correlation_id, &log, on_value = std::move(on_value),
+            on_error = std::move(on_error)](service::outcome<T> out) mutable {
+        std::move(respond).finish(shape_answer(out, on_value, on_error, correlation_id, log));
+    };
+}
+
+}  // namespace hsoauth::http

@@ -1,0 +1,24 @@
+#pragma once
+// What the service layer knows of the request it serves: who asked (for logs and controls) and
+// the thread it arrived on. Nothing of HTTP, JSON or wire versions.
+#include <functional>
+#include <string>
+
+namespace hsoauth::service {
+
+// The thread a request arrived on, as the service may use it. Implemented by the transport.
+class origin {
+  public:
+    virtual ~origin() = default;
+    // Runs `work` on the request's thread after the work already queued there (never at once).
+    virtual void defer(std::function<void()> work) = 0;
+};
+
+// One request as the service sees it. Valid for the duration of the call into the service;
+// a use case copies what it keeps.
+struct call {
+    std::string_view correlation_id;  // also in the answer, for support and the logs
+    origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
+};
+
+}  // namespace hsoauth::service

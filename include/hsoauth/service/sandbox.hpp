@@ -1,0 +1,73 @@
+#pragma once
+// One sandbox: the domain rules, the services and their state over one store and one clock.
+// Built once at start-up (main.cpp wires one; tests and the fuzzer build their own); the
+// services it hands out live as long as it does. Decorators wrap the services it returns.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "hsoauth/admin/registry.hpp"
+#include "hsoauth/clock/clock.hpp"
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/service/admin_service_core.hpp"
+#include "hsoauth/service/app_cache.hpp"
+#include "hsoauth/service/authorization_service_core.hpp"
+#include "hsoauth/service/auto_approve.hpp"
+#include "hsoauth/service/client_auth_throttle.hpp"
+#include "hsoauth/service/consent_forms.hpp"
+#include "hsoauth/service/token_service_core.hpp"
+#include "hsoauth/storage/store.hpp"
+
+namespace hsoauth::service {
+
+struct sandbox_settings {
+    std::string admin_key;                    // bearer key of the admin API
+    std::int64_t code_ttl = 600;              // authorization codes and consent forms (s)
+    bool revoke_cascades = true;              // revoking a refresh token revokes its access tokens
+    std::int64_t access_token_ttl = 1800;     // for apps that set none (s)
+    std::int64_t auth_failure_limit = 20;     // failed client authentications per client_id …
+    std::int64_t auth_failure_window_s = 60;  // … within this window before client_throttled
+    bool decline_redirects = false;  // a consent decline redirects with error=access_denied
+    std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
+    std::size_t consent_form_capacity = 10000;          // open consent forms kept at most
+};
+
+class sandbox {
+  public:
+    // `store` and `hasher` must outlive the sandbox. Reads the clock's offset from the store.
+    sandbox(storage::store& store, const crypto::secret_hasher& hasher, sandbox_settings settings);
+    sandbox(const sandbox&) = delete;
+    sandbox& operator=(const sandbox&) = delete;
+
+    token_service& tokens() { return tokens_; }
+    authorization_service& authorization() { return authorization_; }
+    admin_service& admin() { return admin_; }
+    sandbox_clock& clock() { return clock_; }
+
+    // Applies a seed document and waits until it is durable: for start-up and the command line,
+    // never on a network thread. Throws std::runtime_error with the refusal's detail, or what
+    // the store threw.
+    admin::seed_outcome seed_now(const admin::seed_document& seed);
+
+    // Housekeeping, queued as a write: removes access tokens and codes that expired more than a
+    // day ago (a day's grace keeps them answering "expired" rather than "unknown").
+    void remove_expired();
+
+  private:
+    storage::store& store_;
+    sandbox_settings settings_;
+    sandbox_clock clock_;
+    oauth::authority authority_;
+    admin::registry registry_;
+    app_cache apps_;
+    client_auth_throttle throttle_;
+    consent_forms forms_;
+    auto_approve auto_approval_;
+    token_service_core tokens_;
+    authorization_service_core authorization_;
+    admin_service_core admin_;
+};
+
+}  // namespace hsoauth::service

@@ -1,0 +1,152 @@
+#include "hsoauth/http/wire/v1/token_views.hpp"
+
+#include <array>
+#include <span>
+
+#include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/form.hpp"
+#include "hsoauth/http/json_writer.hpp"
+#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/v1/v1_errors.hpp"
+#include "hsoauth/service/token_service.hpp"
+
+namespace hsoauth::http::wire::v1 {
+namespace {
+
+using oauth::errc;
+using oauth::make_error;
+
+// Members in alphabetical order, as every JSON body of this server.
+response token_response(const oauth::issued_tokens& t) {
+    return json_response(200, json_object_writer()
+                                  .add("access_token", t.access_token)
+                                  .add("expires_in", t.expires_in)
+                                  .add("hub_id", t.hub_id)
+                                  .add("refresh_token", t.refresh_token)
+                                  .add("scopes", t.scopes)
+                                  .add("token_type", "bearer")
+                                  .add("token_use", "access_token")
+                                  .add("user_id", t.user_id)
+                                  .finish());
+}
+
+response access_token_response(const oauth::access_token_info& info) {
+    return json_response(200, json_object_writer()
+                                  .add("app_id", info.app_id)
+                                  .add("expires_in", info.expires_in)
+                                  .add("hub_domain", info.hub_domain)
+                                  .add("hub_id", info.hub_id)
+                                  .add("scopes", info.scopes)
+                                  .add("token", info.token)
+                                  .add("token_type", "access")
+                                  .add("user", info.user)
+                                  .add("user_id", info.user_id)
+                                  .finish());
+}
+
+response refresh_token_response(const oauth::refresh_token_info& info) {
+    return json_response(200, json_object_writer()
+                                  .add("client_id", info.client_id)
+                                  .add("hub_domain", info.hub_domain)
+                                  .add("hub_id", info.hub_id)
+                                  .add("scopes", info.scopes)
+                                  .add("token", info.token)
+                                  .add("token_type", "refresh")
+                                  .add("user", info.user)
+                                  .add("user_id", info.user_id)
+                                  .finish());
+}
+
+// A reply that answers the value with `on_value` and errors in v1's words.
+template <class T, class OnValue>
+service::reply<T> v1_answer(const endpoints& e, const request& req, responder respond,
+                            OnValue on_value) {
+    return answer<T>(std::move(respond), req.correlation_id, e.log, std::move(on_value),
+                     [correlation_id = std::string_view(req.correlation_id)](
+                         const oauth::error& err) { return error_response(err, correlation_id); });
+}
+
+service::call call_of(const request& req, const responder& respond) {
+    return service::call{req.correlation_id, &respond.origin()};
+}
+
+}  // namespace
+
+void post_token(const endpoints& e, const request& req, route_params&, responder respond) {
+    if (!is_form_content_type(req.header("content-type"))) {
+        return respond(
+            transport_error_response(transport_errc::unsupported_media_type, req.correlation_id));
+    }
+    auto form = decode_form(req.body);
+    if (!form) return respond(error_response(form.err(), req.correlation_id));
+
+    const auto grant = form->get("grant_type");
+    const bool code_grant = grant == std::string_view("authorization_code");
+    const bool refresh_grant = grant == std::string_view("refresh_token");
+    if (!code_grant && !refresh_grant) {
+        return respond(
+            error_response(make_error(errc::unsupported_grant_type,
+                                      grant ? "" : "grant_type is required", "grant_type"),
+                           req.correlation_id));
+    }
+    static constexpr std::array<const char*, 4> code_fields{"client_id", "client_secret",
+                                                            "redirect_uri", "code"};
+    static constexpr std::array<const char*, 3> refresh_fields{"client_id", "client_secret",
+                                                               "refresh_token"};
+    const std::span<const char* const> required =
+        code_grant ? std::span<const char* const>(code_fields)
+                   : std::span<const char* const>(refresh_fields);
+    for (const char* field : required) {
+        const auto value = form->get(field);
+        if (!value || value->empty()) {
+            return respond(error_response(
+                make_error(errc::missing_field,
+                           std::string("The '") + field + "' parameter is required", field),
+                req.correlation_id));
+        }
+    }
+
+    service::grant_request request;
+    request.client = {std::string(form->value_or_empty("client_id")),
+                      std::string(form->value_or_empty("client_secret"))};
+    if (code_grant) {
+        request.type = service::grant_type::authorization_code;
+        request.code = form->value_or_empty("code");
+        request.redirect_uri = form->value_or_empty("redirect_uri");
+        if (const auto verifier = form->get("code_verifier"))
+            request.code_verifier = std::string(*verifier);
+    } else {
+        request.type = service::grant_type::refresh_token;
+        request.refresh_token = form->value_or_empty("refresh_token");
+    }
+    const auto c = call_of(req, respond);
+    e.tokens.grant(c, std::move(request),
+                   v1_answer<oauth::issued_tokens>(e, req, std::move(respond), token_response));
+}
+
+void get_access_token(const endpoints& e, const request& req, route_params& params,
+                      responder respond) {
+    const auto c = call_of(req, respond);
+    e.tokens.describe_access_token(
+        c, std::move(params[0]),
+        v1_answer<oauth::access_token_info>(e, req, std::move(respond), access_token_response));
+}
+
+void get_refresh_token(const endpoints& e, const request& req, route_params& params,
+                       responder respond) {
+    const auto c = call_of(req, respond);
+    e.tokens.describe_refresh_token(
+        c, std::move(params[0]),
+        v1_answer<oauth::refresh_token_info>(e, req, std::move(respond), refresh_token_response));
+}
+
+void delete_refresh_token(const endpoints& e, const request& req, route_params& params,
+                          responder respond) {
+    const auto c = call_of(req, respond);
+    e.tokens.revoke_refresh_token(
+        c, std::move(params[0]),
+        v1_answer<oauth::done>(e, req, std::move(respond),
+                               [](oauth::done&) { return empty_response(204); }));
+}
+
+}  // namespace hsoauth::http::wire::v1

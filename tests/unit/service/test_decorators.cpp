@@ -1,0 +1,143 @@
+// The seam where cross-cutting controls join: a decorator wraps the real token service, and a v1
+// request routed through http::dispatch reaches the domain only through it.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "../storage/temp_database.hpp"
+#include "hsoauth/app/assembly.hpp"
+#include "hsoauth/http/router.hpp"
+#include "hsoauth/service/admin_service.hpp"
+#include "hsoauth/service/token_service.hpp"
+#include "in_process_port.hpp"
+
+using namespace hsoauth;
+using nlohmann::json;
+
+namespace {
+
+// Counts grants, and refuses them while `refusal` is set: a test double of a fault playbook.
+class counting_tokens final : public service::token_service_wrapper {
+  public:
+    using token_service_wrapper::token_service_wrapper;
+
+    void grant(const service::call& c, service::grant_request request,
+               service::reply<oauth::issued_tokens> done) override {
+        ++grants;
+        if (refusal) return done(*refusal);
+        wrapped().grant(c, std::move(request), std::move(done));
+    }
+
+    int grants = 0;
+    std::optional<oauth::error> refusal;
+};
+
+// Waits for a service operation's reply (from a thread that is not a network thread).
+template <class T, class Operation>
+service::outcome<T> wait_for(Operation operation) {
+    std::promise<service::outcome<T>> answered;
+    operation([&](service::outcome<T> out) { answered.set_value(std::move(out)); });
+    return answered.get_future().get();
+}
+
+struct decorated_world {
+    decorated_world()
+        : log_fd(::open("/dev/null", O_WRONLY)),
+          log(log_fd),
+          hasher(test::test_pepper),
+          parts(settings(), "unit-admin-key-0123456789", store.db, hasher, log),
+          tokens(parts.sandbox().tokens()),
+          endpoints{tokens, parts.sandbox().authorization(), parts.sandbox().admin(), log} {
+        admin::seed_document seed;
+        seed.hubs.push_back({std::int64_t{62515}, "demo.example.com", "na1", std::nullopt});
+        seed.users.push_back({std::int64_t{123}, "dev@example.com", {62515}});
+        admin::app_input app;
+        app.name = "Demo";
+        app.client_id = "demo-client";
+        app.client_secret = "demo-secret-0123456789";
+        app.redirect_uris = {"http://localhost:3000/cb"};
+        app.scopes = {"oauth"};
+        seed.apps.push_back(app);
+        parts.sandbox().seed_now(seed);
+    }
+    ~decorated_world() { ::close(log_fd); }
+
+    static config::settings settings() {
+        config::settings s;
+        s.log_requests = false;
+        return s;
+    }
+
+    std::string mint_code() {
+        service::code_request request{"demo-client", 62515, 123, "http://localhost:3000/cb",
+                                      {"oauth"},     "",    ""};
+        auto issued = wait_for<oauth::issued_code>([&](auto done) {
+            parts.sandbox().admin().mint_code(service::call{"corr", nullptr}, request,
+                                              std::move(done));
+        });
+        REQUIRE(issued.ok());
+        return issued.value().code;
+    }
+
+    http::response post_token(const std::string& body) {
+        http::request req;
+        req.method = "POST";
+        req.target = req.path = "/oauth/v1/token";
+        req.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+        req.body = body;
+        req.correlation_id = "5f0c1f0e-0000-4000-8000-000000000001";
+        auto port = std::make_shared<test::in_process_port>();
+        http::dispatch(endpoints, req, http::responder(port));
+        REQUIRE(
+            port->run_until_answered(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+        return port->take();
+    }
+
+    test::temp_database store;
+    int log_fd;
+    http::log_writer log;
+    crypto::secret_hasher hasher;
+    app::assembly parts;
+    counting_tokens tokens;
+    http::endpoints endpoints;
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(decorated_world,
+                  "service: a decorator sees every grant and passes it on to the real service") {
+    const std::string code = mint_code();
+    const auto r = post_token(
+        "grant_type=authorization_code&client_id=demo-client&client_secret=demo-secret-0123456789"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" +
+        code);
+    CHECK(tokens.grants == 1);
+    REQUIRE(r.status == 200);
+    const auto body = json::parse(r.body);
+    CHECK(body.at("hub_id") == 62515);
+    CHECK(body.at("token_type") == "bearer");
+}
+
+TEST_CASE_FIXTURE(decorated_world,
+                  "service: a decorator's refusal is answered in the wire version's words, and "
+                  "the domain never sees the request") {
+    const std::string code = mint_code();
+    const std::string body =
+        "grant_type=authorization_code&client_id=demo-client&client_secret=demo-secret-0123456789"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" +
+        code;
+    tokens.refusal = oauth::make_error(oauth::errc::invalid_refresh_token);
+    const auto refused = post_token(body);
+    CHECK(tokens.grants == 1);
+    CHECK(refused.status == 400);
+    CHECK(json::parse(refused.body).at("status") == "BAD_REFRESH_TOKEN");
+    // The code was not used up: without the refusal the same exchange succeeds.
+    tokens.refusal.reset();
+    CHECK(post_token(body).status == 200);
+    CHECK(tokens.grants == 2);
+}
