@@ -74,6 +74,41 @@ std::string base64url(std::string_view bytes) {
     return out;
 }
 
+namespace {
+
+// The value of a base64url digit, or -1.
+int base64url_digit(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    if (text.size() % 4 == 1) return std::nullopt;  // one digit holds 6 bits: not a whole byte
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    unsigned buffer = 0;  // bits read but not yet emitted, in its low `bits` bits
+    int bits = 0;
+    for (const char c : text) {
+        const int digit = base64url_digit(c);
+        if (digit < 0) return std::nullopt;
+        buffer = (buffer << 6) | static_cast<unsigned>(digit);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+            buffer &= (1u << bits) - 1;
+        }
+    }
+    if (buffer != 0) return std::nullopt;  // non-zero bits after the last byte: not canonical
+    return out;
+}
+
 std::string hex(std::string_view bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

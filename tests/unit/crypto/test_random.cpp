@@ -69,3 +69,36 @@ TEST_CASE("crypto: uuid_v4 does not repeat") {
     for (int i = 0; i < 2000; ++i) seen.insert(crypto::uuid_v4());
     CHECK(seen.size() == 2000);
 }
+
+TEST_CASE("crypto: base64url_decode inverts base64url on the RFC 4648 vectors and on every byte") {
+    for (const char* text : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+        CAPTURE(text);
+        const auto decoded = crypto::base64url_decode(crypto::base64url(text));
+        REQUIRE(decoded.has_value());
+        CHECK(*decoded == text);
+    }
+    std::string all;
+    for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+    for (std::size_t length = 0; length <= all.size(); length += 37) {
+        const std::string bytes = all.substr(all.size() - length);
+        CHECK(crypto::base64url_decode(crypto::base64url(bytes)) == bytes);
+    }
+    CHECK(crypto::base64url_decode("-_8") == std::string("\xfb\xff", 2));
+}
+
+TEST_CASE("crypto: base64url_decode refuses padding, the standard alphabet, stray characters and loose bits") {
+    // Each is one change away from a valid text (Zm9vYg is "foob", Zg is "f").
+    for (const char* text : {"Zm9vYg==", "Zg=", "Zm9vYg=", "+/8", "/_8", "-+8", "Zm9v Yg", "Zm9vYg\n",
+                             "Zm9v.Yg", "Z", "Zm9vY", "Zh", "Zm9vYh", "Zm9="}) {
+        CAPTURE(text);
+        CHECK_FALSE(crypto::base64url_decode(text).has_value());
+    }
+    CHECK_FALSE(crypto::base64url_decode(std::string("Zm\0v", 4)).has_value());
+    // The two-character form of one byte keeps 4 unused bits, the three-character form of two
+    // bytes 2: only the all-zero choice is canonical.
+    CHECK(crypto::base64url_decode("Zg") == std::string("f"));
+    CHECK_FALSE(crypto::base64url_decode("Zh").has_value());
+    CHECK_FALSE(crypto::base64url_decode("Zv").has_value());
+    CHECK(crypto::base64url_decode("Zm8") == std::string("fo"));
+    CHECK_FALSE(crypto::base64url_decode("Zm9").has_value());
+}
