@@ -8,9 +8,8 @@
 //
 // Templates are indexed in a trie of path segments: each node holds its literal children in a
 // sorted vector (binary search) and at most one parameter child, whatever the parameter's name
-// ("{dealId}" and
-// "{objectId}" at one position are the same route). A lookup walks the request's segments and
-// never scans the table; it visits each trie node at most once.
+// ("{dealId}" and "{objectId}" at one position are the same route). A lookup walks the request's
+// segments and never scans the table; it visits each trie node at most once.
 //
 // How a request path is read (match()):
 // - Everything from the first '?' or '#' on is ignored.
@@ -26,7 +25,11 @@
 //   at the root is dropped, so the operation checked is the one a server normalising the path
 //   would serve.
 // - Literal segments compare case-sensitively, as HubSpot's paths are lower case.
+// - A path of more than max_segments segments matches nothing.
 // - HEAD is matched as HEAD, then as GET.
+// Whoever forwards the request after the check must forward a path that the server behind reads
+// the same way (or this normalised one), or a call could be checked as one operation and served
+// as another.
 // Specificity: at each segment, left to right, a literal child beats the parameter child; the
 // lookup backtracks when a branch has no template for the method, so the most specific template
 // that has the method wins.
