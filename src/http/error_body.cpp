@@ -90,6 +90,9 @@ error_shape shape_of(errc code) {
         case errc::headers_too_large:
             return {431, "HEADERS_TOO_LARGE", "VALIDATION_ERROR", "invalid_request",
                     "the request headers are too large", nullptr};
+        case errc::misdirected_request:
+            return {421, "MISDIRECTED_REQUEST", "VALIDATION_ERROR", "invalid_request",
+                    "this server does not answer for the host named in the request", nullptr};
         case errc::too_many_requests:
             return {429, "TOO_MANY_REQUESTS", "RATE_LIMITS", "slow_down",
                     "too many failed authentication attempts for this client; retry later", nullptr};

@@ -28,6 +28,7 @@ enum class errc {
     admin_unauthorized,       // admin API called without the admin key
     payload_too_large,        // body over the configured limit
     headers_too_large,        // header block over the configured limit
+    misdirected_request,      // the Host names a host this server does not answer for (DNS rebinding)
     too_many_requests,        // repeated failed client authentication; retry later
     service_unavailable,      // storage cannot take writes right now (disk full, read-only, I/O error)
 };

@@ -56,6 +56,7 @@ TEST_CASE("http: status_of maps each client error to its HTTP status") {
     CHECK(http::status_of(errc::admin_unauthorized) == 401);
     CHECK(http::status_of(errc::payload_too_large) == 413);
     CHECK(http::status_of(errc::headers_too_large) == 431);
+    CHECK(http::status_of(errc::misdirected_request) == 421);
     CHECK(http::status_of(errc::too_many_requests) == 429);
     CHECK(http::status_of(errc::service_unavailable) == 503);
 }
