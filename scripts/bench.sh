@@ -53,7 +53,7 @@ build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 work=${HSOAUTH_BENCH_DIR:-$root/.bench}
 rm -rf "$work" && mkdir -p "$work"
 export BENCH_LUA_DIR=$root/scripts/bench
-export BENCH_ADMIN_KEY=bench-admin-key
+export BENCH_ADMIN_KEY=bench-admin-key-0123
 clk_tck=$(getconf CLK_TCK)
 results=()
 failures=0

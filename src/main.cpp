@@ -103,7 +103,45 @@ admin::seed_outcome seed_from_file(service::sandbox& sandbox, const std::string&
     }
 }
 
+// The URL of `host` (as split_listen gives it) and `port`.
+std::string url_of(const char* scheme, const std::string& host, std::uint16_t port) {
+    const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(scheme) + "://" + shown_host + ":" + std::to_string(port);
+}
+
+// The certificate and key of tls_listen, read once, before anything else starts; a bad file is
+// a usage error.
+std::optional<http::tls_credentials> load_tls(const config::settings& settings) {
+    if (settings.tls_listen.empty()) return std::nullopt;
+    try {
+        return http::load_tls(settings.tls_cert, settings.tls_key);
+    } catch (const std::runtime_error& e) {
+        throw config::config_error(e.what());
+    }
+}
+
+// Binds the listeners and sets the Host names the server answers for (by default completed with
+// the certificate's names). Returns the base URLs served, HTTPS first.
+std::vector<std::string> bind_listeners(http::server& server, const config::settings& settings,
+                                        const std::optional<http::tls_credentials>& tls) {
+    std::vector<std::string> hosts = config::allowed_hosts(settings);
+    std::vector<std::string> urls;
+    if (tls) {
+        if (settings.allowed_hosts.empty()) hosts.insert(hosts.end(), tls->names().begin(), tls->names().end());
+        const auto [host, port] = config::split_listen(settings.tls_listen);
+        urls.push_back(url_of("https", host, server.listen_tls(host, port, *tls)));
+    }
+    if (!settings.listen.empty()) {
+        const auto [host, port] = config::split_listen(settings.listen);
+        urls.push_back(url_of("http", host, server.listen(host, port)));
+    }
+    server.allow_hosts(std::move(hosts));
+    return urls;
+}
+
 int run_serve(const config::settings& settings) {
+    config::check_serve(settings);
+    const std::optional<http::tls_credentials> tls = load_tls(settings);
     tune_malloc();
     http::log_writer log;
     const auto store = open_store(settings);
@@ -117,18 +155,17 @@ int run_serve(const config::settings& settings) {
     if (generated_key) std::cout << "admin key (generated for this run): " << admin_key << "\n";
 
     http::server server(parts.endpoints(), app::server_limits_of(settings), app::network_threads_of(settings));
-    const auto [host, port] = config::split_listen(settings.listen);
-    const std::uint16_t bound = server.listen(host, port);
+    const std::vector<std::string> urls = bind_listeners(server, settings, tls);
     server.every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });
 
-    const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    const std::string base_url = "http://" + shown_host + ":" + std::to_string(bound);
+    const std::string& base_url = urls.back();  // plain HTTP when served
     if (seeded) {
         for (const auto& saved : seeded->apps) {
             std::cout << "authorize URL for \"" << saved.app.name << "\": " << authorize_url(base_url, saved.app) << "\n";
         }
     }
-    std::cout << "listening on " << base_url << std::endl;
+    for (const auto& url : urls) std::cout << "listening on " << url << "\n";
+    std::cout.flush();
     server.run();
     const auto stats = store->statistics();
     std::cout << "hsoauth stopped (" << stats.committed_jobs << " writes in " << stats.commits << " commits, "

@@ -31,6 +31,7 @@ http::server_limits server_limits_of(const config::settings& s) {
     limits.body_timeout_ms = s.body_timeout_ms;
     limits.idle_timeout_ms = s.idle_timeout_ms;
     limits.write_timeout_ms = s.write_timeout_ms;
+    limits.tls_handshake_timeout_ms = s.tls_handshake_timeout_ms;
     limits.drain_timeout_ms = s.drain_timeout_ms;
     limits.log_requests = s.log_requests;
     return limits;

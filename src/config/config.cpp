@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -24,9 +25,14 @@ struct key_spec {
 const std::vector<key_spec>& specs() {
     static const std::vector<key_spec> all = {
         {"listen", &settings::listen, "address to serve on, HOST:PORT (port 0 picks a free one; the bound address is printed)"},
+        {"tls_listen", &settings::tls_listen, "HTTPS address, HOST:PORT; empty: no HTTPS"},
+        {"tls_cert", &settings::tls_cert, "HTTPS certificate chain file (PEM)"},
+        {"tls_key", &settings::tls_key, "HTTPS private key file (PEM), read once at start"},
+        {"tls_handshake_timeout_ms", &settings::tls_handshake_timeout_ms, "time allowed for a TLS handshake (ms)"},
+        {"allowed_hosts", &settings::allowed_hosts, "Host names served, comma-separated (*: any); empty: the listen hosts, localhost, 127.0.0.1, [::1] and the certificate's names"},
         {"db", &settings::db, "SQLite database file, created when missing"},
         {"seed", &settings::seed, "seed file (JSON) loaded at start"},
-        {"admin_key", &settings::admin_key, "bearer key of `/admin/v1`; empty: a random one is generated and printed"},
+        {"admin_key", &settings::admin_key, "bearer key of `/admin/v1`; empty: a random one is generated and printed; at least 16 bytes (`demo-admin-key` only on loopback addresses)"},
         {"synchronous", &settings::synchronous, "SQLite `synchronous`: OFF, NORMAL, FULL or EXTRA"},
         {"pepper_file", &settings::pepper_file, "HMAC key file for stored digests, created with mode 0600 on first start; empty: `<db>.pepper`"},
         {"pepper", &settings::pepper, "the HMAC key itself, environment only (`HSOAUTH_PEPPER`, at least 32 bytes)", true},
@@ -152,7 +158,17 @@ void load_file(settings& s, const std::string& path) {
 }
 
 void validate(const settings& s) {
-    split_listen(s.listen);
+    if (!s.listen.empty()) split_listen(s.listen);
+    if (!s.tls_listen.empty()) split_listen(s.tls_listen);
+    if (s.listen.empty() && s.tls_listen.empty()) throw config_error("listen and tls_listen are both empty: nothing to serve");
+    if (s.tls_cert.empty() != s.tls_key.empty()) throw config_error("tls_cert and tls_key go together");
+    if (!s.tls_listen.empty() && s.tls_cert.empty()) {
+        throw config_error("tls_listen needs tls_cert and tls_key (scripts/dev-cert.sh makes a pair)");
+    }
+    if (s.tls_listen.empty() && !s.tls_cert.empty()) {
+        throw config_error("tls_cert and tls_key are set but tls_listen is empty: set tls_listen, e.g. 127.0.0.1:8443");
+    }
+    if (s.tls_handshake_timeout_ms < 1) throw config_error("tls_handshake_timeout_ms must be at least 1");
     if (s.db.empty()) throw config_error("db must not be empty");
     if (s.synchronous != "OFF" && s.synchronous != "NORMAL" && s.synchronous != "FULL" &&
         s.synchronous != "EXTRA") {
@@ -207,6 +223,58 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
         throw config_error("listen: write an IPv6 address in brackets, [::1]:PORT, got '" + listen + "'");
     }
     return {host, static_cast<std::uint16_t>(port)};
+}
+
+namespace {
+
+// A Host field's form of a listen host: IPv6 addresses in brackets, lower-case.
+std::string host_field_form(std::string host) {
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> allowed_hosts(const settings& s) {
+    std::vector<std::string> hosts;
+    const auto add = [&hosts](std::string host) {
+        if (!host.empty() && std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(std::move(host));
+    };
+    if (!s.allowed_hosts.empty()) {
+        std::size_t start = 0;
+        while (start <= s.allowed_hosts.size()) {
+            const auto comma = std::min(s.allowed_hosts.find(',', start), s.allowed_hosts.size());
+            std::string name = s.allowed_hosts.substr(start, comma - start);
+            name.erase(0, name.find_first_not_of(" \t"));
+            name.erase(name.find_last_not_of(" \t") + 1);
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            add(std::move(name));
+            start = comma + 1;
+        }
+        if (std::find(hosts.begin(), hosts.end(), "*") != hosts.end()) return {"*"};
+        return hosts;
+    }
+    for (const auto* listen : {&s.listen, &s.tls_listen}) {
+        if (!listen->empty()) add(host_field_form(split_listen(*listen).first));
+    }
+    for (const char* host : {"localhost", "127.0.0.1", "[::1]"}) add(host);
+    return hosts;
+}
+
+void check_serve(const settings& s) {
+    if (s.admin_key.empty() || s.admin_key.size() >= 16) return;
+    bool loopback = true;
+    for (const auto* listen : {&s.listen, &s.tls_listen}) {
+        if (!listen->empty() && !is_loopback(split_listen(*listen).first)) loopback = false;
+    }
+    if (s.admin_key == "demo-admin-key" && loopback) return;
+    throw config_error(s.admin_key == "demo-admin-key"
+                           ? "the demo admin key serves loopback addresses only: set an admin_key of at least 16 bytes"
+                           : "admin_key must be at least 16 bytes long");
 }
 
 settings load(const std::vector<std::string>& flags, char** environment) {

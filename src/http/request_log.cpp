@@ -7,6 +7,20 @@
 
 namespace hsoauth::http {
 
+void append_escaped(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte > 0x20 && byte < 0x7f && c != '\\') {
+            out += c;
+        } else {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        }
+    }
+}
+
 std::string masked_path(std::string_view path) {
     std::string out;
     out.reserve(path.size());
@@ -21,14 +35,21 @@ std::string masked_path(std::string_view path) {
         if ((mask_next && segment.size() > 1) || segment.size() > 25) {
             out += "/***";
         } else {
-            // Anything printed must be harmless: control bytes never reach the log.
-            for (const char c : segment) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+            // Anything printed must be harmless: only printable ASCII reaches the log.
+            append_escaped(out, segment);
         }
         const std::string_view name = segment.substr(segment.front() == '/' ? 1 : 0);
         mask_next = name == "access-tokens" || name == "refresh-tokens" || (mask_next && name.empty());
         i = end;
     }
-    if (out.size() > 200) out = out.substr(0, 200) + "…";
+    if (out.size() > 200) {
+        std::size_t cut = 200;
+        // Never cut an escape in two: "\xNN" is whole or gone.
+        const auto escape = out.rfind("\\x", cut);
+        if (escape != std::string::npos && escape + 4 > cut) cut = escape;
+        out.resize(cut);
+        out += "...";
+    }
     return out;
 }
 
@@ -57,14 +78,12 @@ void append_number(std::string& out, std::int64_t value, int min_digits = 1) {
 
 }  // namespace
 
-void log_request(log_writer& log, std::string_view method, std::string_view path, int status,
-                 std::int64_t duration_micros, std::string_view correlation_id) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    thread_local std::string line;
+void format_request_line(std::string& line, std::time_t seconds, std::string_view method, std::string_view path,
+                         int status, std::int64_t duration_micros, std::string_view correlation_id) {
     line.clear();
     line += utc_stamp(seconds);
     line += ' ';
-    for (const char c : method.substr(0, 16)) line += (c > 0x20 && c < 0x7f) ? c : '?';
+    append_escaped(line, method.substr(0, 16));
     line += ' ';
     line += masked_path(path);
     line += ' ';
@@ -75,7 +94,14 @@ void log_request(log_writer& log, std::string_view method, std::string_view path
     line += '.';
     append_number(line, duration_micros % 1000, 3);
     line += "ms corr=";
-    line += correlation_id.substr(0, 64);
+    append_escaped(line, correlation_id.substr(0, 64));
+}
+
+void log_request(log_writer& log, std::string_view method, std::string_view path, int status,
+                 std::int64_t duration_micros, std::string_view correlation_id) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    thread_local std::string line;
+    format_request_line(line, seconds, method, path, status, duration_micros, correlation_id);
     log.line(line);
 }
 

@@ -1,10 +1,17 @@
 #include "hsoauth/http/server.hpp"
 
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -13,12 +20,19 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -32,18 +46,37 @@ namespace hsoauth::http {
 namespace {
 
 namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 
-class session;
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+// Mozilla's "intermediate" configuration (v5.7) for TLS 1.2: ECDHE key exchange with AES-GCM or
+// ChaCha20-Poly1305 only. TLS 1.3 keeps OpenSSL's default suites, which are the same three.
+constexpr const char* intermediate_tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// The interim answer to "Expect: 100-continue" (RFC 9110 §10.1.1).
+constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// What every session type offers the drain, whatever its stream.
+class session_base : public connection_port {
+public:
+    // Drain: a connection that is not handling a request is closed now.
+    virtual void close_if_idle() = 0;
+};
 
 // One network thread: its io_context and the sessions living on it (touched only from it).
 // `sessions` is declared first so that it outlives the sessions the io_context destroys; the
 // inbox after `ctx`, so that work still in it (holding sessions) goes while their sockets' context lives.
 struct worker {
-    std::unordered_set<session*> sessions;
+    std::unordered_set<session_base*> sessions;
     asio::io_context ctx{1};
 
     // Runs `work` on this thread, from any other. Work handed over while earlier work still
@@ -75,18 +108,55 @@ private:
     std::vector<std::function<void()>> running;  // this thread only
 };
 
-// State shared by every session. Set up before the threads start; counters are atomic.
+}  // namespace
+
+struct tls_credentials::impl {
+    explicit impl(ssl::context c) : ctx(std::move(c)) {}
+    ssl::context ctx;  // not changed once loaded: sessions on every thread share it
+    std::vector<std::string> names;
+};
+
+namespace {
+
+// State shared by every session. Set up before the threads start (the TLS context and the host
+// list are not changed after that); counters are atomic.
 struct shared_state {
     const endpoints& svc;
     server_limits limits;
+    std::shared_ptr<tls_credentials::impl> tls;
+    std::vector<std::string> allowed_hosts;  // lower-case
+    bool any_host = true;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> draining{false};
 };
 
-class session final : public std::enable_shared_from_this<session>, public connection_port {
+// The host of a Host field value without its port: "[::1]:8080" → "[::1]", "a.example:80" →
+// "a.example". A value whose port is not digits comes back whole, so it matches no host name.
+std::string_view host_without_port(std::string_view value) {
+    std::size_t colon = std::string_view::npos;
+    if (!value.empty() && value.front() == '[') {
+        const auto close = value.find(']');
+        if (close == std::string_view::npos || close + 1 == value.size()) return value;
+        colon = close + 1;
+        if (value[colon] != ':') return value;
+    } else {
+        colon = value.rfind(':');
+        if (colon == std::string_view::npos) return value;
+    }
+    const std::string_view port = value.substr(colon + 1);
+    if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return value;
+    return value.substr(0, colon);
+}
+
+// One connection: reads requests, hands them to the router, writes the answers. The same code
+// serves plain TCP and TLS; only the start (the handshake) and the graceful close differ.
+template <class Stream>
+class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+    static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
 public:
     session(tcp::socket&& socket, shared_state& state, worker& home)
-        : stream_(std::move(socket)),
+        : stream_(open_stream(std::move(socket), state)),
           state_(state),
           home_(home),
           buffer_(state.limits.max_header_bytes + state.limits.max_body_bytes + 8192) {}
@@ -98,21 +168,27 @@ public:
 
     void start() {
         home_.sessions.insert(this);
-        read_header();
+        if constexpr (is_tls) {
+            // The handshake has its own deadline; the connection already counts against
+            // max_connections from accept.
+            lowest().expires_after(std::chrono::milliseconds(state_.limits.tls_handshake_timeout_ms));
+            stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) return self->close_now();
+                self->read_header();
+            });
+        } else {
+            read_header();
+        }
     }
 
-    // Drain: a connection that is not handling a request is closed now.
-    void close_if_idle() {
-        if (!busy_) {
-            beast::error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-            stream_.close();
-        }
+    void close_if_idle() override {
+        if (!busy_) close_now();
     }
 
     void send(response r) override {
         if (home_.ctx.get_executor().running_in_this_thread()) return write_response(std::move(r));
-        home_.hand_in([self = shared_from_this(), r = std::move(r)]() mutable { self->write_response(std::move(r)); });
+        home_.hand_in(
+            [self = this->shared_from_this(), r = std::move(r)]() mutable { self->write_response(std::move(r)); });
     }
 
     void post(std::function<void()> work) override {
@@ -126,12 +202,22 @@ public:
     bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
 
 private:
+    static Stream open_stream(tcp::socket&& socket, shared_state& state) {
+        if constexpr (is_tls) {
+            return Stream(std::move(socket), state.tls->ctx);
+        } else {
+            return Stream(std::move(socket));
+        }
+    }
+
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
     void read_header() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(state_.limits.max_header_bytes));
         parser_->body_limit(state_.limits.max_body_bytes);
         const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
-        stream_.expires_after(std::chrono::milliseconds(timeout));
+        lowest().expires_after(std::chrono::milliseconds(timeout));
         fill_header();
     }
 
@@ -148,13 +234,13 @@ private:
         }
         if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
             bhttp::async_read_header(stream_, buffer_, *parser_,
-                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                          self->on_header(ec);
                                      });
             return;
         }
         stream_.async_read_some(buffer_.prepare(4096),
-                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                     if (ec) {
                                         self->begin_request();
                                         return self->on_read_error(ec);
@@ -206,63 +292,160 @@ private:
         correlation_id_ = correlation_ids_.next();
     }
 
+    // What the header says beyond what Beast checks itself.
+    struct header_facts {
+        const char* framing_problem = nullptr;  // why the framing is refused (request smuggling)
+        std::size_t hosts = 0;                  // Host fields
+        std::string_view host;                  // the first Host field's value
+        bool expects_continue = false;          // Expect: 100-continue
+    };
+
     void on_header(beast::error_code ec) {
         begin_request();
         if (ec) return on_read_error(ec);
-        if (const auto problem = framing_problem()) {
-            return reject(transport_errc::bad_request, problem);
+        const header_facts facts = inspect_header();
+        if (facts.framing_problem) {
+            return reject(transport_errc::bad_request, facts.framing_problem);
+        }
+        // Host (RFC 9112 §3.2, and the defence against DNS rebinding): refused before the body
+        // is read, so no 100 Continue goes out for it.
+        const bool http11 = parser_->get().version() >= 11;
+        if (facts.hosts > 1) {
+            return refuse(transport_errc::bad_request, "Host given more than once");
+        }
+        if ((facts.hosts == 0 && http11) || (facts.hosts == 1 && facts.host.empty())) {
+            return refuse(transport_errc::bad_request, "the request has no Host");
+        }
+        if (facts.hosts == 1 && !host_allowed(facts.host)) {
+            return refuse(transport_errc::misdirected_request);
         }
         if (parser_->is_done()) return on_request();
-        stream_.expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
+        if (facts.expects_continue && http11) {
+            lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+            asio::async_write(stream_, asio::buffer(continue_line.data(), continue_line.size()),
+                              [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
+                                  if (write_ec) return self->close_now();
+                                  self->read_body();
+                              });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        lowest().expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
+        if (parser_->chunked()) {
+            body_wire_bytes_ = 0;
+            return read_chunks();
+        }
         bhttp::async_read(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code body_ec, std::size_t) {
+                          [self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
                               if (body_ec) return self->on_read_error(body_ec);
                               self->on_request();
                           });
     }
 
-    // Request-smuggling defences Beast does not apply itself. Returns why the framing is
-    // refused, or nullptr.
-    const char* framing_problem() const {
-        const auto& header = parser_->get();
+    // A chunked body is read piece by piece so that its framing counts: Beast's body limit
+    // sees only the payload, and a body of one-byte chunks with long extensions is many times
+    // its size on the wire.
+    void read_chunks() {
+        bhttp::async_read_some(stream_, buffer_, *parser_,
+                               [self = this->shared_from_this()](beast::error_code ec, std::size_t used) {
+                                   if (ec) return self->on_read_error(ec);
+                                   self->body_wire_bytes_ += used;
+                                   if (self->body_wire_bytes_ > chunked_wire_limit(self->state_.limits.max_body_bytes)) {
+                                       return self->reject(transport_errc::payload_too_large);
+                                   }
+                                   if (self->parser_->is_done()) return self->on_request();
+                                   self->read_chunks();
+                               });
+    }
+
+    // Request-smuggling defences Beast does not apply itself, and the fields the session acts on,
+    // in one pass over the header.
+    header_facts inspect_header() const {
+        header_facts facts;
         std::size_t transfer_encodings = 0;
         std::size_t content_lengths = 0;
-        for (const auto& field : header) {
-            if (field.name() == bhttp::field::transfer_encoding) {
-                ++transfer_encodings;
-                if (!iequals(field.value(), "chunked")) return "Transfer-Encoding other than chunked";
-            } else if (field.name() == bhttp::field::content_length) {
-                ++content_lengths;
+        for (const auto& field : parser_->get()) {
+            switch (field.name()) {
+                case bhttp::field::transfer_encoding:
+                    ++transfer_encodings;
+                    if (!iequals(field.value(), "chunked")) facts.framing_problem = "Transfer-Encoding other than chunked";
+                    break;
+                case bhttp::field::content_length:
+                    ++content_lengths;
+                    break;
+                case bhttp::field::host:
+                    if (facts.hosts++ == 0) facts.host = field.value();
+                    break;
+                case bhttp::field::expect:
+                    facts.expects_continue = iequals(field.value(), "100-continue");
+                    break;
+                default:
+                    break;
             }
         }
-        if (transfer_encodings > 1) return "Transfer-Encoding given more than once";
-        if (transfer_encodings > 0 && content_lengths > 0) return "Transfer-Encoding together with Content-Length";
-        if (content_lengths > 1) return "Content-Length given more than once";
-        return nullptr;
+        if (facts.framing_problem) return facts;
+        if (transfer_encodings > 1) {
+            facts.framing_problem = "Transfer-Encoding given more than once";
+        } else if (transfer_encodings > 0 && content_lengths > 0) {
+            facts.framing_problem = "Transfer-Encoding together with Content-Length";
+        } else if (content_lengths > 1) {
+            facts.framing_problem = "Content-Length given more than once";
+        }
+        return facts;
+    }
+
+    bool host_allowed(std::string_view host_field) const {
+        if (state_.any_host) return true;
+        const std::string_view host = host_without_port(host_field);
+        return std::any_of(state_.allowed_hosts.begin(), state_.allowed_hosts.end(),
+                           [host](const std::string& allowed) { return iequals(allowed, host); });
     }
 
     void on_read_error(beast::error_code ec) {
         if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
             ec == beast::error::timeout || ec == asio::error::operation_aborted ||
             ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
-            return close();  // the client went away, or was too slow: nobody to answer
+            return close_now();  // the client went away, or was too slow: nobody to answer
         }
         if (ec == bhttp::error::header_limit) return reject(transport_errc::headers_too_large);
         if (ec == bhttp::error::body_limit) return reject(transport_errc::payload_too_large);
-        if (ec == bhttp::error::partial_message) return close();
+        // A chunk line (size and extensions) that does not fit the read buffer.
+        if (ec == bhttp::error::buffer_overflow && parser_ && parser_->is_header_done()) {
+            return reject(transport_errc::payload_too_large);
+        }
+        if (ec == bhttp::error::partial_message) return close_now();
         if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
             return reject(transport_errc::bad_request, "the request is not valid HTTP/1.1");
         }
-        close();
+        close_now();  // TLS errors among others: no answer can be sent on a broken stream
     }
 
     // Answers a request that cannot be read further and closes the connection after it.
     void reject(transport_errc code, std::string_view detail = {}) {
+        note_request_line();
+        keep_alive_ = false;
+        write_response(transport_error_response(code, correlation_id_, detail));
+    }
+
+    // Answers a request refused on its header alone. The connection stays open as for any
+    // answer when nothing of the request is left unread; otherwise (a body follows) it closes.
+    void refuse(transport_errc code, std::string_view detail = {}) {
+        note_request_line();
+        const auto& header = parser_->get();
+        keep_alive_ = parser_->is_done() && header.keep_alive();
+        announce_keep_alive_ = keep_alive_ && header.version() < 11;
+        write_response(transport_error_response(code, correlation_id_, detail));
+    }
+
+    // What the log and the HEAD rule need of a request answered before on_request.
+    void note_request_line() {
         request_.method = parser_ ? std::string(parser_->get().method_string()) : "-";
         const std::string_view target = parser_ ? std::string_view(parser_->get().target()) : std::string_view("-");
         request_.path = std::string(target.substr(0, target.find('?')));  // never log a query
-        keep_alive_ = false;
-        write_response(transport_error_response(code, correlation_id_, detail));
+        announce_keep_alive_ = false;
     }
 
     void on_request() {
@@ -286,18 +469,19 @@ private:
         request_.body = std::move(message.body());
         request_.correlation_id = correlation_id_;
         keep_alive_ = message.keep_alive();
-        dispatch(state_.svc, request_, responder(shared_from_this()));
+        // An HTTP/1.0 client keeps the connection only when told so (RFC 9112 §9.3).
+        announce_keep_alive_ = keep_alive_ && message.version() < 11;
+        dispatch(state_.svc, request_, responder(this->shared_from_this()));
     }
 
     void write_response(response r) {
         ++served_;
         if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
         status_ = r.status;
-        wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD");
-        stream_.expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
-        asio::async_write(stream_, asio::buffer(wire_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_write(ec);
-        });
+        wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
+        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        asio::async_write(stream_, asio::buffer(wire_),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
@@ -308,17 +492,30 @@ private:
         }
         busy_ = false;
         wire_.clear();
-        if (ec || !keep_alive_ || state_.draining.load()) return close();
+        if (ec) return close_now();
+        if (!keep_alive_ || state_.draining.load()) return close();
         read_header();
     }
 
+    // Ends the connection after its last answer. Over TLS the close_notify alert goes first
+    // (at most a second's wait for the client's), so the client can tell the end from a cut.
     void close() {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.close();
+        if constexpr (is_tls) {
+            busy_ = true;  // the drain leaves the shutdown to its own deadline
+            lowest().expires_after(std::chrono::milliseconds(std::min<std::int64_t>(state_.limits.write_timeout_ms, 1000)));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_now(); });
+        } else {
+            close_now();
+        }
     }
 
-    beast::tcp_stream stream_;
+    void close_now() {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest().close();
+    }
+
+    Stream stream_;
     shared_state& state_;
     worker& home_;
     beast::flat_buffer buffer_;
@@ -329,37 +526,94 @@ private:
     inline static thread_local correlation_id_source correlation_ids_;
     steady::time_point started_{};
     std::size_t served_ = 0;
+    std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
     bool keep_alive_ = true;
+    bool announce_keep_alive_ = false;  // Connection: keep-alive goes out (HTTP/1.0 asked for it)
     bool busy_ = false;
 };
+
+// The whole content of `path`, or nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return std::nullopt;
+    return content;
+}
+
+// The names a server certificate is for: subjectAltName DNS names and IP addresses.
+std::vector<std::string> certificate_names(X509* cert) {
+    std::vector<std::string> names;
+    auto* general = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    if (general == nullptr) return names;
+    for (int i = 0; i < sk_GENERAL_NAME_num(general); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(general, i);
+        if (name->type == GEN_DNS) {
+            const auto* data = reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName));
+            std::string dns(data, static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
+            if (dns.empty() || dns.find('*') != std::string::npos) continue;
+            for (auto& c : dns) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            names.push_back(std::move(dns));
+        } else if (name->type == GEN_IPADD) {
+            const int length = ASN1_STRING_length(name->d.iPAddress);
+            const unsigned char* bytes = ASN1_STRING_get0_data(name->d.iPAddress);
+            char text[INET6_ADDRSTRLEN] = {};
+            if (length == 4 && inet_ntop(AF_INET, bytes, text, sizeof text)) {
+                names.emplace_back(text);
+            } else if (length == 16 && inet_ntop(AF_INET6, bytes, text, sizeof text)) {
+                names.push_back("[" + std::string(text) + "]");
+            }
+        }
+    }
+    GENERAL_NAMES_free(general);
+    return names;
+}
 
 }  // namespace
 
 struct server::impl {
+    struct listener {
+        tcp::acceptor acceptor;
+        bool tls;
+    };
+
     impl(const endpoints& s, server_limits limits, std::size_t thread_count)
-        : state{s, limits}, workers(thread_count == 0 ? 1 : thread_count) {
+        : state{s, limits, nullptr, {}, true, {}, {}}, workers(thread_count == 0 ? 1 : thread_count) {
         for (auto& w : workers) w = std::make_unique<worker>();
-        acceptor.emplace(workers[0]->ctx);
     }
 
-    void accept() {
+    std::uint16_t add_listener(const std::string& host, std::uint16_t port, bool tls) {
+        const tcp::endpoint endpoint(asio::ip::make_address(host), port);
+        auto& l = *listeners.emplace_back(std::make_unique<listener>(listener{tcp::acceptor(workers[0]->ctx), tls}));
+        l.acceptor.open(endpoint.protocol());
+        l.acceptor.set_option(asio::socket_base::reuse_address(true));
+        l.acceptor.bind(endpoint);
+        l.acceptor.listen(asio::socket_base::max_listen_connections);
+        return l.acceptor.local_endpoint().port();
+    }
+
+    void accept(listener& l) {
         worker& target = *workers[next_worker++ % workers.size()];
-        acceptor->async_accept(target.ctx, [this, &target](beast::error_code ec, tcp::socket socket) {
+        l.acceptor.async_accept(target.ctx, [this, &l, &target](beast::error_code ec, tcp::socket socket) {
             if (ec) {
-                if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-                return accept();  // e.g. EMFILE: keep serving the connections we have
+                if (ec == asio::error::operation_aborted || !l.acceptor.is_open()) return;
+                return accept(l);  // e.g. EMFILE: keep serving the connections we have
             }
             if (state.draining.load() || state.connections.load() >= state.limits.max_connections) {
                 beast::error_code ignored;
                 socket.close(ignored);
             } else {
                 state.connections.fetch_add(1);
-                asio::post(target.ctx, [this, &target, s = std::move(socket)]() mutable {
-                    std::make_shared<session>(std::move(s), state, target)->start();
+                asio::post(target.ctx, [this, &target, tls = l.tls, s = std::move(socket)]() mutable {
+                    if (tls) {
+                        std::make_shared<session<tls_stream>>(std::move(s), state, target)->start();
+                    } else {
+                        std::make_shared<session<plain_stream>>(std::move(s), state, target)->start();
+                    }
                 });
             }
-            accept();
+            accept(l);
         });
     }
 
@@ -367,11 +621,11 @@ struct server::impl {
         if (state.draining.exchange(true)) return;
         asio::post(workers[0]->ctx, [this] {
             beast::error_code ignored;
-            acceptor->close(ignored);
+            for (auto& l : listeners) l->acceptor.close(ignored);
         });
         for (auto& w : workers) {
             asio::post(w->ctx, [&w = *w] {
-                const std::vector<session*> snapshot(w.sessions.begin(), w.sessions.end());
+                const std::vector<session_base*> snapshot(w.sessions.begin(), w.sessions.end());
                 for (auto* s : snapshot) s->close_if_idle();
             });
         }
@@ -390,7 +644,7 @@ struct server::impl {
 
     shared_state state;
     std::vector<std::unique_ptr<worker>> workers;
-    std::optional<tcp::acceptor> acceptor;
+    std::vector<std::unique_ptr<listener>> listeners;
     std::size_t next_worker = 0;
     steady::time_point drain_deadline{};
     std::optional<asio::steady_timer> drain_timer;
@@ -404,13 +658,64 @@ server::server(const endpoints& s, server_limits limits, std::size_t threads)
 server::~server() = default;
 
 std::uint16_t server::listen(const std::string& host, std::uint16_t port) {
-    const tcp::endpoint endpoint(asio::ip::make_address(host), port);
-    auto& acceptor = *impl_->acceptor;
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    return acceptor.local_endpoint().port();
+    return impl_->add_listener(host, port, false);
+}
+
+const std::vector<std::string>& tls_credentials::names() const { return impl_->names; }
+
+tls_credentials load_tls(const std::string& cert_file, const std::string& key_file) {
+    ssl::context ctx(ssl::context::tls_server);
+    SSL_CTX* native = ctx.native_handle();
+    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
+    // No compression (CRIME), no renegotiation; the client's cipher order wins, as Mozilla's
+    // intermediate profile says (every suite offered is strong).
+    SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_clear_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_cipher_list(native, intermediate_tls12_ciphers) != 1) {
+        throw std::runtime_error("OpenSSL refused the TLS 1.2 cipher list");
+    }
+    // An encrypted key must fail here, not prompt on the terminal.
+    ctx.set_password_callback([](std::size_t, ssl::context::password_purpose) { return std::string(); });
+
+    if (!read_file(cert_file)) throw std::runtime_error("the TLS certificate file " + cert_file + " cannot be read");
+    beast::error_code ec;
+    ctx.use_certificate_chain_file(cert_file, ec);
+    if (ec) {
+        throw std::runtime_error("the TLS certificate file " + cert_file +
+                                 " does not hold a usable PEM certificate chain (" + ec.message() + ")");
+    }
+    std::optional<std::string> key = read_file(key_file);
+    if (!key) throw std::runtime_error("the TLS key file " + key_file + " cannot be read");
+    ctx.use_private_key(asio::buffer(*key), ssl::context::pem, ec);
+    OPENSSL_cleanse(key->data(), key->size());
+    if (ec) {
+        throw std::runtime_error("the TLS key file " + key_file +
+                                 " does not hold an unencrypted PEM private key for the certificate in " + cert_file +
+                                 " (" + ec.message() + ")");
+    }
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw std::runtime_error("the TLS key file " + key_file + " does not match the certificate in " + cert_file);
+    }
+    tls_credentials loaded;
+    loaded.impl_ = std::make_shared<tls_credentials::impl>(std::move(ctx));
+    loaded.impl_->names = certificate_names(SSL_CTX_get0_certificate(loaded.impl_->ctx.native_handle()));
+    return loaded;
+}
+
+std::uint16_t server::listen_tls(const std::string& host, std::uint16_t port, const tls_credentials& credentials) {
+    // One context serves every TLS listener (a second certificate would need SNI selection).
+    impl_->state.tls = credentials.impl_;
+    return impl_->add_listener(host, port, true);
+}
+
+void server::allow_hosts(std::vector<std::string> hosts) {
+    auto& state = impl_->state;
+    state.any_host = std::find(hosts.begin(), hosts.end(), "*") != hosts.end();
+    for (auto& host : hosts) {
+        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    state.allowed_hosts = std::move(hosts);
 }
 
 void server::every(std::int64_t interval_seconds, std::function<void()> work) {
@@ -434,7 +739,7 @@ void server::run() {
     signals.async_wait([this](beast::error_code ec, int) {
         if (!ec) impl_->begin_drain();
     });
-    impl_->accept();
+    for (auto& l : impl_->listeners) impl_->accept(*l);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
         threads.emplace_back([&ctx = impl_->workers[i]->ctx] {

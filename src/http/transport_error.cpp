@@ -20,6 +20,9 @@ error_shape shape_of(transport_errc code) {
         case transport_errc::unsupported_media_type:
             return {415, "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR",
                     "Content-Type must be application/x-www-form-urlencoded", nullptr};
+        case transport_errc::misdirected_request:
+            return {421, "MISDIRECTED_REQUEST", "VALIDATION_ERROR",
+                    "this server does not answer for the host named in the request", nullptr};
         case transport_errc::headers_too_large:
             return {431, "HEADERS_TOO_LARGE", "VALIDATION_ERROR",
                     "the request headers are too large", nullptr};

@@ -44,6 +44,8 @@ std::string_view reason_phrase(int status) {
         case 413: return "Payload Too Large";
         case 414: return "URI Too Long";
         case 415: return "Unsupported Media Type";
+        case 417: return "Expectation Failed";
+        case 421: return "Misdirected Request";
         case 422: return "Unprocessable Entity";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
@@ -57,7 +59,7 @@ std::string_view reason_phrase(int status) {
 }
 
 std::string to_wire(const response& r, std::string_view correlation_id, bool keep_alive,
-                    bool head_request) {
+                    bool head_request, bool announce_keep_alive) {
     std::string out;
     out.reserve(256 + r.body.size());
     out += "HTTP/1.1 ";
@@ -77,7 +79,11 @@ std::string to_wire(const response& r, std::string_view correlation_id, bool kee
         append_header(out, "Cache-Control", "no-store");
         append_header(out, "Pragma", "no-cache");
     }
-    if (!keep_alive) append_header(out, "Connection", "close");
+    if (!keep_alive) {
+        append_header(out, "Connection", "close");
+    } else if (announce_keep_alive) {
+        append_header(out, "Connection", "keep-alive");
+    }
     if (!has_no_body(r.status)) append_header(out, "Content-Length", std::to_string(r.body.size()));
     out += "\r\n";
     if (!has_no_body(r.status) && !head_request) out += r.body;

@@ -8,6 +8,11 @@
 //
 // The server runs with --seed conf/seed.json (the demo app, hub 62515, user dev@example.com) on
 // 127.0.0.1:0 with a fresh database per run.
+//
+// With HSOAUTH_HUBAPI_CERT and HSOAUTH_HUBAPI_KEY set (tests/clients/run-hubapi.sh, inside a
+// namespace whose /etc/hosts sends api.hubapi.com and app.hubspot.com to 127.0.0.1), the server
+// also serves HTTPS on 127.0.0.1:443 with that certificate, and the client runs with NO basePath:
+// every call goes to https://api.hubapi.com as in an unchanged integration.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,10 +62,14 @@ function assertApiError(error, code, status) {
 
 const sorted = (values) => [...values].sort();
 
-describe('@hubspot/api-client against hsoauth', () => {
+const hubapi = process.env.HSOAUTH_HUBAPI_CERT
+  ? { cert: process.env.HSOAUTH_HUBAPI_CERT, key: process.env.HSOAUTH_HUBAPI_KEY }
+  : null;
+
+describe(`@hubspot/api-client against hsoauth${hubapi ? ' as https://api.hubapi.com' : ''}`, () => {
   let dir;
   let server;
-  let baseUrl;
+  let baseUrl;  // where the client and the admin calls go
   let client;
 
   // A fresh authorization code of the demo app for dev@example.com in hub 62515, from the admin API.
@@ -96,9 +105,16 @@ describe('@hubspot/api-client against hsoauth', () => {
   before(async () => {
     assert.ok(existsSync(binary), `hsoauth binary not found at ${binary} (set HSOAUTH_BINARY)`);
     dir = mkdtempSync(join(tmpdir(), 'hsoauth-clients-'));
-    server = startServer(dir);
-    baseUrl = await server.ready;
-    client = new Client({ basePath: baseUrl });
+    if (hubapi) {
+      server = startServer(dir, ['--tls-listen', '127.0.0.1:443', '--tls-cert', hubapi.cert, '--tls-key', hubapi.key]);
+      await server.ready;
+      baseUrl = 'https://api.hubapi.com';
+      client = new Client();  // HubSpot's own default host, unchanged
+    } else {
+      server = startServer(dir);
+      baseUrl = await server.ready;
+      client = new Client({ basePath: baseUrl });
+    }
   });
 
   after(async () => {
@@ -200,7 +216,8 @@ describe('@hubspot/api-client against hsoauth', () => {
       demo.optionalScopes.join(' '), 'state-42');
     const hubspotOrigin = 'https://app.hubspot.com';
     assert.ok(hubspotUrl.startsWith(`${hubspotOrigin}/oauth/authorize?`), hubspotUrl);
-    const url = baseUrl + hubspotUrl.slice(hubspotOrigin.length);
+    // As https://app.hubspot.com, the URL opens unchanged; otherwise it moves to hsoauth.
+    const url = hubapi ? hubspotUrl : baseUrl + hubspotUrl.slice(hubspotOrigin.length);
 
     const response = await fetch(url, { redirect: 'manual' });
     const page = await response.text();
@@ -208,4 +225,14 @@ describe('@hubspot/api-client against hsoauth', () => {
     assert.match(response.headers.get('content-type'), /^text\/html/);
     assert.ok(page.includes(demo.name), `the consent page names "${demo.name}":\n${page}`);
   });
+
+  if (hubapi) {
+    test('the client with no basePath reaches hsoauth at https://api.hubapi.com over verified TLS', async () => {
+      const response = await fetch('https://api.hubapi.com/healthz');
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { status: 'ok' });
+      const tokens = await mintTokens();  // through client.oauth, which knows no other host
+      assert.equal(tokens.tokenType, 'bearer');
+    });
+  }
 });

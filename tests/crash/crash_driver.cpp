@@ -198,7 +198,7 @@ int run(const options& o) {
     std::cout << "crash driver: " << o.kills << " kills, " << o.clients << " clients, seed " << o.seed << ", binary "
               << o.binary << ", dir " << dir << std::endl;
     tally t;
-    crash_server server(o.binary, dir, "crash-admin-key");
+    crash_server server(o.binary, dir, "crash-admin-key-0123");
     const auto started = steady::now();
     server.start();
     const auto app = seed(server);

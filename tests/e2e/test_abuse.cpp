@@ -1,17 +1,24 @@
 // The HTTP server under abuse, driven over raw sockets against the real binary: size limits,
 // request-smuggling framing, raw header bytes, slow and idle clients, connection and pipelining
 // caps, malformed input of every kind, service to a well-behaved client while others send
-// garbage, and the failed-authentication throttle.
+// garbage, and the failed-authentication throttle; the HTTP edges (Host and DNS rebinding,
+// Expect: 100-continue, HTTP/1.0 keep-alive, the log of hostile request lines); and HTTPS: the
+// protocol versions and ciphers, the handshake timeout, the same hardening over TLS, and HTTP
+// and HTTPS served by one process.
 //
 // A refused request must get its HubSpot error body and then a closed connection, and no bytes
 // that followed it (in its body or after its header) may be read as a second request.
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -23,6 +30,7 @@
 #include "support/http_client.hpp"
 #include "support/raw_connection.hpp"
 #include "support/server_process.hpp"
+#include "support/tls_client.hpp"
 
 using namespace hsoauth::e2e;
 using namespace std::chrono_literals;
@@ -31,7 +39,7 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 // A complete, harmless request; when it is answered, the server read it as a request.
-constexpr std::string_view follow_up = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+constexpr std::string_view follow_up = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 std::int64_t ms_since(steady::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start).count();
@@ -42,13 +50,24 @@ void fail_at(const std::source_location& where, const std::string& message) {
     ADD_FAIL_CHECK_AT(where.file_name(), static_cast<int>(where.line()), message);
 }
 
+// Where a test connects: a plain port, or an HTTPS port with the client's TLS settings.
+struct endpoint {
+    std::uint16_t port = 0;
+    std::optional<tls_client_options> tls;
+
+    endpoint(std::uint16_t plain_port) : port(plain_port) {}  // NOLINT: a port is a plain endpoint
+    endpoint(std::uint16_t tls_port, tls_client_options options) : port(tls_port), tls(std::move(options)) {}
+
+    raw_connection connect() const { return tls ? raw_connection(port, *tls) : raw_connection(port); }
+};
+
 // Sends `bytes` (plus `follow_up`) on a fresh connection, keeping the write side open, and checks
 // that exactly one response arrives, that it is the error `http_status`/`hubspot_status` with
 // Connection: close, and that the server then closes the connection.
-void check_refused_and_closed(std::uint16_t port, std::string bytes, int http_status,
+void check_refused_and_closed(const endpoint& at, std::string bytes, int http_status,
                               std::string_view hubspot_status,
                               std::source_location where = std::source_location::current()) {
-    raw_connection c(port);
+    raw_connection c = at.connect();
     bytes += follow_up;
     (void)c.try_send(bytes);  // the server may close before it has read everything
     const auto r = c.read_response(5s);
@@ -86,7 +105,7 @@ void check_client_error(const http_response& r, std::string_view what,
 }
 
 std::string post_head(std::string_view target, std::string_view extra_headers, std::size_t content_length) {
-    return "POST " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n" + std::string(extra_headers) +
+    return "POST " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" + std::string(extra_headers) +
            "Content-Length: " + std::to_string(content_length) + "\r\n\r\n";
 }
 
@@ -95,7 +114,7 @@ std::string form_post(std::string_view body) {
            std::string(body);
 }
 
-std::string healthz_keep_alive() { return "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"; }
+std::string healthz_keep_alive() { return "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"; }
 
 }  // namespace
 
@@ -114,7 +133,7 @@ TEST_CASE("a body over 16 KiB gets 413 and the connection is closed; its bytes a
 TEST_CASE("a chunked body over 16 KiB gets 413 and the connection is closed") {
     const auto port = shared_server().port();
     std::string bytes =
-        "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         "Transfer-Encoding: chunked\r\n\r\n";
     const std::string chunk(4096, 'a');
     for (int i = 0; i < 5; ++i) bytes += "1000\r\n" + chunk + "\r\n";  // 5 x 4 KiB = 20 KiB
@@ -139,13 +158,13 @@ TEST_CASE("a body of exactly 16 KiB is read and answered as a request") {
 
 TEST_CASE("a header block over 8 KiB gets 431 and the connection is closed") {
     const auto port = shared_server().port();
-    const std::string bytes = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n";
+    const std::string bytes = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n";
     check_refused_and_closed(port, bytes, 431, "HEADERS_TOO_LARGE");
 }
 
 TEST_CASE("many small headers adding up to more than 8 KiB get 431") {
     const auto port = shared_server().port();
-    std::string bytes = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    std::string bytes = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n";
     for (int i = 0; i < 200; ++i) bytes += "X-Pad-" + std::to_string(i) + ": " + std::string(40, 'p') + "\r\n";
     bytes += "\r\n";
     check_refused_and_closed(port, bytes, 431, "HEADERS_TOO_LARGE");
@@ -154,7 +173,7 @@ TEST_CASE("many small headers adding up to more than 8 KiB get 431") {
 TEST_CASE("a header block under 8 KiB is served") {
     const auto port = shared_server().port();
     raw_connection c(port);
-    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(7000, 'p') + "\r\n\r\n");
+    c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + std::string(7000, 'p') + "\r\n\r\n");
     const auto r = c.read_response(5s);
     REQUIRE(r);
     CHECK(r->status == 200);
@@ -165,28 +184,28 @@ TEST_CASE("a header block under 8 KiB is served") {
 TEST_CASE("Transfer-Encoding: gzip gets 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n",
                              400, "BAD_REQUEST");
 }
 
 TEST_CASE("Transfer-Encoding: chunked, gzip gets 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(
-        port, "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+        port, "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
         400, "BAD_REQUEST");
 }
 
 TEST_CASE("Transfer-Encoding: gzip, chunked gets 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(
-        port, "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+        port, "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
         400, "BAD_REQUEST");
 }
 
 TEST_CASE("two Transfer-Encoding: chunked headers get 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                              "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                              400, "BAD_REQUEST");
 }
@@ -195,7 +214,7 @@ TEST_CASE("Transfer-Encoding: CHUNKED (any case) is accepted as chunked") {
     const auto port = shared_server().port();
     raw_connection c(port);
     const std::string body = "grant_type=none";
-    c.send("POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    c.send("POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
            "Transfer-Encoding: CHUNKED\r\n\r\nf\r\n" +
            body + "\r\n0\r\n\r\n" + healthz_keep_alive());
     const auto r = c.read_response(5s);
@@ -210,12 +229,12 @@ TEST_CASE("Transfer-Encoding together with Content-Length gets 400 and the conne
     const auto port = shared_server().port();
     // CL.TE: a front end honouring Content-Length would pass "0\r\n\r\nGET /healthz..." on as body.
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
                              "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                              400, "BAD_REQUEST");
     // TE before CL.
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                              "Content-Length: 5\r\n\r\n0\r\n\r\n",
                              400, "BAD_REQUEST");
 }
@@ -223,7 +242,7 @@ TEST_CASE("Transfer-Encoding together with Content-Length gets 400 and the conne
 TEST_CASE("two different Content-Lengths get 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
                              "Content-Length: 6\r\n\r\nabcdef",
                              400, "BAD_REQUEST");
 }
@@ -231,7 +250,7 @@ TEST_CASE("two different Content-Lengths get 400 and the connection is closed") 
 TEST_CASE("two equal Content-Length headers get 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
                              "Content-Length: 5\r\n\r\nabcde",
                              400, "BAD_REQUEST");
 }
@@ -239,13 +258,13 @@ TEST_CASE("two equal Content-Length headers get 400 and the connection is closed
 TEST_CASE("a Content-Length list gets 400 and the connection is closed") {
     const auto port = shared_server().port();
     check_refused_and_closed(port,
-                             "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nabcdef",
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5, 6\r\n\r\nabcdef",
                              400, "BAD_REQUEST");
 }
 
 TEST_CASE("a Content-Length body holding a whole second request yields exactly one response") {
     const auto port = shared_server().port();
-    const std::string smuggled = "GET /admin/v1/apps HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string smuggled = "GET /admin/v1/apps HTTP/1.1\r\nHost: localhost\r\n\r\n";
     raw_connection c(port);
     c.send(form_post(smuggled));
     const auto r = c.read_response(5s);
@@ -267,9 +286,9 @@ TEST_CASE("a Content-Length body holding a whole second request yields exactly o
 
 TEST_CASE("obsolete line folding gets 400 and the connection is closed") {
     const auto port = shared_server().port();
-    check_refused_and_closed(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n", 400,
+    check_refused_and_closed(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n\r\n", 400,
                              "BAD_REQUEST");
-    check_refused_and_closed(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n\tb\r\n\r\n", 400,
+    check_refused_and_closed(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n\tb\r\n\r\n", 400,
                              "BAD_REQUEST");
 }
 
@@ -286,11 +305,11 @@ TEST_CASE("a bare CR in the header gets 400 and the connection is closed") {
 
 TEST_CASE("a NUL byte in the header gets 400 and the connection is closed") {
     const auto port = shared_server().port();
-    std::string bytes = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a";
+    std::string bytes = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-A: a";
     bytes += '\0';
     bytes += "b\r\n\r\n";
     check_refused_and_closed(port, bytes, 400, "BAD_REQUEST");
-    std::string in_name = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-";
+    std::string in_name = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-";
     in_name += '\0';
     in_name += "A: b\r\n\r\n";
     check_refused_and_closed(port, in_name, 400, "BAD_REQUEST");
@@ -303,7 +322,7 @@ TEST_CASE("slowloris: a header sent byte by byte is cut off at --header-timeout-
     server.start();
     raw_connection c(server.port());
     const auto start = steady::now();
-    const std::string header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(4000, 's');
+    const std::string header = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + std::string(4000, 's');
     bool closed = false;
     for (std::size_t i = 0; i < header.size() && ms_since(start) < 4000; ++i) {
         if (!c.try_send(header.substr(i, 1)) || c.closed_by_peer(20ms)) {
@@ -382,7 +401,7 @@ TEST_CASE("--max-connections 5: a 6th connection is closed at once while the 5 k
 TEST_CASE("three pipelined requests get three responses in order") {
     const auto port = shared_server().port();
     raw_connection c(port);
-    c.send(healthz_keep_alive() + "GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n" + form_post("grant_type=x"));
+    c.send(healthz_keep_alive() + "GET /no/such/path HTTP/1.1\r\nHost: localhost\r\n\r\n" + form_post("grant_type=x"));
     const auto first = c.read_response(5s);
     const auto second = c.read_response(5s);
     const auto third = c.read_response(5s);
@@ -468,25 +487,25 @@ TEST_CASE("a 10 KB parameter value within the body limit gets an ordinary 4xx") 
 TEST_CASE("absurd methods, targets and paths get a 4xx with the error body") {
     const auto port = shared_server().port();
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"unknown method BREW", "BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"unknown method on an unknown path", "BREW /coffee HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"dot segments", "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"encoded dot segments", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"double slash", "GET // HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"double slash in a known path", "GET //healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"4 KB path", "GET /" + std::string(4096, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"4 KB token segment", "GET /oauth/v1/access-tokens/" + std::string(4096, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"%00 in the path", "GET /healthz%00 HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"%00 in a token segment", "GET /oauth/v1/access-tokens/abc%00def HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"bad percent-encoding in a token segment", "GET /oauth/v1/access-tokens/%zz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"invalid UTF-8 in a token segment", "GET /oauth/v1/refresh-tokens/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"bad percent-encoding on DELETE", "DELETE /oauth/v1/refresh-tokens/%g1 HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"asterisk target", "GET * HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"absolute-form target", "GET http://evil.example/healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"empty token segment", "GET /oauth/v1/access-tokens/ HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"query only", "GET /?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"admin path without key and bad encoding", "GET /admin/v1/apps/%zz HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"token endpoint GET", "GET /oauth/v1/token HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"unknown method BREW", "BREW /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"unknown method on an unknown path", "BREW /coffee HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"dot segments", "GET /../../etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"encoded dot segments", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"double slash", "GET // HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"double slash in a known path", "GET //healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"4 KB path", "GET /" + std::string(4096, 'a') + " HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"4 KB token segment", "GET /oauth/v1/access-tokens/" + std::string(4096, 'a') + " HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"%00 in the path", "GET /healthz%00 HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"%00 in a token segment", "GET /oauth/v1/access-tokens/abc%00def HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"bad percent-encoding in a token segment", "GET /oauth/v1/access-tokens/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"invalid UTF-8 in a token segment", "GET /oauth/v1/refresh-tokens/%ff%fe HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"bad percent-encoding on DELETE", "DELETE /oauth/v1/refresh-tokens/%g1 HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"asterisk target", "GET * HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"absolute-form target", "GET http://evil.example/healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"empty token segment", "GET /oauth/v1/access-tokens/ HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"query only", "GET /?a=%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"admin path without key and bad encoding", "GET /admin/v1/apps/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"},
+        {"token endpoint GET", "GET /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\n\r\n"},
         {"token endpoint JSON", post_head("/oauth/v1/token", "Content-Type: application/json\r\n", 2) + "{}"},
     };
     for (const auto& [what, bytes] : cases) {
@@ -536,16 +555,16 @@ TEST_CASE("a well-behaved client keeps fast /healthz answers while 20 threads se
 
     const std::vector<std::string> garbage = {
         std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),  // a TLS ClientHello start
-        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n",
         "POST /oauth/v1/token HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
         "GET /healthz HTTP/1.1\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n",
         form_post(std::string(17000, 'a')),
         form_post("grant_type=authorization_code&code=%zz&code=%C3%28"),
-        "BREW /pot HTTP/1.1\r\nHost: x\r\n\r\nBREW /pot HTTP/1.1\r\nHost: x\r\n\r\n",
+        "BREW /pot HTTP/1.1\r\nHost: localhost\r\n\r\nBREW /pot HTTP/1.1\r\nHost: localhost\r\n\r\n",
         "GET /" + std::string(3000, '.') + " HTTP/1.1\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX: a\r\n b\r\n\r\n",
         std::string("GET /\0 HTTP/1.1\r\n\r\n", 20),
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: never ends",
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Partial: never ends",
         "\r\n\r\n\r\n\r\n",
         "GET /healthz HTTP/9.9\r\n\r\n",
         "POST /admin/v1/seed HTTP/1.1\r\nAuthorization: Bearer nope\r\nContent-Length: 2\r\n\r\n{}",
@@ -667,3 +686,543 @@ TEST_CASE("after --auth-failure-limit failures a client_id gets 429 with Retry-A
 }
 
 }  // TEST_SUITE("abuse")
+
+namespace {
+
+// A certificate from scripts/dev-cert.sh --hubspot, made once per test binary in its own
+// temporary directory (removed at exit).
+const dev_cert& test_cert() {
+    struct holder {
+        std::string dir;
+        dev_cert cert;
+        holder() {
+            std::string pattern = "/tmp/hsoauth-e2e-cert-XXXXXX";
+            if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+            dir = pattern;
+            cert = make_dev_cert(dir, {"--hubspot"});
+        }
+        ~holder() {
+            std::error_code ignored;
+            std::filesystem::remove_all(dir, ignored);
+        }
+    };
+    static const holder made;
+    return made.cert;
+}
+
+// A client that trusts the test CA and expects the name `name`.
+tls_client_options trusting_client(std::string name = "localhost") {
+    tls_client_options options;
+    options.ca_file = test_cert().ca;
+    options.server_name = std::move(name);
+    return options;
+}
+
+// Flags that add HTTPS on an ephemeral port, besides the harness's plain HTTP listener.
+std::vector<std::string> tls_args(std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"--tls-listen", "127.0.0.1:0", "--tls-cert", test_cert().cert,
+                                     "--tls-key", test_cert().key};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+// One request with Connection: close over a fresh connection to `at`; the whole response.
+http_response request_at(const endpoint& at, std::string_view method, std::string_view target,
+                         const std::vector<std::pair<std::string, std::string>>& headers = {},
+                         std::string_view body = {}) {
+    std::string bytes = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n"
+                        "Connection: close\r\n";
+    for (const auto& [name, value] : headers) bytes += name + ": " + value + "\r\n";
+    if (!body.empty() || method == "POST") bytes += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    bytes += "\r\n";
+    bytes += body;
+    raw_connection c = at.connect();
+    c.send(bytes);
+    auto r = c.read_response(5s);
+    if (!r) throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
+    return std::move(*r);
+}
+
+// Everything of the server's log written so far, once `needle` is in it (at most 3 s).
+std::string log_with(const server_process& server, std::string_view needle) {
+    const auto start = steady::now();
+    std::string log = server.log_text();
+    while (log.find(needle) == std::string::npos && ms_since(start) < 3000) {
+        std::this_thread::sleep_for(20ms);
+        log = server.log_text();
+    }
+    return log;
+}
+
+}  // namespace
+
+TEST_SUITE("http edges") {
+
+// ---- Host (DNS rebinding) ----
+
+TEST_CASE("Host: the listen address, localhost, 127.0.0.1 and [::1] are served, with a port or not, any case") {
+    const auto port = shared_server().port();
+    for (const std::string& host : std::vector<std::string>{"127.0.0.1", "127.0.0.1:" + std::to_string(port), "localhost", "LocalHost:80",
+                                   "[::1]", "[::1]:8080", "localhost:"}) {
+        CAPTURE(host);
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+}
+
+TEST_CASE("Host: any other name gets 421 with the error body, and the connection stays open") {
+    const auto port = shared_server().port();
+    for (const std::string& host : std::vector<std::string>{"evil.example", "evil.example:" + std::to_string(port), "EVIL.example",
+                                   "[::2]", "[::1].evil.example", "127.0.0.2", "localhost.evil.example",
+                                   "evil.example:80@localhost", "localhost:80x", "localhost:evil"}) {
+        CAPTURE(host);
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\n\r\n" + healthz_keep_alive());
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        check_error(*r, 421, "MISDIRECTED_REQUEST");
+        CHECK(r->header("Connection").empty());
+        const auto next = c.read_response(5s);  // the same connection serves the next request
+        REQUIRE(next);
+        CHECK(next->status == 200);
+    }
+}
+
+TEST_CASE("Host: a refused request with a body still unread gets 421 and the connection is closed") {
+    const auto port = shared_server().port();
+    const std::string body = "grant_type=refresh_token&refresh_token=x";
+    check_refused_and_closed(port,
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: evil.example\r\nContent-Type: "
+                             "application/x-www-form-urlencoded\r\nContent-Length: " +
+                                 std::to_string(body.size()) + "\r\n\r\n" + body,
+                             421, "MISDIRECTED_REQUEST");
+}
+
+TEST_CASE("Host: missing on HTTP/1.1 gets 400, given twice 400; HTTP/1.0 without Host is served") {
+    const auto port = shared_server().port();
+    {
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\n\r\n");
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        check_error(*r, 400, "BAD_REQUEST");
+    }
+    {
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n");
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        check_error(*r, 400, "BAD_REQUEST");
+    }
+    {
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\nHost:\r\n\r\n");
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        check_error(*r, 400, "BAD_REQUEST");
+    }
+    raw_connection c(port);
+    c.send("GET /healthz HTTP/1.0\r\n\r\n");
+    const auto r = c.read_response(5s);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+}
+
+TEST_CASE("--allowed-hosts lists exactly the names served; * serves any") {
+    server_process listed({.extra_args = {"--allowed-hosts", "App.Example.test, [fe80::1]"}});
+    listed.start();
+    const auto status_for = [](std::uint16_t port, const std::string& host) {
+        raw_connection c(port);
+        c.send("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        const auto r = c.read_response(5s);
+        return r ? r->status : 0;
+    };
+    CHECK(status_for(listed.port(), "app.example.test") == 200);
+    CHECK(status_for(listed.port(), "APP.EXAMPLE.TEST:8443") == 200);
+    CHECK(status_for(listed.port(), "[FE80::1]:80") == 200);
+    CHECK(status_for(listed.port(), "localhost") == 421);  // the defaults are replaced, not extended
+    CHECK(status_for(listed.port(), "127.0.0.1") == 421);
+    CHECK(status_for(listed.port(), "example.test") == 421);
+
+    server_process any({.extra_args = {"--allowed-hosts", "*"}});
+    any.start();
+    CHECK(status_for(any.port(), "evil.example") == 200);
+    CHECK(status_for(any.port(), "localhost") == 200);
+}
+
+// ---- Expect: 100-continue ----
+
+TEST_CASE("Expect: 100-continue gets 100 Continue before the body is sent, then the answer") {
+    const auto port = shared_server().port();
+    const std::string body = "grant_type=none";
+    raw_connection c(port);
+    c.send(post_head("/oauth/v1/token",
+                     "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n", body.size()));
+    const auto interim = c.read_response(2s);  // without it a client such as curl waits a second
+    REQUIRE(interim);
+    CHECK(interim->status == 100);
+    c.send(body);
+    const auto r = c.read_response(5s);
+    REQUIRE(r);
+    check_error(*r, 400, "BAD_GRANT_TYPE");
+    // A chunked body too.
+    c.send("POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+           "Expect: 100-Continue\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const auto second_interim = c.read_response(2s);
+    REQUIRE(second_interim);
+    CHECK(second_interim->status == 100);
+    c.send("f\r\n" + body + "\r\n0\r\n\r\n");
+    const auto second = c.read_response(5s);
+    REQUIRE(second);
+    check_error(*second, 400, "BAD_GRANT_TYPE");
+}
+
+TEST_CASE("Expect: 100-continue on a request refused by its header gets the refusal, never 100") {
+    const auto port = shared_server().port();
+    struct refused {
+        const char* what;
+        std::string head;
+        int status;
+        const char* hubspot_status;
+    };
+    const std::vector<refused> cases = {
+        {"body over the limit", post_head("/oauth/v1/token", "Expect: 100-continue\r\n", 20000), 413,
+         "PAYLOAD_TOO_LARGE"},
+        {"disallowed Host",
+         "POST /oauth/v1/token HTTP/1.1\r\nHost: evil.example\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n",
+         421, "MISDIRECTED_REQUEST"},
+        {"smuggling framing",
+         "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n",
+         400, "BAD_REQUEST"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        raw_connection conn(port);
+        conn.send(c.head);
+        const auto r = conn.read_response(2s);
+        REQUIRE(r);
+        check_error(*r, c.status, c.hubspot_status);
+        CHECK(conn.closed_by_peer(2s));
+    }
+    // Nothing to continue: a request without a body is simply answered.
+    raw_connection c(port);
+    c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n\r\n");
+    const auto r = c.read_response(2s);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+}
+
+// ---- HTTP/1.0 ----
+
+TEST_CASE("HTTP/1.0 with Connection: keep-alive is told keep-alive and kept; without it, closed") {
+    const auto port = shared_server().port();
+    raw_connection kept(port);
+    for (int i = 0; i < 3; ++i) {
+        kept.send("GET /healthz HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+        const auto r = kept.read_response(5s);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(iequals(r->header("Connection"), "keep-alive"));
+    }
+    CHECK_FALSE(kept.closed_by_peer(300ms));
+
+    raw_connection closed(port);
+    closed.send("GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    const auto r = closed.read_response(5s);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(iequals(r->header("Connection"), "close"));
+    CHECK(closed.closed_by_peer(2s));
+}
+
+// ---- Chunked framing against the body limit ----
+
+TEST_CASE("a chunked body's framing counts against the body limit: 413 and the connection is closed") {
+    const auto port = shared_server().port();
+    const std::string head =
+        "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    // 15,000 one-byte chunks: a 15 KB body (under the 16 KiB limit) in 90 KB on the wire.
+    std::string tiny_chunks = head;
+    for (int i = 0; i < 15000; ++i) tiny_chunks += "1\r\na\r\n";
+    tiny_chunks += "0\r\n\r\n";
+    check_refused_and_closed(port, tiny_chunks, 413, "PAYLOAD_TOO_LARGE");
+    // 1,000 one-byte chunks with 200-byte extensions: 1 KB of body in 200 KB.
+    std::string extended = head;
+    for (int i = 0; i < 1000; ++i) extended += "1;x=" + std::string(200, 'e') + "\r\na\r\n";
+    extended += "0\r\n\r\n";
+    check_refused_and_closed(port, extended, 413, "PAYLOAD_TOO_LARGE");
+    // 2 KB of trailer fields after a small body.
+    std::string trailers = head + "1\r\na\r\n0\r\n";
+    for (int i = 0; i < 40; ++i) trailers += "X-Trailer-" + std::to_string(i) + ": " + std::string(1000, 't') + "\r\n";
+    trailers += "\r\n";
+    check_refused_and_closed(port, trailers, 413, "PAYLOAD_TOO_LARGE");
+}
+
+TEST_CASE("a 16 KiB chunked body in 64-byte chunks is read and answered") {
+    const auto port = shared_server().port();
+    std::string body = "grant_type=none&pad=";
+    body += std::string(16384 - body.size(), 'a');
+    std::string bytes =
+        "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t at = 0; at < body.size(); at += 64) bytes += "40\r\n" + body.substr(at, 64) + "\r\n";
+    bytes += "0\r\n\r\n";
+    raw_connection c(port);
+    c.send(bytes + healthz_keep_alive());
+    const auto r = c.read_response(5s);
+    REQUIRE(r);
+    check_error(*r, 400, "BAD_GRANT_TYPE");
+    const auto next = c.read_response(5s);
+    REQUIRE(next);
+    CHECK(next->status == 200);
+}
+
+// ---- The request log ----
+
+TEST_CASE("the request log escapes direction overrides, C1 controls and invalid UTF-8 in the path") {
+    server_process server;
+    server.start();
+    // U+202E RIGHT-TO-LEFT OVERRIDE, U+009B (a C1 control) in UTF-8, a raw 0x9b and 0xff (invalid UTF-8).
+    const std::string path = "/logged\xe2\x80\xae" "exe.txt\xc2\x9b" "\x9b\xff\\end";
+    raw_connection c(server.port());
+    c.send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    const auto r = c.read_response(5s);
+    REQUIRE(r);
+    check_error(*r, 404, "NOT_FOUND");
+    const std::string log = log_with(server, "/logged");
+    const auto at = log.find("/logged");
+    REQUIRE(at != std::string::npos);
+    const std::string line = log.substr(at, log.find('\n', at) - at);
+    CHECK(line.rfind("/logged\\xe2\\x80\\xaeexe.txt\\xc2\\x9b\\x9b\\xff\\x5cend 404 ", 0) == 0);
+    for (const char ch : log) {
+        const auto byte = static_cast<unsigned char>(ch);
+        INFO("byte " << static_cast<int>(byte));
+        REQUIRE(((byte >= 0x20 && byte < 0x7f) || byte == '\n'));
+    }
+}
+
+}  // TEST_SUITE("http edges")
+
+TEST_SUITE("tls") {
+
+TEST_CASE("HTTPS serves the token flow") {
+    server_process server({.extra_args = tls_args()});
+    server.start();
+    REQUIRE(server.tls_port() != 0);
+    const endpoint https(server.tls_port(), trusting_client());
+    const auto s = seed_sandbox(server);
+    const std::vector<std::pair<std::string, std::string>> admin = {
+        {"Authorization", "Bearer " + server.admin_key()}, {"Content-Type", "application/json"}};
+    const auto minted = request_at(https, "POST", "/admin/v1/authorization-codes", admin, code_request(s).dump());
+    REQUIRE(minted.status == 201);
+    const std::string code = minted.json().at("code").get<std::string>();
+    const std::vector<std::pair<std::string, std::string>> form = {
+        {"Content-Type", "application/x-www-form-urlencoded"}};
+    const auto tokens = request_at(https, "POST", "/oauth/v1/token", form, form_encode(code_grant_fields(s, code)));
+    REQUIRE(tokens.status == 200);
+    CHECK(tokens.header("Cache-Control") == "no-store");
+    const std::string access = tokens.json().at("access_token").get<std::string>();
+    const std::string refresh_token = tokens.json().at("refresh_token").get<std::string>();
+    const auto info = request_at(https, "GET", "/oauth/v1/access-tokens/" + url_encode(access));
+    REQUIRE(info.status == 200);
+    CHECK(info.json().at("hub_id") == s.hub_id);
+    const auto refreshed =
+        request_at(https, "POST", "/oauth/v1/token", form, form_encode(refresh_grant_fields(s, refresh_token)));
+    REQUIRE(refreshed.status == 200);
+    CHECK(refreshed.json().at("access_token") != access);
+    CHECK(request_at(https, "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(refresh_token)).status == 204);
+    check_error(request_at(https, "GET", "/oauth/v1/access-tokens/" + url_encode(access)), 401, "INVALID_TOKEN");
+}
+
+TEST_CASE("HTTPS: TLS 1.2 and 1.3 are accepted; TLS 1.1 and weak TLS 1.2 ciphers are refused") {
+    server_process server({.extra_args = tls_args()});
+    server.start();
+    const auto port = server.tls_port();
+    std::string version;
+
+    auto v13 = trusting_client();
+    v13.min = tls_version::v1_3;
+    CHECK(tls_handshake_outcome(port, v13, &version) == "");
+    CHECK(version == "TLSv1.3");
+
+    auto v12 = trusting_client();
+    v12.max = tls_version::v1_2;
+    CHECK(tls_handshake_outcome(port, v12, &version) == "");
+    CHECK(version == "TLSv1.2");
+
+    // The same client settings as the refused attempt below, but allowed TLS 1.2: the refusal of
+    // TLS 1.1 is the server's.
+    auto legacy = trusting_client();
+    legacy.legacy = true;
+    legacy.max = tls_version::v1_2;
+    CHECK(tls_handshake_outcome(port, legacy, &version) == "");
+    legacy.max = tls_version::v1_1;
+    const std::string refused = tls_handshake_outcome(port, legacy);
+    INFO("TLS 1.1: " << refused);
+    CHECK(refused != "");
+    CHECK(refused.find("protocol version") != std::string::npos);
+
+    // CBC and non-ECDHE suites are not in Mozilla's intermediate list.
+    for (const char* cipher : {"ECDHE-ECDSA-AES128-SHA", "AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-SHA384"}) {
+        auto weak = trusting_client();
+        weak.max = tls_version::v1_2;
+        weak.legacy = true;
+        weak.cipher_list = cipher;
+        const std::string outcome = tls_handshake_outcome(port, weak);
+        INFO(cipher << ": " << outcome);
+        CHECK(outcome != "");
+    }
+    for (const char* cipher : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+        auto strong = trusting_client();
+        strong.max = tls_version::v1_2;
+        strong.cipher_list = cipher;
+        CHECK_MESSAGE(tls_handshake_outcome(port, strong) == "", cipher);
+    }
+}
+
+TEST_CASE("HTTPS: a client that never handshakes is closed at --tls-handshake-timeout-ms and counts against the cap") {
+    server_process server({.extra_args = tls_args({"--tls-handshake-timeout-ms", "800", "--max-connections", "2"})});
+    server.start();
+    std::vector<raw_connection> silent;
+    silent.emplace_back(server.tls_port());  // TCP only: no ClientHello ever
+    silent.emplace_back(server.tls_port());
+    const auto opened = steady::now();
+    std::this_thread::sleep_for(200ms);  // accepted and counted by now
+    {
+        raw_connection third(server.port());
+        (void)third.try_send(healthz_keep_alive());
+        CHECK(third.closed_by_peer(1s));
+        CHECK_FALSE(third.read_response(100ms));
+    }
+    for (auto& c : silent) {
+        REQUIRE(c.closed_by_peer(3s));
+    }
+    const auto elapsed = ms_since(opened);
+    INFO("closed after " << elapsed << " ms");
+    CHECK(elapsed >= 700);
+    CHECK(elapsed <= 1800);
+    silent.clear();
+    bool served = false;
+    for (const auto start = steady::now(); !served && ms_since(start) < 3000;) {
+        raw_connection again(server.tls_port(), trusting_client());
+        again.send(healthz_keep_alive());
+        const auto r = again.read_response(1s);
+        served = r && r->status == 200;
+        if (!served) std::this_thread::sleep_for(20ms);
+    }
+    CHECK(served);
+}
+
+TEST_CASE("HTTPS: the limits, the smuggling checks and malformed input are refused as over plain HTTP") {
+    server_process server({.extra_args = tls_args({"--header-timeout-ms", "1000"})});
+    server.start();
+    const endpoint https(server.tls_port(), trusting_client());
+    std::string big_body;
+    while (big_body.size() <= 16384) big_body += follow_up;
+    check_refused_and_closed(https, form_post(big_body), 413, "PAYLOAD_TOO_LARGE");
+    std::string tiny_chunks =
+        "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 15000; ++i) tiny_chunks += "1\r\na\r\n";
+    check_refused_and_closed(https, tiny_chunks + "0\r\n\r\n", 413, "PAYLOAD_TOO_LARGE");
+    check_refused_and_closed(
+        https, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n", 431,
+        "HEADERS_TOO_LARGE");
+    check_refused_and_closed(https,
+                             "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                             400, "BAD_REQUEST");
+    check_refused_and_closed(https, "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n",
+                             400, "BAD_REQUEST");
+    check_refused_and_closed(https, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n\r\n", 400,
+                             "BAD_REQUEST");
+    std::string nul = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-A: a";
+    nul += '\0';
+    check_refused_and_closed(https, nul + "b\r\n\r\n", 400, "BAD_REQUEST");
+    check_refused_and_closed(https, "GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n", 400, "BAD_REQUEST");
+
+    // Malformed forms and paths: a 4xx with the error body.
+    const auto bad_form = request_at(https, "POST", "/oauth/v1/token",
+                                     {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                     "grant_type=authorization_code&code=%zz");
+    check_error(bad_form, 400, "BAD_REQUEST");
+    check_client_error(request_at(https, "GET", "/oauth/v1/access-tokens/%ff%fe"), "bad token segment over TLS");
+
+    // A slow client: the header timeout holds inside TLS.
+    raw_connection slow = https.connect();
+    const auto start = steady::now();
+    const std::string header = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + std::string(4000, 's');
+    bool closed = false;
+    for (std::size_t i = 0; i < header.size() && ms_since(start) < 4000; ++i) {
+        if (!slow.try_send(header.substr(i, 1)) || slow.closed_by_peer(20ms)) {
+            closed = true;
+            break;
+        }
+    }
+    INFO("closed after " << ms_since(start) << " ms");
+    CHECK(closed);
+    CHECK(ms_since(start) <= 1800);
+
+    // The server is fine afterwards.
+    CHECK(request_at(https, "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("HTTP and HTTPS from one process share tokens, and neither port speaks the other's protocol") {
+    server_process server({.extra_args = tls_args()});
+    server.start();
+    REQUIRE(server.tls_port() != 0);
+    REQUIRE(server.tls_port() != server.port());
+    CHECK(server.stdout_text().find("listening on https://127.0.0.1:" + std::to_string(server.tls_port())) !=
+          std::string::npos);
+    const endpoint https(server.tls_port(), trusting_client());
+    const auto s = seed_sandbox(server);
+    const auto tokens = authorize(server, s);  // over plain HTTP
+    const auto info = request_at(https, "GET", "/oauth/v1/access-tokens/" + url_encode(tokens.access_token));
+    CHECK(info.status == 200);
+    const auto refreshed =
+        request_at(https, "POST", "/oauth/v1/token", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   form_encode(refresh_grant_fields(s, tokens.refresh_token)));
+    REQUIRE(refreshed.status == 200);
+    CHECK(get_access(server, refreshed.json().at("access_token").get<std::string>()).status == 200);
+
+    // Plain HTTP to the HTTPS port: no HTTP answer, the connection is closed.
+    raw_connection plain_to_tls(server.tls_port());
+    plain_to_tls.send(healthz_keep_alive());
+    const std::string reply = plain_to_tls.receive_until_closed(5s);
+    CHECK(reply.find("HTTP/1.1") == std::string::npos);
+    // A TLS handshake with the plain port fails.
+    CHECK(tls_handshake_outcome(server.port(), trusting_client()) != "");
+}
+
+TEST_CASE("HTTPS: the certificate's names are served Hosts, others get 421") {
+    server_process server({.extra_args = tls_args()});
+    server.start();
+    const endpoint https(server.tls_port(), trusting_client("api.hubapi.com"));
+    for (const std::string host : {"api.hubapi.com", "API.hubapi.com:443", "app.hubspot.com", "localhost"}) {
+        CAPTURE(host);
+        raw_connection c = https.connect();
+        c.send("GET /healthz HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        const auto r = c.read_response(5s);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+    raw_connection c = https.connect();
+    c.send("GET /healthz HTTP/1.1\r\nHost: api.hubapi.com.evil.example\r\n\r\n");
+    const auto r = c.read_response(5s);
+    REQUIRE(r);
+    check_error(*r, 421, "MISDIRECTED_REQUEST");
+    // The private key never reaches stdout or the log.
+    std::ifstream key_file(test_cert().key);
+    const std::string key((std::istreambuf_iterator<char>(key_file)), std::istreambuf_iterator<char>());
+    const auto key_line = key.substr(key.find('\n') + 1, 40);
+    REQUIRE(key_line.size() == 40);
+    CHECK(server.stdout_text().find(key_line) == std::string::npos);
+    CHECK(server.log_text().find(key_line) == std::string::npos);
+}
+
+}  // TEST_SUITE("tls")

@@ -119,10 +119,13 @@ TEST_CASE("admin routes refuse callers without the admin key") {
         {"no Authorization", {}},
         {"a wrong key", {{"Authorization", "Bearer wrong-key"}}},
         {"a prefix of the key", {{"Authorization", "Bearer test-admin-ke"}}},
-        {"the key plus a byte", {{"Authorization", "Bearer test-admin-keyX"}}},
-        {"Basic with the key", {{"Authorization", "Basic test-admin-key"}}},
+        {"the key plus a byte", {{"Authorization", "Bearer test-admin-key-0123456789X"}}},
+        // Same length, one byte apart: a comparison of only the first bytes would let these in.
+        {"the key with its last character changed", {{"Authorization", "Bearer test-admin-key-012345678X"}}},
+        {"the key with its first character changed", {{"Authorization", "Bearer Xest-admin-key-0123456789"}}},
+        {"Basic with the key", {{"Authorization", "Basic test-admin-key-0123456789"}}},
         {"Basic credentials", {{"Authorization", "Basic dGVzdC1hZG1pbi1rZXk6"}}},
-        {"the key without scheme", {{"Authorization", "test-admin-key"}}},
+        {"the key without scheme", {{"Authorization", "test-admin-key-0123456789"}}},
         {"an empty bearer", {{"Authorization", "Bearer "}}},
         {"an app's client_secret", {{"Authorization", "Bearer " + s.client_secret}}},
         {"an access token", {{"Authorization", "Bearer " + tokens.access_token}}},
@@ -159,7 +162,7 @@ TEST_CASE("the admin key is accepted whatever the case of the Bearer scheme") {
     for (const char* scheme : {"Bearer", "bearer", "BEARER"}) {
         INFO(std::string(scheme));
         const http_response r = http_request(server.port(), "GET", "/admin/v1/clock",
-                                             {{"Authorization", std::string(scheme) + " test-admin-key"}});
+                                             {{"Authorization", std::string(scheme) + " test-admin-key-0123456789"}});
         CHECK(r.status == 200);
     }
 }
@@ -355,7 +358,7 @@ TEST_CASE("apps: invalid fields are refused with a validation error naming the f
         }
     }
     check_error(http_request(server.port(), "POST", "/admin/v1/apps",
-                             {{"Authorization", "Bearer test-admin-key"}}, "{not json"),
+                             {{"Authorization", "Bearer test-admin-key-0123456789"}}, "{not json"),
                 400, "BAD_REQUEST");
     CHECK(results_of(server, "apps").empty());
 

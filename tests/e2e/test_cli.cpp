@@ -76,7 +76,7 @@ void check_usage_error(const cli_result& r, const std::vector<std::string>& need
 // Flags that make `serve` harmless should it wrongly start: a private db and an ephemeral port.
 std::vector<std::string> serve_args(const temp_dir& dir, std::vector<std::string> extra) {
     std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", dir.file("x.db"),
-                                     "--admin-key", "k"};
+                                     "--admin-key", "cli-test-admin-key-0"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -241,8 +241,61 @@ TEST_CASE("bad command lines and config files: one line, exit 2") {
     SUBCASE("migrate with an unknown flag") {
         check_usage_error(cli({"migrate", "--db", dir.file("x.db"), "--nope", "1"}), {"--nope"});
     }
+    SUBCASE("an admin key shorter than 16 bytes") {
+        check_usage_error(cli(serve_args(dir, {"--admin-key", "fifteen-bytes-k"})), {"admin_key", "16 bytes"});
+    }
+    SUBCASE("the demo admin key on an address other than loopback") {
+        check_usage_error(cli(serve_args(dir, {"--listen", "0.0.0.0:0", "--admin-key", "demo-admin-key"})),
+                          {"demo admin key", "loopback", "16 bytes"});
+    }
+    SUBCASE("a certificate without tls_listen") {
+        check_usage_error(cli(serve_args(dir, {"--tls-cert", dir.file("c.pem"), "--tls-key", dir.file("k.pem")})),
+                          {"tls_listen"});
+    }
+    SUBCASE("tls_listen without a certificate") {
+        check_usage_error(cli(serve_args(dir, {"--tls-listen", "127.0.0.1:0"})), {"tls_cert"});
+    }
+    SUBCASE("a certificate file that cannot be read") {
+        check_usage_error(cli(serve_args(dir, {"--tls-listen", "127.0.0.1:0", "--tls-cert", dir.file("missing.pem"),
+                                               "--tls-key", dir.file("missing.key")})),
+                          {dir.file("missing.pem")});
+    }
+    SUBCASE("a certificate file that holds no certificate") {
+        write_text(dir.file("c.pem"), "not a certificate\n");
+        check_usage_error(cli(serve_args(dir, {"--tls-listen", "127.0.0.1:0", "--tls-cert", dir.file("c.pem"),
+                                               "--tls-key", dir.file("c.pem")})),
+                          {dir.file("c.pem")});
+    }
     // None of them created the database.
     CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("a TLS key that is unreadable, not a key, or another certificate's: exit 2 naming the file") {
+    const temp_dir dir;
+    int made = -1;
+    const std::string script = std::string(HSOAUTH_SOURCE_DIR) + "/scripts/dev-cert.sh";
+    run_program({"/bin/bash", script, "--out", dir.file("one")}, &made);
+    REQUIRE(made == 0);
+    run_program({"/bin/bash", script, "--out", dir.file("two")}, &made);
+    REQUIRE(made == 0);
+    const std::string cert = dir.file("one/server.pem");
+    const auto tls = [&](const std::string& key) {
+        return serve_args(dir, {"--tls-listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key});
+    };
+    check_usage_error(cli(tls(dir.file("nowhere.key"))), {dir.file("nowhere.key")});
+    write_text(dir.file("garbage.key"), "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    check_usage_error(cli(tls(dir.file("garbage.key"))), {dir.file("garbage.key")});
+    const cli_result other = cli(tls(dir.file("two/server.key")));
+    check_usage_error(other, {dir.file("two/server.key"), cert});
+    // The refusal never quotes the key.
+    const std::string key = read_bytes(dir.file("two/server.key"));
+    CHECK(other.output.find(key.substr(key.find('\n') + 1, 40)) == std::string::npos);
+    // The right pair starts (and stops) cleanly.
+    server_process server({.extra_args = {"--tls-listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key",
+                                          dir.file("one/server.key")}});
+    server.start();
+    CHECK(server.tls_port() != 0);
+    CHECK(server.stop() == 0);
 }
 
 TEST_CASE("configuration precedence: file < environment < flag") {
@@ -312,7 +365,7 @@ TEST_CASE("a database from a newer hsoauth is refused") {
     REQUIRE(cli({"migrate", "--db", db}).exit_code == 0);
     sqlite_query(db, "insert into schema_migrations values (9999,'future','now')");
 
-    const cli_result serve = cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--admin-key", "k"});
+    const cli_result serve = cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--admin-key", "cli-test-admin-key-0"});
     INFO("serve: " << serve.output);
     CHECK(serve.exit_code != 0);
     CHECK(serve.output.find("9999") != std::string::npos);

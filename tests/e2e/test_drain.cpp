@@ -44,7 +44,7 @@ bool refuses_new_connections(std::uint16_t port, std::chrono::milliseconds limit
     while (steady::now() < deadline) {
         try {
             raw_connection c(port);
-            (void)c.try_send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            (void)c.try_send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
             if (const auto r = c.read_response(500ms)) served += std::to_string(r->status) + " ";
         } catch (const std::exception&) {
             return true;  // connection refused
@@ -55,7 +55,7 @@ bool refuses_new_connections(std::uint16_t port, std::chrono::milliseconds limit
 }
 
 std::string token_request_head(std::size_t content_length) {
-    return "POST /oauth/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    return "POST /oauth/v1/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
            "Content-Length: " +
            std::to_string(content_length) + "\r\n\r\n";
 }
@@ -117,7 +117,7 @@ TEST_CASE("SIGTERM closes idle keep-alive connections promptly and exits 0") {
     std::vector<raw_connection> idle;
     for (int i = 0; i < 4; ++i) {
         idle.emplace_back(port);
-        idle.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        idle.back().send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
         const auto r = idle.back().read_response(5s);
         REQUIRE(r);
         REQUIRE(r->status == 200);

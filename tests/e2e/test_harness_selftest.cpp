@@ -457,7 +457,7 @@ TEST_SUITE("raw connection") {
             "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
             "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n");
         raw_connection connection(server.port());
-        connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
         const auto first = connection.read_response(5s);
         REQUIRE(first);
         CHECK(first->status == 200);

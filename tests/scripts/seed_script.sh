@@ -7,7 +7,7 @@ binary=${1:?usage: seed_script.sh HSOAUTH_BINARY}
 work=$(mktemp -d /tmp/hsoauth-seed-XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$binary" serve --listen 127.0.0.1:0 --db "$work/hsoauth.db" --admin-key seed-test-key >"$work/out" 2>"$work/log" &
+"$binary" serve --listen 127.0.0.1:0 --db "$work/hsoauth.db" --admin-key seed-test-admin-key-0 >"$work/out" 2>"$work/log" &
 pid=$!
 for _ in $(seq 1 100); do grep -q '^listening on' "$work/out" && break; sleep 0.05; done
 base_url=$(sed -n 's/^listening on //p' "$work/out")
@@ -15,13 +15,13 @@ base_url=$(sed -n 's/^listening on //p' "$work/out")
 
 failed=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; failed=1; fi; }
-apps() { curl -sS -H 'Authorization: Bearer seed-test-key' "$base_url/admin/v1/apps"; }
+apps() { curl -sS -H 'Authorization: Bearer seed-test-admin-key-0' "$base_url/admin/v1/apps"; }
 
-first=$(HSOAUTH_ADMIN_KEY=seed-test-key "$root/scripts/seed.sh" "$root/conf/seed.json" "$base_url")
+first=$(HSOAUTH_ADMIN_KEY=seed-test-admin-key-0 "$root/scripts/seed.sh" "$root/conf/seed.json" "$base_url")
 check "the first load reports the demo app with its secret" \
   'echo "$first" | grep -q "\"client_id\":\"demo-client-id\",\"client_secret\":\"demo-client-secret\""'
 after_first=$(apps)
-HSOAUTH_ADMIN_KEY=seed-test-key "$root/scripts/seed.sh" "$root/conf/seed.json" "$base_url" >/dev/null
+HSOAUTH_ADMIN_KEY=seed-test-admin-key-0 "$root/scripts/seed.sh" "$root/conf/seed.json" "$base_url" >/dev/null
 check "a second load leaves the same apps" '[ "$(apps)" = "$after_first" ]'
 check "the seeded app is there" 'echo "$after_first" | grep -q "\"name\":\"Demo Integration\""'
 check "a wrong admin key fails the script" \

@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binary = process.env.HSOAUTH_BINARY || join(repo, 'build', 'hsoauth');
-export const adminKey = 'k';
+export const adminKey = 'node-test-admin-key';
 
-// Starts `hsoauth serve` on an ephemeral port; resolves with its base URL once it printed
-// "listening on http://...". Rejects when the line does not come within 15 s or the process ends.
-export function startServer(dir) {
+// Starts `hsoauth serve` on an ephemeral port (with `extraArgs` after the harness's flags); resolves
+// with its plain base URL once it printed "listening on http://...". Rejects when the line does not
+// come within 15 s or the process ends.
+export function startServer(dir, extraArgs = []) {
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'db'), '--admin-key', adminKey,
-    '--seed', join(repo, 'conf', 'seed.json')];
+    '--seed', join(repo, 'conf', 'seed.json'), ...extraArgs];
   // The flags fix the configuration; HSOAUTH_* variables of the caller's shell must not change it.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HSOAUTH_')));
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

@@ -11,7 +11,12 @@
 namespace hsoauth::config {
 
 struct settings {
-    std::string listen = "127.0.0.1:8080";   // HOST:PORT; port 0 picks a free one
+    std::string listen = "127.0.0.1:8080";   // HOST:PORT; port 0 picks a free one; "" = no plain HTTP
+    std::string tls_listen;                  // HTTPS HOST:PORT ("" = no HTTPS); needs tls_cert and tls_key
+    std::string tls_cert;                    // PEM certificate chain for HTTPS
+    std::string tls_key;                     // PEM private key for HTTPS, read once at start
+    std::int64_t tls_handshake_timeout_ms = 10000;  // to complete a TLS handshake
+    std::string allowed_hosts;               // Host names served, comma-separated; "*" = any; "" = defaults
     std::string db = "var/hsoauth.db";       // SQLite file, created when missing
     std::string seed;                        // seed file loaded at start ("" = none)
     std::string admin_key;                   // "" = generate one and print it at start
@@ -64,5 +69,15 @@ settings load(const std::vector<std::string>& flags, char** environment);
 
 // Splits "HOST:PORT"; throws config_error.
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen);
+
+// The Host names `serve` answers for, lower-case, without ports: allowed_hosts split at commas,
+// or by default the hosts of listen and tls_listen, localhost, 127.0.0.1 and [::1] (IPv6
+// addresses in brackets, as a Host field writes them). {"*"} means any host. The default list
+// is completed at start with the names of the TLS certificate.
+std::vector<std::string> allowed_hosts(const settings& s);
+
+// Checks what only `serve` needs: an admin key of at least 16 bytes, except the demo key
+// "demo-admin-key" on loopback addresses only. Throws config_error with one sentence.
+void check_serve(const settings& s);
 
 }  // namespace hsoauth::config

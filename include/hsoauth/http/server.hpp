@@ -1,10 +1,13 @@
 #pragma once
-// The HTTP/1.1 server: one io_context per network thread, an acceptor handing connections out
-// round-robin, one session per connection. Beast and Asio stay inside server.cpp.
+// The HTTP/1.1 server: one io_context per network thread, acceptors (plain HTTP, HTTPS or both)
+// handing connections out round-robin, one session per connection. Plain and TLS connections
+// run the same session code (a template over the stream). Beast, Asio and the TLS set-up stay
+// inside server.cpp.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hsoauth/http/endpoints.hpp"
 
@@ -13,15 +16,42 @@ namespace hsoauth::http {
 struct server_limits {
     std::size_t max_body_bytes = 16384;
     std::size_t max_header_bytes = 8192;
-    std::size_t max_connections = 1024;
+    std::size_t max_connections = 1024;  // plain and TLS together, counted from accept
     std::size_t max_requests_per_connection = 1000;
     std::int64_t header_timeout_ms = 10000;
     std::int64_t body_timeout_ms = 10000;
     std::int64_t idle_timeout_ms = 5000;
     std::int64_t write_timeout_ms = 10000;
+    std::int64_t tls_handshake_timeout_ms = 10000;
     std::int64_t drain_timeout_ms = 10000;  // SIGTERM: longest wait for requests in flight
     bool log_requests = true;
 };
+
+// A chunked body may take at most this many bytes on the wire (chunk-size lines, extensions
+// and trailers included); beyond it the request gets 413 and the connection is closed.
+inline std::size_t chunked_wire_limit(std::size_t max_body_bytes) { return 2 * max_body_bytes + 4096; }
+
+// A certificate chain and its private key, loaded for HTTPS (load_tls). Cheap to copy.
+class tls_credentials {
+public:
+    // The names the certificate is for: its subjectAltName DNS names, lower-cased, and IP
+    // addresses, IPv6 in brackets (wildcard names left out).
+    const std::vector<std::string>& names() const;
+
+    struct impl;  // the OpenSSL context, inside server.cpp
+
+private:
+    friend class server;
+    friend tls_credentials load_tls(const std::string& cert_file, const std::string& key_file);
+    std::shared_ptr<impl> impl_;
+};
+
+// Loads the certificate chain and the private key (PEM files) for HTTPS: TLS 1.2 and 1.3 only,
+// Mozilla's "intermediate" ciphers for TLS 1.2, no compression, no renegotiation, the client's
+// cipher order. The key file is read once, here, and its bytes wiped after use; an encrypted key
+// is refused, never prompted for. Throws std::runtime_error with one sentence naming the file at
+// fault; never quotes the key.
+tls_credentials load_tls(const std::string& cert_file, const std::string& key_file);
 
 class server {
 public:
@@ -31,8 +61,17 @@ public:
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
-    // Binds and listens; returns the bound port. Throws std::system_error.
+    // Binds and listens for plain HTTP; returns the bound port. Throws std::system_error.
     std::uint16_t listen(const std::string& host, std::uint16_t port);
+
+    // Binds and listens for HTTPS with `credentials`; returns the bound port. Throws
+    // std::system_error.
+    std::uint16_t listen_tls(const std::string& host, std::uint16_t port, const tls_credentials& credentials);
+
+    // The Host names (port left out, compared without regard to case) the server answers for;
+    // any other gets 421, and an HTTP/1.1 request without Host 400. "*" in the list, or no call
+    // at all, accepts any host. Call before run().
+    void allow_hosts(std::vector<std::string> hosts);
 
     // Serves until SIGTERM or SIGINT (or stop()), then drains: stops accepting, lets requests
     // in flight finish, closes idle connections, and returns.

@@ -13,6 +13,7 @@ enum class transport_errc {
     method_not_allowed,  // 405: the route exists, not for this method (the caller adds Allow)
     payload_too_large,   // 413: body over max_body_bytes
     unsupported_media_type,  // 415: a body of a type the endpoint does not read
+    misdirected_request,     // 421: the Host names a host this server does not answer for (DNS rebinding)
     headers_too_large,       // 431: header block over max_header_bytes
 };
 

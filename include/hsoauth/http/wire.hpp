@@ -15,8 +15,10 @@ std::string_view reason_phrase(int status);
 // Pragma: no-cache (unless `r` sets its own Cache-Control), Connection: close when the
 // connection ends after it, and Content-Length (except for 1xx, 204 and 304, which have no
 // body). An answer to HEAD keeps its Content-Length and leaves the body out (`head_request`).
+// With `keep_alive` and `announce_keep_alive` (an HTTP/1.0 client that asked to keep the
+// connection), Connection: keep-alive, without which such a client closes it.
 // CR, LF and NUL in a header value are replaced by spaces: no value can split a header.
 std::string to_wire(const response& r, std::string_view correlation_id, bool keep_alive,
-                    bool head_request = false);
+                    bool head_request = false, bool announce_keep_alive = false);
 
 }  // namespace hsoauth::http

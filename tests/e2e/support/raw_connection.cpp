@@ -21,15 +21,24 @@ std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds t
 
 raw_connection::raw_connection(std::uint16_t port) : fd_(connect_loopback(port, send_timeout)) {}
 
+raw_connection::raw_connection(std::uint16_t port, const tls_client_options& tls)
+    : fd_(connect_loopback(port, send_timeout)), tls_(std::make_unique<tls_session>(fd_.get(), tls)) {}
+
+raw_connection::~raw_connection() = default;
+raw_connection::raw_connection(raw_connection&&) noexcept = default;
+raw_connection& raw_connection::operator=(raw_connection&&) noexcept = default;
+
 void raw_connection::send(std::string_view bytes) {
-    send_all(fd_.get(), bytes);
+    if (!try_send(bytes)) throw std::runtime_error("send: connection closed by peer");
 }
 
 bool raw_connection::try_send(std::string_view bytes) {
+    if (tls_) return tls_->write_all(bytes);
     return try_send_all(fd_.get(), bytes);
 }
 
 void raw_connection::shutdown_write() {
+    if (tls_) tls_->close_notify();
     if (::shutdown(fd_.get(), SHUT_WR) != 0) {
         throw std::runtime_error("shutdown(SHUT_WR) failed");
     }
@@ -39,10 +48,10 @@ bool raw_connection::fill(std::chrono::steady_clock::time_point deadline) {
     if (peer_closed_) {
         return true;
     }
-    if (!wait_readable(fd_.get(), deadline)) {
+    if (!(tls_ && tls_->has_buffered()) && !wait_readable(fd_.get(), deadline)) {
         return false;
     }
-    if (recv_some(fd_.get(), buffer_) == recv_status::eof) {
+    if ((tls_ ? tls_->read_some(buffer_) : recv_some(fd_.get(), buffer_)) == recv_status::eof) {
         peer_closed_ = true;
     }
     // recv_status::timeout after poll said readable is a spurious wakeup; the caller loops.

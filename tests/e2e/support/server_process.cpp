@@ -31,6 +31,7 @@ constexpr auto start_timeout = std::chrono::seconds(15);
 constexpr auto stop_timeout = std::chrono::seconds(10);
 constexpr auto cli_timeout = std::chrono::seconds(60);
 constexpr std::string_view listening_prefix = "listening on http://127.0.0.1:";
+constexpr std::string_view tls_listening_prefix = "listening on https://127.0.0.1:";
 
 std::pair<unique_fd, unique_fd> make_pipe() {
     int fds[2];
@@ -41,12 +42,13 @@ std::pair<unique_fd, unique_fd> make_pipe() {
 }
 
 // The port announced by a stdout line, if the line is the listening announcement.
-std::optional<std::uint16_t> announced_port(std::string_view line) {
-    const auto at = line.find(listening_prefix);
+std::optional<std::uint16_t> announced_port(std::string_view line,
+                                           std::string_view prefix = listening_prefix) {
+    const auto at = line.find(prefix);
     if (at == std::string_view::npos) {
         return std::nullopt;
     }
-    const auto digits = line.substr(at + listening_prefix.size());
+    const auto digits = line.substr(at + prefix.size());
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (ec != std::errc{} || end == digits.data() || value == 0 || value > 65535) {
@@ -123,6 +125,7 @@ void server_process::start() {
     std::vector<std::string> argv = {HSOAUTH_BINARY, "serve",  "--listen",    "127.0.0.1:0",
                                      "--db",         db_path_, "--admin-key", options_.admin_key};
     argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    tls_port_ = 0;
     pid_ = spawn(argv, options_.env, write_end.get(), log_fd.get());
     write_end.reset();  // so EOF on read_end means the server (and its children) closed stdout
 
@@ -143,7 +146,11 @@ void server_process::start() {
         while (!found && (newline = pending.find('\n')) != std::string::npos) {
             std::string line = pending.substr(0, newline + 1);
             pending.erase(0, newline + 1);
-            found = announced_port(std::string_view(line).substr(0, line.find_first_of("\r\n")));
+            const auto text = std::string_view(line).substr(0, line.find_first_of("\r\n"));
+            found = announced_port(text);
+            if (const auto tls = announced_port(text, tls_listening_prefix)) {
+                tls_port_ = *tls;
+            }
             const std::lock_guard lock(stdout_mutex_);
             stdout_ += line;
         }

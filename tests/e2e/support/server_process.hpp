@@ -25,7 +25,7 @@ struct server_options {
     std::vector<std::string> extra_args{};
     // Added to (or overriding) the test process's environment.
     std::vector<std::pair<std::string, std::string>> env{};
-    std::string admin_key = "test-admin-key";
+    std::string admin_key = "test-admin-key-0123456789";
 };
 
 // Not copyable or movable; create one per test case (or share one per test binary).
@@ -39,7 +39,8 @@ class server_process {
 
     // Spawns `HSOAUTH_BINARY serve --listen 127.0.0.1:0 --db <db> --admin-key <key> <extra>`,
     // stdout to a pipe, stderr appended to <dir>/server.log, and returns once stdout shows
-    // "listening on http://127.0.0.1:<port>". Throws std::runtime_error with the log and stdout
+    // "listening on http://127.0.0.1:<port>" (noting "listening on https://127.0.0.1:<port>" when it
+    // comes first). Throws std::runtime_error with the log and stdout
     // if that line does not come within 15 s or the process exits first (it is then reaped).
     // Precondition: not running.
     void start();
@@ -58,6 +59,8 @@ class server_process {
     pid_t pid() const { return pid_; }
     // Port of the current run; 0 before the first start.
     std::uint16_t port() const { return port_; }
+    // HTTPS port of the current run (announced before the plain one); 0 when none.
+    std::uint16_t tls_port() const { return tls_port_; }
     std::string base_url() const;
     const std::string& dir() const { return dir_; }
     const std::string& db_path() const { return db_path_; }
@@ -86,6 +89,7 @@ class server_process {
     std::string log_path_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
+    std::uint16_t tls_port_ = 0;
     std::optional<int> last_exit_status_;
     int stdout_fd_ = -1;  // owned by the drain thread while it runs
     std::thread drain_;

@@ -212,27 +212,12 @@ void check_response(const http::request& req, const http::response& r) {
     }
 }
 
-void check_masked_path(std::string_view path) {
-    const std::string masked = http::masked_path(path);
-    http::request shown_request;
-    shown_request.method = "(masked_path)";
-    shown_request.target = std::string(path);
-    const auto detail = [&] { return "masked: " + printable(masked); };
-
-    constexpr std::string_view ellipsis = "\xe2\x80\xa6";  // U+2026, appended when cut
-    constexpr std::size_t max_shown = 200;
-    std::string_view shown = masked;
-    bool cut = false;
-    if (masked.size() > max_shown) {
-        if (masked.size() != max_shown + ellipsis.size() || masked.substr(max_shown) != ellipsis) {
-            fail("masked_path is too long or not cut with an ellipsis", shown_request, detail());
-        }
-        shown = shown.substr(0, max_shown);
-        cut = true;
-    }
+// Why `shown` (masked_path's output, without its cut marker when `cut`) does not show `path`
+// as the log must, or "" when it does.
+static std::string masking_problem(std::string_view path, std::string_view shown, bool cut) {
     for (const char c : shown) {
         const auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 || b == 0x7f) fail("masked_path shows a control character", shown_request, detail());
+        if (b < 0x20 || b >= 0x7f) return "masked_path shows a byte outside printable ASCII";
     }
 
     // Masking keeps every '/', so the shown segments line up with the path's. (A masked first
@@ -245,30 +230,51 @@ void check_masked_path(std::string_view path) {
     const auto original = split_segments(path);
     const auto segments = split_segments(shown);
     if (segments.size() > original.size() || (!cut && segments.size() != original.size())) {
-        fail("masked_path changed the number of segments", shown_request, detail());
+        return "masked_path changed the number of segments";
     }
     // A token segment is the first non-empty one after access-tokens or refresh-tokens; any
-    // other segment is shown (control characters as '?') or masked too (long ones may be secrets).
+    // other segment is shown (escaped as \xNN outside printable ASCII) or masked too (long ones
+    // may be secrets).
     bool after_collection = false;
     for (std::size_t k = 0; k < segments.size(); ++k) {
         const bool last_cut = cut && k + 1 == segments.size();
         const bool secret = after_collection && !original[k].empty();
         if (!original[k].empty()) after_collection = is_token_collection(original[k]);
         std::string shown_as;
-        for (const char c : original[k]) {
-            const auto b = static_cast<unsigned char>(c);
-            shown_as += (b < 0x20 || b == 0x7f) ? '?' : c;
-        }
+        http::append_escaped(shown_as, original[k]);
         const auto same = [&](std::string_view expected) {
             return last_cut ? expected.substr(0, segments[k].size()) == segments[k] : expected == segments[k];
         };
         const bool matches = (!original[k].empty() && same("***")) || (!secret && same(shown_as));
         if (!matches) {
-            fail(secret ? "masked_path shows a token segment" : "masked_path altered a segment", shown_request,
-                 detail() + "\nsegment " + std::to_string(k) + ": '" + printable(original[k]) + "' shown as '" +
-                     printable(segments[k]) + "'");
+            return std::string(secret ? "masked_path shows a token segment" : "masked_path altered a segment") +
+                   "\nsegment " + std::to_string(k) + ": '" + printable(original[k]) + "' shown as '" +
+                   printable(segments[k]) + "'";
         }
     }
+    return {};
+}
+
+void check_masked_path(std::string_view path) {
+    const std::string masked = http::masked_path(path);
+    http::request shown_request;
+    shown_request.method = "(masked_path)";
+    shown_request.target = std::string(path);
+    const auto detail = [&] { return "masked: " + printable(masked); };
+
+    // An uncut path is shown in at most 200 bytes; a cut one in 197 to 200 (an escape is never
+    // split) followed by "...". A 200-byte result ending in "..." may be either.
+    constexpr std::string_view marker = "...";
+    constexpr std::size_t max_shown = 200;
+    const bool marked = masked.size() >= max_shown && std::string_view(masked).ends_with(marker);
+    if (masked.size() > max_shown && !marked) fail("masked_path is too long or not cut with \"...\"", shown_request, detail());
+    if (masked.size() > max_shown + marker.size()) fail("masked_path is too long", shown_request, detail());
+    std::string problem = "no reading";
+    if (masked.size() <= max_shown) problem = masking_problem(path, masked, false);
+    if (!problem.empty() && marked) {
+        problem = masking_problem(path, std::string_view(masked).substr(0, masked.size() - marker.size()), true);
+    }
+    if (!problem.empty()) fail(problem, shown_request, detail());
 }
 
 void fail(std::string_view what, const http::request& req, std::string_view detail) {

@@ -51,3 +51,20 @@ TEST_CASE("crypto: constant_time_equal compares content and length") {
     CHECK(crypto::constant_time_equal(std::string("a\0b", 3), std::string("a\0b", 3)));
     CHECK_FALSE(crypto::constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
+
+TEST_CASE("crypto: constant_time_equal compares every byte of inputs longer than 8 bytes") {
+    // A comparison that stopped early (say after 8 bytes, a word) would call these equal.
+    for (const std::size_t length : {9, 16, 32, 33, 64, 100}) {
+        CAPTURE(length);
+        const std::string key(length, 'k');
+        std::string last = key;
+        last.back() = 'K';
+        std::string first = key;
+        first.front() = 'K';
+        CHECK(crypto::constant_time_equal(key, std::string(length, 'k')));
+        CHECK_FALSE(crypto::constant_time_equal(key, last));
+        CHECK_FALSE(crypto::constant_time_equal(last, key));
+        CHECK_FALSE(crypto::constant_time_equal(key, first));
+        CHECK_FALSE(crypto::constant_time_equal(first, key));
+    }
+}

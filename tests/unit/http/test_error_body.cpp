@@ -69,6 +69,7 @@ TEST_CASE("http: transport errors have their own statuses") {
     CHECK(status_of(http::transport_errc::payload_too_large) == 413);
     CHECK(status_of(http::transport_errc::unsupported_media_type) == 415);
     CHECK(status_of(http::transport_errc::headers_too_large) == 431);
+    CHECK(status_of(http::transport_errc::misdirected_request) == 421);
     const json b = body_of(http::transport_error_response(http::transport_errc::unsupported_media_type, corr));
     CHECK(b.at("status") == "UNSUPPORTED_MEDIA_TYPE");
     CHECK(b.at("category") == "VALIDATION_ERROR");

@@ -38,10 +38,53 @@ TEST_CASE("http: masked_path masks any segment longer than 24 characters") {
 
 TEST_CASE("http: masked_path never prints control bytes and caps the length") {
     const std::string shown = http::masked_path(std::string("/a\x01\n\x7f" "b", 6));
-    CHECK(shown == "/a???b");
+    CHECK(shown == "/a\\x01\\x0a\\x7fb");
     std::string long_path;
     for (int i = 0; i < 100; ++i) long_path += "/abc";
     const std::string capped = http::masked_path(long_path);
     CHECK(capped.size() < 220);
     CHECK(capped.rfind("/abc/abc", 0) == 0);
+}
+
+// True when every byte of `text` is printable ASCII.
+static bool printable_ascii(const std::string& text) {
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) return false;
+    }
+    return true;
+}
+
+TEST_CASE("http: append_escaped writes every byte outside printable ASCII, and the backslash, as \\xNN") {
+    std::string out;
+    http::append_escaped(out, "/a b\\c");
+    CHECK(out == "/a\\x20b\\x5cc");
+    out.clear();
+    // U+202E RIGHT-TO-LEFT OVERRIDE, a C1 control (U+0085 as UTF-8, and a raw 0x9b CSI), invalid UTF-8.
+    http::append_escaped(out, "\xe2\x80\xae" "\xc2\x85" "\x9b" "\xff\xfe" "\x1b[2J");
+    CHECK(out == "\\xe2\\x80\\xae\\xc2\\x85\\x9b\\xff\\xfe\\x1b[2J");
+    CHECK(printable_ascii(out));
+}
+
+TEST_CASE("http: masked_path escapes direction overrides and invalid UTF-8, and never cuts an escape") {
+    CHECK(http::masked_path("/x\xe2\x80\xaey") == "/x\\xe2\\x80\\xaey");
+    std::string hostile = "/";
+    for (int i = 0; i < 30; ++i) hostile += "/\xff\xfe";
+    const std::string shown = http::masked_path(hostile);
+    CHECK(printable_ascii(shown));
+    REQUIRE(shown.size() > 3);
+    CHECK(shown.substr(shown.size() - 3) == "...");
+    // Before the "...": whole escapes only.
+    const std::string body = shown.substr(0, shown.size() - 3);
+    const auto last_escape = body.rfind("\\x");
+    REQUIRE(last_escape != std::string::npos);
+    CHECK(body.size() - last_escape >= 4);
+}
+
+TEST_CASE("http: the request log line escapes the method and the path") {
+    std::string line;
+    http::format_request_line(line, 0, "G\xe2\x80\xaeT", "/a\xc2\x85\\b\n", 400, 1234,
+                              "0f8fad5b-d9cb-469f-a165-70867728950e");
+    CHECK(line == "1970-01-01T00:00:00Z G\\xe2\\x80\\xaeT /a\\xc2\\x85\\x5cb\\x0a 400 1.234ms "
+                  "corr=0f8fad5b-d9cb-469f-a165-70867728950e");
+    CHECK(printable_ascii(line));
 }

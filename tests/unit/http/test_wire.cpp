@@ -69,3 +69,19 @@ TEST_CASE("wire: every status the server answers has its reason phrase") {
     }
     CHECK(reason_phrase(299).empty());
 }
+
+TEST_CASE("wire: an HTTP/1.0 client that asked to keep the connection is told Connection: keep-alive") {
+    const auto kept = to_wire(json_response(200, "{}"), corr, /*keep_alive=*/true, false, /*announce_keep_alive=*/true);
+    CHECK(kept.find("\r\nConnection: keep-alive\r\n") != std::string::npos);
+    CHECK(kept.find("Connection: close") == std::string::npos);
+    // Closing wins over the announcement; HTTP/1.1 keeps the connection without the header.
+    const auto closed = to_wire(json_response(200, "{}"), corr, /*keep_alive=*/false, false, true);
+    CHECK(closed.find("\r\nConnection: close\r\n") != std::string::npos);
+    CHECK(closed.find("keep-alive") == std::string::npos);
+    CHECK(to_wire(json_response(200, "{}"), corr, true).find("Connection:") == std::string::npos);
+}
+
+TEST_CASE("wire: 421 Misdirected Request has its reason phrase") {
+    CHECK(reason_phrase(421) == "Misdirected Request");
+    CHECK(to_wire(json_response(421, "{}"), corr, true).rfind("HTTP/1.1 421 Misdirected Request\r\n", 0) == 0);
+}
