@@ -50,7 +50,7 @@ std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req
 
 }  // namespace
 
-void dispatch(const endpoints& e, const request& req, responder respond) {
+void dispatch(const endpoints& e, request& req, responder respond) {
     route_params params;
     std::string allowed;
     bool bad_encoding = false;
@@ -61,6 +61,8 @@ void dispatch(const endpoints& e, const request& req, responder respond) {
             allowed += r.method;
             continue;
         }
+        req.route = r.name;
+        req.version = r.version;
         if (r.needs == access::admin) {
             if (const auto refused = admin_refusal(e, req)) {
                 return respond(wire::admin_api::error_response(*refused, req.correlation_id)

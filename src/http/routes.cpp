@@ -1,6 +1,7 @@
 // The whole HTTP surface of hsoauth, one route per line: each wire version is a folder of views
 // under http/wire/ (v1: HubSpot's v1 OAuth API; consent: the authorize step; admin_api: hsoauth's
-// own admin API).
+// own admin API). A route's name is stable across releases and versions: metrics, fault rules and
+// the event journal name endpoints by it (the same use case on two wire versions shares its name).
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
@@ -18,41 +19,43 @@ void get_healthz(const endpoints&, const request&, route_params&, responder resp
 
 const std::vector<route>& all_routes() {
     using namespace wire;
+    // clang-format off
     static const std::vector<route> table = {
-        // method   path                                       handler                             access
-        {"GET",    "/healthz",                                 get_healthz},
-        {"POST",   "/oauth/v1/token",                          v1::post_token},
-        {"GET",    "/oauth/v1/access-tokens/{token}",          v1::get_access_token},
-        {"GET",    "/oauth/v1/refresh-tokens/{token}",         v1::get_refresh_token},
-        {"DELETE", "/oauth/v1/refresh-tokens/{token}",         v1::delete_refresh_token},
-        {"GET",    "/oauth/authorize",                         consent::get_authorize},
-        {"POST",   "/oauth/authorize",                         consent::post_authorize},
-        {"GET",    "/oauth/{hubId}/authorize",                 consent::get_authorize_for_hub},
+        // method   path                                  handler                              access         name                        version
+        {"GET",     "/healthz",                            get_healthz,                         access::open,  "healthz",                  ""},
+        {"POST",    "/oauth/v1/token",                     v1::post_token,                      access::open,  "token",                    "v1"},
+        {"GET",     "/oauth/v1/access-tokens/{token}",     v1::get_access_token,                access::open,  "access_token_metadata",    "v1"},
+        {"GET",     "/oauth/v1/refresh-tokens/{token}",    v1::get_refresh_token,               access::open,  "refresh_token_metadata",   "v1"},
+        {"DELETE",  "/oauth/v1/refresh-tokens/{token}",    v1::delete_refresh_token,            access::open,  "revoke_refresh_token",     "v1"},
+        {"GET",     "/oauth/authorize",                    consent::get_authorize,              access::open,  "authorize",                ""},
+        {"POST",    "/oauth/authorize",                    consent::post_authorize,             access::open,  "authorize_decision",       ""},
+        {"GET",     "/oauth/{hubId}/authorize",            consent::get_authorize_for_hub,      access::open,  "authorize_for_hub",        ""},
 
-        {"GET",    "/admin/v1/apps",                           admin_api::list_apps,               access::admin},
-        {"POST",   "/admin/v1/apps",                           admin_api::post_app,                access::admin},
-        {"GET",    "/admin/v1/apps/{appId}",                   admin_api::get_app,                 access::admin},
-        {"DELETE", "/admin/v1/apps/{appId}",                   admin_api::delete_app,              access::admin},
-        {"GET",    "/admin/v1/hubs",                           admin_api::list_hubs,               access::admin},
-        {"POST",   "/admin/v1/hubs",                           admin_api::post_hub,                access::admin},
-        {"GET",    "/admin/v1/hubs/{hubId}",                   admin_api::get_hub,                 access::admin},
-        {"DELETE", "/admin/v1/hubs/{hubId}",                   admin_api::delete_hub,              access::admin},
-        {"GET",    "/admin/v1/users",                          admin_api::list_users,              access::admin},
-        {"POST",   "/admin/v1/users",                          admin_api::post_user,               access::admin},
-        {"GET",    "/admin/v1/users/{userId}",                 admin_api::get_user,                access::admin},
-        {"DELETE", "/admin/v1/users/{userId}",                 admin_api::delete_user,             access::admin},
-        {"GET",    "/admin/v1/installs",                       admin_api::list_installs,           access::admin},
-        {"DELETE", "/admin/v1/installs/{hubId}/{appId}",       admin_api::delete_install,          access::admin},
-        {"POST",   "/admin/v1/seed",                           admin_api::post_seed,               access::admin},
-        {"POST",   "/admin/v1/authorization-codes",            admin_api::post_authorization_code, access::admin},
-        {"GET",    "/admin/v1/clock",                          admin_api::get_clock,               access::admin},
-        {"POST",   "/admin/v1/clock",                          admin_api::post_clock,              access::admin},
-        {"GET",    "/admin/v1/storage-faults",                 admin_api::get_storage_faults,      access::admin},
-        {"PUT",    "/admin/v1/storage-faults",                 admin_api::put_storage_faults,      access::admin},
-        {"GET",    "/admin/v1/auto-approve",                   admin_api::get_auto_approve,        access::admin},
-        {"PUT",    "/admin/v1/auto-approve",                   admin_api::put_auto_approve,        access::admin},
-        {"DELETE", "/admin/v1/auto-approve",                   admin_api::delete_auto_approve,     access::admin},
+        {"GET",     "/admin/v1/apps",                      admin_api::list_apps,                access::admin, "admin.apps.list",          "admin"},
+        {"POST",    "/admin/v1/apps",                      admin_api::post_app,                 access::admin, "admin.apps.put",           "admin"},
+        {"GET",     "/admin/v1/apps/{appId}",              admin_api::get_app,                  access::admin, "admin.apps.get",           "admin"},
+        {"DELETE",  "/admin/v1/apps/{appId}",              admin_api::delete_app,               access::admin, "admin.apps.delete",        "admin"},
+        {"GET",     "/admin/v1/hubs",                      admin_api::list_hubs,                access::admin, "admin.hubs.list",          "admin"},
+        {"POST",    "/admin/v1/hubs",                      admin_api::post_hub,                 access::admin, "admin.hubs.put",           "admin"},
+        {"GET",     "/admin/v1/hubs/{hubId}",              admin_api::get_hub,                  access::admin, "admin.hubs.get",           "admin"},
+        {"DELETE",  "/admin/v1/hubs/{hubId}",              admin_api::delete_hub,               access::admin, "admin.hubs.delete",        "admin"},
+        {"GET",     "/admin/v1/users",                     admin_api::list_users,               access::admin, "admin.users.list",         "admin"},
+        {"POST",    "/admin/v1/users",                     admin_api::post_user,                access::admin, "admin.users.put",          "admin"},
+        {"GET",     "/admin/v1/users/{userId}",            admin_api::get_user,                 access::admin, "admin.users.get",          "admin"},
+        {"DELETE",  "/admin/v1/users/{userId}",            admin_api::delete_user,              access::admin, "admin.users.delete",       "admin"},
+        {"GET",     "/admin/v1/installs",                  admin_api::list_installs,            access::admin, "admin.installs.list",      "admin"},
+        {"DELETE",  "/admin/v1/installs/{hubId}/{appId}",  admin_api::delete_install,           access::admin, "admin.installs.delete",    "admin"},
+        {"POST",    "/admin/v1/seed",                      admin_api::post_seed,                access::admin, "admin.seed",               "admin"},
+        {"POST",    "/admin/v1/authorization-codes",       admin_api::post_authorization_code,  access::admin, "admin.codes.create",       "admin"},
+        {"GET",     "/admin/v1/clock",                     admin_api::get_clock,                access::admin, "admin.clock.get",          "admin"},
+        {"POST",    "/admin/v1/clock",                     admin_api::post_clock,               access::admin, "admin.clock.advance",      "admin"},
+        {"GET",     "/admin/v1/storage-faults",            admin_api::get_storage_faults,       access::admin, "admin.storage_faults.get", "admin"},
+        {"PUT",     "/admin/v1/storage-faults",            admin_api::put_storage_faults,       access::admin, "admin.storage_faults.put", "admin"},
+        {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},
+        {"PUT",     "/admin/v1/auto-approve",              admin_api::put_auto_approve,         access::admin, "admin.auto_approve.put",   "admin"},
+        {"DELETE",  "/admin/v1/auto-approve",              admin_api::delete_auto_approve,      access::admin, "admin.auto_approve.delete","admin"},
     };
+    // clang-format on
     return table;
 }
 

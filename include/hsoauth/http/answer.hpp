@@ -9,9 +9,16 @@
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/http/responder.hpp"
+#include "hsoauth/service/call.hpp"
 #include "hsoauth/service/outcome.hpp"
 
 namespace hsoauth::http {
+
+// The service's view of `req`, answered through `respond`: its correlation id, route, version
+// and the connection's thread. Valid while the request is (until its response is sent).
+inline service::call call_of(const request& req, const responder& respond) {
+    return service::call{req.correlation_id, &respond.origin(), req.route, req.version};
+}
 
 // The response for `out`: a value through `on_value(T&) -> response`, a domain error through
 // `on_error(const oauth::error&) -> response`, a failure as 503 or 500. A shaping function that

@@ -21,15 +21,17 @@ struct route {
     std::string_view method;
     std::string_view pattern;
     handler fn;
-    access needs = access::open;
+    access needs;
+    std::string_view name;     // stable across releases: what metrics, fault rules and the journal name
+    std::string_view version;  // the wire version serving it ("v1", "admin", …); "" when none
 };
 
 // Every route hsoauth serves (routes.cpp).
 const std::vector<route>& all_routes();
 
-// Finds the route and calls its handler; answers 404, 405 (with Allow) or 401 (admin key
-// missing or wrong) itself. A handler that throws is answered with 500 (or 503 for a storage
-// fault that passes).
-void dispatch(const endpoints& e, const request& req, responder respond);
+// Finds the route, notes its name and version in `req`, and calls its handler; answers 404, 405
+// (with Allow) or 401 (admin key missing or wrong) itself. A handler that throws is answered with
+// 500 (or 503 for a storage fault that passes).
+void dispatch(const endpoints& e, request& req, responder respond);
 
 }  // namespace hsoauth::http

@@ -2,7 +2,7 @@
 // What the service layer knows of the request it serves: who asked (for logs and controls) and
 // the thread it arrived on. Nothing of HTTP, JSON or wire versions.
 #include <functional>
-#include <string>
+#include <string_view>
 
 namespace hsoauth::service {
 
@@ -19,6 +19,8 @@ class origin {
 struct call {
     std::string_view correlation_id;  // also in the answer, for support and the logs
     origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
+    std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
+    std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
 };
 
 }  // namespace hsoauth::service

@@ -15,10 +15,6 @@ using nlohmann::json;
 using oauth::errc;
 using oauth::make_error;
 
-service::call call_of(const request& req, const responder& respond) {
-    return service::call{req.correlation_id, &respond.origin()};
-}
-
 // A reply answering the value with `on_value(T&) -> response` and errors with the admin table.
 template <class T, class OnValue>
 service::reply<T> admin_answer(const endpoints& e, const request& req, responder respond,

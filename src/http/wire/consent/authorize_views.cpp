@@ -105,10 +105,6 @@ service::reply<T> page_answer(const endpoints& e, const request& req, responder 
                      error_page_for);
 }
 
-service::call call_of(const request& req, const responder& respond) {
-    return service::call{req.correlation_id, &respond.origin()};
-}
-
 void authorize(const endpoints& e, const request& req, const responder& respond,
                std::optional<std::int64_t> fixed_hub) {
     auto query = decode_form(req.query);

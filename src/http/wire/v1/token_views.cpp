@@ -66,10 +66,6 @@ service::reply<T> v1_answer(const endpoints& e, const request& req, responder re
                          const oauth::error& err) { return error_response(err, correlation_id); });
 }
 
-service::call call_of(const request& req, const responder& respond) {
-    return service::call{req.correlation_id, &respond.origin()};
-}
-
 }  // namespace
 
 void post_token(const endpoints& e, const request& req, route_params&, responder respond) {
