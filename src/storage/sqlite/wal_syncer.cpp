@@ -27,7 +27,8 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-wal_syncer::wal_syncer(std::string wal_path) : wal_path_(std::move(wal_path)) {
+wal_syncer::wal_syncer(std::string wal_path, std::function<void()> flush_starting)
+    : wal_path_(std::move(wal_path)), flush_starting_(std::move(flush_starting)) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -65,6 +66,7 @@ void wal_syncer::loop() {
         }
         // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
         // which begins after, covers all of them.
+        if (flush_starting_) flush_starting_();
         const std::exception_ptr error = flush();
         {
             std::lock_guard lock(mutex_);
