@@ -234,7 +234,7 @@ start_peer() {
 # refresh (an access_token in a 200). wrk counts only statuses, and an unknown token introspects as
 # {"active":false} with a 200, so this is what shows the store still holds the tokens.
 check_peer_tokens() {
-  local dir=$1 auth="client_id=bench-client&client_secret=bench-secret" token body
+  local dir=$1 auth="client_id=bench-client&client_secret=bench-client-secret" token body
   for token in "$(head -n1 "$dir/access.txt")" "$(tail -n1 "$dir/access.txt")"; do
     body=$(curl -sf -d "token_type_hint=access_token&$auth&token=$token" "$base_url/token/introspection") || true
     case $body in

@@ -12,16 +12,23 @@ token_service_core::token_service_core(storage::store& store, app_cache& apps,
     : store_(store), apps_(apps), throttle_(throttle), authority_(authority) {}
 
 oauth::result<std::shared_ptr<const storage::app_record>> token_service_core::authenticate(
-    const client_credentials& client) {
+    const client_credentials& client, std::string_view source) {
     const std::int64_t now = authority_.time().now();
-    if (const auto wait = throttle_.retry_after(client.client_id, now); wait > 0) {
-        oauth::error throttled = oauth::make_error(errc::client_throttled);
+    if (const auto wait = throttle_.retry_after(client.client_id, source, now); wait > 0) {
+        oauth::error throttled = oauth::make_error(
+            errc::client_throttled,
+            "too many failed authentications of this client from your address; retry in " +
+                std::to_string(wait) + " second(s)");
         throttled.seconds = wait;
         return throttled;
     }
     auto app = apps_.find(client.client_id);
     if (auto problem = authority_.check_client(app.get(), client.client_secret)) {
-        throttle_.record_failure(client.client_id, now);
+        // Only a known client has a secret to guess: unknown client_ids are not tracked, so they
+        // cannot crowd the real ones out of the throttle.
+        if (problem->code == errc::wrong_client_secret) {
+            throttle_.record_failure(client.client_id, source, now);
+        }
         return std::move(*problem);
     }
     return app;
@@ -31,7 +38,7 @@ void token_service_core::grant(const call& c, grant_request request,
                                reply<oauth::issued_tokens> done) {
     std::optional<oauth::result<std::shared_ptr<const storage::app_record>>> app;
     try {
-        app.emplace(authenticate(request.client));  // may read the app through the store
+        app.emplace(authenticate(request.client, c.source));  // may read the app through the store
     } catch (...) {
         return done(failure{std::current_exception()});
     }

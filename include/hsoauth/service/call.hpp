@@ -21,6 +21,7 @@ struct call {
     origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
+    std::string_view source;          // the caller's network address ("127.0.0.1", "::1"); "" when none
 };
 
 }  // namespace hsoauth::service

@@ -37,8 +37,9 @@ class token_service {
   public:
     virtual ~token_service() = default;
 
-    // The token endpoint. Authenticates the client (client_throttled while it is throttled;
-    // unknown_client, wrong_client_secret, each counted against the throttle), then exchanges
+    // The token endpoint. Authenticates the client (client_throttled while it is throttled from
+    // the caller's address; unknown_client; wrong_client_secret, counted against the throttle
+    // for the client and the caller's address), then exchanges
     // the code or refreshes (oauth::authority::exchange_code, refresh for the errors). A write.
     virtual void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) = 0;
 

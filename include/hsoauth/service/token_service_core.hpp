@@ -24,9 +24,11 @@ class token_service_core final : public token_service {
     void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override;
 
   private:
-    // The app `client` authenticates as, from memory; a refusal counts against the throttle.
+    // The app `client` authenticates as, from memory. A wrong secret of a known client counts
+    // against the throttle for (client_id, source); client_throttled (with the seconds left)
+    // while that pair is throttled.
     oauth::result<std::shared_ptr<const storage::app_record>> authenticate(
-        const client_credentials& client);
+        const client_credentials& client, std::string_view source);
 
     storage::store& store_;
     app_cache& apps_;
