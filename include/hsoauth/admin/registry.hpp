@@ -76,7 +76,7 @@ public:
     registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl);
 
     // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
-    // 2048 characters, at most 200 list entries, redirect URIs absolute http(s) without
+    // 2048 characters (a chosen client secret at least 16), at most 200 list entries, redirect URIs absolute http(s) without
     // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
     // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id or
     // e-mail belongs to another entry; hub_unavailable when a user names a hub that does not exist.
@@ -87,8 +87,10 @@ public:
     // then rolls the whole document back when the caller throws or returns the error).
     result<seed_outcome> apply_seed(repository& repo, const seed_document& seed) const;
 
-    // Writes. Deleting uninstalls everything the object takes part in, so its tokens die.
-    // not_found when absent.
+    // Writes. Deleting uninstalls every install the object takes part in (a user: as the user
+    // who installed it last, or through a code or refresh token of theirs), so that its codes and
+    // tokens die; a hub's or user's memberships go with it. The id is never handed out again
+    // (repository::upsert_app). not_found when absent.
     result<oauth::done> delete_app(repository& repo, std::int64_t app_id, std::int64_t now) const;
     result<oauth::done> delete_hub(repository& repo, std::int64_t hub_id, std::int64_t now) const;
     result<oauth::done> delete_user(repository& repo, std::int64_t user_id, std::int64_t now) const;

@@ -42,6 +42,10 @@ public:
     std::vector<user_record> list_users() override;
     std::int64_t upsert_user(const user_record& user) override;
     bool delete_user(std::int64_t user_id) override;
+    std::vector<choice_record> consent_users(const scope_list& required, std::optional<std::int64_t> only_hub,
+                                             std::string_view email_filter, std::size_t limit) override;
+    std::vector<choice_record> consent_hubs(const scope_list& required, std::optional<std::int64_t> only_hub,
+                                            std::string_view email_filter, std::size_t limit) override;
 
     std::optional<install_record> find_live_install(std::int64_t app_id, std::int64_t hub_id) override;
     std::vector<install_record> list_installs() override;
@@ -75,7 +79,8 @@ public:
     std::optional<std::int64_t> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::int64_t value) override;
 
-    std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
+    std::int64_t delete_expired_access(std::int64_t cutoff, std::int64_t limit) override;
+    std::int64_t delete_expired_codes(std::int64_t cutoff, std::int64_t limit) override;
 
     // Reads where the shared access id sequence starts, so that store::allocate_access_id can take
     // ids on any thread without a connection. Throws storage_error.
