@@ -86,8 +86,18 @@ void backup_durably(const std::string& from, const std::string& to) {
 sandbox_files::sandbox_files(std::string dir, store_options options)
     : dir_(std::move(dir)), options_(std::move(options)) {
     fs::create_directories(fs::path(dir_) / "snapshots");
-    // The template: every migration applied and the file vacuumed once, here; a new sandbox is a
-    // copy of it. Rebuilt at each start, so it always has this binary's schema.
+    // The template: every migration applied and the file vacuumed once; a new sandbox is a copy
+    // of it. Rebuilt when missing or made by another binary's migrations.
+    const std::string template_path = dir_ + "/template.db";
+    if (fs::exists(template_path)) {
+        try {
+            connection existing(template_path, /*create=*/false);
+            auto version = existing.prepare("SELECT MAX(version) FROM schema_migrations");
+            if (version.step() && version.int64(0) == embedded_migrations().back().version) return;
+        } catch (const storage_error&) {
+            // Unreadable: made again below.
+        }
+    }
     const std::string tmp = dir_ + "/template.db.tmp";
     remove_database(tmp);
     migrate_file(tmp);
@@ -95,7 +105,7 @@ sandbox_files::sandbox_files(std::string dir, store_options options)
         connection c(tmp, /*create=*/false);
         c.exec("PRAGMA journal_mode = WAL");
     }  // the last connection's close leaves no WAL behind
-    install(tmp, dir_ + "/template.db");
+    install(tmp, template_path);
 }
 
 std::string sandbox_files::world_path(const std::string& sandbox_id) const {
