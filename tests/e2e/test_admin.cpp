@@ -1124,7 +1124,7 @@ TEST_CASE("sandboxes: a seeded sandbox; deletion removes it, its files and its s
     CHECK(sqlite_query(server.db_path(), "SELECT count(*) FROM sandboxes") == "0");
     CHECK(sqlite_query(server.db_path(), "SELECT count(*) FROM sandbox_snapshots") == "0");
     int exit_code = 0;
-    const std::string files = run_program({"find", dir, "-name", "*.db", "-not", "-name", "template.db"}, &exit_code);
+    const std::string files = run_program({"/usr/bin/find", dir, "-name", "*.db", "-not", "-name", "template.db"}, &exit_code);
     CHECK_MESSAGE(files.empty(), files);
 }
 
