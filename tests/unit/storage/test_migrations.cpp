@@ -71,7 +71,7 @@ TEST_CASE("storage: migrate applies every migration once, reports each, and is i
     CHECK(count_rows(conn, "PRAGMA freelist_count") == 0);
 }
 
-TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 first") {
+TEST_CASE("storage: a database at version 4 is brought up by migration 0005 and those after it") {
     test::temp_dir dir;
     connection conn(dir.file("m.db"), /*create=*/true);
     conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
@@ -83,6 +83,7 @@ TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 fi
     }
     const auto applied = migrate(conn);
     REQUIRE(applied.size() == embedded_migrations().size() - 4);
+    CHECK(applied.back().version == embedded_migrations().back().version);
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
     CHECK(applied[0].why.find("retired") != std::string::npos);
@@ -179,4 +180,24 @@ TEST_CASE("storage: migration 0006 repairs what deletes left behind and starts t
         CHECK(repo.create_install(install) == 103);
         return 0;
     });
+}
+
+TEST_CASE("storage: a migration that landed after a later-numbered one is still applied") {
+    // A database made by a binary that had 0001-0005 and a later migration, but not 0006.
+    test::temp_dir dir;
+    connection conn(dir.file("m.db"), /*create=*/true);
+    conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    const auto& all = embedded_migrations();
+    REQUIRE(all.back().version > 6);
+    for (const auto& m : all) {
+        if (m.version == 6) continue;
+        conn.exec(m.sql);
+        auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
+        record.bind(1, m.version).bind(2, m.name).run();
+    }
+    const auto applied = migrate(conn);
+    REQUIRE(applied.size() == 1);
+    CHECK(applied[0].version == 6);
+    CHECK(count_rows(conn, "SELECT COUNT(*) FROM id_high_water") == 4);
+    CHECK(migrate(conn).empty());
 }

@@ -80,7 +80,10 @@ response redirect(int status, const service::app_redirect& to) {
     return with_page_headers(std::move(r));
 }
 
-response consent_page(const service::consent_screen& screen, const request& req) {
+// `prefix`: the sandbox's path prefix ("" at the root), so that the form posts back to it;
+// `path`: the authorize path as the route table saw it, which the search form sends to again.
+response consent_page(const service::consent_screen& screen, const request& req,
+                      std::string_view prefix, std::string_view path) {
     if (screen.users.empty() || screen.hubs.empty()) {
         if (!screen.user_search.empty()) {
             return error_page("No matching user",
@@ -100,7 +103,7 @@ response consent_page(const service::consent_screen& screen, const request& req)
     view.required_scopes = screen.required_scopes;
     view.optional_scopes = screen.optional_scopes;
     view.hub_fixed = screen.hub_fixed;
-    view.form_action = "/oauth/authorize";
+    view.form_action = std::string(prefix) + "/oauth/authorize";
     view.csrf_token = screen.csrf_token;
     for (const auto& user : screen.users) view.users.push_back({user.user_id, user.email});
     for (const auto& hub : screen.hubs) view.hubs.push_back({hub.hub_id, hub.hub_domain});
@@ -109,7 +112,7 @@ response consent_page(const service::consent_screen& screen, const request& req)
     view.user_search = screen.user_search;
     if (screen.more_users || screen.more_hubs || !screen.user_search.empty()) {
         // The search sends the authorize URL's own parameters again (they decoded once already).
-        view.search_action = req.path;
+        view.search_action = std::string(prefix) + std::string(path);
         if (auto query = decode_form(req.query)) {
             for (const auto& [name, value] : query->all()) {
                 if (name != "user_search") view.search_params.emplace_back(name, value);
@@ -150,10 +153,12 @@ void authorize(const endpoints& e, const request& req, const responder& respond,
     e.authorization.open(
         c, std::move(request),
         page_answer<service::authorize_outcome>(
-            // `req` stays valid until its answer is sent (message.hpp).
-            e, req, respond, [&req](service::authorize_outcome& next) {
+            // `req` stays valid until its answer is sent (message.hpp); its path may not stay the
+            // one the route table saw (sandbox_front), so that one is copied.
+            e, req, respond,
+            [&req, prefix = e.prefix, path = req.path](service::authorize_outcome& next) {
                 if (const auto* screen = std::get_if<service::consent_screen>(&next)) {
-                    return consent_page(*screen, req);
+                    return consent_page(*screen, req, prefix, path);
                 }
                 return redirect(302, std::get<service::app_redirect>(next));
             }));
