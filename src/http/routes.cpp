@@ -5,6 +5,7 @@
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
+#include "hsoauth/http/wire/gateway/gateway_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
 
 namespace hsoauth::http {
@@ -54,9 +55,21 @@ const std::vector<route>& all_routes() {
         {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},
         {"PUT",     "/admin/v1/auto-approve",              admin_api::put_auto_approve,         access::admin, "admin.auto_approve.put",   "admin"},
         {"DELETE",  "/admin/v1/auto-approve",              admin_api::delete_auto_approve,      access::admin, "admin.auto_approve.delete","admin"},
+
+        {"GET",     "/account-info/v3/details",            gateway::get_account_details,        access::open,  "account_info.details",     "v3"},
+        {"GET",     "/account-info/2026-03/details",       gateway::get_account_details,        access::open,  "account_info.details",     "2026-03"},
+        {"GET",     "/integrations/v1/me",                 gateway::get_integrations_me,        access::open,  "integrations.me",          "v1"},
+        {"GET",     "/gateway/v1/check",                   gateway::get_check,                  access::open,  "gateway.check",            "gateway"},
     };
     // clang-format on
     return table;
+}
+
+// Everything else: a path no route above has is an API call for the gateway (checked, then
+// forwarded to gateway_upstream, or 404 without one). A path above with another method is 405.
+const route& fallback_route() {
+    static const route everything_else{"*", "/**", wire::gateway::forward, access::open, "gateway.forward", "gateway"};
+    return everything_else;
 }
 
 }  // namespace hsoauth::http

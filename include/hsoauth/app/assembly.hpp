@@ -2,6 +2,7 @@
 // The wiring of `hsoauth serve` over an open store, shared by main.cpp and the fuzzers: the
 // sandbox's services and the endpoints the router serves them through, built from configuration.
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "hsoauth/config/config.hpp"
@@ -9,12 +10,20 @@
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
+#include "hsoauth/http/upstream_client.hpp"
 #include "hsoauth/service/sandbox.hpp"
 #include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::app {
 
 service::sandbox_settings sandbox_settings_of(const config::settings& s, std::string admin_key);
+// The gateway's checks: gateway_rate_limit, gateway_unknown_operations, and HubSpot's operations
+// with those of gateway_spec_files added. Throws config::config_error naming a spec file that
+// cannot be read or is not an OpenAPI document with paths.
+service::gateway_settings gateway_settings_of(const config::settings& s);
+// The client of gateway_upstream; nullptr when none is set. Throws config::config_error when
+// its host cannot be resolved.
+std::unique_ptr<http::upstream_client> upstream_of(const config::settings& s);
 http::server_limits server_limits_of(const config::settings& s);
 // Network threads: the configured number, else one per core less one for the writer (at least one).
 std::size_t network_threads_of(const config::settings& s);
@@ -32,6 +41,7 @@ class assembly {
 
   private:
     service::sandbox sandbox_;
+    std::unique_ptr<http::upstream_client> upstream_;
     http::endpoints endpoints_;
 };
 
