@@ -73,8 +73,8 @@ std::optional<oauth::error> check_app(const app_input& in) {
     if (in.access_token_ttl && (*in.access_token_ttl < 1 || *in.access_token_ttl > 31536000)) {
         return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
     }
-    if (in.rate_limit && (*in.rate_limit < 1 || *in.rate_limit > 10000)) {
-        return field_error("rate_limit", "must be an integer from 1 to 10000");
+    if (in.rate_limit && (*in.rate_limit < 1 || *in.rate_limit > 1000000)) {
+        return field_error("rate_limit", "must be an integer from 1 to 1000000");
     }
     for (const auto& scope : in.optional_scopes) {
         for (const auto& required : in.scopes) {

@@ -57,7 +57,7 @@ const std::vector<key_spec>& specs() {
         {"decline_redirects", &settings::decline_redirects, "consent Cancel redirects with `error=access_denied&state=…` instead of HubSpot's page"},
         {"auto_approve_user_id", &settings::auto_approve_user_id, "with `auto_approve_hub_id`: authorize URLs skip the consent page, signed in as this user"},
         {"auto_approve_hub_id", &settings::auto_approve_hub_id, "the hub auto-approve connects"},
-        {"gateway_upstream", &settings::gateway_upstream, "`http://HOST:PORT` of the API mock that calls outside hsoauth's own routes are checked for and forwarded to; empty: those calls get 404 ([docs/gateway.md](docs/gateway.md))"},
+        {"gateway_upstream", &settings::gateway_upstream, "`http://HOST:PORT` of the API mock behind the gateway: calls outside hsoauth's own routes are checked, then forwarded there; empty: they get 404 (docs/gateway.md)"},
         {"gateway_timeout_ms", &settings::gateway_timeout_ms, "time the upstream has to accept a forwarded call and answer it (ms), then 504"},
         {"gateway_rate_limit", &settings::gateway_rate_limit, "API calls per app and hub in any 10 s (HubSpot's 110), for apps that set no `rate_limit`"},
         {"gateway_spec_files", &settings::gateway_spec_files, "OpenAPI JSON files, comma-separated, whose operations' `security` scopes add to or override HubSpot's table"},
@@ -166,8 +166,8 @@ void load_file(settings& s, const std::string& path) {
 void validate_gateway(const settings& s) {
     if (!s.gateway_upstream.empty()) split_upstream(s.gateway_upstream);
     if (s.gateway_timeout_ms < 1) throw config_error("gateway_timeout_ms must be at least 1");
-    if (s.gateway_rate_limit < 1 || s.gateway_rate_limit > 10000) {
-        throw config_error("gateway_rate_limit must be from 1 to 10000");
+    if (s.gateway_rate_limit < 1 || s.gateway_rate_limit > 1000000) {
+        throw config_error("gateway_rate_limit must be from 1 to 1000000");
     }
     if (s.gateway_unknown_operations != "allow" && s.gateway_unknown_operations != "404") {
         throw config_error("gateway_unknown_operations must be allow or 404");

@@ -99,7 +99,7 @@ oauth::result<admin::app_input> parse_app(const json& body) {
         if (limit->is_null()) {
             in.clear_rate_limit = true;
         } else if (!limit->is_number_integer()) {
-            return field_error("rate_limit", "must be an integer from 1 to 10000, or null");
+            return field_error("rate_limit", "must be an integer from 1 to 1000000, or null");
         } else {
             in.rate_limit = limit->get<std::int64_t>();
         }
