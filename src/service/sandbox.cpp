@@ -79,6 +79,7 @@ sandbox::sandbox(storage::store& store, const crypto::secret_hasher& hasher,
       authorization_(store, authority_, forms_, auto_approval_, {settings_.decline_redirects}),
       admin_(store, apps_, clock_, authority_, registry_, auto_approval_, admin_throttle_, forms_,
              settings_.admin_key),
+      gateway_(store, apps_, authority_, settings_.gateway),
       cleanup_(std::make_shared<cleanup_pass>(store, std::max<std::int64_t>(1, settings_.cleanup_batch))) {
     if (settings_.auto_approval) auto_approval_.set(settings_.auto_approval);
 }

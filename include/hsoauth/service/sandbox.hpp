@@ -18,6 +18,7 @@
 #include "hsoauth/service/auto_approve.hpp"
 #include "hsoauth/service/client_auth_throttle.hpp"
 #include "hsoauth/service/consent_forms.hpp"
+#include "hsoauth/service/gateway_service_core.hpp"
 #include "hsoauth/service/token_service_core.hpp"
 #include "hsoauth/storage/store.hpp"
 
@@ -36,6 +37,7 @@ struct sandbox_settings {
     std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
     std::size_t consent_used_capacity = 100000;         // used consent forms remembered at most
     std::int64_t cleanup_batch = 5000;  // expired rows of each kind removed per write
+    gateway_settings gateway;                            // the API gateway's checks
 };
 
 class sandbox {
@@ -48,6 +50,7 @@ class sandbox {
     token_service& tokens() { return tokens_; }
     authorization_service& authorization() { return authorization_; }
     admin_service& admin() { return admin_; }
+    gateway_service& gateway() { return gateway_; }
     sandbox_clock& clock() { return clock_; }
 
     // Applies a seed document and waits until it is durable: for start-up and the command line,
@@ -83,6 +86,7 @@ class sandbox {
     token_service_core tokens_;
     authorization_service_core authorization_;
     admin_service_core admin_;
+    gateway_service_core gateway_;
     std::shared_ptr<cleanup_pass> cleanup_;
 };
 

@@ -2,6 +2,7 @@
 // the database is newer than the binary.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -82,7 +83,10 @@ TEST_CASE("storage: a database at version 4 is brought up by migration 0005 and 
         record.bind(1, m.version).bind(2, m.name).run();
     }
     const auto applied = migrate(conn);
-    REQUIRE(applied.size() == embedded_migrations().size() - 4);
+    REQUIRE(!applied.empty());
+    CHECK(applied.size() == static_cast<std::size_t>(std::count_if(
+                                embedded_migrations().begin(), embedded_migrations().end(),
+                                [](const auto& m) { return m.version > 4; })));
     CHECK(applied.back().version == embedded_migrations().back().version);
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
