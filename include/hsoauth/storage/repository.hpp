@@ -93,6 +93,10 @@ public:
     // Housekeeping: removes access tokens that expired before `cutoff` and codes that expired
     // before it, at most `limit` of each. Returns the number of rows removed.
     virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;
+
+    // Monitoring: what is alive at `now` (records.hpp says what counts). Reads every live row's
+    // key, so callers bound how often they ask.
+    virtual live_counts count_live(std::int64_t now) = 0;
 };
 
 }  // namespace hsoauth::storage
