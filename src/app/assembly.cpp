@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "hsoauth/app/process_metrics.hpp"
+#include "hsoauth/http/router.hpp"
+#include "hsoauth/http/wire/ops/ops_views.hpp"
+
 namespace hsoauth::app {
 
 service::sandbox_settings sandbox_settings_of(const config::settings& s, std::string admin_key) {
@@ -44,9 +48,57 @@ std::size_t network_threads_of(const config::settings& s) {
     return std::max(1u, std::thread::hardware_concurrency() - 1);
 }
 
+http::log_style log_style_of(const config::settings& s) {
+    http::log_style style;
+    style.format = http::parse_log_format(s.log_format).value_or(http::log_format::text);
+    style.min_level = http::parse_log_level(s.log_level).value_or(http::log_level::info);
+    style.requests = s.log_requests;
+    return style;
+}
+
+http::metrics_access metrics_access_of(const config::settings& s) {
+    if (s.metrics_access == "open") return http::metrics_access::open;
+    if (s.metrics_access == "admin_key") return http::metrics_access::admin_key;
+    if (s.metrics_access == "off") return http::metrics_access::off;
+    return config::serves_loopback_only(s) ? http::metrics_access::open : http::metrics_access::admin_key;
+}
+
 assembly::assembly(const config::settings& settings, std::string admin_key, storage::store& store,
                    const crypto::secret_hasher& hasher, http::log_writer& log)
-    : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
-      endpoints_{sandbox_.tokens(), sandbox_.authorization(), sandbox_.admin(), log} {}
+    : store_(store),
+      sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
+      noting_tokens_(sandbox_.tokens()),
+      token_metrics_(noting_tokens_, sandbox_.clock()),
+      noting_admin_(sandbox_.admin()),
+      request_metrics_(http::all_routes()),
+      recorder_(log, &request_metrics_),
+      operations_(registry_, metrics_access_of(settings), http::wire::ops::openapi_document()),
+      endpoints_{token_metrics_, sandbox_.authorization(), noting_admin_, log, &recorder_, &operations_} {
+    note_process_start();
+    store_.observe(&store_metrics_);
+    registry_.add(collect_process_metrics);
+    registry_.add([this](metrics::exposition& out) { request_metrics_.collect(out); });
+    registry_.add([this](metrics::exposition& out) { token_metrics_.collect(out); });
+    registry_.add([this](metrics::exposition& out) { store_metrics_.collect(out, store_); });
+    registry_.add([this](metrics::exposition& out) {
+        const storage::live_counts live = sandbox_.live_objects();
+        out.family("hsoauth_live_objects", "gauge",
+                   "What is alive on the sandbox clock: access and refresh tokens, authorization codes, installs.");
+        out.sample("hsoauth_live_objects", {{"kind", "access_token"}}, static_cast<std::uint64_t>(live.access_tokens));
+        out.sample("hsoauth_live_objects", {{"kind", "refresh_token"}}, static_cast<std::uint64_t>(live.refresh_tokens));
+        out.sample("hsoauth_live_objects", {{"kind", "authorization_code"}},
+                   static_cast<std::uint64_t>(live.authorization_codes));
+        out.sample("hsoauth_live_objects", {{"kind", "install"}}, static_cast<std::uint64_t>(live.installs));
+    });
+}
+
+assembly::~assembly() { store_.observe(nullptr); }
+
+void assembly::watch(const http::server& server) {
+    registry_.add([&server](metrics::exposition& out) {
+        out.family("hsoauth_http_open_connections", "gauge", "Connections open now, plain and TLS.");
+        out.sample("hsoauth_http_open_connections", {}, static_cast<std::uint64_t>(server.open_connections()));
+    });
+}
 
 }  // namespace hsoauth::app
