@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "hsoauth/app/assembly.hpp"
+#include "hsoauth/app/lifecycle_log.hpp"
+#include "hsoauth/cli/admin_command.hpp"
 #include "hsoauth/config/config.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/pepper.hpp"
@@ -47,6 +49,7 @@ void print_help() {
                  "  hsoauth serve [--config FILE] [--listen HOST:PORT] [--db PATH] [--seed FILE] [--admin-key KEY] [--KEY VALUE ...]\n"
                  "  hsoauth migrate --db PATH\n"
                  "  hsoauth seed --db PATH FILE\n"
+                 "  hsoauth admin [--url URL] [--admin-key KEY] [--json] RESOURCE VERB ...  (hsoauth admin --help)\n"
                  "  hsoauth --help | --version\n\n"
                  "configuration keys (flag --key-with-dashes, environment HSOAUTH_KEY, or config file key):\n";
     for (const auto& key : config::keys()) {
@@ -154,8 +157,9 @@ int run_serve(const config::settings& settings) {
     config::check_serve(settings);
     const std::optional<http::tls_credentials> tls = load_tls(settings);
     tune_malloc();
-    http::log_writer log;
+    http::log_writer log(2, app::log_style_of(settings));
     const auto store = open_store(settings);
+    app::log_migrations(log, store->applied_migrations());
     const crypto::secret_hasher hasher(pepper_for(settings, *store));
     const bool generated_key = settings.admin_key.empty();
     const std::string admin_key = generated_key ? crypto::base64url(crypto::random_bytes(32)) : settings.admin_key;
@@ -168,6 +172,7 @@ int run_serve(const config::settings& settings) {
 
     http::server server(parts.endpoints(), app::server_limits_of(settings), app::network_threads_of(settings));
     const std::vector<std::string> urls = bind_listeners(server, settings, tls);
+    parts.watch(server);
     server.every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });
 
     const std::string& base_url = urls.back();  // plain HTTP when served
@@ -181,8 +186,10 @@ int run_serve(const config::settings& settings) {
     }
     for (const auto& url : urls) std::cout << "listening on " << url << "\n";
     std::cout.flush();
+    app::log_started(log, settings, urls);
     server.run();
     const auto stats = store->statistics();
+    app::log_stopped(log, stats);
     std::cout << "hsoauth stopped (" << stats.committed_jobs << " writes in " << stats.commits << " commits, "
               << stats.flushes << " WAL flushes)" << std::endl;
     return 0;
@@ -220,6 +227,7 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "admin") return cli::run_admin(rest, environ);
     try {
         std::string seed_file;
         if (command == "seed") {

@@ -36,6 +36,7 @@ response render_error(const error_shape& shape, const oauth::error& e,
         body["errors"] = nlohmann::json::array({detail});
     }
     response r = json_response(shape.http_status, body.dump());
+    r.hubspot_status = shape.status;
     if (e.code == errc::client_throttled) {
         body["policyName"] = "FAILED_CLIENT_AUTHENTICATION";
         r.body = body.dump();
@@ -47,8 +48,9 @@ response render_error(const error_shape& shape, const oauth::error& e,
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
                       std::string_view correlation_id) {
     const std::string_view message = detail.empty() ? std::string_view(shape.message) : detail;
-    return json_response(shape.http_status,
-                         base_body(shape, rfc_error, message, correlation_id).dump());
+    response r = json_response(shape.http_status, base_body(shape, rfc_error, message, correlation_id).dump());
+    r.hubspot_status = shape.status;
+    return r;
 }
 
 response internal_error_response(std::string_view correlation_id) {

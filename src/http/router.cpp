@@ -89,8 +89,10 @@ void dispatch(const endpoints& e, request& req, responder respond) {
                                                 "the path is badly encoded"));
     }
     const route& fallback = fallback_route();
-    req.route = fallback.name;
-    req.version = fallback.version;
+    if (e.upstream != nullptr) {  // without an upstream the path is unknown: metrics and logs say "unmatched"
+        req.route = fallback.name;
+        req.version = fallback.version;
+    }
     params.clear();
     try {
         fallback.fn(e, req, params, respond);

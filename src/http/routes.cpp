@@ -7,6 +7,7 @@
 #include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
 #include "hsoauth/http/wire/gateway/gateway_views.hpp"
+#include "hsoauth/http/wire/ops/ops_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
 
 namespace hsoauth::http {
@@ -25,6 +26,8 @@ const std::vector<route>& all_routes() {
     static const std::vector<route> table = {
         // method   path                                  handler                              access         name                        version
         {"GET",     "/healthz",                            get_healthz,                         access::open,  "healthz",                  ""},
+        {"GET",     "/metrics",                            ops::get_metrics,                    access::open,  "metrics",                  ""},
+        {"GET",     "/openapi.json",                       ops::get_openapi,                    access::open,  "openapi",                  ""},
         {"POST",    "/oauth/v1/token",                     v1::post_token,                      access::open,  "token",                    "v1"},
         {"GET",     "/oauth/v1/access-tokens/{token}",     v1::get_access_token,                access::open,  "access_token_metadata",    "v1"},
         {"GET",     "/oauth/v1/refresh-tokens/{token}",    v1::get_refresh_token,               access::open,  "refresh_token_metadata",   "v1"},

@@ -37,7 +37,9 @@
 #include <vector>
 
 #include "hsoauth/http/correlation_id.hpp"
+#include "hsoauth/http/log_event.hpp"
 #include "hsoauth/http/request_log.hpp"
+#include "hsoauth/http/request_observer.hpp"
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
@@ -291,6 +293,9 @@ private:
         busy_ = true;
         started_ = steady::now();
         correlation_id_ = correlation_ids_.next();
+        request_.route = {};
+        request_.version = {};
+        request_.notes.clear();
     }
 
     // What the header says beyond what Beast checks itself.
@@ -480,6 +485,7 @@ private:
         ++served_;
         if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
         status_ = r.status;
+        hubspot_status_ = r.hubspot_status;
         wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
         lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
         asio::async_write(stream_, asio::buffer(wire_),
@@ -487,10 +493,15 @@ private:
     }
 
     void on_write(beast::error_code ec) {
-        if (state_.limits.log_requests) {
+        if (state_.svc.observer != nullptr || state_.limits.log_requests) {
             const auto micros =
                 std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started_).count();
-            log_request(state_.svc.log, request_.method, request_.path, status_, micros, correlation_id_);
+            if (state_.svc.observer != nullptr) {
+                state_.svc.observer->finished({request_.method, request_.path, request_.route, request_.version,
+                                               correlation_id_, hubspot_status_, &request_.notes, status_, micros});
+            } else {
+                log_request(state_.svc.log, request_.method, request_.path, status_, micros, correlation_id_);
+            }
         }
         busy_ = false;
         wire_.clear();
@@ -530,6 +541,7 @@ private:
     std::size_t served_ = 0;
     std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
+    std::string_view hubspot_status_;  // of the answer being written (a static string)
     bool keep_alive_ = true;
     bool announce_keep_alive_ = false;  // Connection: keep-alive goes out (HTTP/1.0 asked for it)
     bool busy_ = false;
@@ -621,6 +633,9 @@ struct server::impl {
 
     void begin_drain() {
         if (state.draining.exchange(true)) return;
+        log_event(state.svc.log, log_level::info, "drain")
+            .add("open_connections", static_cast<std::uint64_t>(state.connections.load()))
+            .add("timeout_ms", state.limits.drain_timeout_ms);
         asio::post(workers[0]->ctx, [this] {
             beast::error_code ignored;
             for (auto& l : listeners) l->acceptor.close(ignored);
@@ -759,5 +774,7 @@ void server::run() {
 }
 
 void server::stop() { impl_->begin_drain(); }
+
+std::size_t server::open_connections() const { return impl_->state.connections.load(std::memory_order_relaxed); }
 
 }  // namespace hsoauth::http

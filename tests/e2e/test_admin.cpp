@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "support/admin_contract.hpp"
 #include "support/http_client.hpp"
 #include "support/seed_helpers.hpp"
 #include "support/server_process.hpp"
@@ -1189,4 +1191,183 @@ TEST_CASE("sandboxes: idle past its TTL on the server's clock, a sandbox is gone
     const json listed = server.admin("GET", "/admin/v1/sandboxes").json().at("results");
     REQUIRE(listed.size() == 1);
     CHECK(listed[0].at("id") == forever.id);
+}
+
+
+// ---- Operations: GET /metrics and GET /openapi.json ----
+
+namespace {
+
+// The samples of a Prometheus text scrape: `name{labels}` as written → value.
+std::map<std::string, double> samples_of(const std::string& text) {
+    std::map<std::string, double> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        if (line.empty() || line.front() == '#') continue;
+        const auto space = line.rfind(' ');
+        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
+double sample(const std::map<std::string, double>& samples, const std::string& series) {
+    const auto it = samples.find(series);
+    return it == samples.end() ? 0.0 : it->second;
+}
+
+std::string scrape(const server_process& server) {
+    const http_response r = http_request(server.port(), "GET", "/metrics");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+    return r.body;
+}
+
+// promtool check metrics (Debian's prometheus package) on `text`: its output, "" when clean.
+std::string promtool_problems(const server_process& server, const std::string& text) {
+    const std::string file = server.dir() + "/scrape.txt";
+    write_text(file, text);
+    int exit_code = -1;
+    const std::string output =
+        run_program({"/bin/sh", "-c", "command -v promtool >/dev/null || { echo 'promtool is missing: "
+                                      "./scripts/deps.sh test installs it (Debian package prometheus)'; exit 127; }; "
+                                      "promtool check metrics < '" + file + "'"},
+                    &exit_code);
+    return exit_code == 0 ? std::string() : output.empty() ? "exit " + std::to_string(exit_code) : output;
+}
+
+}  // namespace
+
+TEST_CASE("metrics: a scrape passes promtool and its counters move as the requests made") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "metrics");
+    const auto before = samples_of(scrape(server));
+
+    const token_grant tokens = issue_tokens(server, s);                                   // token 200
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 200);  // token 200
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, "na1-nonsense").status == 400);       // token 400
+    REQUIRE(get_access_token(server.port(), tokens.access_token).status == 200);
+    REQUIRE(http_request(server.port(), "GET", "/no/such/path").status == 404);
+
+    const std::string text = scrape(server);
+    INFO("scrape:\n" << text);
+    const auto after = samples_of(text);
+    const auto delta = [&](const std::string& series) { return sample(after, series) - sample(before, series); };
+
+    CHECK(delta(R"(hsoauth_http_requests_total{route="token",version="v1",status="200"})") == 2);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="token",version="v1",status="400"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="access_token_metadata",version="v1",status="200"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="admin.codes.create",version="admin",status="201"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="unmatched",version="",status="404"})") == 1);
+    // The first scrape counts itself once it is answered.
+    CHECK(sample(after, R"(hsoauth_http_requests_total{route="metrics",version="",status="200"})") == 1);
+    CHECK(delta(R"(hsoauth_http_request_duration_seconds_count{route="token",version="v1"})") == 3);
+    CHECK(sample(after, R"(hsoauth_http_request_duration_seconds_bucket{route="token",version="v1",le="+Inf"})") ==
+          sample(after, R"(hsoauth_http_request_duration_seconds_count{route="token",version="v1"})"));
+    CHECK(delta(R"(hsoauth_http_refusals_total{hubspot_status="BAD_REFRESH_TOKEN"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="authorization_code",outcome="issued"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="issued"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="invalid_grant"})") == 1);
+    // Two access tokens (the code's and the refresh's), one refresh token, the code used up.
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="access_token"})") == 2);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="refresh_token"})") == 1);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="authorization_code"})") == 0);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="install"})") == 1);
+    // Three writes at least (code, exchange, refresh) in committed batches, each flushed.
+    CHECK(delta("hsoauth_store_committed_writes_total") >= 3);
+    CHECK(delta("hsoauth_store_commits_total") >= 1);
+    CHECK(delta(R"(hsoauth_store_batch_writes_count)") == delta("hsoauth_store_commits_total"));
+    CHECK(delta(R"(hsoauth_store_commit_duration_seconds_count)") == delta("hsoauth_store_commits_total"));
+    CHECK(delta(R"(hsoauth_store_flush_duration_seconds_count)") >= 1);
+    CHECK(sample(after, "hsoauth_store_database_bytes") > 0);
+    CHECK(sample(after, "hsoauth_store_wal_bytes") > 0);
+    CHECK(sample(after, "hsoauth_http_open_connections") >= 1);
+    CHECK(sample(after, R"(hsoauth_storage_faults{fault="read_only"})") == 0);
+    CHECK(sample(after, "process_resident_memory_bytes") > 0);
+    CHECK(sample(after, R"(hsoauth_build_info{version="0.1.0"})") == 1);
+
+    CHECK(promtool_problems(server, text) == "");
+
+    SUBCASE("revoking and uninstalling take tokens out of the live counts; storage faults show") {
+        REQUIRE(http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(tokens.refresh_token)).status == 204);
+        REQUIRE(server.admin("PUT", "/admin/v1/storage-faults", json{{"read_only", true}}).status == 200);
+        // A grant is a write: with the store read-only it is refused with 503.
+        CHECK(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 503);
+        const auto later = samples_of(scrape(server));
+        CHECK(sample(later, R"(hsoauth_live_objects{kind="access_token"})") == 0);
+        CHECK(sample(later, R"(hsoauth_live_objects{kind="refresh_token"})") == 0);
+        CHECK(sample(later, R"(hsoauth_storage_faults{fault="read_only"})") == 1);
+        REQUIRE(server.admin("PUT", "/admin/v1/storage-faults", json{{"read_only", false}}).status == 200);
+    }
+}
+
+TEST_CASE("metrics: throttled clients are counted until their Retry-After has passed on the sandbox clock") {
+    server_process server({.extra_args = {"--auth-failure-limit", "2", "--auth-failure-window-s", "60"}});
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "throttled");
+    int statuses[3] = {};
+    for (int& status : statuses) status = refresh_raw(server.port(), s.client_id, "wrong-secret", "na1-x").status;
+    CHECK(statuses[0] == 401);
+    CHECK(statuses[2] == 429);
+    auto samples = samples_of(scrape(server));
+    CHECK(sample(samples, "hsoauth_throttled_clients") == 1);
+    CHECK(sample(samples, R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="client_throttled"})") >= 1);
+    CHECK(sample(samples, R"(hsoauth_http_refusals_total{hubspot_status="BAD_CLIENT_SECRET"})") == 2);
+
+    REQUIRE(server.admin("POST", "/admin/v1/clock", json{{"advance_seconds", 61}}).status == 200);
+    samples = samples_of(scrape(server));
+    CHECK(sample(samples, "hsoauth_throttled_clients") == 0);
+}
+
+TEST_CASE("metrics: open on loopback, behind the admin key or off as metrics_access says") {
+    SUBCASE("admin_key") {
+        server_process server({.extra_args = {"--metrics-access", "admin_key"}});
+        server.start();
+        const http_response refused = http_request(server.port(), "GET", "/metrics");
+        CHECK(refused.status == 401);
+        CHECK(refused.header("WWW-Authenticate") == "Bearer");
+        CHECK(refused.json().value("status", "") == "INVALID_AUTHENTICATION");
+        const http_response wrong = http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer nope-nope-nope-nope"}});
+        CHECK(wrong.status == 401);
+        const http_response allowed =
+            http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer " + server.admin_key()}});
+        CHECK(allowed.status == 200);
+        CHECK(allowed.body.find("hsoauth_http_requests_total") != std::string::npos);
+    }
+    SUBCASE("off") {
+        server_process server({.extra_args = {"--metrics-access", "off"}});
+        server.start();
+        CHECK(http_request(server.port(), "GET", "/metrics").status == 404);
+    }
+}
+
+TEST_CASE("openapi.json: one OpenAPI 3.1 document of every route, against which every admin answer is checked") {
+    server_process server;
+    server.start();
+    const http_response r = http_request(server.port(), "GET", "/openapi.json");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("Content-Type") == app_json_ct);
+    const json document = json::parse(r.body);
+    CHECK(document.at("openapi") == "3.1.0");
+    for (const char* path : {"/oauth/v1/token", "/oauth/v1/access-tokens/{token}", "/oauth/v1/refresh-tokens/{token}",
+                             "/oauth/authorize", "/admin/v1/apps", "/admin/v1/apps/{appId}", "/admin/v1/seed",
+                             "/admin/v1/installs/{hubId}/{appId}", "/healthz", "/metrics", "/openapi.json"}) {
+        CHECK_MESSAGE(document.at("paths").contains(path), path);
+    }
+    CHECK(path_template_of(document, "/admin/v1/installs/62515/7") == "/admin/v1/installs/{hubId}/{appId}");
+    CHECK(path_template_of(document, "/admin/v1/apps") == "/admin/v1/apps");
+
+    // server_process::admin() checks every answer while a test runs; and the check can fail: an
+    // answer the document does not describe is reported.
+    CHECK(doctest::is_running_in_test);
+    http_response made_up = r;
+    made_up.body = R"({"results":[{"app_id":"one"}]})";
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/apps", made_up).empty());
+    made_up.status = 418;
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/apps", made_up).empty());
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/nothing-here", made_up).empty());
 }

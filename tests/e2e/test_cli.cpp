@@ -441,3 +441,90 @@ TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
     }
     CHECK(server.stop() == 0);
 }
+
+// ---- hsoauth admin: the admin API from the command line ----
+
+TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed against a running server") {
+    server_process server;
+    server.start();
+    const env_list env = {{"HSOAUTH_URL", server.base_url()}, {"HSOAUTH_ADMIN_KEY", server.admin_key()}};
+    const auto admin = [&](std::vector<std::string> words) {
+        words.insert(words.begin(), "admin");
+        return cli(words, env);
+    };
+
+    const cli_result hub = admin({"hubs", "create", "--domain", "cli.example.com", "--hub-id", "7001"});
+    INFO(hub.output);
+    REQUIRE(hub.exit_code == 0);
+    CHECK(hub.output.find("hub_domain:") != std::string::npos);
+    REQUIRE(admin({"users", "create", "--email", "cli@example.com", "--hub", "7001", "--user-id", "8001"}).exit_code == 0);
+    const cli_result app = admin({"apps", "create", "--name", "CLI App", "--client-id", "cli-client", "--redirect-uri",
+                                  "http://localhost:4000/cb", "--scope", "oauth crm.objects.contacts.read"});
+    INFO(app.output);
+    REQUIRE(app.exit_code == 0);
+    CHECK(app.output.find("client_secret:") != std::string::npos);  // generated, shown once
+
+    // Tables by default, the server's JSON with --json.
+    const cli_result apps = admin({"apps", "list"});
+    CHECK(apps.exit_code == 0);
+    CHECK(apps.output.rfind("APP_ID", 0) == 0);
+    CHECK(apps.output.find("cli-client") != std::string::npos);
+    const cli_result apps_json = admin({"apps", "list", "--json"});
+    REQUIRE(apps_json.exit_code == 0);
+    const json listed = json::parse(apps_json.output);
+    REQUIRE(listed.at("results").size() == 1);
+    const std::int64_t app_id = listed["results"][0].at("app_id");
+    CHECK(admin({"apps", "show", std::to_string(app_id)}).output.find("CLI App") != std::string::npos);
+
+    // A code with the app's defaults (its first redirect URI and required scopes), exchanged.
+    const cli_result code = admin({"code", "--client-id", "cli-client", "--hub", "7001", "--user", "8001", "--json"});
+    INFO(code.output);
+    REQUIRE(code.exit_code == 0);
+    const json issued = json::parse(code.output);
+    CHECK(issued.at("scopes") == json({"oauth", "crm.objects.contacts.read"}));
+    CHECK(admin({"installs", "list"}).output.find("7001") != std::string::npos);
+
+    const cli_result advanced = admin({"clock", "advance", "31m"});
+    CHECK(advanced.exit_code == 0);
+    CHECK(advanced.output.find("1860 s ahead") != std::string::npos);
+    CHECK(json::parse(admin({"clock", "show", "--json"}).output).at("offset_seconds") == 1860);
+
+    CHECK(admin({"installs", "delete", "7001", std::to_string(app_id)}).exit_code == 0);
+    CHECK(json::parse(admin({"--json", "installs", "list"}).output)["results"][0].at("live") == false);
+
+    // A seed file, all or nothing.
+    const std::string seed_file = server.dir() + "/cli-seed.json";
+    write_text(seed_file, R"({"hubs": [{"hub_id": 7002, "hub_domain": "seeded.example.com"}],
+                             "users": [{"email": "seeded@example.com", "hub_ids": [7002]}]})");
+    const cli_result seeded = admin({"seed", seed_file});
+    CHECK(seeded.exit_code == 0);
+    CHECK(seeded.output.find("seeded 1 hub(s), 1 user(s), 0 app(s)") != std::string::npos);
+    CHECK(admin({"hubs", "list"}).output.find("seeded.example.com") != std::string::npos);
+
+    SUBCASE("exit codes and errors a script can rely on") {
+        const cli_result missing = admin({"apps", "show", "999999"});
+        CHECK(missing.exit_code == 4);
+        CHECK(missing.output.find("404 NOT_FOUND") != std::string::npos);
+        CHECK(admin({"apps", "delete", std::to_string(app_id)}).exit_code == 0);
+        CHECK(admin({"apps", "delete", std::to_string(app_id)}).exit_code == 4);
+
+        const cli_result wrong_key = cli({"admin", "apps", "list", "--admin-key", "not-the-admin-key-123"},
+                                         {{"HSOAUTH_URL", server.base_url()}});
+        CHECK(wrong_key.exit_code == 1);
+        CHECK(wrong_key.output.find("401 INVALID_AUTHENTICATION") != std::string::npos);
+
+        const cli_result refused = admin({"users", "create", "--email", "x@example.com", "--hub", "99999"});
+        CHECK(refused.exit_code == 1);
+        CHECK(refused.output.find("400") != std::string::npos);
+
+        const cli_result usage = admin({"apps", "create", "--name"});
+        check_usage_error(usage, {"--name needs a value"});
+        check_usage_error(admin({"apps", "frobnicate"}), {"apps", "list"});
+        check_usage_error(admin({"clock", "advance", "31x"}), {"31x"});
+        check_usage_error(admin({"apps", "list", "--bogus", "1"}), {"--bogus"});
+
+        const cli_result unreachable = cli({"admin", "--url", "http://127.0.0.1:1", "apps", "list"});
+        CHECK(unreachable.exit_code == 3);
+        CHECK(unreachable.output.find("cannot connect") != std::string::npos);
+    }
+}

@@ -17,6 +17,7 @@ failed=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; failed=1; fi; }
 apps() { curl -sS -H 'Authorization: Bearer seed-test-admin-key-0' "$base_url/admin/v1/apps"; }
 
+export HSOAUTH_BINARY=$binary
 first=$(HSOAUTH_ADMIN_KEY=seed-test-admin-key-0 "$root/scripts/seed.sh" "$root/conf/seed.json" "$base_url")
 check "the first load reports the demo app with its secret" \
   'echo "$first" | grep -q "\"client_id\":\"demo-client-id\",\"client_secret\":\"demo-client-secret\""'

@@ -11,7 +11,8 @@
 
 namespace hsoauth::http {
 
-// How one wire version answers one kind of error.
+// How one wire version answers one kind of error. `status` must be a static string (a literal):
+// the response keeps a view of it (response::hubspot_status).
 struct error_shape {
     int http_status;
     const char* status;        // HubSpot's status string

@@ -79,6 +79,9 @@ public:
     // Starts the drain from any thread.
     void stop();
 
+    // Connections open now, plain and TLS (from accept to close); any thread.
+    std::size_t open_connections() const;
+
     // Runs `work` every `interval_seconds` on a network thread (housekeeping).
     void every(std::int64_t interval_seconds, std::function<void()> work);
 

@@ -132,4 +132,14 @@ struct refresh_insert {
     std::int64_t created_at = 0;
 };
 
+// What is alive at one moment, for GET /metrics: access tokens neither expired nor revoked (by
+// themselves, by their refresh token or by an uninstall), refresh tokens neither revoked nor
+// rotated out with their install live, codes neither used nor expired with their install live.
+struct live_counts {
+    std::int64_t access_tokens = 0;
+    std::int64_t refresh_tokens = 0;
+    std::int64_t authorization_codes = 0;
+    std::int64_t installs = 0;
+};
+
 }  // namespace hsoauth::storage

@@ -103,6 +103,9 @@ public:
     virtual void touch_sandbox(std::string_view sandbox_id, std::int64_t last_used_at) = 0;
     virtual void put_snapshot(const snapshot_record& snapshot) = 0;
     virtual std::vector<snapshot_record> list_snapshots() = 0;
+    // Monitoring: what is alive at `now` (records.hpp says what counts). Reads every live row's
+    // key, so callers bound how often they ask.
+    virtual live_counts count_live(std::int64_t now) = 0;
 };
 
 }  // namespace hsoauth::storage

@@ -165,6 +165,18 @@ constexpr std::string_view sql_delete_expired_access =
 constexpr std::string_view sql_delete_expired_codes =
     "DELETE FROM authorization_codes WHERE code_digest IN "
     "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 LIMIT ?2)";
+constexpr std::string_view sql_count_live =
+    "SELECT "
+    "(SELECT count(*) FROM access_tokens a "
+    "   LEFT JOIN refresh_tokens r ON r.refresh_id = a.refresh_id "
+    "   LEFT JOIN installs i ON i.install_id = r.install_id "
+    "  WHERE a.expires_at > ?1 AND a.revoked_at IS NULL AND (a.refresh_id IS NULL OR "
+    "        (r.refresh_id IS NOT NULL AND r.access_revoked_at IS NULL AND i.uninstalled_at IS NULL))), "
+    "(SELECT count(*) FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
+    "  WHERE r.revoked_at IS NULL AND r.rotated_at IS NULL AND i.uninstalled_at IS NULL), "
+    "(SELECT count(*) FROM authorization_codes c JOIN installs i ON i.install_id = c.install_id "
+    "  WHERE c.used_at IS NULL AND c.expires_at > ?1 AND i.uninstalled_at IS NULL), "
+    "(SELECT count(*) FROM installs WHERE uninstalled_at IS NULL)";
 
 // ---- row readers -------------------------------------------------------------------------
 
@@ -672,6 +684,19 @@ std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t
     statement_scope s(cached(sql_delete_expired_codes));
     s->bind(1, cutoff).bind(2, limit).run();
     return removed + db_.changes();
+}
+
+live_counts sqlite_repository::count_live(std::int64_t now) {
+    statement_scope s(cached(sql_count_live));
+    s->bind(1, now);
+    live_counts out;
+    if (s->step()) {
+        out.access_tokens = s->int64(0);
+        out.refresh_tokens = s->int64(1);
+        out.authorization_codes = s->int64(2);
+        out.installs = s->int64(3);
+    }
+    return out;
 }
 
 }  // namespace hsoauth::storage::sqlite

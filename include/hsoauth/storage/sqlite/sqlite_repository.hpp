@@ -76,6 +76,7 @@ public:
     void set_state(std::string_view key, std::int64_t value) override;
 
     std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
+    live_counts count_live(std::int64_t now) override;
 
     // The sandbox catalogue (sqlite_repository_sandboxes.cpp).
     void put_sandbox(const sandbox_record& sandbox) override;
