@@ -41,6 +41,7 @@ struct user_input {
     std::optional<std::int64_t> user_id;
     std::string email;
     std::vector<std::int64_t> hub_ids;
+    std::vector<std::string> hub_domains;  // more hubs, named by domain (a seed's own hubs need no id)
 };
 
 struct seed_document {
@@ -78,8 +79,9 @@ public:
     // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
     // 2048 characters, at most 200 list entries, redirect URIs absolute http(s) without
     // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
-    // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id or
-    // e-mail belongs to another entry; hub_unavailable when a user names a hub that does not exist.
+    // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id, a
+    // hub_domain or an e-mail belongs to another entry; hub_unavailable when a user names a hub
+    // (by id or by domain) that does not exist.
     result<saved_app> put_app(repository& repo, const app_input& input) const;
     result<upserted<storage::hub_record>> put_hub(repository& repo, const hub_input& input) const;
     result<upserted<storage::user_record>> put_user(repository& repo, const user_input& input) const;
