@@ -6,7 +6,8 @@
 # authorize URL, and serves on 127.0.0.1:8080 (conf/hsoauth.json).
 #   ./scripts/serve.sh [--fresh] [hsoauth serve flags...]
 # --fresh deletes the database first (apps, hubs, users, installs, tokens and the sandbox clock;
-# the pepper file stays), so the server starts from the seed alone; it refuses while a process
+# the pepper file stays) and the sandboxes kept next to it (<db>.sandboxes), so the server starts
+# from the seed alone; it refuses while a process
 # has that database open (a running server: stop it, or POST /admin/v1/reset to it instead).
 # Other arguments go to `hsoauth serve`, e.g.  ./scripts/serve.sh --listen 127.0.0.1:9090
 # Environment: HSOAUTH_BUILD_DIR (default build).
@@ -58,6 +59,11 @@ if [ "$fresh" = 1 ]; then
     fi
     rm -f -- "$db" "$db-wal" "$db-shm"
     echo "serve.sh: deleted $db (--fresh); the pepper file stays"
+  fi
+  # The sandboxes' files (docs/sandboxes.md) in their default place: their catalogue was in $db.
+  if [ -d "$db.sandboxes" ]; then
+    rm -rf -- "$db.sandboxes"
+    echo "serve.sh: deleted $db.sandboxes (--fresh)"
   fi
 fi
 

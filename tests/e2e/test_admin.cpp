@@ -1397,3 +1397,40 @@ TEST_CASE("sandboxes: idle past its TTL on the server's clock, a sandbox is gone
     REQUIRE(listed.size() == 1);
     CHECK(listed[0].at("id") == forever.id);
 }
+
+TEST_CASE("reset: the root's reset keeps the sandboxes; a sandbox's reset starts that sandbox alone over") {
+    server_process server;
+    server.start();
+    const sandbox_client root = root_sandbox(server);
+    const sandbox_client a = create_sandbox(server);
+    const sandbox_client b = create_sandbox(server);
+    const world wa = seed_world(a, "reset-a");
+    const world wb = seed_world(b, "reset-b");
+    const issued_tokens ta = issue(a, wa);
+    const issued_tokens tb = issue(b, wb);
+    advance(a, 600);
+
+    // The root's reset leaves every sandbox as it was: catalogue, worlds and clocks.
+    REQUIRE(root.admin("POST", "/admin/v1/reset").status == 200);
+    CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").size() == 2);
+    CHECK(a.get("/oauth/v1/access-tokens/" + ta.access_token).status == 200);
+    CHECK(clock_offset(a) == 600);
+
+    // A sandbox's reset, under its prefix with its own key, wipes that sandbox and its clock.
+    const http_response wiped = a.admin("POST", "/admin/v1/reset");
+    REQUIRE(wiped.status == 200);
+    CHECK(wiped.json().at("offset_seconds") == 0);
+    CHECK(clock_offset(a) == 0);
+    check_hubspot_error(a.get("/oauth/v1/access-tokens/" + ta.access_token), 401, "INVALID_TOKEN");
+    CHECK(a.admin("GET", "/admin/v1/apps").json().at("results").empty());
+    CHECK(a.admin("GET", "/admin/v1/hubs").json().at("results").empty());
+    // ... and nothing of another.
+    CHECK(b.get("/oauth/v1/access-tokens/" + tb.access_token).status == 200);
+    CHECK(b.admin("GET", "/admin/v1/apps").json().at("results").size() == 1);
+
+    // The restore body, too, refuses a member it does not have, naming it.
+    const http_response typo = server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/restore",
+                                            json{{"snapshot", "snap-0000000000000000"}});
+    check_hubspot_error(typo, 400, "VALIDATION_ERROR");
+    CHECK(typo.json().at("message").get<std::string>().find("unknown field 'snapshot'") != std::string::npos);
+}

@@ -49,6 +49,7 @@ curl -sS "${admin[@]}" -X POST "$base_url/admin/v1/apps" -d '{"name": "Mine", "c
 curl -sS "${admin[@]}" -X POST "$base_url/admin/v1/apps" -d '{"app_id": 456789, "name": "Renamed",
   "client_id": "demo-client-id", "redirect_uris": ["http://localhost:3000/oauth/callback"], "scopes": ["oauth"]}' >/dev/null
 curl -sS "${admin[@]}" -X POST "$base_url/admin/v1/clock" -d '{"advance_seconds": 1860}' >/dev/null
+curl -sS "${admin[@]}" -X POST "$base_url/admin/v1/sandboxes" -d '{"name": "suite"}' >/dev/null
 
 rc=0
 HSOAUTH_BUILD_DIR="$work/build" PATH="$work/bin:$PATH" \
@@ -61,6 +62,7 @@ stop
 serve
 check "a restart keeps one's own app" 'apps | grep -q "\"client_id\":\"mine\""'
 check "a restart puts the demo app back as conf/seed.json says" 'apps | grep -q "\"name\":\"Demo Integration\""'
+check "a restart keeps the sandboxes" '[ -d "$db.sandboxes" ] && curl -sS "${admin[@]}" "$base_url/admin/v1/sandboxes" | grep -q "\"name\":\"suite\""'
 check "a restart keeps the clock" 'curl -sS "${admin[@]}" "$base_url/admin/v1/clock" | grep -q "\"offset_seconds\":1860"'
 
 stop
@@ -69,7 +71,9 @@ check "--fresh says what it deleted" 'grep -q "^serve.sh: deleted $db (--fresh)"
 check "--fresh leaves only the seed's apps" '! apps | grep -q "\"client_id\":\"mine\"" && apps | grep -q "demo-client-id"'
 check "--fresh puts the clock back" 'curl -sS "${admin[@]}" "$base_url/admin/v1/clock" | grep -q "\"offset_seconds\":0"'
 check "--fresh keeps the pepper file" '[ -s "$db.pepper" ]'
+check "--fresh deletes the sandboxes kept next to the database" \
+  'grep -q "^serve.sh: deleted $db.sandboxes (--fresh)" "$work/out" && curl -sS "${admin[@]}" "$base_url/admin/v1/sandboxes" | grep -q "\"results\":\[\]"'
 check "--fresh is not passed on to hsoauth" '! grep -q "unknown flag" "$work/log"'
 stop
 
-[ "$failed" = 0 ] && echo "15 passed, 0 failed" || { echo "failures above"; exit 1; }
+[ "$failed" = 0 ] && echo "17 passed, 0 failed" || { echo "failures above"; exit 1; }

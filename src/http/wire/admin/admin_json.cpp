@@ -109,6 +109,7 @@ constexpr std::string_view clock_keys[] = {"advance_seconds"};
 constexpr std::string_view storage_faults_keys[] = {"read_only", "max_page_count"};
 constexpr std::string_view auto_approve_keys[] = {"user_id", "hub_id"};
 constexpr known_keys reset_keys{};
+constexpr std::string_view sandbox_restore_keys[] = {"snapshot_id"};
 
 }  // namespace
 
@@ -240,6 +241,10 @@ oauth::result<json> auto_approve_body(const json& body) {
 
 oauth::result<json> reset_body(const json& body) {
     return object_of(body, reset_keys, "the body");
+}
+
+oauth::result<json> sandbox_restore_body(const json& body) {
+    return object_of(body, sandbox_restore_keys, "the body");
 }
 
 json to_json(const storage::app_record& app, const std::optional<std::string>& secret) {

@@ -38,6 +38,7 @@ oauth::result<nlohmann::json> clock_body(const nlohmann::json& body);           
 oauth::result<nlohmann::json> storage_faults_body(const nlohmann::json& body);  // storage-faults
 oauth::result<nlohmann::json> auto_approve_body(const nlohmann::json& body);    // auto-approve
 oauth::result<nlohmann::json> reset_body(const nlohmann::json& body);           // reset: no members
+oauth::result<nlohmann::json> sandbox_restore_body(const nlohmann::json& body);  // sandboxes/{id}/restore
 
 // Records into bodies. The client secret digest is never shown; `secret` is added when given.
 nlohmann::json to_json(const storage::app_record& app,
