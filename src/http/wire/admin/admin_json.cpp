@@ -99,8 +99,11 @@ oauth::result<json> object_of(const json& body, known_keys known, const char* wh
 // The members each body may hold, beside the function that reads it: a new field is one more
 // name in its list and one more read in its function.
 constexpr std::string_view app_keys[] = {"app_id", "name", "client_id", "client_secret", "redirect_uris",
-                                 "scopes", "optional_scopes", "access_token_ttl", "rotate_refresh_tokens"};
-constexpr std::string_view hub_keys[] = {"hub_id", "hub_domain", "hublet", "scopes"};
+                                 "scopes", "optional_scopes", "access_token_ttl", "rotate_refresh_tokens",
+                                 "rate_limit"};
+constexpr std::string_view hub_keys[] = {"hub_id",       "hub_domain", "hublet",
+                                         "scopes",       "account_type", "time_zone",
+                                         "currency",     "utc_offset", "additional_currencies"};
 constexpr std::string_view user_keys[] = {"user_id", "email", "hub_ids", "hub_domains"};
 constexpr std::string_view seed_keys[] = {"hubs", "users", "apps"};
 constexpr std::string_view code_request_keys[] = {"client_id", "hub_id", "user_id", "redirect_uri", "scopes",
@@ -147,6 +150,15 @@ oauth::result<admin::app_input> parse_app(const json& body) {
         if (!rotate->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
         in.rotate_refresh_tokens = rotate->get<bool>();
     }
+    if (const auto limit = body.find("rate_limit"); limit != body.end()) {
+        if (limit->is_null()) {
+            in.clear_rate_limit = true;
+        } else if (!limit->is_number_integer()) {
+            return field_error("rate_limit", "must be an integer from 1 to 1000000, or null");
+        } else {
+            in.rate_limit = limit->get<std::int64_t>();
+        }
+    }
     return in;
 }
 
@@ -166,6 +178,15 @@ oauth::result<admin::hub_input> parse_hub(const json& body) {
         std::vector<std::string> scopes;
         HSOAUTH_TRY(read_strings(body, "scopes", false, scopes));
         in.scopes = std::move(scopes);
+    }
+    HSOAUTH_TRY(read_text(body, "account_type", false, in.account_type));
+    HSOAUTH_TRY(read_text(body, "time_zone", false, in.time_zone));
+    HSOAUTH_TRY(read_text(body, "currency", false, in.currency));
+    HSOAUTH_TRY(read_text(body, "utc_offset", false, in.utc_offset));
+    if (member(body, "additional_currencies")) {
+        std::vector<std::string> currencies;
+        HSOAUTH_TRY(read_strings(body, "additional_currencies", false, currencies));
+        in.additional_currencies = std::move(currencies);
     }
     return in;
 }
@@ -256,6 +277,7 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
                 {"optional_scopes", app.optional_scopes},
                 {"access_token_ttl", app.access_token_ttl},
                 {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
+    out["rate_limit"] = app.rate_limit ? json(*app.rate_limit) : json(nullptr);
     if (secret) out["client_secret"] = *secret;
     return out;
 }
@@ -263,6 +285,11 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
 json to_json(const storage::hub_record& hub) {
     json out = {{"hub_id", hub.hub_id}, {"hub_domain", hub.hub_domain}, {"hublet", hub.hublet}};
     out["scopes"] = hub.scopes ? json(*hub.scopes) : json(nullptr);
+    out["account_type"] = hub.account_type;
+    out["time_zone"] = hub.time_zone;
+    out["currency"] = hub.currency;
+    out["additional_currencies"] = hub.additional_currencies;
+    out["utc_offset"] = hub.utc_offset;
     return out;
 }
 
