@@ -10,6 +10,8 @@
 #include <sstream>
 #include <variant>
 
+#include "hsoauth/util/json_syntax.hpp"
+
 namespace hsoauth::config {
 namespace {
 
@@ -159,10 +161,12 @@ void load_file(settings& s, const std::string& path) {
     if (!in) throw config_error("cannot read config file " + path);
     std::stringstream buffer;
     buffer << in.rdbuf();
-    const auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        throw config_error("config file " + path + " is not a JSON object");
+    const std::string text = buffer.str();
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+        throw config_error("config file " + path + " is not valid JSON: " + util::json_syntax_error(text));
     }
+    if (!doc.is_object()) throw config_error("config file " + path + " is not a JSON object");
     for (const auto& [key, value] : doc.items()) {
         if (key.rfind("_", 0) == 0) continue;  // "_comment" and friends
         const key_spec* spec = find_spec(key);

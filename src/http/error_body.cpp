@@ -53,6 +53,18 @@ response render_error(const error_shape& shape, std::string_view rfc_error, std:
     return r;
 }
 
+response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
+                      std::string_view correlation_id, const error_context& context) {
+    const std::string_view message = detail.empty() ? std::string_view(shape.message) : detail;
+    nlohmann::json body = base_body(shape, rfc_error, message, correlation_id);
+    nlohmann::json listed = nlohmann::json::object();
+    for (const auto& [name, values] : context) listed[name] = values;
+    body["context"] = std::move(listed);
+    response r = json_response(shape.http_status, body.dump());
+    r.hubspot_status = shape.status;
+    return r;
+}
+
 response internal_error_response(std::string_view correlation_id) {
     static constexpr error_shape internal{500, "SERVER_ERROR", "SERVER_ERROR",
                                           "An unexpected error occurred", nullptr};

@@ -54,6 +54,7 @@ const std::vector<route>& all_routes() {
         {"POST",    "/admin/v1/authorization-codes",       admin_api::post_authorization_code,  access::admin, "admin.codes.create",       "admin"},
         {"GET",     "/admin/v1/clock",                     admin_api::get_clock,                access::admin, "admin.clock.get",          "admin"},
         {"POST",    "/admin/v1/clock",                     admin_api::post_clock,               access::admin, "admin.clock.advance",      "admin"},
+        {"POST",    "/admin/v1/reset",                     admin_api::post_reset,               access::admin, "admin.reset",              "admin"},
         {"GET",     "/admin/v1/storage-faults",            admin_api::get_storage_faults,       access::admin, "admin.storage_faults.get", "admin"},
         {"PUT",     "/admin/v1/storage-faults",            admin_api::put_storage_faults,       access::admin, "admin.storage_faults.put", "admin"},
         {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},

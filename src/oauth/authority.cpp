@@ -38,6 +38,21 @@ std::string scope_mismatch_detail(const std::string& scope) {
     return "There is a mismatch between the scopes in the install URL and the app's configured scopes: " + scope;
 }
 
+// unregistered_redirect_uri for `uri`, naming the URI received and the ones `app` registered:
+// integrators compare them by eye, and a difference of one character is the usual cause.
+error redirect_mismatch(const storage::app_record& app, const std::string& uri) {
+    std::string registered;
+    for (const auto& candidate : app.redirect_uris) {
+        if (!registered.empty()) registered += ", ";
+        registered += candidate;
+    }
+    return make_error(errc::unregistered_redirect_uri,
+                      "The redirect_uri " + uri +
+                          " does not exactly match any redirect URI registered for this app. Registered: " +
+                          registered + ".",
+                      "redirect_uri");
+}
+
 }  // namespace
 
 const char* rfc_error(errc code) {
@@ -276,9 +291,7 @@ result<authorization_plan> authority::plan_authorization(
     repository& repo, const authorization_request& request) const {
     auto app = repo.find_app_by_client_id(request.client_id);
     if (!app) return make_error(errc::unknown_client);
-    if (!contains(app->redirect_uris, request.redirect_uri)) {
-        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
-    }
+    if (!contains(app->redirect_uris, request.redirect_uri)) return redirect_mismatch(*app, request.redirect_uri);
     authorization_plan plan;
     for (const auto& scope : request.scopes) {
         const bool required = contains(app->scopes, scope);
@@ -342,9 +355,7 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
     // app as it is now, inside this write.
     const auto app = repo.find_app(plan.app.app_id);
     if (!app || app->client_id != plan.app.client_id) return make_error(errc::unknown_client);
-    if (!contains(app->redirect_uris, plan.redirect_uri)) {
-        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
-    }
+    if (!contains(app->redirect_uris, plan.redirect_uri)) return redirect_mismatch(*app, plan.redirect_uri);
     if (auto problem = check_required_scopes(*app, plan.required_scopes)) return std::move(*problem);
 
     scope_list granted = plan.required_scopes;

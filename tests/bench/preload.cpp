@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     const std::int64_t install_id = storage::write_and_wait(db, [&](storage::repository& repo) {
         admin::seed_document seed;
         seed.hubs.push_back({62515, "bench.hubspot.com", "na1", std::nullopt});
-        seed.users.push_back({123456, "bench@example.com", {62515}});
+        seed.users.push_back({123456, "bench@example.com", {62515}, {}});
         admin::app_input app;
         app.app_id = 777;
         app.name = "Bench";

@@ -218,6 +218,41 @@ TEST_CASE("bad command lines and config files: one line, exit 2") {
         write_text(path, "listen = 127.0.0.1:8080\n");
         check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
     }
+    SUBCASE("config file with a JSON syntax error: its line and column") {
+        const std::string path = dir.file("trailing.json");
+        write_text(path, "{\n  \"access_token_ttl\": 100,\n}\n");
+        check_usage_error(cli(serve_args(dir, {"--config", path})),
+                          {path, "not valid JSON: line 3, column 1:", "(a trailing comma?)"});
+    }
+    SUBCASE("a seed file with a JSON syntax error: its line and column, before anything is made") {
+        const std::string path = dir.file("seed.json");
+        write_text(path, "{\"hubs\": [\n  {\"hub_domain\": \"a.test\"}\n  {\"hub_domain\": \"b.test\"}\n]}\n");
+        check_usage_error(cli(serve_args(dir, {"--seed", path})), {path, "not valid JSON: line 3, column 3:"});
+    }
+    SUBCASE("a seed file that does not exist") {
+        check_usage_error(cli(serve_args(dir, {"--seed", dir.file("sed.json")})), {dir.file("sed.json"), "does not exist"});
+    }
+    SUBCASE("a seed entry with an unknown field, named with its place") {
+        const std::string path = dir.file("seed.json");
+        write_text(path, R"({"apps": [{"name": "x", "redirect_uri": ["http://localhost/cb"], "scopes": ["oauth"]}]})");
+        check_usage_error(cli(serve_args(dir, {"--seed", path})), {path, "apps[0]: unknown field 'redirect_uri'"});
+    }
+    SUBCASE("seed without its FILE names the FILE, not the flag before it") {
+        check_usage_error(cli({"seed", "--db", dir.file("x.db")}), {"seed needs a FILE", "usage: hsoauth seed"});
+    }
+    SUBCASE("seed with a flag that lacks its value") {
+        check_usage_error(cli({"seed", dir.file("s.json"), "--db"}), {"flag --db needs a value"});
+    }
+    SUBCASE("seed with two files") {
+        check_usage_error(cli({"seed", "--db", dir.file("x.db"), dir.file("a.json"), dir.file("b.json")}),
+                          {"unexpected argument", "b.json"});
+    }
+    SUBCASE("migrate with an argument it does not take") {
+        check_usage_error(cli({"migrate", "--db", dir.file("x.db"), "now"}), {"unexpected argument 'now'"});
+    }
+    SUBCASE("a listen host that is not an IP address") {
+        check_usage_error(cli(serve_args(dir, {"--listen", "localhost:0"})), {"localhost:0", "IP address", "--listen"});
+    }
     SUBCASE("config file that does not exist") {
         const std::string path = dir.file("missing.json");
         check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
@@ -268,6 +303,48 @@ TEST_CASE("bad command lines and config files: one line, exit 2") {
     }
     // None of them created the database.
     CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("every command answers --help (or -h) with its usage and exit 0") {
+    const temp_dir dir;
+    for (const std::string command : {"serve", "migrate", "seed"}) {
+        for (const std::vector<std::string>& args :
+             std::vector<std::vector<std::string>>{{command, "--help"},
+                                                   {command, "-h"},
+                                                   {command, "--db", dir.file("x.db"), "--help"},
+                                                   {"help", command}}) {
+            const cli_result r = cli(args);
+            INFO(args.back() << " of " << command << ":\n" << r.output);
+            CHECK(r.exit_code == 0);
+            CHECK(r.output.rfind("usage:\n  hsoauth " + command + " ", 0) == 0);
+            CHECK(r.output.find("needs a value") == std::string::npos);
+        }
+    }
+    // serve's usage lists the keys it reads; seed's names its FILE.
+    CHECK(std::regex_search(cli({"serve", "--help"}).output, std::regex("\\n  listen +127\\.0\\.0\\.1:8080 ")));
+    CHECK(cli({"seed", "--help"}).output.find("hsoauth seed [--db PATH] [--config FILE] FILE\n") != std::string::npos);
+    // Asking for help creates nothing.
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("a taken address: one sentence naming it, exit 2, and nothing left behind") {
+    server_process holder;
+    holder.start();
+    const temp_dir dir;
+    const std::string taken = "127.0.0.1:" + std::to_string(holder.port());
+    const std::string db = dir.file("nested/hsoauth.db");
+    // No admin key: one would be generated and printed were the server to get that far.
+    const cli_result r = cli({"serve", "--listen", taken, "--db", db, "--seed",
+                              std::string(HSOAUTH_SOURCE_DIR) + "/conf/seed.json"});
+    check_usage_error(r, {"hsoauth: " + taken + " is already in use; pick another with --listen\n"});
+    CHECK(r.output.find("admin key") == std::string::npos);
+    CHECK(r.output.find("system:") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
+    CHECK_FALSE(std::filesystem::exists(db + ".pepper"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("nested")));
+    // The server holding it is untouched.
+    CHECK(http_request(holder.port(), "GET", "/healthz").status == 200);
+    CHECK(holder.stop() == 0);
 }
 
 TEST_CASE("a TLS key that is unreadable, not a key, or another certificate's: exit 2 naming the file") {
@@ -335,6 +412,8 @@ TEST_CASE("migrate is idempotent and records each migration") {
     const cli_result first = cli({"migrate", "--db", db});
     INFO("first: " << first.output);
     CHECK(first.exit_code == 0);
+    // It says which database it used, and that it made it.
+    CHECK(first.output.rfind("database " + db + " (created)\n", 0) == 0);
     CHECK(applied_count(first.output) == static_cast<int>(versions.size()));
     // Each applied migration is shown with why it exists.
     for (const auto& [version, why] : migration_reasons_in_source()) {
@@ -351,9 +430,10 @@ TEST_CASE("migrate is idempotent and records each migration") {
     CHECK(sqlite_query(db, "select count(*) from schema_migrations") == std::to_string(versions.size()));
     CHECK(sqlite_query(db, "select count(*) from sqlite_master where type='table' and name='apps'") == "1");
 
-    const cli_result second = cli({"migrate", "--db", db});
+    const cli_result second = cli({"migrate"}, {{"HSOAUTH_DB", db}});
     INFO("second: " << second.output);
     CHECK(second.exit_code == 0);
+    CHECK(second.output.rfind("database " + db + "\n", 0) == 0);
     CHECK(applied_count(second.output) == 0);
     CHECK(second.output.find("migration 1 (") == std::string::npos);
     CHECK(sqlite_query(db, "select version, name, applied_at from schema_migrations order by version") == rows);
@@ -427,8 +507,7 @@ TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
     const std::string not_json = server.dir() + "/not-json.json";
     write_text(not_json, "{hubs: [");
     const cli_result garbled = cli({"seed", "--db", server.db_path(), not_json});
-    CHECK(garbled.exit_code != 0);
-    CHECK(garbled.output.find("not-json.json") != std::string::npos);
+    check_usage_error(garbled, {"not-json.json", "is not valid JSON: line 1, column 2:"});
     CHECK(sqlite_query(server.db_path(), table_snapshot_sql) == snapshot);
 
     // The server on the seeded database honours both secrets.

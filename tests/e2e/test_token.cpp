@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -811,5 +812,35 @@ TEST_SUITE("routing") {
         const auto r = http_request(server.port(), "GET", token_path);
         check_error(r, 405, "");
         CHECK(r.header("Allow") == "POST");
+    }
+
+    // What a client of another OAuth version, or one with a typo, meets: a 404 that lists what
+    // hsoauth does serve under /oauth/, which is every such line of the route table.
+    TEST_CASE("an unknown path under /oauth/ → 404 listing the OAuth endpoints in context") {
+        std::ifstream table(std::string(HSOAUTH_SOURCE_DIR) + "/src/http/routes.cpp");
+        REQUIRE(table);
+        std::vector<std::string> routed;
+        const std::regex route_line(R"re(^\s*\{"([A-Z]+)",\s*"(/oauth/[^"]*)")re");
+        for (std::string line; std::getline(table, line);) {
+            std::smatch m;
+            if (std::regex_search(line, m, route_line)) routed.push_back(m[1].str() + " " + m[2].str());
+        }
+        REQUIRE(routed.size() >= 4);
+
+        auto& server = shared_server();
+        for (const char* target : {"/oauth/v99/token", "/oauth/1999-01/token/introspect", "/oauth/v1/tokens",
+                                   "/oauth/v1/access-tokens", "/oauth/"}) {
+            CAPTURE(target);
+            const auto r = http_request(server.port(), "POST", target);
+            check_error(r, 404, "NOT_FOUND");
+            const json body = body_of(r);
+            REQUIRE(body.is_object());
+            CHECK(body.at("message").get<std::string>().find("context.supportedEndpoints") != std::string::npos);
+            CHECK(body.at("context").at("supportedEndpoints") == json(routed));
+        }
+        // Elsewhere a 404 stays a plain one.
+        const auto elsewhere = http_request(server.port(), "GET", "/nowhere");
+        check_error(elsewhere, 404, "NOT_FOUND");
+        CHECK_FALSE(body_of(elsewhere).contains("context"));
     }
 }

@@ -91,6 +91,12 @@ public:
     virtual std::optional<std::int64_t> get_state(std::string_view key) = 0;
     virtual void set_state(std::string_view key, std::int64_t value) = 0;
 
+    // Starting over: deletes every app, hub, user, membership, install, authorization code and
+    // token, and the sandbox state (the clock offset), in this transaction. Ids of new tokens
+    // keep counting from where they were. An engine deletes here whatever a later table holds
+    // for these objects too.
+    virtual void reset_sandbox() = 0;
+
     // Housekeeping: removes access tokens that expired before `cutoff` and codes that expired
     // before it, at most `limit` of each. Returns the number of rows removed.
     virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;

@@ -178,6 +178,19 @@ constexpr std::string_view sql_count_live =
     "  WHERE c.used_at IS NULL AND c.expires_at > ?1 AND i.uninstalled_at IS NULL), "
     "(SELECT count(*) FROM installs WHERE uninstalled_at IS NULL)";
 
+// reset_sandbox: children before parents, so that foreign keys never see an orphan.
+constexpr std::string_view sql_reset_sandbox[] = {
+    "DELETE FROM access_tokens",
+    "DELETE FROM refresh_tokens",
+    "DELETE FROM authorization_codes",
+    "DELETE FROM installs",
+    "DELETE FROM user_hubs",
+    "DELETE FROM users",
+    "DELETE FROM hubs",
+    "DELETE FROM apps",
+    "DELETE FROM sandbox_state",
+};
+
 // ---- row readers -------------------------------------------------------------------------
 
 std::vector<std::string> json_strings(const std::string& text) {
@@ -672,6 +685,13 @@ std::optional<std::int64_t> sqlite_repository::get_state(std::string_view key) {
 void sqlite_repository::set_state(std::string_view key, std::int64_t value) {
     statement_scope s(cached(sql_set_state));
     s->bind(1, key).bind(2, value).run();
+}
+
+void sqlite_repository::reset_sandbox() {
+    for (const auto sql : sql_reset_sandbox) {
+        statement_scope s(cached(sql));
+        s->run();
+    }
 }
 
 std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {

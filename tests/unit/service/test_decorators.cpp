@@ -55,7 +55,7 @@ struct decorated_world {
           endpoints{tokens, parts.sandbox().authorization(), parts.sandbox().admin(), log, nullptr, nullptr} {
         admin::seed_document seed;
         seed.hubs.push_back({std::int64_t{62515}, "demo.example.com", "na1", std::nullopt});
-        seed.users.push_back({std::int64_t{123}, "dev@example.com", {62515}});
+        seed.users.push_back({std::int64_t{123}, "dev@example.com", {62515}, {}});
         admin::app_input app;
         app.name = "Demo";
         app.client_id = "demo-client";

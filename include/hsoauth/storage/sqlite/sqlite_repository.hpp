@@ -75,6 +75,8 @@ public:
     std::optional<std::int64_t> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::int64_t value) override;
 
+    void reset_sandbox() override;
+
     std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
     live_counts count_live(std::int64_t now) override;
 
