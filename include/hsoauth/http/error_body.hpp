@@ -4,7 +4,9 @@
 //   {"status": "BAD_AUTH_CODE", "message": …, "correlationId": <UUIDv4>, "category": …,
 //    "error": <RFC 6749 code>, "error_description": …, ["subCategory", "errors", "policyName"]}
 // Which status and words an error gets is each wire version's table (http/wire/<version>/).
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/oauth/result.hpp"
@@ -25,6 +27,11 @@ struct error_shape {
 // `policyName` and a Retry-After header of e.seconds.
 response render_error(const error_shape& shape, const oauth::error& e,
                       std::string_view correlation_id);
+
+// missing_field for several fields at once: 400 with `shape`, a message naming them all, and one
+// `errors[]` entry per field (code MISSING_REQUIRED_FIELD, context.missingFields).
+response render_missing_fields(const error_shape& shape, const std::vector<std::string>& fields,
+                               std::string_view correlation_id);
 
 // An error body that no domain error stands behind (transport errors, failures).
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,

@@ -2,6 +2,7 @@
 // the database is newer than the binary.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -71,7 +72,7 @@ TEST_CASE("storage: migrate applies every migration once, reports each, and is i
     CHECK(count_rows(conn, "PRAGMA freelist_count") == 0);
 }
 
-TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 alone") {
+TEST_CASE("storage: a database at version 4 is brought up to date starting with migration 0005") {
     test::temp_dir dir;
     connection conn(dir.file("m.db"), /*create=*/true);
     conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
@@ -82,7 +83,9 @@ TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 al
         record.bind(1, m.version).bind(2, m.name).run();
     }
     const auto applied = migrate(conn);
-    REQUIRE(applied.size() == 1);
+    const auto later = std::count_if(embedded_migrations().begin(), embedded_migrations().end(),
+                                     [](const migration& m) { return m.version > 4; });
+    REQUIRE(applied.size() == static_cast<std::size_t>(later));
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
     CHECK(applied[0].why.find("retired") != std::string::npos);

@@ -95,6 +95,11 @@ oauth::result<admin::app_input> parse_app(const json& body) {
         if (!rotate->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
         in.rotate_refresh_tokens = rotate->get<bool>();
     }
+    HSOAUTH_TRY(read_strings(body, "client_credentials_scopes", false, in.client_credentials_scopes));
+    if (const json* jwks = member(body, "jwks")) {
+        if (!jwks->is_object()) return field_error("jwks", "must be a JWKS document: {\"keys\": [...]}");
+        in.jwks = *jwks;
+    }
     return in;
 }
 
@@ -175,7 +180,10 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
                 {"scopes", app.scopes},
                 {"optional_scopes", app.optional_scopes},
                 {"access_token_ttl", app.access_token_ttl},
-                {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
+                {"rotate_refresh_tokens", app.rotate_refresh_tokens},
+                {"client_credentials_scopes", app.client_credentials_scopes}};
+    // The stored document was written by the registry from accepted JSON: it parses.
+    out["jwks"] = app.jwks.empty() ? json(nullptr) : json::parse(app.jwks, nullptr, false);
     if (secret) out["client_secret"] = *secret;
     return out;
 }
