@@ -84,7 +84,7 @@ TEST_CASE("storage: a database at version 4 is brought up to date starting with 
     }
     const auto applied = migrate(conn);
     const auto later = std::count_if(embedded_migrations().begin(), embedded_migrations().end(),
-                                     [](const migration& m) { return m.version > 4; });
+                                     [](const auto& m) { return m.version > 4; });
     REQUIRE(applied.size() == static_cast<std::size_t>(later));
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
