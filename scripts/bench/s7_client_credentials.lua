@@ -5,7 +5,7 @@ local common = require("common")
 setup = common.setup
 local request_text
 init = function()
-  request_text = wrk.format("POST", "/oauth/2026-03/token", common.form_headers,
+  request_text = wrk.format("POST", common.prefix .. "/oauth/2026-03/token", common.form_headers,
     "grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret")
 end
 request = function() return request_text end

@@ -4,6 +4,7 @@
 // the event journal name endpoints by it (the same use case on two wire versions shares its name).
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
+#include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
 #include "hsoauth/http/wire/dated/dated_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
@@ -64,6 +65,13 @@ const std::vector<route>& all_routes() {
         {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},
         {"PUT",     "/admin/v1/auto-approve",              admin_api::put_auto_approve,         access::admin, "admin.auto_approve.put",   "admin"},
         {"DELETE",  "/admin/v1/auto-approve",              admin_api::delete_auto_approve,      access::admin, "admin.auto_approve.delete","admin"},
+        // Sandboxes (root only): the routes naming one accept its own key too, so they check keys themselves
+        {"POST",    "/admin/v1/sandboxes",                 admin_api::post_sandbox,             access::admin, "admin.sandboxes.create",   "admin"},
+        {"GET",     "/admin/v1/sandboxes",                 admin_api::list_sandboxes,           access::admin, "admin.sandboxes.list",     "admin"},
+        {"GET",     "/admin/v1/sandboxes/{id}",            admin_api::get_sandbox,              access::open,  "admin.sandboxes.get",      "admin"},
+        {"DELETE",  "/admin/v1/sandboxes/{id}",            admin_api::delete_sandbox,           access::open,  "admin.sandboxes.delete",   "admin"},
+        {"POST",    "/admin/v1/sandboxes/{id}/snapshots",  admin_api::post_sandbox_snapshot,    access::open,  "admin.sandboxes.snapshot", "admin"},
+        {"POST",    "/admin/v1/sandboxes/{id}/restore",    admin_api::post_sandbox_restore,     access::open,  "admin.sandboxes.restore",  "admin"},
     };
     // clang-format on
     return table;

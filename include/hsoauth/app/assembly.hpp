@@ -2,6 +2,7 @@
 // The wiring of `hsoauth serve` over an open store, shared by main.cpp and the fuzzers: the
 // sandbox's services and the endpoints the router serves them through, built from configuration.
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "hsoauth/config/config.hpp"
@@ -9,7 +10,10 @@
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
+#include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/service/sandbox.hpp"
+#include "hsoauth/service/sandbox_registry.hpp"
+#include "hsoauth/storage/sandbox_storage.hpp"
 #include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::app {
@@ -19,20 +23,29 @@ http::server_limits server_limits_of(const config::settings& s);
 // Network threads: the configured number, else one per core less one for the writer (at least one).
 std::size_t network_threads_of(const config::settings& s);
 
-// Everything a request reaches, over `store`. The references must outlive the assembly.
+// What the sandbox registry takes from configuration.
+service::sandbox_limits sandbox_limits_of(const config::settings& s);
+
+// Everything a request reaches, over `store`. With `worlds`, the root also serves non-default
+// sandboxes under /sandboxes/{id}/ (docs/sandboxes.md). The references must outlive the assembly.
 class assembly {
   public:
     assembly(const config::settings& settings, std::string admin_key, storage::store& store,
-             const crypto::secret_hasher& hasher, http::log_writer& log);
+             const crypto::secret_hasher& hasher, http::log_writer& log,
+             storage::sandbox_storage* worlds = nullptr);
     assembly(const assembly&) = delete;
     assembly& operator=(const assembly&) = delete;
 
     service::sandbox& sandbox() { return sandbox_; }
     const http::endpoints& endpoints() const { return endpoints_; }
+    // Null without `worlds`.
+    service::sandbox_registry* sandboxes() { return registry_.get(); }
 
   private:
     service::sandbox sandbox_;
     http::endpoints endpoints_;
+    std::unique_ptr<service::sandbox_registry> registry_;  // closed before the root's parts
+    std::unique_ptr<http::sandbox_front> front_;
 };
 
 }  // namespace hsoauth::app

@@ -44,6 +44,13 @@ struct settings {
     bool decline_redirects = false;          // consent "Decline" redirects with error=access_denied
     std::int64_t auto_approve_user_id = 0;   // with auto_approve_hub_id: skip the consent page
     std::int64_t auto_approve_hub_id = 0;
+    // Sandboxes (docs/sandboxes.md)
+    std::string sandbox_dir;                 // "" = <db>.sandboxes
+    std::int64_t max_sandboxes = 1000;       // 0 = sandboxes switched off
+    std::int64_t sandbox_max_page_count = 25600;  // each sandbox's size cap in 4 KiB pages (100 MiB)
+    std::int64_t sandbox_ttl_s = 86400;      // default idle lifetime; 0 = until deleted
+    std::int64_t sandbox_idle_close_s = 600; // an idle sandbox's store is closed after this (s)
+    std::int64_t max_open_sandboxes = 64;    // open sandbox stores at once
 };
 
 // One configuration key, for --help and the README.

@@ -2,8 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <latch>
@@ -330,6 +330,10 @@ TEST_CASE("storage: under a steady stream of writes the WAL starts over instead 
     constexpr int writes = 8000;
     for (int i = 1; i <= writes; ++i) {
         storage::write_and_wait(t.db, [i](repository& repo) { repo.upsert_hub(hub_with_id(i)); });
+        // A pause now and then, as a client's think time: on a loaded machine (ctest -j2 beside
+        // other builds) the checkpoint thread could otherwise be starved of CPU until the writer
+        // reaches its own backstop, which is what this test tells apart from a restart.
+        if (i % 1000 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     CHECK(storage::read_value(t.db, [](repository& repo) { return repo.list_hubs().size(); }) == writes);
     const auto wal_bytes = std::filesystem::file_size(t.dir.file("test.db-wal"));
