@@ -11,6 +11,8 @@ public:
     virtual ~clock() = default;
     // Seconds since the Unix epoch, as the sandbox sees them. Thread-safe.
     virtual std::int64_t now() const = 0;
+    // Milliseconds since the Unix epoch on the same clock (rolling rate-limit windows). Thread-safe.
+    virtual std::int64_t now_ms() const { return now() * 1000; }
 };
 
 // Real time plus a forward offset that the admin API can grow ("advance the clock").
@@ -18,6 +20,7 @@ class sandbox_clock final : public clock {
 public:
     explicit sandbox_clock(std::int64_t offset_seconds = 0) : offset_(offset_seconds) {}
     std::int64_t now() const override;
+    std::int64_t now_ms() const override;
     std::int64_t offset() const { return offset_.load(); }
     // Raises the offset to `seconds` unless it is already further: the clock never goes back,
     // whatever order concurrent advances are applied in.

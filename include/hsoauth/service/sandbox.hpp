@@ -17,6 +17,7 @@
 #include "hsoauth/service/auto_approve.hpp"
 #include "hsoauth/service/client_auth_throttle.hpp"
 #include "hsoauth/service/consent_forms.hpp"
+#include "hsoauth/service/gateway_service_core.hpp"
 #include "hsoauth/service/token_service_core.hpp"
 #include "hsoauth/storage/store.hpp"
 
@@ -32,6 +33,7 @@ struct sandbox_settings {
     bool decline_redirects = false;  // a consent decline redirects with error=access_denied
     std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
     std::size_t consent_form_capacity = 10000;          // open consent forms kept at most
+    gateway_settings gateway;                            // the API gateway's checks
 };
 
 class sandbox {
@@ -44,6 +46,7 @@ class sandbox {
     token_service& tokens() { return tokens_; }
     authorization_service& authorization() { return authorization_; }
     admin_service& admin() { return admin_; }
+    gateway_service& gateway() { return gateway_; }
     sandbox_clock& clock() { return clock_; }
 
     // Applies a seed document and waits until it is durable: for start-up and the command line,
@@ -68,6 +71,7 @@ class sandbox {
     token_service_core tokens_;
     authorization_service_core authorization_;
     admin_service_core admin_;
+    gateway_service_core gateway_;
 };
 
 }  // namespace hsoauth::service
