@@ -17,6 +17,7 @@
 #include "support/http_client.hpp"
 #include "support/schema_validator.hpp"
 #include "support/jwt_signer.hpp"
+#include "support/sandbox_client.hpp"
 #include "support/server_process.hpp"
 #include "support/versions.hpp"
 
@@ -1231,6 +1232,39 @@ TEST_SUITE("client assertions (RFC 7523 private_key_jwt)") {
         const auto c = assertion_for(bare, server, "2026-03", now, "k", "RS256");
         check_error(post_oauth(server, "2026-03", "token",
                                assertion_grant(bare, rsa.sign("RS256", c.header, c.claims))),
+                    401, "BAD_CLIENT_ASSERTION", "invalid_client");
+    }
+
+    TEST_CASE("inside a sandbox, an assertion's aud is the token endpoint under the sandbox's prefix") {
+        auto& server = shared_server();
+        const jwt_key& rsa = rsa_key();
+        const sandbox_client box = create_sandbox(server);
+        const std::string client_id = "sandboxed-assertion-client";
+        const json seed = {{"apps", json::array({{{"name", "sandboxed assertion app"},
+                                                   {"client_id", client_id},
+                                                   {"client_secret", "sandboxed-secret"},
+                                                   {"redirect_uris", {"http://localhost:4000/callback"}},
+                                                   {"scopes", {"oauth"}},
+                                                   {"client_credentials_scopes", {"automation"}},
+                                                   {"jwks", {{"keys", json::array({rsa.public_jwk("k")})}}}}})}};
+        REQUIRE(box.admin("POST", "/admin/v1/seed", seed).status == 200);
+        const std::int64_t now = box.admin("GET", "/admin/v1/clock").json().at("now").get<std::int64_t>();
+        const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+        const auto grant_for = [&](const std::string& aud, const std::string& jti) {
+            const json header = {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "k"}};
+            const json claims = {{"iss", client_id}, {"sub", client_id}, {"aud", aud},
+                                 {"iat", now},       {"exp", now + 120}, {"jti", jti}};
+            return header_list{{"grant_type", "client_credentials"},
+                               {"client_id", client_id},
+                               {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                               {"client_assertion", rsa.sign("RS256", header, claims)}};
+        };
+        const auto ok = box.form("/oauth/2026-03/token",
+                                 grant_for(origin + box.prefix + "/oauth/2026-03/token", "in-box-1"));
+        REQUIRE_MESSAGE(ok.status == 200, ok.body);
+        CHECK(body_of(ok).at("token_use") == "client_credentials");
+        // The root's token endpoint is another audience.
+        check_error(box.form("/oauth/2026-03/token", grant_for(origin + "/oauth/2026-03/token", "in-box-2")),
                     401, "BAD_CLIENT_ASSERTION", "invalid_client");
     }
 }

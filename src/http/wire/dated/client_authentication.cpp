@@ -19,15 +19,16 @@ std::optional<std::string_view> given(const form_fields& form, std::string_view 
     return value;
 }
 
-std::vector<std::string> audiences_of(const version_profile& version, const request& req) {
+std::vector<std::string> audiences_of(const version_profile& version, const request& req,
+                                      std::string_view prefix) {
     const std::string path = "/oauth/" + std::string(version.name) + "/token";
     std::vector<std::string> out;
     const std::string_view host = req.header("host");
     if (!host.empty()) {
         for (const std::string_view scheme : {"https://", "http://"}) {
             const std::string base = std::string(scheme) + std::string(host);
-            out.push_back(base + path);
-            out.push_back(base);
+            out.push_back(base + std::string(prefix) + path);
+            out.push_back(base + std::string(prefix));
         }
     }
     out.push_back(std::string(hubspot_api) + path);
@@ -38,7 +39,8 @@ std::vector<std::string> audiences_of(const version_profile& version, const requ
 }  // namespace
 
 oauth::result<client_reading> read_client(const version_profile& version, const request& req,
-                                          const form_fields& form, bool token_endpoint) {
+                                          std::string_view prefix, const form_fields& form,
+                                          bool token_endpoint) {
     auto basic = parse_basic_authorization(req.header("authorization"));
     if (!basic) return basic.err();
     const auto body_id = given(form, "client_id");
@@ -71,7 +73,7 @@ oauth::result<client_reading> read_client(const version_profile& version, const 
         }
         out.client.client_id = std::string(body_id.value_or(""));
         if (assertion) out.client.assertion = std::string(*assertion);
-        out.client.assertion_audiences = audiences_of(version, req);
+        out.client.assertion_audiences = audiences_of(version, req, prefix);
         return out;
     }
     if (*basic) {

@@ -152,11 +152,11 @@ struct token_request {
     service::client_credentials client;
     named_token token;
 };
-std::optional<token_request> read_token_request(const version_profile& version, const request& req,
-                                                responder& respond) {
+std::optional<token_request> read_token_request(const version_profile& version, const endpoints& e,
+                                                const request& req, responder& respond) {
     auto form = read_form(version, req, respond);
     if (!form) return std::nullopt;
-    auto client = read_client(version, req, *form, /*token_endpoint=*/false);
+    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/false);
     if (!client) {
         respond(error_response(version, client.err(), req.correlation_id));
         return std::nullopt;
@@ -195,7 +195,7 @@ void post_token(const version_profile& version, const endpoints& e, const reques
         return respond(error_response(
             version, make_error(errc::unsupported_grant_type, "", "grant_type"), req.correlation_id));
     }
-    auto client = read_client(version, req, *form, /*token_endpoint=*/true);
+    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/true);
     if (!client) return respond(error_response(version, client.err(), req.correlation_id));
     missing.insert(missing.end(), client->missing.begin(), client->missing.end());
     const auto require = [&](const char* field) {
@@ -234,7 +234,7 @@ void post_token(const version_profile& version, const endpoints& e, const reques
 
 void post_introspect(const version_profile& version, const endpoints& e, const request& req,
                      route_params&, responder respond) {
-    auto asked = read_token_request(version, req, respond);
+    auto asked = read_token_request(version, e, req, respond);
     if (!asked) return;
     const auto c = call_of(req, respond);
     e.tokens.introspect(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,
@@ -247,7 +247,7 @@ void post_introspect(const version_profile& version, const endpoints& e, const r
 
 void post_revoke(const version_profile& version, const endpoints& e, const request& req,
                  route_params&, responder respond) {
-    auto asked = read_token_request(version, req, respond);
+    auto asked = read_token_request(version, e, req, respond);
     if (!asked) return;
     const auto c = call_of(req, respond);
     e.tokens.revoke(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,

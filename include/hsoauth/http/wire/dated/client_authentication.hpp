@@ -24,9 +24,10 @@ struct client_reading {
 // and a secret), when Basic and the body name two clients, when the Basic header cannot be read,
 // and for a client_assertion where none is taken; invalid_field for a client_assertion_type
 // other than RFC 7523's. An assertion's accepted audiences are this endpoint's URL and this
-// server's, as reached (http and https with the request's Host) and as HubSpot's
-// (https://api.hubapi.com).
+// server's, as reached (http and https with the request's Host, under `prefix`: the sandbox's
+// path prefix, "" at the root) and as HubSpot's (https://api.hubapi.com).
 oauth::result<client_reading> read_client(const version_profile& version, const request& req,
-                                          const form_fields& form, bool token_endpoint);
+                                          std::string_view prefix, const form_fields& form,
+                                          bool token_endpoint);
 
 }  // namespace hsoauth::http::wire::dated
