@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hsoauth/crypto/jwk.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
 
@@ -70,6 +71,11 @@ std::optional<oauth::error> check_app(const app_input& in) {
     }
     if (auto problem = check_scopes("scopes", in.scopes)) return problem;
     if (auto problem = check_scopes("optional_scopes", in.optional_scopes)) return problem;
+    if (auto problem = check_scopes("client_credentials_scopes", in.client_credentials_scopes)) return problem;
+    if (in.jwks) {
+        const auto keys = crypto::parse_jwks_value(*in.jwks);
+        if (!keys) return field_error("jwks", "is not an acceptable key set: " + keys.error.message);
+    }
     if (in.access_token_ttl && (*in.access_token_ttl < 1 || *in.access_token_ttl > 31536000)) {
         return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
     }
@@ -185,6 +191,8 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     app.access_token_ttl = in.access_token_ttl.value_or(existing ? existing->access_token_ttl : default_ttl_);
     app.rotate_refresh_tokens =
         in.rotate_refresh_tokens.value_or(existing ? existing->rotate_refresh_tokens : false);
+    app.client_credentials_scopes = in.client_credentials_scopes;
+    app.jwks = in.jwks ? in.jwks->dump() : std::string();
     if (in.rate_limit) {
         app.rate_limit = in.rate_limit;
     } else if (existing && !in.clear_rate_limit) {

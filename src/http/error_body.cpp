@@ -45,6 +45,25 @@ response render_error(const error_shape& shape, const oauth::error& e,
     return r;
 }
 
+response render_missing_fields(const error_shape& shape, const std::vector<std::string>& fields,
+                               std::string_view correlation_id) {
+    std::string message = fields.size() == 1 ? "Missing required parameter: "
+                                             : "Missing required parameters: ";
+    nlohmann::json errors = nlohmann::json::array();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) message += ", ";
+        message += fields[i];
+        errors.push_back({{"message", "The '" + fields[i] + "' parameter is required"},
+                          {"code", "MISSING_REQUIRED_FIELD"},
+                          {"in", "body"},
+                          {"context", {{"missingFields", nlohmann::json::array({fields[i]})}}}});
+    }
+    nlohmann::json body =
+        base_body(shape, oauth::rfc_error(errc::missing_field), message, correlation_id);
+    body["errors"] = std::move(errors);
+    return json_response(shape.http_status, body.dump());
+}
+
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
                       std::string_view correlation_id) {
     const std::string_view message = detail.empty() ? std::string_view(shape.message) : detail;

@@ -1,11 +1,12 @@
 // The whole HTTP surface of hsoauth, one route per line: each wire version is a folder of views
-// under http/wire/ (v1: HubSpot's v1 OAuth API; consent: the authorize step; admin_api: hsoauth's
-// own admin API). A route's name is stable across releases and versions: metrics, fault rules and
+// under http/wire/ (v1: HubSpot's v1 OAuth API; dated: its v3 and dated APIs, one instantiation
+// per version; consent: the authorize step; admin_api: hsoauth's own admin API). A route's name is stable across releases and versions: metrics, fault rules and
 // the event journal name endpoints by it (the same use case on two wire versions shares its name).
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
+#include "hsoauth/http/wire/dated/dated_views.hpp"
 #include "hsoauth/http/wire/gateway/gateway_views.hpp"
 #include "hsoauth/http/wire/ops/ops_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
@@ -32,6 +33,15 @@ const std::vector<route>& all_routes() {
         {"GET",     "/oauth/v1/access-tokens/{token}",     v1::get_access_token,                access::open,  "access_token_metadata",    "v1"},
         {"GET",     "/oauth/v1/refresh-tokens/{token}",    v1::get_refresh_token,               access::open,  "refresh_token_metadata",   "v1"},
         {"DELETE",  "/oauth/v1/refresh-tokens/{token}",    v1::delete_refresh_token,            access::open,  "revoke_refresh_token",     "v1"},
+        {"POST",    "/oauth/v3/token",                     dated::post_token<dated::v3>,              access::open, "token",      "v3"},
+        {"POST",    "/oauth/v3/token/introspect",          dated::post_introspect<dated::v3>,         access::open, "introspect", "v3"},
+        {"POST",    "/oauth/v3/token/revoke",              dated::post_revoke<dated::v3>,             access::open, "revoke",     "v3"},
+        {"POST",    "/oauth/2026-03/token",                dated::post_token<dated::v2026_03>,        access::open, "token",      "2026-03"},
+        {"POST",    "/oauth/2026-03/token/introspect",     dated::post_introspect<dated::v2026_03>,   access::open, "introspect", "2026-03"},
+        {"POST",    "/oauth/2026-03/token/revoke",         dated::post_revoke<dated::v2026_03>,       access::open, "revoke",     "2026-03"},
+        {"POST",    "/oauth/2026-09/token",                dated::post_token<dated::v2026_09>,        access::open, "token",      "2026-09"},
+        {"POST",    "/oauth/2026-09/token/introspect",     dated::post_introspect<dated::v2026_09>,   access::open, "introspect", "2026-09"},
+        {"POST",    "/oauth/2026-09/token/revoke",         dated::post_revoke<dated::v2026_09>,       access::open, "revoke",     "2026-09"},
         {"GET",     "/oauth/authorize",                    consent::get_authorize,              access::open,  "authorize",                ""},
         {"POST",    "/oauth/authorize",                    consent::post_authorize,             access::open,  "authorize_decision",       ""},
         {"GET",     "/oauth/{hubId}/authorize",            consent::get_authorize_for_hub,      access::open,  "authorize_for_hub",        ""},

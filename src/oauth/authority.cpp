@@ -4,6 +4,7 @@
 
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
+#include "hsoauth/storage/scope_text.hpp"
 
 namespace hsoauth::oauth {
 namespace {
@@ -59,8 +60,11 @@ const char* rfc_error(errc code) {
     switch (code) {
         case errc::unknown_client:
         case errc::wrong_client_secret:
+        case errc::bad_client_assertion:
         case errc::admin_unauthorized:
             return "invalid_client";
+        case errc::unauthorized_client:
+            return "unauthorized_client";
         case errc::client_throttled:
             return "slow_down";
         case errc::unknown_code:
@@ -93,7 +97,7 @@ const char* rfc_error(errc code) {
 
 authority::authority(const clock& time, const crypto::secret_hasher& hasher,
                      authority_settings settings)
-    : time_(time), hasher_(hasher), settings_(settings) {}
+    : time_(time), hasher_(hasher), settings_(settings), signer_(hasher) {}
 
 std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
     if (!app) return make_error(errc::unknown_client);
@@ -250,8 +254,24 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
     info.hub_id = found->hub_id;
     info.app_id = found->app_id;
     info.user_id = found->user_id;
+    info.install_id = found->install_id;
     info.expires_at = found->expires_at;
     info.expires_in = found->expires_at - now;
+    info.app_level = !found->refresh_id.has_value();
+
+    signed_access_token& signed_token = info.signed_token;
+    signed_token.app_id = info.app_id;
+    signed_token.app_install_id = info.app_level ? "" : std::to_string(info.install_id);
+    signed_token.audience = info.client_id;
+    signed_token.expires_at_ms = info.expires_at * 1000;
+    signed_token.hub_id = info.hub_id;
+    signed_token.hublet = info.hublet;
+    signed_token.installing_user_id = info.user_id;
+    signed_token.is_private_distribution = info.is_private_distribution;
+    signed_token.is_service_account = info.app_level;
+    signed_token.scopes = storage::join_scopes(info.scopes);
+    signed_token.user_id = info.user_id;
+    signer_.sign(signed_token);
     return info;
 }
 

@@ -30,6 +30,11 @@ struct error_shape {
 response render_error(const error_shape& shape, const oauth::error& e,
                       std::string_view correlation_id);
 
+// missing_field for several fields at once: 400 with `shape`, a message naming them all, and one
+// `errors[]` entry per field (code MISSING_REQUIRED_FIELD, context.missingFields).
+response render_missing_fields(const error_shape& shape, const std::vector<std::string>& fields,
+                               std::string_view correlation_id);
+
 // An error body that no domain error stands behind (transport errors, failures).
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
                       std::string_view correlation_id);

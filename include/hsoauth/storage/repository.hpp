@@ -87,6 +87,12 @@ public:
     // Revokes one access token; false when there is no such row.
     virtual bool revoke_access(std::int64_t access_id, std::int64_t now) = 0;
 
+    // Client assertion ids (RFC 7523 §3 item 7). Remembers `jti` for the app until
+    // `remember_until`; false, changing nothing, when the app's `jti` is already remembered past
+    // `now` (a replayed assertion). A pair remembered only until before `now` is taken over.
+    virtual bool remember_assertion(std::int64_t app_id, std::string_view jti,
+                                    std::int64_t remember_until, std::int64_t now) = 0;
+
     // Sandbox state (the clock offset)
     virtual std::optional<std::int64_t> get_state(std::string_view key) = 0;
     virtual void set_state(std::string_view key, std::int64_t value) = 0;
@@ -97,8 +103,9 @@ public:
     // for these objects too.
     virtual void reset_sandbox() = 0;
 
-    // Housekeeping: removes access tokens that expired before `cutoff` and codes that expired
-    // before it, at most `limit` of each. Returns the number of rows removed.
+    // Housekeeping: removes access tokens that expired before `cutoff`, codes that expired before
+    // it and assertion ids remembered until before it, at most `limit` of each. Returns the
+    // number of rows removed.
     virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;
 
     // The sandbox catalogue (used on the root database only; sandbox_records.hpp)

@@ -100,7 +100,7 @@ oauth::result<json> object_of(const json& body, known_keys known, const char* wh
 // name in its list and one more read in its function.
 constexpr std::string_view app_keys[] = {"app_id", "name", "client_id", "client_secret", "redirect_uris",
                                  "scopes", "optional_scopes", "access_token_ttl", "rotate_refresh_tokens",
-                                 "rate_limit"};
+                                 "rate_limit", "client_credentials_scopes", "jwks"};
 constexpr std::string_view hub_keys[] = {"hub_id",       "hub_domain", "hublet",
                                          "scopes",       "account_type", "time_zone",
                                          "currency",     "utc_offset", "additional_currencies"};
@@ -149,6 +149,11 @@ oauth::result<admin::app_input> parse_app(const json& body) {
     if (const json* rotate = member(body, "rotate_refresh_tokens")) {
         if (!rotate->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
         in.rotate_refresh_tokens = rotate->get<bool>();
+    }
+    HSOAUTH_TRY(read_strings(body, "client_credentials_scopes", false, in.client_credentials_scopes));
+    if (const json* jwks = member(body, "jwks")) {
+        if (!jwks->is_object()) return field_error("jwks", "must be a JWKS document: {\"keys\": [...]}");
+        in.jwks = *jwks;
     }
     if (const auto limit = body.find("rate_limit"); limit != body.end()) {
         if (limit->is_null()) {
@@ -276,7 +281,10 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
                 {"scopes", app.scopes},
                 {"optional_scopes", app.optional_scopes},
                 {"access_token_ttl", app.access_token_ttl},
-                {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
+                {"rotate_refresh_tokens", app.rotate_refresh_tokens},
+                {"client_credentials_scopes", app.client_credentials_scopes}};
+    // The stored document was written by the registry from accepted JSON: it parses.
+    out["jwks"] = app.jwks.empty() ? json(nullptr) : json::parse(app.jwks, nullptr, false);
     out["rate_limit"] = app.rate_limit ? json(*app.rate_limit) : json(nullptr);
     if (secret) out["client_secret"] = *secret;
     return out;
