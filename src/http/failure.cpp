@@ -3,14 +3,19 @@
 #include <string>
 
 #include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/log_event.hpp"
 
 namespace hsoauth::http {
 
 response failure_response(const service::failure& f, std::string_view correlation_id,
                           log_writer& log) {
     const auto report = service::describe(f);
-    log.line(std::string(report.transient ? "unavailable" : "error") +
-             " corr=" + std::string(correlation_id) + " cause=" + report.cause);
+    // A storage fault that passes (disk full, read-only, I/O error) is a warning; anything else
+    // an error. The cause is logged, never sent.
+    log_event(log, report.transient ? log_level::warn : log_level::error,
+              report.transient ? "storage_unavailable" : "internal_error")
+        .add("correlation_id", correlation_id)
+        .add("cause", report.cause);
     if (!report.transient) return internal_error_response(correlation_id);
     static constexpr error_shape unavailable{
         503, "SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE",

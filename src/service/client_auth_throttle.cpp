@@ -23,7 +23,8 @@ std::int64_t client_auth_throttle::retry_after(std::string_view subject, std::st
     if (found == index_.end()) return 0;
     const pair_count& count = *found->second;
     const std::int64_t elapsed = now - count.started;
-    if (elapsed >= window_ || count.failures < limit_) return 0;
+    // A clock moved back (a sandbox reset) ends the window too.
+    if (elapsed >= window_ || elapsed < 0 || count.failures < limit_) return 0;
     // Still being refused: this pair is in use, so it is the last to be forgotten.
     order_.splice(order_.begin(), order_, found->second);
     return window_ - elapsed;
@@ -47,7 +48,7 @@ void client_auth_throttle::record_failure(std::string_view subject, std::string_
         order_.splice(order_.begin(), order_, found->second);
     }
     pair_count& count = *found->second;
-    if (now - count.started >= window_) {
+    if (now - count.started >= window_ || now < count.started) {
         count.started = now;
         count.failures = 0;
     }

@@ -196,6 +196,11 @@ void consent_forms::forget_hub(std::int64_t hub_id, std::int64_t now) {
     forget(forgotten_hubs_, hub_id, now);
 }
 
+void consent_forms::forget_all() {
+    std::lock_guard lock(mutex_);
+    refused_up_to_ = std::max(refused_up_to_, last_serial_.load());
+}
+
 std::size_t consent_forms::used_remembered() const {
     std::lock_guard lock(mutex_);
     return used_order_.size();

@@ -1,6 +1,7 @@
 #include "hsoauth/service/sandbox.hpp"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -14,7 +15,8 @@ std::int64_t stored_clock_offset(storage::store& store) {
     });
 }
 
-// Access tokens that expired longer ago than this are deleted.
+// Access tokens that expired longer ago than this are deleted, and assertion ids remembered
+// until longer ago.
 constexpr std::int64_t expired_grace_seconds = 86400;
 
 }  // namespace
@@ -34,19 +36,21 @@ struct sandbox::cleanup_pass {
 
     // Queues one batch of `pass`. Call with `mutex` held.
     static void queue_batch(const std::shared_ptr<cleanup_pass>& self, std::shared_ptr<window> pass) {
-        auto counts = std::make_shared<std::pair<std::int64_t, std::int64_t>>();
+        auto counts = std::make_shared<std::array<std::int64_t, 3>>();
         const std::int64_t limit = self->limit;
         self->store.submit(storage::write_job{
             [pass, counts, limit](storage::repository& repo) {
-                counts->first = repo.delete_expired_access(pass->access_cutoff, limit);
-                counts->second = repo.delete_expired_codes(pass->code_cutoff, limit);
+                (*counts)[0] = repo.delete_expired_access(pass->access_cutoff, limit);
+                (*counts)[1] = repo.delete_expired_codes(pass->code_cutoff, limit);
+                (*counts)[2] = repo.delete_expired_assertions(pass->access_cutoff, limit);
             },
             [self, pass, counts, limit](std::exception_ptr error) {
                 std::function<void(std::int64_t)> done;
                 {
                     std::lock_guard lock(self->mutex);
-                    if (!error) pass->removed += counts->first + counts->second;
-                    const bool more = !error && (counts->first == limit || counts->second == limit);
+                    if (!error) pass->removed += (*counts)[0] + (*counts)[1] + (*counts)[2];
+                    const bool more = !error && std::find(counts->begin(), counts->end(), limit) !=
+                                                    counts->end();
                     if (more && !self->stopped) return queue_batch(self, pass);
                     self->running = false;
                     done = std::move(pass->done);
@@ -113,6 +117,18 @@ void sandbox::remove_expired(std::function<void(std::int64_t removed)> done) {
         }
     }
     if (pass->done) pass->done(0);
+}
+
+storage::live_counts sandbox::live_objects() {
+    const std::uint64_t commits = store_.statistics().commits;
+    const std::int64_t now = clock_.now();
+    std::lock_guard lock(live_mutex_);
+    if (!live_ || live_->commits != commits || live_->at != now) {
+        const auto counts =
+            storage::read_value(store_, [now](storage::repository& repo) { return repo.count_live(now); });
+        live_ = live_reading{commits, now, counts};
+    }
+    return live_->counts;
 }
 
 }  // namespace hsoauth::service

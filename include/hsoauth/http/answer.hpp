@@ -18,7 +18,7 @@ namespace hsoauth::http {
 // the caller's address and the connection's thread. Valid while the request is (until its response is sent).
 inline service::call call_of(const request& req, const responder& respond) {
     return service::call{req.correlation_id, &respond.origin(), req.route, req.version,
-                         req.remote_address};
+                         req.remote_address, &req.notes};
 }
 
 // The response for `out`: a value through `on_value(T&) -> response`, a domain error through

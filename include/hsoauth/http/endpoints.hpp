@@ -17,6 +17,8 @@ namespace hsoauth::http {
 class log_writer;
 class sandbox_front;
 class upstream_client;
+class request_observer;
+class operations;
 
 struct endpoints {
     service::token_service& tokens;
@@ -33,6 +35,10 @@ struct endpoints {
     // At the root only: the sandboxes' admin use cases and the router of /sandboxes/{id}/….
     service::sandbox_service* sandboxes = nullptr;
     const sandbox_front* sandbox_routes = nullptr;
+    // Told of every answered request (log line, metrics); null: the server logs requests itself.
+    request_observer* observer = nullptr;
+    // GET /metrics and GET /openapi.json; null: those routes answer 404.
+    const operations* ops = nullptr;
 };
 
 }  // namespace hsoauth::http

@@ -1,7 +1,9 @@
 #pragma once
 // What the service layer knows of the request it serves: who asked (for logs and controls) and
 // the thread it arrived on. Nothing of HTTP, JSON or wire versions.
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace hsoauth::service {
@@ -14,6 +16,18 @@ class origin {
     virtual void defer(std::function<void()> work) = 0;
 };
 
+// Who a request turned out to be about, noted by the service (or a decorator) for the request
+// log: set while the request is served, read once its answer has been sent. Nothing secret.
+struct call_notes {
+    std::string client_id;    // the app's client_id, "" when unknown
+    std::int64_t hub_id = 0;  // the hub, 0 when unknown
+
+    void clear() {
+        client_id.clear();
+        hub_id = 0;
+    }
+};
+
 // One request as the service sees it. Valid for the duration of the call into the service;
 // a use case copies what it keeps.
 struct call {
@@ -22,6 +36,9 @@ struct call {
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
     std::string_view source;          // the caller's network address ("127.0.0.1", "::1"); "" when none
+    // Where to note who the request is about (null: nobody listens). Lives until the answer is
+    // sent: a reply may write it, on whatever thread it runs, before it answers.
+    call_notes* notes = nullptr;
 };
 
 }  // namespace hsoauth::service

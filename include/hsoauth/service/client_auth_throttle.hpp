@@ -3,7 +3,7 @@
 // Failures are counted per subject (a client_id; the admin key) AND source address: after `limit`
 // failures of one pair within `window` seconds of the pair's first failure, the subject is
 // refused from that address (retry_after() > 0), even with the right secret, until that window
-// has passed. Other addresses keep working, so failures sent from elsewhere never lock a client
+// has passed (or the clock moved back before its first failure: a sandbox reset). Other addresses keep working, so failures sent from elsewhere never lock a client
 // out of its own address; other subjects are unaffected.
 //
 // Memory: at most `capacity` pairs are tracked. Tracking one more forgets the pair whose last

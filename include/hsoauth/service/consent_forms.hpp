@@ -12,7 +12,8 @@
 // POSTs, never of GETs, can make an open form stale before it expires.
 //
 // Deletes: forget_app() and forget_hub() refuse the forms already issued for that app, or
-// preselecting that hub, so that an app or hub created again under the same id inherits none.
+// preselecting that hub, so that an app or hub created again under the same id inherits none;
+// forget_all() refuses every form issued so far (a reset).
 //
 // Memory: the used serials (about 60 bytes each, at most used_capacity) and the deleted ids of the
 // last form lifetime; nothing per open form. Threads: any. open() takes no lock; take() and the
@@ -61,6 +62,8 @@ class consent_forms {
     // Refuses every form issued so far for app `app_id`, or preselecting hub `hub_id`.
     void forget_app(std::int64_t app_id, std::int64_t now);
     void forget_hub(std::int64_t hub_id, std::int64_t now);
+    // Refuses every form issued so far (a sandbox reset deleted everything they name).
+    void forget_all();
 
     // Used forms remembered now (at most used_capacity).
     std::size_t used_remembered() const;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -59,8 +60,8 @@ class sandbox {
     admin::seed_outcome seed_now(const admin::seed_document& seed);
 
     // Housekeeping: removes access tokens that expired more than a day ago (a day's grace keeps
-    // them answering "expired" rather than "unknown") and codes that expired more than code_ttl
-    // ago. Each write removes at most cleanup_batch of each; while a write removed a full batch,
+    // them answering "expired" rather than "unknown"), client assertion ids remembered until more
+    // than a day ago, and codes that expired more than code_ttl ago. Each write removes at most cleanup_batch of each; while a write removed a full batch,
     // the next is queued once it completed, so a pass removes everything due however fast codes
     // are minted, and other writes run between its batches. A call while a pass runs starts
     // none. `done` (optional) runs once the pass ends, with the rows it removed, on a storage
@@ -69,6 +70,11 @@ class sandbox {
 
     // Stops a cleanup pass that is running: none of its writes is queued after this returns.
     ~sandbox();
+
+    // What is alive on the sandbox clock (storage::live_counts), for GET /metrics: one read of the
+    // store (an indexed count of the live rows), kept while nothing has been committed and the
+    // sandbox clock shows the same second. Any thread.
+    storage::live_counts live_objects();
 
   private:
     struct cleanup_pass;  // shared with the writes of a running pass
@@ -88,6 +94,13 @@ class sandbox {
     admin_service_core admin_;
     gateway_service_core gateway_;
     std::shared_ptr<cleanup_pass> cleanup_;
+    std::mutex live_mutex_;
+    struct live_reading {
+        std::uint64_t commits = 0;
+        std::int64_t at = 0;
+        storage::live_counts counts;
+    };
+    std::optional<live_reading> live_;  // guarded by live_mutex_
 };
 
 }  // namespace hsoauth::service

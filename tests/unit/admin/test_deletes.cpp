@@ -115,7 +115,7 @@ TEST_CASE_FIXTURE(deletes_fixture, "deletes: a hub's codes, tokens and membershi
     CHECK(error_of(authorize(request, created->record.hub_id, eu_user)) == errc::hub_unavailable);
     // Posting a user back as listed works: no membership points at a deleted hub.
     const auto listed = read([&](storage::repository& repo) { return *repo.find_user(dev_user); });
-    admin::user_input back{listed.user_id, listed.email, listed.hub_ids};
+    admin::user_input back{listed.user_id, listed.email, listed.hub_ids, {}};
     CHECK(write([&](storage::repository& repo) { return reg.put_user(repo, back); }).ok());
 }
 

@@ -87,3 +87,16 @@ TEST_CASE("throttle: counts from many threads add up") {
     CHECK(throttle.retry_after("shared", "a", 100) == 60);
     CHECK(throttle.tracked() <= 64);
 }
+
+TEST_CASE("throttle: a clock moved back before the first failure (a sandbox reset) lifts the refusal") {
+    client_auth_throttle throttle(3, 60);
+    const std::int64_t advanced = 1000 + 365 * 86400;  // the sandbox clock a year ahead
+    for (int i = 0; i < 3; ++i) throttle.record_failure("app", "a", advanced);
+    REQUIRE(throttle.retry_after("app", "a", advanced) == 60);
+    // Back to real time: not a year and a minute of refusal.
+    CHECK(throttle.retry_after("app", "a", 1000) == 0);
+    // Failures from then on count in a window on the new clock.
+    for (int i = 0; i < 3; ++i) throttle.record_failure("app", "a", 1000);
+    CHECK(throttle.retry_after("app", "a", 1000) == 60);
+    CHECK(throttle.retry_after("app", "a", 1060) == 0);
+}

@@ -127,3 +127,15 @@ TEST_CASE("consent forms: forgetting an app or a hub refuses the forms issued fo
     CHECK(forms.take(on_other_hub, 1100).has_value());
     CHECK(forms.take(after, 1100).has_value());
 }
+
+TEST_CASE("consent forms: forgetting everything (a reset) refuses every form issued before, not after") {
+    consent_forms forms(600, 100);
+    const auto before_a = forms.open(sample(7), 1000);
+    const auto before_b = forms.open(sample(8, 62515), 1000);
+    forms.forget_all();
+    // The reset moved the clock back: forms opened then are taken on the earlier clock.
+    const auto after = forms.open(sample(7), 900);
+    CHECK_FALSE(forms.take(before_a, 900).has_value());
+    CHECK_FALSE(forms.take(before_b, 900).has_value());
+    CHECK(forms.take(after, 900).has_value());
+}
