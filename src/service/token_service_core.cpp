@@ -1,5 +1,8 @@
 #include "hsoauth/service/token_service_core.hpp"
 
+#include <optional>
+#include <type_traits>
+
 #include "submit_write.hpp"
 
 namespace hsoauth::service {
@@ -67,6 +70,21 @@ auto after_assertion(const oauth::authority& authority,
     };
 }
 
+// The client `authenticate()` admits, or nullopt once `done` has been given the refusal or the
+// failure (an exception thrown while authenticating).
+template <class Authenticate, class Reply>
+auto admitted_or_answered(Authenticate authenticate, Reply& done)
+    -> std::optional<std::remove_cvref_t<decltype(*authenticate())>> {
+    try {
+        auto who = authenticate();
+        if (who) return std::move(*who);
+        done(who.err());
+    } catch (...) {
+        done(failure{std::current_exception()});
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void token_service_core::grant(const call& c, grant_request request,
@@ -124,14 +142,9 @@ void token_service_core::grant(const call& c, grant_request request,
 
 void token_service_core::introspect(const call&, client_credentials client, std::string token,
                                     oauth::token_hint hint, reply<oauth::introspection> done) {
-    std::optional<oauth::result<authenticated_client>> who;
-    try {
-        who.emplace(authenticate_by_secret(client));
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*who) return done(who->err());
-    const storage::app_record& app = *(*who)->app;
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client); }, done);
+    if (!who) return;
+    const storage::app_record& app = *who->app;
     answer_read<oauth::introspection>(
         store_,
         [&](storage::repository& repo) -> oauth::result<oauth::introspection> {
@@ -142,17 +155,12 @@ void token_service_core::introspect(const call&, client_credentials client, std:
 
 void token_service_core::revoke(const call& c, client_credentials client, std::string token,
                                 oauth::token_hint hint, reply<oauth::done> done) {
-    std::optional<oauth::result<authenticated_client>> who;
-    try {
-        who.emplace(authenticate_by_secret(client));
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*who) return done(who->err());
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client); }, done);
+    if (!who) return;
     const auto& authority = authority_;
     submit_write<oauth::done>(
         store_, c, on_refusal::roll_back,
-        [&authority, app = std::move((*who)->app), token = std::move(token),
+        [&authority, app = std::move(who->app), token = std::move(token),
          hint](storage::repository& repo) { return authority.revoke(repo, *app, token, hint); },
         std::move(done));
 }
