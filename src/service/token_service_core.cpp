@@ -89,19 +89,15 @@ auto admitted_or_answered(Authenticate authenticate, Reply& done)
 
 void token_service_core::grant(const call& c, grant_request request,
                                reply<oauth::issued_tokens> done) {
-    std::optional<oauth::result<authenticated_client>> client;
-    try {
-        client.emplace(authenticate(request.client));  // may read the app through the store
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*client) return done(client->err());
+    // May read the app through the store.
+    auto client = admitted_or_answered([&] { return authenticate(request.client); }, done);
+    if (!client) return;
     const auto& authority = authority_;
     switch (request.type) {
         case grant_type::authorization_code:
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, code = std::move(request.code),
                                  redirect_uri = std::move(request.redirect_uri),
                                  verifier = std::move(request.code_verifier)](
@@ -116,7 +112,7 @@ void token_service_core::grant(const call& c, grant_request request,
                                                        store_.allocate_access_id());
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, prepared = std::move(prepared)](
                                     storage::repository& repo, const storage::app_record& app) {
                                     return authority.refresh(repo, app, prepared);
@@ -125,12 +121,12 @@ void token_service_core::grant(const call& c, grant_request request,
         }
         case grant_type::client_credentials: {
             // The scopes are checked and the token made and hashed here, not on the writer.
-            auto planned = authority_.plan_app_token(*(*client)->app, request.scopes,
+            auto planned = authority_.plan_app_token(*client->app, request.scopes,
                                                      store_.allocate_access_id());
             if (!planned) return done(planned.err());
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, planned = std::move(*planned)](
                                     storage::repository& repo, const storage::app_record& app) {
                                     return authority.issue_app_token(repo, app, planned);
