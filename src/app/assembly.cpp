@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
+
 namespace hsoauth::app {
 
 service::sandbox_settings sandbox_settings_of(const config::settings& s, std::string admin_key) {
@@ -17,6 +20,33 @@ service::sandbox_settings sandbox_settings_of(const config::settings& s, std::st
     if (s.auto_approve_user_id != 0) {
         out.auto_approval =
             service::auto_approve::target{s.auto_approve_user_id, s.auto_approve_hub_id};
+    }
+    if (!s.deterministic_seed.empty()) {
+        out.random = std::shared_ptr<crypto::random_source>(
+            crypto::seeded_random("secrets:" + s.deterministic_seed));
+        out.fixed_epoch = config::deterministic_epoch;
+    }
+    return out;
+}
+
+std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose) {
+    const std::string digest = crypto::sha256(std::string(purpose) + ":" + deterministic_seed);
+    std::uint64_t out = 0;
+    for (std::size_t i = 0; i < 8; ++i) out = (out << 8) | static_cast<unsigned char>(digest[i]);
+    return out;
+}
+
+service::controls_settings controls_settings_of(const config::settings& s) {
+    service::controls_settings out;
+    out.journal.enabled = s.journal;
+    out.journal.max_events = static_cast<std::size_t>(s.journal_max_events);
+    out.journal.max_age_s = s.journal_max_age_s;
+    out.journal.max_followers = static_cast<std::size_t>(s.journal_max_followers);
+    if (!s.deterministic_seed.empty()) {
+        out.rule_seeds = seed_number(s.deterministic_seed, "fault rules");
+    } else {
+        const std::string bytes = crypto::random_bytes(8);
+        for (const char c : bytes) out.rule_seeds = (out.rule_seeds << 8) | static_cast<unsigned char>(c);
     }
     return out;
 }
@@ -47,6 +77,8 @@ std::size_t network_threads_of(const config::settings& s) {
 assembly::assembly(const config::settings& settings, std::string admin_key, storage::store& store,
                    const crypto::secret_hasher& hasher, http::log_writer& log)
     : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
-      endpoints_{sandbox_.tokens(), sandbox_.authorization(), sandbox_.admin(), log} {}
+      controls_(sandbox_, controls_settings_of(settings), labels_),
+      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log,
+                 &controls_.controls()} {}
 
 }  // namespace hsoauth::app

@@ -9,7 +9,9 @@
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
+#include "hsoauth/http/wire/answer_labels.hpp"
 #include "hsoauth/service/sandbox.hpp"
+#include "hsoauth/service/world_controls.hpp"
 #include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::app {
@@ -18,8 +20,15 @@ service::sandbox_settings sandbox_settings_of(const config::settings& s, std::st
 http::server_limits server_limits_of(const config::settings& s);
 // Network threads: the configured number, else one per core less one for the writer (at least one).
 std::size_t network_threads_of(const config::settings& s);
+// The controls' settings: the journal's retention, and the seeds of fault rules (from
+// deterministic_seed when set, else random).
+service::controls_settings controls_settings_of(const config::settings& s);
+// 64 bits of a reproducible run's seed, for the parts that take a number (correlation ids).
+std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose);
 
-// Everything a request reaches, over `store`. The references must outlive the assembly.
+// Everything a request reaches, over `store`: the sandbox, its controls (fault rules, journal,
+// report) as decorators around its services, and the endpoints. The references must outlive
+// the assembly.
 class assembly {
   public:
     assembly(const config::settings& settings, std::string admin_key, storage::store& store,
@@ -28,10 +37,13 @@ class assembly {
     assembly& operator=(const assembly&) = delete;
 
     service::sandbox& sandbox() { return sandbox_; }
+    service::world_controls& controls() { return controls_; }
     const http::endpoints& endpoints() const { return endpoints_; }
 
   private:
     service::sandbox sandbox_;
+    http::wire::wire_answer_labels labels_;
+    service::world_controls controls_;
     http::endpoints endpoints_;
 };
 

@@ -5,6 +5,7 @@ namespace hsoauth::service {
 class token_service;
 class authorization_service;
 class admin_service;
+class controls_service;
 }  // namespace hsoauth::service
 
 namespace hsoauth::http {
@@ -16,6 +17,8 @@ struct endpoints {
     service::authorization_service& authorization;
     service::admin_service& admin;
     log_writer& log;
+    // The world's fault rules, journal and report (null: the controls' routes answer 404).
+    service::controls_service* controls = nullptr;
 };
 
 }  // namespace hsoauth::http

@@ -79,6 +79,10 @@ public:
     // Starts the drain from any thread.
     void stop();
 
+    // Reproducible runs: correlation ids from one source seeded with `seed`, drawn in the order
+    // requests begin (the same requests in the same order get the same ids). Call before run().
+    void seed_correlation_ids(std::uint64_t seed);
+
     // Runs `work` every `interval_seconds` on a network thread (housekeeping).
     void every(std::int64_t interval_seconds, std::function<void()> work);
 

@@ -1,6 +1,7 @@
 #pragma once
 // What the service layer knows of the request it serves: who asked (for logs and controls) and
 // the thread it arrived on. Nothing of HTTP, JSON or wire versions.
+#include <chrono>
 #include <functional>
 #include <string_view>
 
@@ -12,6 +13,12 @@ class origin {
     virtual ~origin() = default;
     // Runs `work` on the request's thread after the work already queued there (never at once).
     virtual void defer(std::function<void()> work) = 0;
+    // Runs `work` on the request's thread once `delay` has passed, from a timer: no thread
+    // waits meanwhile. An origin without timers (test doubles) defers it without waiting.
+    virtual void defer_for(std::chrono::milliseconds delay, std::function<void()> work) {
+        (void)delay;
+        defer(std::move(work));
+    }
 };
 
 // One request as the service sees it. Valid for the duration of the call into the service;
@@ -21,6 +28,11 @@ struct call {
     origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
+    // What only the transport sees, for the controls (fault rules match on the method and the
+    // path; the journal notes secrets sent in the query string): never for the use case itself.
+    std::string_view method = {};     // "POST", …
+    std::string_view path = {};       // as sent, percent-encoded, without the query
+    std::string_view query = {};      // after '?', "" when none
 };
 
 }  // namespace hsoauth::service

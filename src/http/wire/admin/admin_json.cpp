@@ -145,7 +145,8 @@ oauth::result<admin::seed_document> parse_seed(const json& body) {
     if (!body.is_object())
         return make_error(errc::malformed_request, "a seed must be a JSON object");
     for (const auto& [key, value] : body.items()) {
-        if (key != "hubs" && key != "users" && key != "apps" && key.rfind('_', 0) != 0) {
+        // "faults" is the controls' (controls_json.hpp reads it).
+        if (key != "hubs" && key != "users" && key != "apps" && key != "faults" && key.rfind('_', 0) != 0) {
             return make_error(errc::invalid_field, "unknown seed section '" + key + "'", key);
         }
     }

@@ -22,7 +22,7 @@ oauth::result<admin::app_input> parse_app(const nlohmann::json& body);
 oauth::result<admin::hub_input> parse_hub(const nlohmann::json& body);
 oauth::result<admin::user_input> parse_user(const nlohmann::json& body);
 // A seed: {"hubs": [...], "users": [...], "apps": [...]}; keys starting with "_" are comments;
-// any other key is invalid_field.
+// "faults" is a playbook the controls read (controls_json.hpp); any other key is invalid_field.
 oauth::result<admin::seed_document> parse_seed(const nlohmann::json& body);
 
 // Records into bodies. The client secret digest is never shown; `secret` is added when given.
