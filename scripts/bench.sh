@@ -167,10 +167,33 @@ start_set_server() {
 use_server() { server_pid=${pid_of[$1]}; base_url=${url_of[$1]}; }
 stop_set_server() { use_server "$1"; stop_server; }
 
-# run_set_scenario LABEL SCENARIO: one scenario against LABEL's server.
+# prepare_sandbox_set LABEL TOKENS REVOCABLE: like prepare_set, with the tokens in a non-default
+# sandbox of the server's database (its id in $work/LABEL/sandbox_id) and nothing at the root.
+prepare_sandbox_set() {
+  local label=$1 count=$2 revocable=$3 dir=$work/$1 id
+  mkdir -p "$dir"
+  start_server "$dir"
+  id=$(curl -sf -X POST -H "Authorization: Bearer $BENCH_ADMIN_KEY" -d '{"ttl_seconds":0}' \
+    "$base_url/admin/v1/sandboxes" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+  stop_server
+  [ -n "$id" ] || { echo "creating the bench sandbox failed" >&2; exit 1; }
+  echo "$id" >"$dir/sandbox_id"
+  echo "preloading $count tokens (+$revocable revocable) into sandbox $id for $label ..." >&2
+  # The preload reads the pepper from <db>.pepper: the server's, for the sandbox's file.
+  cp "$dir/bench.db.pepper" "$dir/bench.db.sandboxes/$id.db.pepper"
+  "$build_dir/tests/hsoauth_preload" --db "$dir/bench.db.sandboxes/$id.db" --tokens "$count" \
+    --revocable "$revocable" --out-dir "$dir" >/dev/null
+  rm -f "$dir/bench.db.sandboxes/$id.db.pepper"
+  sync
+}
+
+# run_set_scenario LABEL SCENARIO: one scenario against LABEL's server (under its sandbox's prefix
+# for a sandbox set).
 run_set_scenario() {
   local label=$1 dir=$work/$1
   use_server "$label"
+  export BENCH_PREFIX=
+  [ -f "$dir/sandbox_id" ] && BENCH_PREFIX=/sandboxes/$(cat "$dir/sandbox_id")
   case $2 in
     S0) run_scenario "$label/S0 healthz" s0_healthz.lua "$dir" ;;
     S1) run_scenario "$label/S1 introspect" s1_introspect.lua "$dir" ;;
@@ -203,6 +226,74 @@ measure_startup() {
   db_bytes=$(du -cb "$dir"/bench.db* | awk 'END {print $1}')
   bytes_per_token=$(awk -v b="$db_bytes" -v n="$((count + revocable))" 'BEGIN {printf "%.0f", b / n}')
   results+=("{\"scenario\":\"$label/startup\",\"startup_ms\":$startup_ms,\"idle_rss_mb\":$idle_rss_mb,\"db_bytes_per_token\":$bytes_per_token}")
+}
+
+# server_ms LOG METHOD PATH: the durations (ms) the request log shows for METHOD PATH, one a line.
+server_ms() { awk -v m="$2" -v p="$3" '$2 == m && $3 == p {sub(/ms$/, "", $5); print $5}' "$1"; }
+# median: of the numbers on stdin.
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "null"; else print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+
+# measure_sandbox_ops LABEL ROUNDS: on LABEL's server (a sandbox set), ROUNDS times each: create an
+# empty sandbox, create one from a seed of 10 apps, snapshot the set's sandbox and restore it; the
+# median of the server's own time for each (the request log's duration: first byte read to last
+# byte written).
+measure_sandbox_ops() {
+  local label=$1 rounds=$2 dir=$work/$1 id snap i auth
+  use_server "$label"
+  id=$(cat "$dir/sandbox_id")
+  auth="Authorization: Bearer $BENCH_ADMIN_KEY"
+  curl -sf "$base_url/sandboxes/$id/healthz" >/dev/null  # the sandbox open, as under load
+  local seed='{"seed":{"apps":['
+  for i in $(seq 1 10); do
+    seed+="{\"name\":\"app $i\",\"client_id\":\"seeded-$i\",\"client_secret\":\"secret-$i\","
+    seed+="\"redirect_uris\":[\"http://localhost:3000/cb\"],\"scopes\":[\"oauth\",\"crm.objects.contacts.read\"]}"
+    [ "$i" -lt 10 ] && seed+=","
+  done
+  seed+=']}}'
+  : >"$dir/ops.log"
+  for i in $(seq 1 "$rounds"); do
+    curl -sf -X POST -H "$auth" -d '{}' "$base_url/admin/v1/sandboxes" >>"$dir/ops.log" || failures=$((failures + 1))
+    curl -sf -X POST -H "$auth" -d "$seed" "$base_url/admin/v1/sandboxes" >>"$dir/ops.log" || failures=$((failures + 1))
+  done
+  for i in $(seq 1 "$rounds"); do
+    snap=$(curl -sf -X POST -H "$auth" "$base_url/admin/v1/sandboxes/$id/snapshots" |
+      sed -n 's/.*"snapshot_id":"\([^"]*\)".*/\1/p')
+    [ -n "$snap" ] || { failures=$((failures + 1)); continue; }
+    curl -sf -X POST -H "$auth" -d "{\"snapshot_id\":\"$snap\"}" "$base_url/admin/v1/sandboxes/$id/restore" \
+      >/dev/null || failures=$((failures + 1))
+    curl -sf -X DELETE -H "$auth" "$base_url/sandboxes/$id/healthz" >/dev/null 2>&1 || true
+  done
+  sleep 0.1  # the log writer writes within a millisecond
+  local creates snapshots restores
+  creates=$(server_ms "$dir/server.log" POST /admin/v1/sandboxes)
+  local empty seeded
+  empty=$(echo "$creates" | awk 'NR % 2 == 1' | median)
+  seeded=$(echo "$creates" | awk 'NR % 2 == 0' | median)
+  snapshots=$(server_ms "$dir/server.log" POST "/admin/v1/sandboxes/$id/snapshots" | median)
+  restores=$(server_ms "$dir/server.log" POST "/admin/v1/sandboxes/$id/restore" | median)
+  local bytes; bytes=$(stat -c %s "$dir/bench.db.sandboxes/$id.db")
+  results+=("{\"scenario\":\"$label/sandbox ops\",\"create_ms\":$empty,\"create_seed10_ms\":$seeded,\"snapshot_ms\":$snapshots,\"restore_ms\":$restores,\"sandbox_bytes\":$bytes,\"rounds\":$rounds}")
+}
+
+# measure_idle_sandboxes COUNT: a fresh server; its RSS before and after COUNT sandboxes were
+# created and each served one request (max_open_sandboxes of them stay open, the rest closed).
+measure_idle_sandboxes() {
+  local count=$1 dir=$work/idle i before after auth ids
+  mkdir -p "$dir"
+  start_server "$dir"
+  auth="Authorization: Bearer $BENCH_ADMIN_KEY"
+  curl -sf "$base_url/healthz" >/dev/null
+  before=$(rss_kb "$server_pid")
+  for i in $(seq 1 "$count"); do
+    curl -sf -X POST -H "$auth" -d '{}' "$base_url/admin/v1/sandboxes"; echo
+  done | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' >"$dir/ids"
+  while read -r id; do curl -sf "$base_url/sandboxes/$id/healthz" >/dev/null || failures=$((failures + 1)); done <"$dir/ids"
+  sleep 1.5  # the maintenance sweep closes the sandboxes beyond max_open_sandboxes
+  after=$(rss_kb "$server_pid")
+  ids=$(wc -l <"$dir/ids")
+  [ "$ids" -eq "$count" ] || failures=$((failures + 1))
+  results+=("$(awk -v b="$before" -v a="$after" -v n="$ids" 'BEGIN {printf "{\"scenario\":\"idle/sandboxes\",\"sandboxes\":%d,\"rss_before_mb\":%.1f,\"rss_after_mb\":%.1f,\"kb_per_sandbox\":%.1f}", n, b / 1024, a / 1024, (a - b) / (n > 0 ? n : 1)}')")
+  stop_server
 }
 
 # --peers: oidc-provider, measured by the same run_scenario; its rows go to peer_results.
@@ -294,8 +385,9 @@ run_peers() {
 }
 
 revocable=$(( smoke == 1 ? 60000 : 400000 ))
-sets=(main)
+sets=(main sandbox)
 prepare_set main "$tokens" "$revocable"
+prepare_sandbox_set sandbox "$tokens" "$revocable"
 if [ "$scale" -gt 0 ]; then sets+=("scale-$scale"); prepare_set "scale-$scale" "$scale" 0; fi
 if [ "$journal_off" -eq 1 ]; then sets+=(nojournal); prepare_set nojournal "$tokens" 0; fi
 # With --scale, each of S0, S1 and S2 runs on the 10,000-token server and then at once on the
@@ -306,8 +398,16 @@ for scenario in S0 S1 S2; do
   for label in "${sets[@]}"; do run_set_scenario "$label" "$scenario"; done
 done
 run_set_scenario main S3
+run_set_scenario sandbox S3
 run_set_scenario main S4
+run_set_scenario sandbox S4
 for label in "${sets[@]}"; do stop_set_server "$label"; done
+# The sandbox operations, on a sandbox of $tokens tokens (no revocable ones: those are S4's).
+prepare_sandbox_set sandbox-ops "$tokens" 0
+start_set_server sandbox-ops
+measure_sandbox_ops sandbox-ops "$(( smoke == 1 ? 3 : 20 ))"
+stop_set_server sandbox-ops
+measure_idle_sandboxes "$(( smoke == 1 ? 20 : 1000 ))"
 measure_startup main "$tokens" "$revocable"
 if [ "$scale" -gt 0 ]; then measure_startup "scale-$scale" "$scale" 0; fi
 if [ "$peers" -eq 1 ]; then run_peers; fi
@@ -334,6 +434,8 @@ for label in "${sets[@]}"; do  # each server's rows together, in the order they 
     [ "${name%%/*}" = "$label" ] || continue
     if [ -n "$(field "$r" requests_per_s)" ]; then
       print_row "$r"
+    elif [ -n "$(field "$r" create_ms)" ]; then
+      continue
     else
       printf '%-26s start-up %s ms, idle RSS %s MB, database %s bytes per token\n' "$name" \
         "$(field "$r" startup_ms)" "$(field "$r" idle_rss_mb)" "$(field "$r" db_bytes_per_token)"
@@ -346,7 +448,26 @@ ratio() {  # ratio LABEL A B
   b=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$3" ] && field "$r" requests_per_s; done)
   [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN {printf "%s = %.2f\n", l, a / b}'
 }
+for r in "${results[@]}"; do
+  if [ -n "$(field "$r" create_ms)" ]; then
+    printf '%-26s create %s ms, create with 10 apps %s ms, snapshot %s ms, restore %s ms (%s-byte sandbox, median of %s)\n' \
+      "$(field "$r" scenario)" "$(field "$r" create_ms)" "$(field "$r" create_seed10_ms)" "$(field "$r" snapshot_ms)" \
+      "$(field "$r" restore_ms)" "$(field "$r" sandbox_bytes)" "$(field "$r" rounds)"
+  elif [ -n "$(field "$r" kb_per_sandbox)" ]; then
+    printf '%-26s %s sandboxes: RSS %s MB before, %s MB after: %s KB per sandbox\n' "$(field "$r" scenario)" \
+      "$(field "$r" sandboxes)" "$(field "$r" rss_before_mb)" "$(field "$r" rss_after_mb)" "$(field "$r" kb_per_sandbox)"
+  fi
+done
 echo
+cpu_ratio() {  # cpu_ratio LABEL A B: CPU per request of A over B
+  local a b
+  a=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$2" ] && field "$r" cpu_us_per_request; done)
+  b=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$3" ] && field "$r" cpu_us_per_request; done)
+  [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN {printf "%s = %.2f\n", l, a / b}'
+}
+for sc in "S0 healthz" "S1 introspect" "S2 refresh" "S3 code flow" "S4 revoke"; do
+  cpu_ratio "CPU/req in a sandbox / at the root, ${sc%% *}" "sandbox/$sc" "main/$sc" || true
+done
 ratio "S1/S0" "main/S1 introspect" "main/S0 healthz" || true
 ratio "S2/S0" "main/S2 refresh" "main/S0 healthz" || true
 if [ "$scale" -gt 0 ]; then

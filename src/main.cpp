@@ -21,6 +21,7 @@
 #include "hsoauth/http/wire/admin/seed_file.hpp"
 #include "hsoauth/storage/scope_text.hpp"
 #include "hsoauth/storage/sqlite/migrations.hpp"
+#include "hsoauth/storage/sqlite/sandbox_files.hpp"
 #include "hsoauth/storage/sqlite/sqlite_store.hpp"
 
 extern char** environ;
@@ -79,6 +80,16 @@ std::unique_ptr<storage::sqlite::sqlite_store> open_store(const config::settings
     options.synchronous = s.synchronous;
     options.max_page_count = s.max_page_count;
     return std::make_unique<storage::sqlite::sqlite_store>(options);
+}
+
+// Where the non-default sandboxes live (docs/sandboxes.md): null when they are switched off.
+std::unique_ptr<storage::sqlite::sandbox_files> open_sandbox_files(const config::settings& s) {
+    if (s.max_sandboxes == 0) return nullptr;
+    storage::sqlite::store_options options;
+    options.synchronous = s.synchronous;
+    options.page_cap = s.sandbox_max_page_count;
+    return std::make_unique<storage::sqlite::sandbox_files>(
+        s.sandbox_dir.empty() ? s.db + ".sandboxes" : s.sandbox_dir, options);
 }
 
 // The URL an integrator opens to start the flow for `app`, as HubSpot's helpers build it.
@@ -181,7 +192,8 @@ int run_serve(const config::settings& settings) {
     const crypto::secret_hasher hasher(pepper_for(settings, *store));
     const bool generated_key = settings.admin_key.empty();
     const std::string admin_key = generated_key ? crypto::base64url(crypto::random_bytes(32)) : settings.admin_key;
-    app::assembly parts(settings, admin_key, *store, hasher, log);
+    const auto worlds = open_sandbox_files(settings);
+    app::assembly parts(settings, admin_key, *store, hasher, log, worlds.get());
 
     std::optional<admin::seed_outcome> seeded;
     if (!settings.seed.empty()) seeded = seed_from_file(parts.sandbox(), settings.seed);

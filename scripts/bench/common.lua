@@ -2,6 +2,9 @@
 -- and reports the figures the bench table needs as one JSON line on stdout.
 local M = {}
 
+-- The path prefix of the sandbox under test: "" for the root, "/sandboxes/<id>" for another.
+M.prefix = os.getenv("BENCH_PREFIX") or ""
+
 function M.load(path)
   local list = {}
   for line in io.lines(path) do list[#list + 1] = line end

@@ -10,15 +10,17 @@ local admin = {["Authorization"] = "Bearer " .. os.getenv("BENCH_ADMIN_KEY"),
 local form = {["Content-Type"] = "application/x-www-form-urlencoded"}
 local mint_body = '{"client_id":"bench-client","hub_id":62515,"user_id":123456,' ..
   '"redirect_uri":"http://localhost:3000/cb","scopes":["oauth","crm.objects.contacts.read"]}'
+local token_path = common.prefix .. "/oauth/v1/token"
+local mint_path = common.prefix .. "/admin/v1/authorization-codes"
 setup = common.setup
 request = function()
   local code = table.remove(codes)
   if code then
-    return wrk.format("POST", "/oauth/v1/token", form,
+    return wrk.format("POST", token_path, form,
       "grant_type=authorization_code&client_id=bench-client&client_secret=bench-secret" ..
       "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" .. code)
   end
-  return wrk.format("POST", "/admin/v1/authorization-codes", admin, mint_body)
+  return wrk.format("POST", mint_path, admin, mint_body)
 end
 response = function(status, headers, body)
   local code = body:match('"code":"([^"]+)"')

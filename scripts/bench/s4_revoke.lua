@@ -4,6 +4,6 @@ local common = require("common")
 setup = common.setup
 -- Past the end of the pool a token would be revoked twice (401): the table shows that as non-2xx.
 common.per_token("revocable.txt", function(token)
-  return wrk.format("DELETE", "/oauth/v1/refresh-tokens/" .. token)
+  return wrk.format("DELETE", common.prefix .. "/oauth/v1/refresh-tokens/" .. token)
 end, true)
 done = function(summary, latency) common.report(summary, latency) end

@@ -5,6 +5,7 @@
 
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
+#include "hsoauth/http/hosted_sandbox.hpp"
 
 namespace hsoauth::app {
 
@@ -74,11 +75,51 @@ std::size_t network_threads_of(const config::settings& s) {
     return std::max(1u, std::thread::hardware_concurrency() - 1);
 }
 
+service::sandbox_limits sandbox_limits_of(const config::settings& s) {
+    service::sandbox_limits limits;
+    limits.max_sandboxes = s.max_sandboxes;
+    limits.default_ttl_seconds = s.sandbox_ttl_s;
+    limits.idle_close_seconds = s.sandbox_idle_close_s;
+    limits.max_open = static_cast<std::size_t>(s.max_open_sandboxes);
+    limits.cleanup_interval_seconds = s.cleanup_interval_s;
+    return limits;
+}
+
 assembly::assembly(const config::settings& settings, std::string admin_key, storage::store& store,
-                   const crypto::secret_hasher& hasher, http::log_writer& log)
+                   const crypto::secret_hasher& hasher, http::log_writer& log,
+                   storage::sandbox_storage* worlds)
     : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
       controls_(sandbox_, controls_settings_of(settings), labels_),
-      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log,
-                 &controls_.controls()} {}
+      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log} {
+    endpoints_.controls = &controls_.controls();
+    if (worlds == nullptr) return;
+    // A sandbox's settings are the server's, with a key nobody knows behind its own admin check
+    // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its controls are its
+    // own too (rules, journal, report), with a journal of a tenth of the root's size, since up to
+    // max_open_sandboxes of them are open at once. In a reproducible run each sandbox draws from
+    // its own stream of the seed (by sandbox id), so that worlds do not repeat each other.
+    service::sandbox_settings world_settings = sandbox_settings_of(settings, crypto::base64url(crypto::random_bytes(32)));
+    world_settings.auto_approval.reset();
+    service::controls_settings world_controls = controls_settings_of(settings);
+    world_controls.journal.max_events = std::max<std::size_t>(1, world_controls.journal.max_events / 10);
+    const std::string seed = settings.deterministic_seed;
+    auto make_site = [world_settings, world_controls, seed, &hasher, &log, &labels = labels_,
+                      &root_admin = sandbox_.admin()](const std::string& sandbox_id, storage::store& world_store,
+                                                      const std::string& key_digest) -> std::unique_ptr<service::sandbox_site> {
+        service::sandbox_settings own = world_settings;
+        if (!seed.empty()) {
+            own.random = std::shared_ptr<crypto::random_source>(
+                crypto::seeded_random("secrets:" + seed + ":sandbox:" + sandbox_id));
+        }
+        return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, std::move(own), root_admin,
+                                                      key_digest, log, world_controls, labels);
+    };
+    registry_ = std::make_unique<service::sandbox_registry>(
+        store, *worlds, hasher, std::move(make_site), [this] { return sandbox_.clock().now(); },
+        sandbox_limits_of(settings));
+    front_ = std::make_unique<http::sandbox_front>(*registry_, log);
+    endpoints_.sandboxes = registry_.get();
+    endpoints_.sandbox_routes = front_.get();
+}
 
 }  // namespace hsoauth::app

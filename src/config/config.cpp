@@ -63,6 +63,12 @@ const std::vector<key_spec>& specs() {
         {"journal_max_age_s", &settings::journal_max_age_s, "events are dropped once older than this (s, real time)"},
         {"journal_max_followers", &settings::journal_max_followers, "open `GET /admin/v1/events?follow=true` streams at most"},
         {"deterministic_seed", &settings::deterministic_seed, "reproducible runs: tokens, codes, ids and fault draws from this seed, the clock from 2026-01-01; loopback only, never in production"},
+        {"sandbox_dir", &settings::sandbox_dir, "directory of the sandboxes' database files and snapshots; empty: `<db>.sandboxes`"},
+        {"max_sandboxes", &settings::max_sandboxes, "sandboxes at once (`POST /admin/v1/sandboxes` answers 429 beyond); 0: sandboxes off"},
+        {"sandbox_max_page_count", &settings::sandbox_max_page_count, "each sandbox's size cap in 4 KiB pages (writes beyond get 503); storage faults cannot lift it"},
+        {"sandbox_ttl_s", &settings::sandbox_ttl_s, "a sandbox idle this long (server clock) is deleted, unless it was created with its own `ttl_seconds`; 0: never"},
+        {"sandbox_idle_close_s", &settings::sandbox_idle_close_s, "an idle sandbox's database is closed after this many seconds (it reopens on its next request)"},
+        {"max_open_sandboxes", &settings::max_open_sandboxes, "sandbox databases open at once; the least recently used are closed beyond"},
     };
     return all;
 }
@@ -185,6 +191,12 @@ void validate(const settings& s) {
         throw config_error("max_body_bytes and max_header_bytes must be at least 1024");
     }
     if (!s.pepper.empty() && s.pepper.size() < 32) throw config_error("HSOAUTH_PEPPER must have at least 32 bytes");
+    if (s.max_sandboxes < 0 || s.sandbox_max_page_count < 0 || s.sandbox_ttl_s < 0) {
+        throw config_error("max_sandboxes, sandbox_max_page_count and sandbox_ttl_s must not be negative");
+    }
+    if (s.sandbox_idle_close_s < 1 || s.max_open_sandboxes < 1) {
+        throw config_error("sandbox_idle_close_s and max_open_sandboxes must be at least 1");
+    }
     if ((s.auto_approve_user_id == 0) != (s.auto_approve_hub_id == 0)) {
         throw config_error("auto_approve_user_id and auto_approve_hub_id go together");
     }

@@ -4,6 +4,7 @@
 
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/form.hpp"
+#include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/service/admin_service.hpp"
@@ -51,6 +52,9 @@ std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req
 }  // namespace
 
 void dispatch(const endpoints& e, request& req, responder respond) {
+    if (e.sandbox_routes != nullptr && req.path.starts_with(sandbox_front::path_prefix)) {
+        return e.sandbox_routes->dispatch(req, std::move(respond));
+    }
     route_params params;
     std::string allowed;
     bool bad_encoding = false;

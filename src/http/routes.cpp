@@ -5,6 +5,7 @@
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/http/wire/admin/controls_views.hpp"
+#include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
 
@@ -61,6 +62,13 @@ const std::vector<route>& all_routes() {
         {"DELETE",  "/admin/v1/faults/{faultId}",          admin_api::delete_fault,             access::admin, "admin.faults.delete",      "admin"},
         {"GET",     "/admin/v1/events",                    admin_api::get_events,               access::admin, "admin.events.list",        "admin"},
         {"GET",     "/admin/v1/apps/{appId}/report",       admin_api::get_report,               access::admin, "admin.apps.report",        "admin"},
+        // Sandboxes (root only): the routes naming one accept its own key too, so they check keys themselves
+        {"POST",    "/admin/v1/sandboxes",                 admin_api::post_sandbox,             access::admin, "admin.sandboxes.create",   "admin"},
+        {"GET",     "/admin/v1/sandboxes",                 admin_api::list_sandboxes,           access::admin, "admin.sandboxes.list",     "admin"},
+        {"GET",     "/admin/v1/sandboxes/{id}",            admin_api::get_sandbox,              access::open,  "admin.sandboxes.get",      "admin"},
+        {"DELETE",  "/admin/v1/sandboxes/{id}",            admin_api::delete_sandbox,           access::open,  "admin.sandboxes.delete",   "admin"},
+        {"POST",    "/admin/v1/sandboxes/{id}/snapshots",  admin_api::post_sandbox_snapshot,    access::open,  "admin.sandboxes.snapshot", "admin"},
+        {"POST",    "/admin/v1/sandboxes/{id}/restore",    admin_api::post_sandbox_restore,     access::open,  "admin.sandboxes.restore",  "admin"},
     };
     // clang-format on
     return table;

@@ -489,6 +489,7 @@ private:
         }
         request_.body = std::move(message.body());
         request_.correlation_id = correlation_id_;
+        request_.secure = is_tls;
         keep_alive_ = message.keep_alive();
         // An HTTP/1.0 client keeps the connection only when told so (RFC 9112 §9.3).
         announce_keep_alive_ = keep_alive_ && message.version() < 11;

@@ -226,6 +226,44 @@ describe(`@hubspot/api-client against hsoauth${hubapi ? ' as https://api.hubapi.
     assert.ok(page.includes(demo.name), `the consent page names "${demo.name}":\n${page}`);
   });
 
+  test('basePath takes a sandbox\'s base_url: the whole flow runs inside it, unknown at the root', async () => {
+    // A sandbox seeded with the demo app (its own world: the root's tokens are unknown in it).
+    const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    const seed = {
+      hubs: [{ hub_id: demo.hubId, hub_domain: demo.hubDomain }],
+      users: [{ user_id: demo.userId, email: demo.user, hub_ids: [demo.hubId] }],
+      apps: [{ app_id: demo.appId, name: demo.name, client_id: demo.clientId, client_secret: demo.clientSecret,
+               redirect_uris: [demo.redirectUri], scopes: demo.scopes, optional_scopes: demo.optionalScopes }],
+    };
+    const created = await fetch(new URL('/admin/v1/sandboxes', baseUrl), {
+      method: 'POST', headers: admin, body: JSON.stringify({ name: 'node client', seed }),
+    });
+    const sandbox = await created.json();
+    assert.equal(created.status, 201, JSON.stringify(sandbox));
+    assert.match(sandbox.base_url, new RegExp(`/sandboxes/${sandbox.id}$`));
+    const minted = await fetch(`${sandbox.base_url}/admin/v1/authorization-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.admin_key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: demo.clientId, hub_id: demo.hubId, user_id: demo.userId,
+                             redirect_uri: demo.redirectUri, scopes: demo.scopes }),
+    });
+    const { code } = await minted.json();
+    assert.equal(minted.status, 201);
+
+    const inSandbox = new Client({ basePath: sandbox.base_url });
+    const tokens = await inSandbox.oauth.tokensApi.create('authorization_code', code, demo.redirectUri,
+                                                          demo.clientId, demo.clientSecret);
+    const info = await inSandbox.oauth.accessTokensApi.get(tokens.accessToken);
+    assert.equal(info.hubId, demo.hubId);
+    const refreshed = await inSandbox.oauth.tokensApi.create('refresh_token', undefined, undefined, demo.clientId,
+                                                             demo.clientSecret, tokens.refreshToken);
+    assert.equal(refreshed.tokenType, 'bearer');
+    // The root does not know the sandbox's tokens.
+    assertApiError(await rejectionOf(client.oauth.accessTokensApi.get(tokens.accessToken)), 401, 'INVALID_TOKEN');
+    await inSandbox.oauth.refreshTokensApi.archive(tokens.refreshToken);
+    assertApiError(await rejectionOf(inSandbox.oauth.refreshTokensApi.get(tokens.refreshToken)), 401, 'INVALID_TOKEN');
+  });
+
   if (hubapi) {
     test('the client with no basePath reaches hsoauth at https://api.hubapi.com over verified TLS', async () => {
       const response = await fetch('https://api.hubapi.com/healthz');

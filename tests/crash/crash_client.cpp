@@ -53,7 +53,7 @@ client_record run_client(const app_identity& app, const std::string& admin_key,
     };
 
     while (!stop.load()) {
-        const auto minted = send(port.load(), "POST", "/admin/v1/authorization-codes", admin, mint_body);
+        const auto minted = send(port.load(), "POST", app.prefix + "/admin/v1/authorization-codes", admin, mint_body);
         if (!minted) {
             unanswered();
             continue;
@@ -64,7 +64,7 @@ client_record run_client(const app_identity& app, const std::string& admin_key,
         }
         ++record.codes_minted;
         const json code = json::parse(minted->body, nullptr, false);
-        const auto exchanged = send(port.load(), "POST", "/oauth/v1/token", form,
+        const auto exchanged = send(port.load(), "POST", app.prefix + "/oauth/v1/token", form,
                                     form_encode({{"grant_type", "authorization_code"},
                                                  {"client_id", app.client_id},
                                                  {"client_secret", app.client_secret},
@@ -82,12 +82,13 @@ client_record run_client(const app_identity& app, const std::string& admin_key,
         }
         ++record.exchanges;
         token_family family;
+        family.prefix = app.prefix;
         family.refresh_token = tokens.value("refresh_token", "");
         family.access_tokens.push_back(tokens.value("access_token", ""));
 
         const int refreshes = static_cast<int>(random() % 3);
         for (int i = 0; i < refreshes && !stop.load(); ++i) {
-            const auto refreshed = send(port.load(), "POST", "/oauth/v1/token", form,
+            const auto refreshed = send(port.load(), "POST", app.prefix + "/oauth/v1/token", form,
                                         form_encode({{"grant_type", "refresh_token"},
                                                      {"client_id", app.client_id},
                                                      {"client_secret", app.client_secret},
@@ -107,7 +108,7 @@ client_record run_client(const app_identity& app, const std::string& admin_key,
 
         if (random() % 2 == 0) {
             const auto revoked =
-                send(port.load(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(family.refresh_token), {}, "");
+                send(port.load(), "DELETE", app.prefix + "/oauth/v1/refresh-tokens/" + url_encode(family.refresh_token), {}, "");
             if (!revoked) {
                 unanswered();
                 family.uncertain = true;

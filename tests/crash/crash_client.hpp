@@ -20,10 +20,12 @@ struct app_identity {
     std::int64_t hub_id = 0;
     std::int64_t user_id = 0;
     std::vector<std::string> scopes;
+    std::string prefix;  // the sandbox's path prefix ("/sandboxes/<id>"); "" for the root
 };
 
 // A refresh token and every access token acknowledged for it.
 struct token_family {
+    std::string prefix;  // the sandbox it was issued in (app_identity::prefix)
     std::string refresh_token;
     std::vector<std::string> access_tokens;
     bool revoked = false;    // DELETE answered 204

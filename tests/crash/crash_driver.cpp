@@ -1,5 +1,6 @@
 // Crash driver: SIGKILLs the real hsoauth server at random moments while clients mint, exchange,
-// refresh and revoke, restarts it over the same database each time, and then checks the
+// refresh and revoke (in the root sandbox and in two others), restarts it over the same database
+// each time, and then checks the
 // durability promise: every token the server acknowledged still works, every acknowledged
 // revocation still holds, and `PRAGMA integrity_check` says ok.
 //
@@ -122,14 +123,15 @@ std::string make_dir() {
     return pattern;
 }
 
-// Seeds one hub, user and app through the admin API.
-app_identity seed(const crash_server& server) {
+// Seeds one hub, user and app through the admin API of the sandbox under `prefix` ("" for the root).
+app_identity seed(const crash_server& server, const std::string& prefix = "") {
     app_identity app{.client_id = "crash-client",
                      .client_secret = "CrashSecret0123456789abcdefABCDEF",
                      .redirect_uri = "https://crash.example.com/callback",
                      .hub_id = 424242,
                      .user_id = 434343,
-                     .scopes = {"oauth", "crm.objects.contacts.read"}};
+                     .scopes = {"oauth", "crm.objects.contacts.read"},
+                     .prefix = prefix};
     const json body = {
         {"hubs", json::array({{{"hub_id", app.hub_id}, {"hub_domain", "crash.example.com"}}})},
         {"users", json::array({{{"user_id", app.user_id}, {"email", "crash@example.com"}, {"hub_ids", {app.hub_id}}}})},
@@ -138,7 +140,7 @@ app_identity seed(const crash_server& server) {
                                {"client_secret", app.client_secret},
                                {"redirect_uris", {app.redirect_uri}},
                                {"scopes", app.scopes}}})}};
-    const auto r = http_request(server.port(), "POST", "/admin/v1/seed",
+    const auto r = http_request(server.port(), "POST", prefix + "/admin/v1/seed",
                                 {{"Authorization", "Bearer " + server.admin_key()}, {"Content-Type", "application/json"}},
                                 body.dump());
     if (r.status != 200) throw std::runtime_error("seeding failed: " + std::to_string(r.status) + " " + r.body);
@@ -176,11 +178,11 @@ void verify(const std::vector<token_family>& families, std::uint16_t port, tally
                 const int want = f.revoked ? 401 : 200;
                 const char* state = f.revoked ? "acknowledged revoked" : "acknowledged live";
                 for (const auto& a : f.access_tokens) {
-                    const int got = status_of(port, "/oauth/v1/access-tokens/" + url_encode(a));
+                    const int got = status_of(port, f.prefix + "/oauth/v1/access-tokens/" + url_encode(a));
                     t.check(got == want, std::string(state) + " access token answers " + std::to_string(got));
                     ++(f.revoked ? v.access_revoked : v.access_live);
                 }
-                const int got = status_of(port, "/oauth/v1/refresh-tokens/" + url_encode(f.refresh_token));
+                const int got = status_of(port, f.prefix + "/oauth/v1/refresh-tokens/" + url_encode(f.refresh_token));
                 t.check(got == want, std::string(state) + " refresh token answers " + std::to_string(got));
                 ++(f.revoked ? v.refresh_revoked : v.refresh_live);
             }
@@ -201,7 +203,16 @@ int run(const options& o) {
     crash_server server(o.binary, dir, "crash-admin-key-0123");
     const auto started = steady::now();
     server.start();
-    const auto app = seed(server);
+    // The clients share out over the root and two sandboxes (the same app in each world).
+    std::vector<app_identity> worlds = {seed(server)};
+    std::vector<std::string> sandbox_ids;
+    for (int i = 0; i < 2; ++i) {
+        const auto created = http_request(server.port(), "POST", "/admin/v1/sandboxes",
+                                          {{"Authorization", "Bearer " + server.admin_key()}}, "{}");
+        if (created.status != 201) throw std::runtime_error("creating a sandbox failed: " + created.body);
+        sandbox_ids.push_back(json::parse(created.body).at("id").get<std::string>());
+        worlds.push_back(seed(server, "/sandboxes/" + sandbox_ids.back()));
+    }
 
     std::atomic<std::uint16_t> port{server.port()};
     std::atomic<bool> stop{false};
@@ -210,7 +221,8 @@ int run(const options& o) {
     for (int c = 0; c < o.clients; ++c) {
         clients.emplace_back([&, c] {
             records[static_cast<std::size_t>(c)] =
-                run_client(app, server.admin_key(), port, stop, o.seed + static_cast<unsigned>(c) + 1U);
+                run_client(worlds[static_cast<std::size_t>(c) % worlds.size()], server.admin_key(), port, stop,
+                           o.seed + static_cast<unsigned>(c) + 1U);
         });
     }
 
@@ -236,6 +248,12 @@ int run(const options& o) {
     const auto integrity =
         run_capture({"/usr/bin/sqlite3", "-batch", server.db_path(), "PRAGMA integrity_check"}, integrity_status);
     t.check(integrity_status == 0 && integrity == "ok", "PRAGMA integrity_check printed \"" + integrity + "\"");
+    for (const auto& id : sandbox_ids) {
+        const std::string file = server.db_path() + ".sandboxes/" + id + ".db";
+        int status = 0;
+        const auto checked = run_capture({"/usr/bin/sqlite3", "-batch", file, "PRAGMA integrity_check"}, status);
+        t.check(status == 0 && checked == "ok", "sandbox " + id + ": PRAGMA integrity_check printed \"" + checked + "\"");
+    }
 
     client_record all;
     for (auto& r : records) {

@@ -1292,3 +1292,332 @@ TEST_CASE("report: the HTML page shows the findings; unknown apps and formats ar
 }
 
 }  // TEST_SUITE
+
+
+// ---- Sandboxes (issue 15; docs/sandboxes.md) ----
+
+#include "support/sandbox_client.hpp"
+
+namespace {
+
+// HubSpot's error body with this status and HubSpot status, and a correlation id.
+void check_hubspot_error(const http_response& r, int status, const std::string& hubspot_status) {
+    CHECK(r.status == status);
+    CHECK(r.header("Content-Type") == app_json_ct);
+    const json body = json::parse(r.body, nullptr, false);
+    REQUIRE(body.is_object());
+    CHECK(body.value("status", "") == hubspot_status);
+    CHECK(!body.value("message", "").empty());
+    CHECK(body.value("correlationId", "") == r.header("X-HubSpot-Correlation-Id"));
+}
+
+}  // namespace
+
+TEST_CASE("sandboxes: a new sandbox serves the whole flow under its prefix, with its own key") {
+    server_process server;
+    server.start();
+    const http_response created = server.admin("POST", "/admin/v1/sandboxes", json{{"name", "suite one"}});
+    REQUIRE(created.status == 201);
+    const json body = created.json();
+    const std::string id = body.at("id");
+    CHECK(body.at("name") == "suite one");
+    CHECK(body.at("base_url") == "http://127.0.0.1:" + std::to_string(server.port()) + "/sandboxes/" + id);
+    CHECK(body.at("admin_key").get<std::string>().size() >= 43);
+    sandbox_client s{server.port(), id, "/sandboxes/" + id, body.at("admin_key")};
+
+    // Its admin API takes its own key and the server's, and nothing else.
+    const world w = seed_world(s, "one");
+    CHECK(s.admin("GET", "/admin/v1/apps", nullptr, server.admin_key()).status == 200);
+    check_hubspot_error(s.admin("GET", "/admin/v1/apps", nullptr, "not-the-key-0123456789"), 401,
+                        "INVALID_AUTHENTICATION");
+    check_hubspot_error(http_request(server.port(), "GET", s.prefix + "/admin/v1/apps"), 401, "INVALID_AUTHENTICATION");
+    // Its own key is not the server's: the root's admin API refuses it.
+    check_hubspot_error(root_sandbox(server).admin("GET", "/admin/v1/apps", nullptr, s.admin_key), 401,
+                        "INVALID_AUTHENTICATION");
+
+    // The whole v1 flow, exactly as at the root.
+    const issued_tokens t = issue(s, w);
+    const http_response info = s.get("/oauth/v1/access-tokens/" + t.access_token);
+    REQUIRE(info.status == 200);
+    CHECK(info.json().at("hub_id") == w.hub_id);
+    CHECK(info.json().at("expires_in").get<std::int64_t>() >= 1797);
+    CHECK(s.get("/oauth/v1/refresh-tokens/" + t.refresh_token).status == 200);
+    CHECK(refresh_with(s, w, t.refresh_token).status == 200);
+    CHECK(s.del("/oauth/v1/refresh-tokens/" + t.refresh_token).status == 204);
+    check_hubspot_error(refresh_with(s, w, t.refresh_token), 400, "BAD_REFRESH_TOKEN");
+
+    // The consent page posts back under the prefix.
+    const http_response page = s.get("/oauth/authorize?client_id=" + w.client_id + "&redirect_uri=" +
+                                     url_encode(w.redirect_uri) + "&scope=oauth%20crm.objects.contacts.read");
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("action=\"/sandboxes/" + id + "/oauth/authorize\"") != std::string::npos);
+
+    // Listing and describing it; sandboxes do not nest; unknown ids are 404 with HubSpot's body.
+    const json listed = server.admin("GET", "/admin/v1/sandboxes").json().at("results");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("id") == id);
+    CHECK(s.admin("GET", "/admin/v1/sandboxes/" + id, nullptr, server.admin_key()).status == 404);
+    CHECK(http_request(server.port(), "GET", "/admin/v1/sandboxes/" + id,
+                       {{"Authorization", "Bearer " + s.admin_key}})
+              .status == 200);
+    check_hubspot_error(http_request(server.port(), "GET", "/sandboxes/0123456789abcdef/oauth/v1/access-tokens/x"),
+                        404, "NOT_FOUND");
+    check_hubspot_error(http_request(server.port(), "GET", "/sandboxes/" + id), 404, "NOT_FOUND");
+    // The request log shows the whole path.
+    CHECK(server.log_text().find("/sandboxes/" + id + "/oauth/v1/token") != std::string::npos);
+}
+
+TEST_CASE("sandboxes: a token, code or client of one sandbox is unknown in every other, and clocks are their own") {
+    server_process server;
+    server.start();
+    const sandbox_client root = root_sandbox(server);
+    const sandbox_client a = create_sandbox(server);
+    const sandbox_client b = create_sandbox(server);
+    // The same client id in A and B (different secrets), and none at the root.
+    world wa = seed_world(a, "shared");
+    world wb = wa;
+    wb.client_secret = "secret-of-b";
+    REQUIRE(b.admin("POST", "/admin/v1/apps",
+                    {{"name", "App of B"}, {"client_id", wb.client_id}, {"client_secret", wb.client_secret},
+                     {"redirect_uris", {wb.redirect_uri}}, {"scopes", {"oauth", "crm.objects.contacts.read"}}})
+                .status == 201);
+    REQUIRE(b.admin("POST", "/admin/v1/hubs", {{"hub_id", wb.hub_id}, {"hub_domain", "b.example.com"}}).status == 201);
+    REQUIRE(b.admin("POST", "/admin/v1/users", {{"user_id", wb.user_id}, {"email", "b@example.com"}, {"hub_ids", {wb.hub_id}}})
+                .status == 201);
+    const issued_tokens ta = issue(a, wa);
+    const issued_tokens tb = issue(b, wb);
+
+    // A never-existing token's answer is the answer for A's tokens in B and at the root.
+    const std::string never = "C" + std::string(54, 'A');
+    for (const sandbox_client* other : {&b, &root}) {
+        check_hubspot_error(other->get("/oauth/v1/access-tokens/" + ta.access_token), 401, "INVALID_TOKEN");
+        check_hubspot_error(other->get("/oauth/v1/access-tokens/" + never), 401, "INVALID_TOKEN");
+        check_hubspot_error(other->get("/oauth/v1/refresh-tokens/" + ta.refresh_token), 401, "INVALID_TOKEN");
+    }
+    // A's refresh token with B's credentials, A's code in B, A's client secret in B, A's client at the root.
+    check_hubspot_error(refresh_with(b, wb, ta.refresh_token), 400, "BAD_REFRESH_TOKEN");
+    const std::string fresh_code_a = a.admin("POST", "/admin/v1/authorization-codes",
+                                             {{"client_id", wa.client_id}, {"hub_id", wa.hub_id}, {"user_id", wa.user_id},
+                                              {"redirect_uri", wa.redirect_uri},
+                                              {"scopes", {"oauth", "crm.objects.contacts.read"}}})
+                                        .json()
+                                        .at("code");
+    check_hubspot_error(b.form("/oauth/v1/token", {{"grant_type", "authorization_code"}, {"client_id", wb.client_id},
+                                                   {"client_secret", wb.client_secret}, {"redirect_uri", wb.redirect_uri},
+                                                   {"code", fresh_code_a}}),
+                        400, "BAD_AUTH_CODE");
+    check_hubspot_error(refresh_with(b, wa, tb.refresh_token), 401, "BAD_CLIENT_SECRET");
+    check_hubspot_error(refresh_with(root, wa, ta.refresh_token), 401, "BAD_CLIENT_ID");
+    // Revoking A's token in B touches nothing of A's.
+    b.del("/oauth/v1/refresh-tokens/" + ta.refresh_token);
+    CHECK(refresh_with(a, wa, ta.refresh_token).status == 200);
+    // Admin listings are per sandbox.
+    CHECK(a.admin("GET", "/admin/v1/apps").json().at("results").size() == 1);
+    CHECK(root.admin("GET", "/admin/v1/apps").json().at("results").empty());
+
+    // A's clock moves alone: A's token expires, B's and the root's clocks stay.
+    advance(a, 1860);
+    check_hubspot_error(a.get("/oauth/v1/access-tokens/" + ta.access_token), 401, "EXPIRED_AUTHENTICATION");
+    CHECK(b.get("/oauth/v1/access-tokens/" + tb.access_token).status == 200);
+    CHECK(clock_offset(a) == 1860);
+    CHECK(clock_offset(b) == 0);
+    CHECK(clock_offset(root) == 0);
+}
+
+TEST_CASE("sandboxes: a snapshot and a restore put the sandbox back, tokens, revocations and clock") {
+    server_process server;
+    server.start();
+    const sandbox_client s = create_sandbox(server);
+    const world w = seed_world(s, "snap");
+    const issued_tokens before = issue(s, w);
+    advance(s, 100);
+
+    const http_response snapped = http_request(server.port(), "POST", "/admin/v1/sandboxes/" + s.id + "/snapshots",
+                                               {{"Authorization", "Bearer " + s.admin_key}});
+    REQUIRE(snapped.status == 201);
+    const std::string snapshot_id = snapped.json().at("snapshot_id");
+
+    const issued_tokens after = issue(s, w);
+    REQUIRE(s.del("/oauth/v1/refresh-tokens/" + before.refresh_token).status == 204);
+    advance(s, 5000);
+    REQUIRE(s.admin("POST", "/admin/v1/apps",
+                    {{"name", "late"}, {"redirect_uris", {"http://localhost/x"}}, {"scopes", {"oauth"}}})
+                .status == 201);
+
+    const http_response restored = server.admin("POST", "/admin/v1/sandboxes/" + s.id + "/restore",
+                                                json{{"snapshot_id", snapshot_id}});
+    REQUIRE(restored.status == 200);
+    CHECK(restored.json().at("snapshots") == json::array({snapshot_id}));
+    // Issued after the snapshot: gone. Revoked after it: alive. The clock: back to 100.
+    check_hubspot_error(s.get("/oauth/v1/access-tokens/" + after.access_token), 401, "INVALID_TOKEN");
+    check_hubspot_error(refresh_with(s, w, after.refresh_token), 400, "BAD_REFRESH_TOKEN");
+    CHECK(s.get("/oauth/v1/access-tokens/" + before.access_token).status == 200);
+    CHECK(refresh_with(s, w, before.refresh_token).status == 200);
+    CHECK(clock_offset(s) == 100);
+    CHECK(s.admin("GET", "/admin/v1/apps").json().at("results").size() == 1);
+
+    // A restore twice over is the same world; a new sandbox can start from the snapshot.
+    REQUIRE(server.admin("POST", "/admin/v1/sandboxes/" + s.id + "/restore", json{{"snapshot_id", snapshot_id}})
+                .status == 200);
+    CHECK(s.get("/oauth/v1/access-tokens/" + before.access_token).status == 200);
+    const sandbox_client copy = create_sandbox(server, {{"from", snapshot_id}});
+    CHECK(copy.get("/oauth/v1/access-tokens/" + before.access_token).status == 200);
+    CHECK(clock_offset(copy) == 100);
+    const sandbox_client live_copy = create_sandbox(server, {{"from", s.id}});
+    CHECK(live_copy.admin("GET", "/admin/v1/apps").json().at("results").size() == 1);
+
+    // Another sandbox's snapshot, or none, is not this sandbox's.
+    check_hubspot_error(server.admin("POST", "/admin/v1/sandboxes/" + copy.id + "/restore",
+                                     json{{"snapshot_id", snapshot_id}}),
+                        404, "NOT_FOUND");
+    check_hubspot_error(server.admin("POST", "/admin/v1/sandboxes/" + s.id + "/restore", json::object()), 400,
+                        "VALIDATION_ERROR");
+    check_hubspot_error(server.admin("POST", "/admin/v1/sandboxes", json{{"from", "snap-0000000000000000"}}), 400,
+                        "VALIDATION_ERROR");
+    // Another sandbox's key cannot snapshot this one.
+    check_hubspot_error(http_request(server.port(), "POST", "/admin/v1/sandboxes/" + s.id + "/snapshots",
+                                     {{"Authorization", "Bearer " + copy.admin_key}}),
+                        401, "INVALID_AUTHENTICATION");
+}
+
+TEST_CASE("sandboxes: a seeded sandbox; deletion removes it, its files and its snapshots") {
+    server_process server;
+    server.start();
+    const json seed = {{"apps", json::array({{{"name", "seeded"}, {"client_id", "seeded-client"},
+                                              {"redirect_uris", {"http://localhost/cb"}}, {"scopes", {"oauth"}}}})}};
+    const http_response created = server.admin("POST", "/admin/v1/sandboxes", json{{"seed", seed}});
+    REQUIRE(created.status == 201);
+    const json body = created.json();
+    const std::string id = body.at("id");
+    CHECK(body.at("seed").at("apps").at(0).at("client_secret").get<std::string>().size() >= 64);
+    sandbox_client s{server.port(), id, "/sandboxes/" + id, body.at("admin_key")};
+    CHECK(s.admin("GET", "/admin/v1/apps").json().at("results").at(0).at("client_id") == "seeded-client");
+    REQUIRE(http_request(server.port(), "POST", "/admin/v1/sandboxes/" + id + "/snapshots",
+                         {{"Authorization", "Bearer " + s.admin_key}})
+                .status == 201);
+    const std::string dir = server.db_path() + ".sandboxes";
+    CHECK(!read_bytes(dir + "/" + id + ".db").empty());
+
+    // A bad seed creates nothing.
+    const json bad_seed = {{"apps", json::array({{{"name", "no uris"}}})}};
+    CHECK(server.admin("POST", "/admin/v1/sandboxes", json{{"seed", bad_seed}}).status == 400);
+    CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").size() == 1);
+
+    CHECK(server.admin("DELETE", "/admin/v1/sandboxes/" + id).status == 204);
+    check_hubspot_error(s.admin("GET", "/admin/v1/apps"), 404, "NOT_FOUND");
+    check_hubspot_error(server.admin("GET", "/admin/v1/sandboxes/" + id), 404, "NOT_FOUND");
+    check_hubspot_error(server.admin("DELETE", "/admin/v1/sandboxes/" + id), 404, "NOT_FOUND");
+    CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").empty());
+    CHECK(sqlite_query(server.db_path(), "SELECT count(*) FROM sandboxes") == "0");
+    CHECK(sqlite_query(server.db_path(), "SELECT count(*) FROM sandbox_snapshots") == "0");
+    int exit_code = 0;
+    const std::string files = run_program({"/usr/bin/find", dir, "-name", "*.db", "-not", "-name", "template.db"}, &exit_code);
+    CHECK_MESSAGE(files.empty(), files);
+}
+
+TEST_CASE("sandboxes: the count cap answers 429 with HubSpot's body; the size cap cannot be lifted from inside") {
+    server_process server({.extra_args = {"--max-sandboxes", "2", "--sandbox-max-page-count", "64"}});
+    server.start();
+    const sandbox_client a = create_sandbox(server);
+    create_sandbox(server);
+    const http_response third = server.admin("POST", "/admin/v1/sandboxes", json::object());
+    check_hubspot_error(third, 429, "TOO_MANY_REQUESTS");
+    CHECK(!third.header("Retry-After").empty());
+    CHECK(third.json().at("message").get<std::string>().find("max_sandboxes") != std::string::npos);
+
+    // Lifting the cap through storage faults does not lift the configured size cap.
+    REQUIRE(a.admin("PUT", "/admin/v1/storage-faults", {{"read_only", false}, {"max_page_count", 0}}).status == 200);
+    const std::string long_uri = "http://localhost/" + std::string(1900, 'x');
+    const auto uris = [&](int i) {
+        json list = json::array();
+        for (int k = 0; k < 5; ++k) list.push_back(long_uri + std::to_string(i) + "-" + std::to_string(k));
+        return list;
+    };
+    int refused = 0;
+    for (int i = 0; i < 200 && refused == 0; ++i) {
+        const http_response r = a.admin("POST", "/admin/v1/apps",
+                                        {{"name", "big " + std::to_string(i)}, {"redirect_uris", uris(i)},
+                                         {"scopes", {"oauth"}}});
+        if (r.status == 503) {
+            refused = 1;
+            CHECK(r.header("Retry-After") == "1");
+        } else {
+            REQUIRE(r.status == 201);
+        }
+    }
+    CHECK(refused == 1);
+    // The root has no such cap.
+    CHECK(root_sandbox(server).admin("POST", "/admin/v1/apps",
+                                     {{"name", "root app"}, {"redirect_uris", uris(1000)}, {"scopes", {"oauth"}}})
+              .status == 201);
+}
+
+TEST_CASE("sandboxes: idle past its TTL on the server's clock, a sandbox is gone; its own clock does not age it") {
+    server_process server;
+    server.start();
+    const sandbox_client short_lived = create_sandbox(server, {{"ttl_seconds", 3600}});
+    const sandbox_client forever = create_sandbox(server, {{"ttl_seconds", 0}});
+    const sandbox_client by_default = create_sandbox(server);  // sandbox_ttl_s: a day
+    // A sandbox's own clock is not the server's.
+    advance(short_lived, 100000);
+    CHECK(short_lived.admin("GET", "/admin/v1/apps").status == 200);
+    // Used at 1,800 s, idle from then on: still there at 3,600 s, gone at 5,401 s.
+    advance(root_sandbox(server), 1800);
+    CHECK(short_lived.admin("GET", "/admin/v1/apps").status == 200);
+    advance(root_sandbox(server), 1800);
+    CHECK(short_lived.admin("GET", "/admin/v1/apps").status == 200);
+    advance(root_sandbox(server), 3601);
+    check_hubspot_error(short_lived.admin("GET", "/admin/v1/apps"), 404, "NOT_FOUND");
+    check_hubspot_error(server.admin("GET", "/admin/v1/sandboxes/" + short_lived.id), 404, "NOT_FOUND");
+    CHECK(by_default.admin("GET", "/admin/v1/apps").status == 200);
+    advance(root_sandbox(server), 86401);
+    check_hubspot_error(by_default.admin("GET", "/admin/v1/apps"), 404, "NOT_FOUND");
+    CHECK(forever.admin("GET", "/admin/v1/apps").status == 200);
+    const json listed = server.admin("GET", "/admin/v1/sandboxes").json().at("results");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("id") == forever.id);
+}
+
+TEST_CASE("sandboxes: fault rules, the event journal and the report are each sandbox's own") {
+    server_process server;
+    server.start();
+    const sandbox_client root = root_sandbox(server);
+    const sandbox_client a = create_sandbox(server);
+    const sandbox_client b = create_sandbox(server);
+    const world wa = seed_world(a, "faulted");
+    const world wb = seed_world(b, "calm");
+    const issued_tokens ta = issue(a, wa);
+    const issued_tokens tb = issue(b, wb);
+
+    // A rule added in A fires in A only, and only A lists it.
+    const http_response added = a.admin("POST", "/admin/v1/faults",
+                                        {{"match", {{"grant_type", "refresh_token"}}},
+                                         {"action", {{"kind", "server_error"}, {"status", 502}}}});
+    REQUIRE(added.status == 201);
+    check_hubspot_error(refresh_with(a, wa, ta.refresh_token), 502, "BAD_GATEWAY");
+    CHECK(refresh_with(b, wb, tb.refresh_token).status == 200);
+    CHECK(a.admin("GET", "/admin/v1/faults").json().at("results").at(0).at("fired") == 1);
+    CHECK(b.admin("GET", "/admin/v1/faults").json().at("results").empty());
+    CHECK(root.admin("GET", "/admin/v1/faults").json().at("results").empty());
+
+    // Each journal holds its own world's events: A's fault, B's refresh, nothing at the root.
+    const json events_a = a.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    const json events_b = b.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    const auto count_kind = [](const json& events, std::string_view kind) {
+        return std::count_if(events.begin(), events.end(), [&](const json& e) { return e.at("kind") == kind; });
+    };
+    CHECK(count_kind(events_a, "fault") == 1);
+    CHECK(count_kind(events_a, "refresh") == 0);
+    CHECK(count_kind(events_b, "fault") == 0);
+    CHECK(count_kind(events_b, "refresh") == 1);
+    for (const json& e : events_b) CHECK(e.at("client_id") != wa.client_id);
+    CHECK(root.admin("GET", "/admin/v1/events?kind=refresh").json().at("results").empty());
+
+    // The report is read from the sandbox's journal, for the sandbox's apps.
+    const json apps_a = a.admin("GET", "/admin/v1/apps").json().at("results");
+    REQUIRE(apps_a.size() == 1);
+    const http_response report_a = a.admin("GET", "/admin/v1/apps/" + std::to_string(apps_a[0].at("app_id").get<std::int64_t>()) + "/report");
+    REQUIRE(report_a.status == 200);
+    CHECK(report_a.json().at("client_id") == wa.client_id);
+    CHECK(report_a.json().at("events").get<std::int64_t>() >= 2);
+}

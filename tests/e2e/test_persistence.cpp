@@ -392,3 +392,48 @@ TEST_CASE("SIGTERM stops the server with exit code 0") {
         CHECK(server.stop() == 0);
     }
 }
+
+// ---- Sandboxes across restarts and SIGKILL (issue 15) ----
+
+#include "support/sandbox_client.hpp"
+
+TEST_CASE("sandboxes: catalogue, worlds, keys, clocks and snapshots survive a restart and a SIGKILL") {
+    server_process server;
+    server.start();
+    sandbox_client a = create_sandbox(server, {{"name", "kept"}});
+    const world w = seed_world(a, "kept");
+    const issued_tokens t = issue(a, w);
+    advance(a, 600);
+    const http_response snapped = server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/snapshots");
+    REQUIRE(snapped.status == 201);
+    const std::string snapshot_id = snapped.json().at("snapshot_id");
+    const issued_tokens later = issue(a, w);
+
+    server.restart();
+    a.port = server.port();
+    const json listed = server.admin("GET", "/admin/v1/sandboxes").json().at("results");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("name") == "kept");
+    CHECK(listed[0].at("snapshots") == json::array({snapshot_id}));
+    CHECK(a.get("/oauth/v1/access-tokens/" + t.access_token).status == 200);
+    CHECK(a.get("/oauth/v1/access-tokens/" + later.access_token).status == 200);
+    CHECK(clock_offset(a) == 600);  // its own key still works
+    CHECK(clock_offset(root_sandbox(server)) == 0);
+
+    // Every acknowledged write of the sandbox survives SIGKILL.
+    REQUIRE(a.del("/oauth/v1/refresh-tokens/" + t.refresh_token).status == 204);
+    const issued_tokens last = issue(a, w);
+    server.kill9();
+    server.start();
+    a.port = server.port();
+    CHECK(a.get("/oauth/v1/access-tokens/" + last.access_token).status == 200);
+    CHECK(a.get("/oauth/v1/access-tokens/" + t.access_token).status == 401);
+    CHECK(sqlite_query(server.db_path() + ".sandboxes/" + a.id + ".db", "PRAGMA integrity_check") == "ok");
+
+    // The snapshot taken before the restarts still restores.
+    REQUIRE(server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/restore", json{{"snapshot_id", snapshot_id}})
+                .status == 200);
+    CHECK(a.get("/oauth/v1/access-tokens/" + t.access_token).status == 200);
+    CHECK(a.get("/oauth/v1/access-tokens/" + later.access_token).status == 401);
+    CHECK(clock_offset(a) == 600);
+}

@@ -337,3 +337,70 @@ TEST_CASE("concurrency: a refresh racing a revoke leaves no live access token on
 }
 
 }  // TEST_SUITE("concurrency")
+
+// ---- 20 suites at once, each in its own sandbox (issue 15) ----
+
+#include "support/sandbox_client.hpp"
+
+TEST_CASE("sandboxes: 20 suites at once, each with its own clock, never see each other") {
+    server_process server;
+    server.start();
+    constexpr int suites = 20;
+    struct suite_result {
+        sandbox_client sandbox;
+        world w;
+        issued_tokens tokens;
+        std::int64_t advanced = 0;
+        std::vector<std::string> problems;
+    };
+    std::vector<suite_result> results(suites);
+    std::barrier start(suites);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < suites; ++i) {
+        threads.emplace_back([&, i] {
+            suite_result& r = results[static_cast<std::size_t>(i)];
+            const auto problem = [&](std::string text) { r.problems.push_back("suite " + std::to_string(i) + ": " + text); };
+            try {
+                start.arrive_and_wait();
+                r.sandbox = create_sandbox(server, {{"name", "suite " + std::to_string(i)}});
+                r.w = seed_world(r.sandbox, "suite" + std::to_string(i));  // the same hub and user ids in every suite
+                r.tokens = issue(r.sandbox, r.w);
+                // Suite i moves its clock 100 s × i: suites 19 and 18 past the 1,800 s lifetime.
+                r.advanced = 100 * i;
+                if (r.advanced > 0) advance(r.sandbox, r.advanced);
+                const http_response info = r.sandbox.get("/oauth/v1/access-tokens/" + r.tokens.access_token);
+                if (r.advanced >= 1800) {
+                    if (info.status != 401 || info.json().value("status", "") != "EXPIRED_AUTHENTICATION")
+                        problem("expected the access token expired, got " + std::to_string(info.status) + " " + info.body);
+                } else if (info.status != 200 || info.json().at("expires_in").get<std::int64_t>() > 1800 - r.advanced ||
+                           info.json().at("expires_in").get<std::int64_t>() < 1800 - r.advanced - 3) {
+                    problem("expected expires_in " + std::to_string(1800 - r.advanced) + ", got " + info.body);
+                }
+                const http_response refreshed = refresh_with(r.sandbox, r.w, r.tokens.refresh_token);
+                if (refreshed.status != 200) problem("refresh: " + refreshed.body);
+                if (clock_offset(r.sandbox) != r.advanced) problem("the clock moved by another suite");
+                const json apps = r.sandbox.admin("GET", "/admin/v1/apps").json().at("results");
+                if (apps.size() != 1 || apps[0].at("client_id") != r.w.client_id) problem("apps: " + apps.dump());
+                if (r.sandbox.del("/oauth/v1/refresh-tokens/" + r.tokens.refresh_token).status != 204)
+                    problem("revoke refused");
+            } catch (const std::exception& e) {
+                problem(e.what());
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) {
+        for (const auto& p : r.problems) FAIL_CHECK(p);
+    }
+    // Afterwards: each suite's tokens are unknown in every other suite, and its client too.
+    for (int i = 0; i < suites; ++i) {
+        const auto& mine = results[static_cast<std::size_t>(i)];
+        const auto& other = results[static_cast<std::size_t>((i + 1) % suites)];
+        const http_response seen = other.sandbox.get("/oauth/v1/access-tokens/" + mine.tokens.access_token);
+        CHECK(seen.status == 401);
+        CHECK(body_of(seen).value("status", "") == "INVALID_TOKEN");
+        CHECK(refresh_with(other.sandbox, mine.w, mine.tokens.refresh_token).status == 401);  // BAD_CLIENT_ID
+    }
+    CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").size() == suites);
+    CHECK(clock_offset(root_sandbox(server)) == 0);
+}

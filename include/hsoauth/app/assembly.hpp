@@ -2,6 +2,7 @@
 // The wiring of `hsoauth serve` over an open store, shared by main.cpp and the fuzzers: the
 // sandbox's services and the endpoints the router serves them through, built from configuration.
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "hsoauth/config/config.hpp"
@@ -9,9 +10,12 @@
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
+#include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/http/wire/answer_labels.hpp"
 #include "hsoauth/service/sandbox.hpp"
+#include "hsoauth/service/sandbox_registry.hpp"
 #include "hsoauth/service/world_controls.hpp"
+#include "hsoauth/storage/sandbox_storage.hpp"
 #include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::app {
@@ -26,25 +30,34 @@ service::controls_settings controls_settings_of(const config::settings& s);
 // 64 bits of a reproducible run's seed, for the parts that take a number (correlation ids).
 std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose);
 
+// What the sandbox registry takes from configuration.
+service::sandbox_limits sandbox_limits_of(const config::settings& s);
+
 // Everything a request reaches, over `store`: the sandbox, its controls (fault rules, journal,
-// report) as decorators around its services, and the endpoints. The references must outlive
-// the assembly.
+// report) as decorators around its services, and the endpoints. With `worlds`, the root also
+// serves non-default sandboxes under /sandboxes/{id}/ (docs/sandboxes.md), each with controls
+// of its own. The references must outlive the assembly.
 class assembly {
   public:
     assembly(const config::settings& settings, std::string admin_key, storage::store& store,
-             const crypto::secret_hasher& hasher, http::log_writer& log);
+             const crypto::secret_hasher& hasher, http::log_writer& log,
+             storage::sandbox_storage* worlds = nullptr);
     assembly(const assembly&) = delete;
     assembly& operator=(const assembly&) = delete;
 
     service::sandbox& sandbox() { return sandbox_; }
     service::world_controls& controls() { return controls_; }
     const http::endpoints& endpoints() const { return endpoints_; }
+    // Null without `worlds`.
+    service::sandbox_registry* sandboxes() { return registry_.get(); }
 
   private:
     service::sandbox sandbox_;
     http::wire::wire_answer_labels labels_;
     service::world_controls controls_;
     http::endpoints endpoints_;
+    std::unique_ptr<service::sandbox_registry> registry_;  // closed before the root's parts
+    std::unique_ptr<http::sandbox_front> front_;
 };
 
 }  // namespace hsoauth::app

@@ -50,6 +50,13 @@ struct settings {
     std::int64_t journal_max_age_s = 86400;  // events kept at most this long (real time)
     std::int64_t journal_max_followers = 8;  // open follow streams at most
     std::string deterministic_seed;          // reproducible runs (loopback only); "" = off
+    // Sandboxes (docs/sandboxes.md)
+    std::string sandbox_dir;                 // "" = <db>.sandboxes
+    std::int64_t max_sandboxes = 1000;       // 0 = sandboxes switched off
+    std::int64_t sandbox_max_page_count = 25600;  // each sandbox's size cap in 4 KiB pages (100 MiB)
+    std::int64_t sandbox_ttl_s = 86400;      // default idle lifetime; 0 = until deleted
+    std::int64_t sandbox_idle_close_s = 600; // an idle sandbox's store is closed after this (s)
+    std::int64_t max_open_sandboxes = 64;    // open sandbox stores at once
 };
 
 // One configuration key, for --help and the README.

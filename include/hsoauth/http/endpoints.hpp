@@ -1,22 +1,33 @@
 #pragma once
 // What the route handlers work with: the services of the sandbox a request is for, and the log.
-// Built once at start-up (main.cpp); the references stay valid for the server's whole life.
+// Built once at start-up (main.cpp), and once per opened sandbox (http::hosted_sandbox); the
+// references stay valid while the world they serve is open.
+#include <string_view>
+
 namespace hsoauth::service {
 class token_service;
 class authorization_service;
 class admin_service;
 class controls_service;
+class sandbox_service;
 }  // namespace hsoauth::service
 
 namespace hsoauth::http {
 
 class log_writer;
+class sandbox_front;
 
 struct endpoints {
     service::token_service& tokens;
     service::authorization_service& authorization;
     service::admin_service& admin;
     log_writer& log;
+    // The path prefix this world is served under: "" at the root, "/sandboxes/{id}" in a
+    // sandbox. Every URL of hsoauth's own that a view writes (form actions) starts with it.
+    std::string_view prefix{};
+    // At the root only: the sandboxes' admin use cases and the router of /sandboxes/{id}/….
+    service::sandbox_service* sandboxes = nullptr;
+    const sandbox_front* sandbox_routes = nullptr;
     // The world's fault rules, journal and report (null: the controls' routes answer 404).
     service::controls_service* controls = nullptr;
 };

@@ -32,6 +32,8 @@ public:
     void post(std::function<void()> work) const { port_->post(std::move(work)); }
     // The connection's thread, as the service layer sees it.
     service::origin& origin() const { return *port_; }
+    // The connection's side, for a port that wraps it (a sandbox's lease rides on its own port).
+    const std::shared_ptr<connection_port>& port() const { return port_; }
 
     // From another thread: gives this responder up to `work`, which runs on the connection's
     // thread. The calling thread keeps no reference, so the connection is never destroyed there.

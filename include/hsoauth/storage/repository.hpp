@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hsoauth/storage/records.hpp"
+#include "hsoauth/storage/sandbox_records.hpp"
 
 namespace hsoauth::storage {
 
@@ -93,6 +94,15 @@ public:
     // Housekeeping: removes access tokens that expired before `cutoff` and codes that expired
     // before it, at most `limit` of each. Returns the number of rows removed.
     virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;
+
+    // The sandbox catalogue (used on the root database only; sandbox_records.hpp)
+    virtual void put_sandbox(const sandbox_record& sandbox) = 0;
+    virtual std::vector<sandbox_record> list_sandboxes() = 0;
+    // Removes the sandbox's row and its snapshots' rows; false when there was no such sandbox.
+    virtual bool delete_sandbox(std::string_view sandbox_id) = 0;
+    virtual void touch_sandbox(std::string_view sandbox_id, std::int64_t last_used_at) = 0;
+    virtual void put_snapshot(const snapshot_record& snapshot) = 0;
+    virtual std::vector<snapshot_record> list_snapshots() = 0;
 };
 
 }  // namespace hsoauth::storage

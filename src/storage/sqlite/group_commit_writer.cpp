@@ -19,8 +19,9 @@ group_commit_writer::group_commit_writer(connection& conn, repository& repo, wal
       hooks_(hooks),
       max_batch_(settings.max_batch),
       burst_wait_(settings.burst_wait),
+      page_cap_(settings.page_cap),
       faults_(settings.faults),
-      faults_changed_(settings.faults.read_only || settings.faults.max_page_count != 0) {
+      faults_changed_(settings.faults.read_only || settings.faults.max_page_count != 0 || settings.page_cap != 0) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -96,9 +97,10 @@ void group_commit_writer::apply_faults() {
         wanted = faults_;
     }
     conn_.exec(wanted.read_only ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
-    // 4294967294 is SQLite's largest page count: "no cap".
-    conn_.exec("PRAGMA max_page_count = " +
-               std::to_string(wanted.max_page_count > 0 ? wanted.max_page_count : 4294967294LL));
+    // 4294967294 is SQLite's largest page count: "no cap". The page cap bounds whatever is asked.
+    std::int64_t pages = wanted.max_page_count > 0 ? wanted.max_page_count : 4294967294LL;
+    if (page_cap_ > 0 && pages > page_cap_) pages = page_cap_;
+    conn_.exec("PRAGMA max_page_count = " + std::to_string(pages));
 }
 
 void group_commit_writer::loop() {

@@ -64,6 +64,7 @@ sqlite_store::sqlite_store(store_options options) : options_(std::move(options))
     settings.max_batch = options_.max_batch;
     settings.burst_wait = options_.burst_wait;
     settings.faults.max_page_count = options_.max_page_count;
+    settings.page_cap = options_.page_cap;
     writer_ = std::make_unique<group_commit_writer>(*writer_conn_, *writer_repo_, syncer_.get(), *hooks_, settings);
 }
 

@@ -150,8 +150,8 @@ TEST_CASE_FIXTURE(decorated_world,
                   "for the operation, which never runs unless the rule commits it") {
     // counting_tokens outside, the controls' intercepting decorator inside, the core last.
     counting_tokens outer(parts.controls().tokens());
-    const http::endpoints through{outer, parts.controls().authorization(), parts.controls().admin(),
-                                  log, &parts.controls().controls()};
+    http::endpoints through{outer, parts.controls().authorization(), parts.controls().admin(), log};
+    through.controls = &parts.controls().controls();
     auto& controls = parts.controls().controls();
     controls::fault_rule rule;
     rule.match.grant_type = "authorization_code";

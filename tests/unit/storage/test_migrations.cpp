@@ -71,7 +71,7 @@ TEST_CASE("storage: migrate applies every migration once, reports each, and is i
     CHECK(count_rows(conn, "PRAGMA freelist_count") == 0);
 }
 
-TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 alone") {
+TEST_CASE("storage: a database at version 4 is brought up by migration 0005 and those after it") {
     test::temp_dir dir;
     connection conn(dir.file("m.db"), /*create=*/true);
     conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
@@ -82,7 +82,8 @@ TEST_CASE("storage: a database at version 4 is brought to 5 by migration 0005 al
         record.bind(1, m.version).bind(2, m.name).run();
     }
     const auto applied = migrate(conn);
-    REQUIRE(applied.size() == 1);
+    REQUIRE(!applied.empty());
+    CHECK(applied.back().version == embedded_migrations().back().version);
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");
     CHECK(applied[0].why.find("retired") != std::string::npos);

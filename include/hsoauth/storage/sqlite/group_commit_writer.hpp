@@ -62,6 +62,7 @@ struct writer_settings {
     std::size_t max_batch = 1024;                // most jobs committed in one transaction
     std::chrono::microseconds burst_wait{1000};  // longest a transaction stays open for bursts
     storage_faults faults;                       // applied before the first transaction
+    std::int64_t page_cap = 0;                   // a size cap (pages) that no storage fault lifts; 0: none
 };
 
 class group_commit_writer {
@@ -119,6 +120,7 @@ private:
     writer_hooks& hooks_;
     const std::size_t max_batch_;
     const std::chrono::microseconds burst_wait_;
+    const std::int64_t page_cap_;
     std::unique_ptr<transaction_statements> transaction_;  // writer thread only
 
     mutable std::mutex mutex_;

@@ -77,6 +77,14 @@ public:
 
     std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
 
+    // The sandbox catalogue (sqlite_repository_sandboxes.cpp).
+    void put_sandbox(const sandbox_record& sandbox) override;
+    std::vector<sandbox_record> list_sandboxes() override;
+    bool delete_sandbox(std::string_view sandbox_id) override;
+    void touch_sandbox(std::string_view sandbox_id, std::int64_t last_used_at) override;
+    void put_snapshot(const snapshot_record& snapshot) override;
+    std::vector<snapshot_record> list_snapshots() override;
+
     // Reads where the shared access id sequence starts, so that store::allocate_access_id can take
     // ids on any thread without a connection. Throws storage_error.
     void start_access_ids();

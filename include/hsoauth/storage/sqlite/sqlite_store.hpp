@@ -42,6 +42,7 @@ struct store_options {
     // whose bursts overlap, delay a commit by at most this.
     std::chrono::microseconds burst_wait{1000};
     std::int64_t max_page_count = 0;   // size cap in pages of 4 KiB; 0 = SQLite's own limit
+    std::int64_t page_cap = 0;         // a size cap (pages) that storage faults cannot lift; 0 = none
 };
 
 class sqlite_store final : public store {

@@ -80,7 +80,8 @@ response redirect(int status, const service::app_redirect& to) {
     return with_page_headers(std::move(r));
 }
 
-response consent_page(const service::consent_screen& screen) {
+// `prefix`: the sandbox's path prefix ("" at the root), so that the form posts back to it.
+response consent_page(const service::consent_screen& screen, std::string_view prefix) {
     if (screen.users.empty() || screen.hubs.empty()) {
         return error_page("No account to connect",
                           screen.hub_fixed ? "No seeded user is a member of this account."
@@ -91,7 +92,7 @@ response consent_page(const service::consent_screen& screen) {
     view.required_scopes = screen.required_scopes;
     view.optional_scopes = screen.optional_scopes;
     view.hub_fixed = screen.hub_fixed;
-    view.form_action = "/oauth/authorize";
+    view.form_action = std::string(prefix) + "/oauth/authorize";
     view.csrf_token = screen.csrf_token;
     for (const auto& user : screen.users) view.users.push_back({user.user_id, user.email});
     for (const auto& hub : screen.hubs) view.hubs.push_back({hub.hub_id, hub.hub_domain});
@@ -128,9 +129,9 @@ void authorize(const endpoints& e, const request& req, const responder& respond,
     e.authorization.open(
         c, std::move(request),
         page_answer<service::authorize_outcome>(
-            e, req, respond, [](service::authorize_outcome& next) {
+            e, req, respond, [prefix = e.prefix](service::authorize_outcome& next) {
                 if (const auto* screen = std::get_if<service::consent_screen>(&next)) {
-                    return consent_page(*screen);
+                    return consent_page(*screen, prefix);
                 }
                 return redirect(302, std::get<service::app_redirect>(next));
             }));

@@ -1,0 +1,10 @@
+#include "hsoauth/service/sandbox_admin_auth.hpp"
+
+namespace hsoauth::service {
+
+std::optional<oauth::error> sandbox_admin_auth::authenticate(std::string_view presented) {
+    if (crypto::constant_time_equal(hasher_.hash(presented), key_digest_)) return std::nullopt;
+    return root_.authenticate(presented);
+}
+
+}  // namespace hsoauth::service
