@@ -7,6 +7,13 @@
 #   S2 POST /oauth/v1/token refresh_token    refresh grant over 10,000 tokens
 #   S3 mint a code + exchange it             full code flows per second
 #   S4 DELETE /oauth/v1/refresh-tokens/{t}   revocation with cascade
+#   G1 GET /crm/v3/objects/contacts/1        an API call through the gateway to the echo stub
+#                                            (tests/support/echo-upstream.mjs, node)
+#   G2 the same through nginx proxy_pass     one nginx worker, kept-alive upstream connections,
+#                                            to the same stub (skipped without nginx)
+#   G3 GET /gateway/v1/check                 the forward-auth check of the same call
+# The gateway scenarios run with gateway_rate_limit at 1,000,000 (all preloaded tokens are of one
+# app and one hub; the limiter still does its work on every call).
 # Columns: requests/s, p50 and p99 latency, non-2xx and socket errors (both must be 0), server
 # CPU time per request (utime+stime of the server from /proc over the scenario / requests), and
 # server RSS. --smoke runs 1 s per scenario and only checks for zero errors (the test suite runs
@@ -72,7 +79,7 @@ start_server() {
   local dir=$1 line deadline
   rm -f "$dir/server.out"  # a stale "listening on" from the last start would name a dead port
   HSOAUTH_JOURNAL=$server_journal "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
-    --synchronous FULL --cleanup-interval-s 0 >"$dir/server.out" 2>"$dir/server.log" &
+    --synchronous FULL --cleanup-interval-s 0 "${gateway_args[@]}" >"$dir/server.out" 2>"$dir/server.log" &
   server_pid=$!
   base_url=
   deadline=$(( ${EPOCHREALTIME/./} + 10000000 ))
@@ -200,6 +207,8 @@ run_set_scenario() {
     S2) run_scenario "$label/S2 refresh" s2_refresh.lua "$dir" ;;
     S3) run_scenario "$label/S3 code flow" s3_code_flow.lua "$dir" ;;
     S4) run_scenario "$label/S4 revoke" s4_revoke.lua "$dir" ;;
+    G1) run_scenario "$label/G1 gateway proxy" g1_gateway_proxy.lua "$dir" ;;
+    G3) run_scenario "$label/G3 gateway check" g3_gateway_check.lua "$dir" ;;
   esac
 }
 
@@ -384,7 +393,81 @@ run_peers() {
   stop_server
 }
 
+# The gateway's upstream: the echo stub, and nginx proxy_pass in front of the same stub (G2).
+gateway_args=()
+stub_pid=
+nginx_pid=
+nginx_url=
+stop_gateway_peers() {
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  [ -n "$stub_pid" ] && kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
+  nginx_pid= stub_pid=
+}
+trap stop_gateway_peers EXIT
+# wait_for_line FILE: the URL of FILE's "listening on URL" line, within 10 s.
+wait_for_line() {
+  local url=
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^listening on //p' "$1" 2>/dev/null | head -1)
+    [ -n "$url" ] && { echo "$url"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+start_gateway_peers() {
+  mkdir -p "$work/stub" "$work/nginx"
+  node "$root/tests/support/echo-upstream.mjs" 0 >"$work/stub/server.out" 2>&1 &
+  stub_pid=$!
+  local stub_url
+  stub_url=$(wait_for_line "$work/stub/server.out") || { echo "the echo stub did not start" >&2; exit 1; }
+  gateway_args=(--gateway-upstream "$stub_url" --gateway-rate-limit 1000000)
+  local nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  [ -x "$nginx_bin" ] || { echo "nginx not installed: G2 skipped" >&2; return 0; }
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $work/nginx/access.log;
+    client_body_temp_path $work/nginx/client_body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    upstream echo_stub { server ${stub_url#http://}; keepalive 64; }
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_pass http://echo_stub;
+        }
+    }
+}
+CONF
+  "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log" &
+  nginx_pid=$!
+  nginx_url=http://127.0.0.1:$port
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$nginx_url/" && break; sleep 0.1; done
+}
+
+# run_nginx_scenario: G2 against nginx's one worker (its CPU and RSS are the server's columns).
+run_nginx_scenario() {
+  [ -n "$nginx_url" ] || return 0
+  local worker
+  worker=$(pgrep -P "$nginx_pid" | head -1)
+  [ -n "$worker" ] || { echo "no nginx worker" >&2; failures=$((failures + 1)); return 0; }
+  server_pid=$worker base_url=$nginx_url
+  run_scenario "nginx/G2 proxy_pass" g1_gateway_proxy.lua "$work/main"
+}
+
 revocable=$(( smoke == 1 ? 60000 : 400000 ))
+start_gateway_peers
 sets=(main sandbox)
 prepare_set main "$tokens" "$revocable"
 prepare_sandbox_set sandbox "$tokens" "$revocable"
@@ -401,6 +484,9 @@ run_set_scenario main S3
 run_set_scenario sandbox S3
 run_set_scenario main S4
 run_set_scenario sandbox S4
+run_set_scenario main G1
+run_nginx_scenario
+run_set_scenario main G3
 for label in "${sets[@]}"; do stop_set_server "$label"; done
 # The sandbox operations, on a sandbox of $tokens tokens (no revocable ones: those are S4's).
 prepare_sandbox_set sandbox-ops "$tokens" 0
@@ -428,7 +514,7 @@ print_row() {  # print_row RESULT: one wrk scenario's row
     "$(field "$r" rss_mb)"
 }
 print_header
-for label in "${sets[@]}"; do  # each server's rows together, in the order they ran
+for label in "${sets[@]}" nginx; do  # each server's rows together, in the order they ran
   for r in "${results[@]}"; do
     name=$(field "$r" scenario)
     [ "${name%%/*}" = "$label" ] || continue
@@ -470,6 +556,15 @@ for sc in "S0 healthz" "S1 introspect" "S2 refresh" "S3 code flow" "S4 revoke"; 
 done
 ratio "S1/S0" "main/S1 introspect" "main/S0 healthz" || true
 ratio "S2/S0" "main/S2 refresh" "main/S0 healthz" || true
+# cpu_ratio LABEL A B: CPU per request of scenario A over B's.
+cpu_ratio() {
+  local a b
+  a=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$2" ] && field "$r" cpu_us_per_request; done)
+  b=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$3" ] && field "$r" cpu_us_per_request; done)
+  [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN {if (b > 0) printf "%s = %.2f\n", l, a / b}'
+}
+cpu_ratio "G1/G2 server CPU per proxied call (target <= 1.5)" "main/G1 gateway proxy" "nginx/G2 proxy_pass" || true
+cpu_ratio "G3/S1 server CPU per check (target <= 1.0)" "main/G3 gateway check" "main/S1 introspect" || true
 if [ "$scale" -gt 0 ]; then
   ratio "S1 at $scale / S1 at 10k" "scale-$scale/S1 introspect" "main/S1 introspect" || true
   ratio "S2 at $scale / S2 at 10k" "scale-$scale/S2 refresh" "main/S2 refresh" || true

@@ -215,6 +215,9 @@ int run_serve(const config::settings& settings) {
             std::cout << "authorize URL for \"" << saved.app.name << "\": " << authorize_url(base_url, saved.app) << "\n";
         }
     }
+    if (!settings.gateway_upstream.empty()) {
+        std::cout << "API calls outside hsoauth's routes: checked, then forwarded to " << settings.gateway_upstream << "\n";
+    }
     for (const auto& url : urls) std::cout << "listening on " << url << "\n";
     std::cout.flush();
     server.run();

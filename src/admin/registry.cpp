@@ -73,6 +73,9 @@ std::optional<oauth::error> check_app(const app_input& in) {
     if (in.access_token_ttl && (*in.access_token_ttl < 1 || *in.access_token_ttl > 31536000)) {
         return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
     }
+    if (in.rate_limit && (*in.rate_limit < 1 || *in.rate_limit > 1000000)) {
+        return field_error("rate_limit", "must be an integer from 1 to 1000000");
+    }
     for (const auto& scope : in.optional_scopes) {
         for (const auto& required : in.scopes) {
             if (scope == required) {
@@ -83,10 +86,50 @@ std::optional<oauth::error> check_app(const app_input& in) {
     return std::nullopt;
 }
 
+bool is_currency(const std::string& c) {
+    return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
+}
+
+bool is_account_type(const std::string& t) {
+    return !t.empty() && t.size() <= 64 &&
+           std::all_of(t.begin(), t.end(), [](char x) { return (x >= 'A' && x <= 'Z') || x == '_'; });
+}
+
+bool is_time_zone(const std::string& z) {
+    return !z.empty() && z.size() <= 64 && std::all_of(z.begin(), z.end(), [](char x) {
+        return (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') || x == '/' ||
+               x == '_' || x == '+' || x == '-';
+    });
+}
+
+bool is_utc_offset(const std::string& o) {
+    const auto digit = [](char x) { return x >= '0' && x <= '9'; };
+    return o.size() == 6 && (o[0] == '+' || o[0] == '-') && digit(o[1]) && digit(o[2]) && o[3] == ':' &&
+           digit(o[4]) && digit(o[5]) && (o[1] - '0') * 10 + (o[2] - '0') <= 14 && o[4] <= '5';
+}
+
 std::optional<oauth::error> check_hub(const hub_input& in) {
     if (auto problem = check_text("hub_domain", in.hub_domain)) return problem;
     if (!is_hublet(in.hublet)) return field_error("hublet", "must look like na1 or eu1");
-    if (in.scopes) return check_scopes("scopes", *in.scopes);
+    if (in.scopes) {
+        if (auto problem = check_scopes("scopes", *in.scopes)) return problem;
+    }
+    if (in.account_type && !is_account_type(*in.account_type)) {
+        return field_error("account_type", "must be upper-case letters and _, like STANDARD or DEVELOPER_TEST");
+    }
+    if (in.time_zone && !is_time_zone(*in.time_zone)) {
+        return field_error("time_zone", "must be a time zone name like US/Eastern or Europe/Berlin");
+    }
+    if (in.currency && !is_currency(*in.currency)) return field_error("currency", "must be an ISO 4217 code like USD");
+    if (in.additional_currencies) {
+        if (in.additional_currencies->size() > 20 ||
+            !std::all_of(in.additional_currencies->begin(), in.additional_currencies->end(), is_currency)) {
+            return field_error("additional_currencies", "must be at most 20 ISO 4217 codes like EUR");
+        }
+    }
+    if (in.utc_offset && !is_utc_offset(*in.utc_offset)) {
+        return field_error("utc_offset", "must be +HH:MM or -HH:MM, like -05:00");
+    }
     return std::nullopt;
 }
 
@@ -142,6 +185,11 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     app.access_token_ttl = in.access_token_ttl.value_or(existing ? existing->access_token_ttl : default_ttl_);
     app.rotate_refresh_tokens =
         in.rotate_refresh_tokens.value_or(existing ? existing->rotate_refresh_tokens : false);
+    if (in.rate_limit) {
+        app.rate_limit = in.rate_limit;
+    } else if (existing && !in.clear_rate_limit) {
+        app.rate_limit = existing->rate_limit;
+    }
     app.app_id = repo.upsert_app(app);
     out.created = !existing;
     return out;
@@ -156,6 +204,18 @@ result<upserted<storage::hub_record>> registry::put_hub(repository& repo, const 
     hub.hub_domain = in.hub_domain;
     hub.hublet = in.hublet;
     hub.scopes = in.scopes;
+    if (existing) {
+        hub.account_type = existing->account_type;
+        hub.time_zone = existing->time_zone;
+        hub.currency = existing->currency;
+        hub.additional_currencies = existing->additional_currencies;
+        hub.utc_offset = existing->utc_offset;
+    }
+    if (in.account_type) hub.account_type = *in.account_type;
+    if (in.time_zone) hub.time_zone = *in.time_zone;
+    if (in.currency) hub.currency = *in.currency;
+    if (in.additional_currencies) hub.additional_currencies = *in.additional_currencies;
+    if (in.utc_offset) hub.utc_offset = *in.utc_offset;
     hub.hub_id = repo.upsert_hub(hub);
     return upserted<storage::hub_record>{std::move(hub), !existing};
 }

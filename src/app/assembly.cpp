@@ -1,6 +1,10 @@
 #include "hsoauth/app/assembly.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "hsoauth/crypto/digest.hpp"
@@ -27,6 +31,7 @@ service::sandbox_settings sandbox_settings_of(const config::settings& s, std::st
             crypto::seeded_random("secrets:" + s.deterministic_seed));
         out.fixed_epoch = config::deterministic_epoch;
     }
+    out.gateway = gateway_settings_of(s);
     return out;
 }
 
@@ -50,6 +55,45 @@ service::controls_settings controls_settings_of(const config::settings& s) {
         for (const char c : bytes) out.rule_seeds = (out.rule_seeds << 8) | static_cast<unsigned char>(c);
     }
     return out;
+}
+
+service::gateway_settings gateway_settings_of(const config::settings& s) {
+    service::gateway_settings out;
+    out.rate_limit = s.gateway_rate_limit;
+    out.allow_unknown_operations = s.gateway_unknown_operations != "404";
+    const auto files = config::split_list(s.gateway_spec_files);
+    if (files.empty()) return out;  // the service builds HubSpot's table itself
+    auto table = service::gateway_operations();
+    for (const auto& file : files) {
+        std::ifstream in(file);
+        if (!in) throw config::config_error("gateway_spec_files: cannot read " + file);
+        std::stringstream text;
+        text << in.rdbuf();
+        const auto document = nlohmann::json::parse(text.str(), nullptr, false);
+        if (document.is_discarded()) throw config::config_error("gateway_spec_files: " + file + " is not JSON");
+        try {
+            table.add_openapi_document(document);
+        } catch (const std::invalid_argument& e) {
+            throw config::config_error("gateway_spec_files: " + file + ": " + e.what());
+        }
+    }
+    out.operations = std::make_shared<const gateway::operation_table>(std::move(table));
+    return out;
+}
+
+std::unique_ptr<http::upstream_client> upstream_of(const config::settings& s) {
+    if (s.gateway_upstream.empty()) return nullptr;
+    const auto [host, port] = config::split_upstream(s.gateway_upstream);
+    http::upstream_options options;
+    options.host = host;
+    options.port = port;
+    options.timeout_ms = s.gateway_timeout_ms;
+    options.max_response_bytes = static_cast<std::size_t>(s.gateway_max_response_bytes);
+    try {
+        return std::make_unique<http::upstream_client>(options);
+    } catch (const std::runtime_error& e) {
+        throw config::config_error(e.what());
+    }
 }
 
 http::server_limits server_limits_of(const config::settings& s) {
@@ -90,29 +134,33 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
                    storage::sandbox_storage* worlds)
     : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
       controls_(sandbox_, controls_settings_of(settings), labels_),
-      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log} {
+      upstream_(upstream_of(settings)),
+      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log, &sandbox_.gateway(),
+                 upstream_.get()} {
     endpoints_.controls = &controls_.controls();
     if (worlds == nullptr) return;
     // A sandbox's settings are the server's, with a key nobody knows behind its own admin check
-    // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its controls are its
-    // own too (rules, journal, report), with a journal of a tenth of the root's size, since up to
-    // max_open_sandboxes of them are open at once. In a reproducible run each sandbox draws from
-    // its own stream of the seed (by sandbox id), so that worlds do not repeat each other.
+    // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its API calls go to
+    // the server's upstream. Its controls are its own too (rules, journal, report), with a
+    // journal of a tenth of the root's size, since up to max_open_sandboxes of them are open at
+    // once. In a reproducible run each sandbox draws from its own stream of the seed (by sandbox
+    // id), so that worlds do not repeat each other.
     service::sandbox_settings world_settings = sandbox_settings_of(settings, crypto::base64url(crypto::random_bytes(32)));
     world_settings.auto_approval.reset();
     service::controls_settings world_controls = controls_settings_of(settings);
     world_controls.journal.max_events = std::max<std::size_t>(1, world_controls.journal.max_events / 10);
     const std::string seed = settings.deterministic_seed;
     auto make_site = [world_settings, world_controls, seed, &hasher, &log, &labels = labels_,
-                      &root_admin = sandbox_.admin()](const std::string& sandbox_id, storage::store& world_store,
-                                                      const std::string& key_digest) -> std::unique_ptr<service::sandbox_site> {
+                      &root_admin = sandbox_.admin(), upstream = upstream_.get()](
+                         const std::string& sandbox_id, storage::store& world_store,
+                         const std::string& key_digest) -> std::unique_ptr<service::sandbox_site> {
         service::sandbox_settings own = world_settings;
         if (!seed.empty()) {
             own.random = std::shared_ptr<crypto::random_source>(
                 crypto::seeded_random("secrets:" + seed + ":sandbox:" + sandbox_id));
         }
         return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, std::move(own), root_admin,
-                                                      key_digest, log, world_controls, labels);
+                                                      key_digest, log, upstream, world_controls, labels);
     };
     registry_ = std::make_unique<service::sandbox_registry>(
         store, *worlds, hasher, std::move(make_site), [this] { return sandbox_.clock().now(); },

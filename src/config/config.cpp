@@ -69,6 +69,12 @@ const std::vector<key_spec>& specs() {
         {"sandbox_ttl_s", &settings::sandbox_ttl_s, "a sandbox idle this long (server clock) is deleted, unless it was created with its own `ttl_seconds`; 0: never"},
         {"sandbox_idle_close_s", &settings::sandbox_idle_close_s, "an idle sandbox's database is closed after this many seconds (it reopens on its next request)"},
         {"max_open_sandboxes", &settings::max_open_sandboxes, "sandbox databases open at once; the least recently used are closed beyond"},
+        {"gateway_upstream", &settings::gateway_upstream, "`http://HOST:PORT` of the API mock behind the gateway: calls outside hsoauth's own routes are checked, then forwarded there; empty: they get 404 (docs/gateway.md)"},
+        {"gateway_timeout_ms", &settings::gateway_timeout_ms, "time the upstream has to accept a forwarded call and answer it (ms), then 504"},
+        {"gateway_rate_limit", &settings::gateway_rate_limit, "API calls per app and hub in any 10 s (HubSpot's 110), for apps that set no `rate_limit`"},
+        {"gateway_spec_files", &settings::gateway_spec_files, "OpenAPI JSON files, comma-separated, whose operations' `security` scopes add to or override HubSpot's table"},
+        {"gateway_unknown_operations", &settings::gateway_unknown_operations, "an API call no table knows: `allow` (any valid token) or `404`"},
+        {"gateway_max_response_bytes", &settings::gateway_max_response_bytes, "largest upstream answer relayed; a larger one gets 502"},
     };
     return all;
 }
@@ -169,6 +175,18 @@ void load_file(settings& s, const std::string& path) {
     }
 }
 
+void validate_gateway(const settings& s) {
+    if (!s.gateway_upstream.empty()) split_upstream(s.gateway_upstream);
+    if (s.gateway_timeout_ms < 1) throw config_error("gateway_timeout_ms must be at least 1");
+    if (s.gateway_rate_limit < 1 || s.gateway_rate_limit > 1000000) {
+        throw config_error("gateway_rate_limit must be from 1 to 1000000");
+    }
+    if (s.gateway_unknown_operations != "allow" && s.gateway_unknown_operations != "404") {
+        throw config_error("gateway_unknown_operations must be allow or 404");
+    }
+    if (s.gateway_max_response_bytes < 1024) throw config_error("gateway_max_response_bytes must be at least 1024");
+}
+
 void validate(const settings& s) {
     if (!s.listen.empty()) split_listen(s.listen);
     if (!s.tls_listen.empty()) split_listen(s.tls_listen);
@@ -205,6 +223,7 @@ void validate(const settings& s) {
     }
     if (s.journal_max_age_s < 1) throw config_error("journal_max_age_s must be at least 1");
     if (s.journal_max_followers > 1000) throw config_error("journal_max_followers must be at most 1000");
+    validate_gateway(s);
 }
 
 }  // namespace
@@ -246,6 +265,40 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
         throw config_error("listen: write an IPv6 address in brackets, [::1]:PORT, got '" + listen + "'");
     }
     return {host, static_cast<std::uint16_t>(port)};
+}
+
+std::pair<std::string, std::uint16_t> split_upstream(const std::string& url) {
+    constexpr std::string_view scheme = "http://";
+    std::string rest = url;
+    if (rest.rfind(scheme, 0) != 0) {
+        throw config_error("gateway_upstream must be http://HOST:PORT (plain HTTP), got '" + url + "'");
+    }
+    rest.erase(0, scheme.size());
+    if (!rest.empty() && rest.back() == '/') rest.pop_back();
+    if (rest.find('/') != std::string::npos || rest.find('@') != std::string::npos || rest.rfind(':') == std::string::npos) {
+        throw config_error("gateway_upstream must be http://HOST:PORT, without a path, got '" + url + "'");
+    }
+    try {
+        auto split = split_listen(rest);
+        if (split.second == 0) throw config_error("port 0");
+        return split;
+    } catch (const config_error&) {
+        throw config_error("gateway_upstream must be http://HOST:PORT, got '" + url + "'");
+    }
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = std::min(text.find(',', start), text.size());
+        std::string item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) items.push_back(std::move(item));
+        start = comma + 1;
+    }
+    return items;
 }
 
 namespace {

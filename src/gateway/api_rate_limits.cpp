@@ -5,6 +5,16 @@
 
 namespace hsoauth::gateway {
 
+bool is_search_call(std::string_view method, std::string_view target) {
+    if (method != "POST") return false;
+    std::string_view path = target.substr(0, target.find_first_of("?#"));
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    constexpr std::string_view head = "/crm/";
+    constexpr std::string_view tail = "/search";
+    return path.size() >= head.size() + tail.size() - 1 && path.substr(0, head.size()) == head &&
+           path.substr(path.size() - tail.size()) == tail;
+}
+
 api_rate_limits::api_rate_limits(const options& o)
     : default_limit_(std::max<std::int64_t>(o.default_limit, 1)),
       search_limit_(std::max<std::int64_t>(o.search_limit, 1)),
@@ -29,6 +39,13 @@ std::int64_t api_rate_limits::app_limit(std::int64_t app_id) const {
 rate_decision api_rate_limits::acquire(std::int64_t app_id, std::int64_t hub_id,
                                        std::int64_t now_ms) {
     return calls_.acquire({app_id, hub_id}, app_limit(app_id), now_ms);
+}
+
+rate_decision api_rate_limits::acquire(std::int64_t app_id, std::int64_t hub_id,
+                                       std::optional<std::int64_t> own_limit,
+                                       std::int64_t now_ms) {
+    if (!own_limit) return acquire(app_id, hub_id, now_ms);
+    return calls_.acquire({app_id, hub_id}, std::max<std::int64_t>(*own_limit, 1), now_ms);
 }
 
 rate_decision api_rate_limits::acquire_search(std::int64_t hub_id, std::int64_t now_ms) {

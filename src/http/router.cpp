@@ -88,7 +88,15 @@ void dispatch(const endpoints& e, request& req, responder respond) {
         return respond(transport_error_response(transport_errc::bad_request, req.correlation_id,
                                                 "the path is badly encoded"));
     }
-    respond(transport_error_response(transport_errc::route_not_found, req.correlation_id, "no such endpoint"));
+    const route& fallback = fallback_route();
+    req.route = fallback.name;
+    req.version = fallback.version;
+    params.clear();
+    try {
+        fallback.fn(e, req, params, respond);
+    } catch (...) {
+        respond(failure_response(service::failure{std::current_exception()}, req.correlation_id, e.log));
+    }
 }
 
 }  // namespace hsoauth::http

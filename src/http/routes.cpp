@@ -7,6 +7,7 @@
 #include "hsoauth/http/wire/admin/controls_views.hpp"
 #include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
+#include "hsoauth/http/wire/gateway/gateway_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
 
 namespace hsoauth::http {
@@ -69,9 +70,21 @@ const std::vector<route>& all_routes() {
         {"DELETE",  "/admin/v1/sandboxes/{id}",            admin_api::delete_sandbox,           access::open,  "admin.sandboxes.delete",   "admin"},
         {"POST",    "/admin/v1/sandboxes/{id}/snapshots",  admin_api::post_sandbox_snapshot,    access::open,  "admin.sandboxes.snapshot", "admin"},
         {"POST",    "/admin/v1/sandboxes/{id}/restore",    admin_api::post_sandbox_restore,     access::open,  "admin.sandboxes.restore",  "admin"},
+
+        {"GET",     "/account-info/v3/details",            gateway::get_account_details,        access::open,  "account_info.details",     "v3"},
+        {"GET",     "/account-info/2026-03/details",       gateway::get_account_details,        access::open,  "account_info.details",     "2026-03"},
+        {"GET",     "/integrations/v1/me",                 gateway::get_integrations_me,        access::open,  "integrations.me",          "v1"},
+        {"GET",     "/gateway/v1/check",                   gateway::get_check,                  access::open,  "gateway.check",            "gateway"},
     };
     // clang-format on
     return table;
+}
+
+// Everything else: a path no route above has is an API call for the gateway (checked, then
+// forwarded to gateway_upstream, or 404 without one). A path above with another method is 405.
+const route& fallback_route() {
+    static const route everything_else{"*", "/**", wire::gateway::forward, access::open, "gateway.forward", "gateway"};
+    return everything_else;
 }
 
 }  // namespace hsoauth::http

@@ -62,8 +62,10 @@ void sandbox_front::dispatch(request& req, responder respond) const {
     // handler returns (views copy what they keep of the path).
     std::string prefix = req.path.substr(0, prefix_size);
     req.path.erase(0, prefix_size);
+    req.target.erase(0, prefix_size);  // the gateway forwards the target as the root would see it
     http::dispatch(served, req, responder(std::move(port)));
     req.path.insert(0, prefix);
+    req.target.insert(0, prefix);
 }
 
 }  // namespace hsoauth::http

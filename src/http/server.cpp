@@ -42,6 +42,7 @@
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
+#include "network_thread.hpp"
 
 namespace hsoauth::http {
 namespace {
@@ -889,11 +890,13 @@ void server::run() {
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
         threads.emplace_back([&ctx = impl_->workers[i]->ctx] {
+            const detail::network_thread_scope network_thread(ctx);
             auto guard = asio::make_work_guard(ctx);
             ctx.run();
         });
     }
     {
+        const detail::network_thread_scope network_thread(impl_->workers[0]->ctx);
         auto guard = asio::make_work_guard(impl_->workers[0]->ctx);
         impl_->workers[0]->ctx.run();
     }

@@ -211,11 +211,15 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
 
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
+    return introspect_access(repo, token, time_.now());
+}
+
+result<access_token_info> authority::introspect_access(repository& repo, std::string_view token,
+                                                       std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
     auto found = repo.find_access(*access_id, hasher_.hash(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
-    const std::int64_t now = time_.now();
     if (now >= found->expires_at) {
         error expired = make_error(errc::expired_token);
         expired.seconds = now - found->expires_at;

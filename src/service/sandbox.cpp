@@ -31,7 +31,8 @@ sandbox::sandbox(storage::store& store, const crypto::secret_hasher& hasher,
       forms_(settings_.code_ttl, settings_.consent_form_capacity, random()),
       tokens_(store, apps_, throttle_, authority_),
       authorization_(store, authority_, forms_, auto_approval_, {settings_.decline_redirects}),
-      admin_(store, apps_, clock_, authority_, registry_, auto_approval_, settings_.admin_key) {
+      admin_(store, apps_, clock_, authority_, registry_, auto_approval_, settings_.admin_key),
+      gateway_(store, apps_, authority_, settings_.gateway) {
     if (settings_.auto_approval) auto_approval_.set(settings_.auto_approval);
 }
 

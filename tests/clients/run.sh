@@ -14,4 +14,4 @@ if [ ! -d node_modules/@hubspot/api-client ] || [ package-lock.json -nt node_mod
   touch node_modules
 fi
 
-exec node --test official-node.test.mjs
+exec node --test official-node.test.mjs gateway-node.test.mjs

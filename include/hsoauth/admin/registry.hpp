@@ -29,6 +29,8 @@ struct app_input {
     std::vector<std::string> optional_scopes;
     std::optional<std::int64_t> access_token_ttl;
     std::optional<bool> rotate_refresh_tokens;
+    std::optional<std::int64_t> rate_limit = std::nullopt;  // nullopt: kept on update, none on create
+    bool clear_rate_limit = false;           // an explicit null: back to the gateway's default
 };
 
 struct hub_input {
@@ -36,6 +38,13 @@ struct hub_input {
     std::string hub_domain;
     std::string hublet = "na1";
     std::optional<std::vector<std::string>> scopes;
+    // The account settings GET /account-info/v3/details shows; nullopt: kept on update, the
+    // hub_record defaults on create.
+    std::optional<std::string> account_type = std::nullopt;
+    std::optional<std::string> time_zone = std::nullopt;
+    std::optional<std::string> currency = std::nullopt;
+    std::optional<std::vector<std::string>> additional_currencies = std::nullopt;
+    std::optional<std::string> utc_offset = std::nullopt;
 };
 
 struct user_input {
@@ -84,6 +93,10 @@ public:
     // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
     // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id or
     // e-mail belongs to another entry; hub_unavailable when a user names a hub that does not exist.
+    // An app's rate_limit is from 1 to 1000000 (the limiter remembers only
+    // calls it allowed within the window, so a high limit costs no memory by itself); a hub's account_type upper-case letters and '_',
+    // time_zone 1 to 64 characters of letters, digits and "/_+-", currencies three upper-case
+    // letters (at most 20 additional ones), utc_offset ±HH:MM.
     result<saved_app> put_app(repository& repo, const app_input& input) const;
     result<upserted<storage::hub_record>> put_hub(repository& repo, const hub_input& input) const;
     result<upserted<storage::user_record>> put_user(repository& repo, const user_input& input) const;

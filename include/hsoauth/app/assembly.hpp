@@ -12,6 +12,7 @@
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/http/wire/answer_labels.hpp"
+#include "hsoauth/http/upstream_client.hpp"
 #include "hsoauth/service/sandbox.hpp"
 #include "hsoauth/service/sandbox_registry.hpp"
 #include "hsoauth/service/world_controls.hpp"
@@ -21,6 +22,13 @@
 namespace hsoauth::app {
 
 service::sandbox_settings sandbox_settings_of(const config::settings& s, std::string admin_key);
+// The gateway's checks: gateway_rate_limit, gateway_unknown_operations, and HubSpot's operations
+// with those of gateway_spec_files added. Throws config::config_error naming a spec file that
+// cannot be read or is not an OpenAPI document with paths.
+service::gateway_settings gateway_settings_of(const config::settings& s);
+// The client of gateway_upstream; nullptr when none is set. Throws config::config_error when
+// its host cannot be resolved.
+std::unique_ptr<http::upstream_client> upstream_of(const config::settings& s);
 http::server_limits server_limits_of(const config::settings& s);
 // Network threads: the configured number, else one per core less one for the writer (at least one).
 std::size_t network_threads_of(const config::settings& s);
@@ -55,6 +63,7 @@ class assembly {
     service::sandbox sandbox_;
     http::wire::wire_answer_labels labels_;
     service::world_controls controls_;
+    std::unique_ptr<http::upstream_client> upstream_;
     http::endpoints endpoints_;
     std::unique_ptr<service::sandbox_registry> registry_;  // closed before the root's parts
     std::unique_ptr<http::sandbox_front> front_;

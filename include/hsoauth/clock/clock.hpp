@@ -11,6 +11,8 @@ public:
     virtual ~clock() = default;
     // Seconds since the Unix epoch, as the sandbox sees them. Thread-safe.
     virtual std::int64_t now() const = 0;
+    // Milliseconds since the Unix epoch on the same clock (rolling rate-limit windows). Thread-safe.
+    virtual std::int64_t now_ms() const { return now() * 1000; }
 };
 
 // Real time plus a forward offset that the admin API can grow ("advance the clock"). A clock
@@ -23,6 +25,7 @@ public:
     std::int64_t now() const override;
     // The epoch the clock stands on (seconds), or 0 when it follows real time.
     std::int64_t fixed_epoch() const { return fixed_epoch_; }
+    std::int64_t now_ms() const override;
     std::int64_t offset() const { return offset_.load(); }
     // Raises the offset to `seconds` unless it is already further: the clock never goes back,
     // whatever order concurrent advances are applied in.

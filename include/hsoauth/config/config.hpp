@@ -57,6 +57,12 @@ struct settings {
     std::int64_t sandbox_ttl_s = 86400;      // default idle lifetime; 0 = until deleted
     std::int64_t sandbox_idle_close_s = 600; // an idle sandbox's store is closed after this (s)
     std::int64_t max_open_sandboxes = 64;    // open sandbox stores at once
+    std::string gateway_upstream;            // http://HOST:PORT that API calls are forwarded to ("" = none)
+    std::int64_t gateway_timeout_ms = 10000; // upstream connect and answer, then 504
+    std::int64_t gateway_rate_limit = 110;   // API calls per app and hub per rolling 10 s (apps may set their own)
+    std::string gateway_spec_files;          // OpenAPI JSON files adding or overriding operations, comma-separated
+    std::string gateway_unknown_operations = "allow";  // an operation in no table: "allow" or "404"
+    std::int64_t gateway_max_response_bytes = 8388608;  // larger upstream answers: 502
 };
 
 // One configuration key, for --help and the README.
@@ -82,6 +88,13 @@ settings load(const std::vector<std::string>& flags, char** environment);
 
 // Splits "HOST:PORT"; throws config_error.
 std::pair<std::string, std::uint16_t> split_listen(const std::string& listen);
+
+// Splits gateway_upstream, "http://HOST:PORT" (a trailing '/' allowed, no path, no user, a
+// port other than 0), into the host (IPv6 without brackets) and the port; throws config_error.
+std::pair<std::string, std::uint16_t> split_upstream(const std::string& url);
+
+// The non-empty items of a comma-separated list, blanks around them trimmed.
+std::vector<std::string> split_list(const std::string& text);
 
 // The Host names `serve` answers for, lower-case, without ports: allowed_hosts split at commas,
 // or by default the hosts of listen and tls_listen, localhost, 127.0.0.1 and [::1] (IPv6

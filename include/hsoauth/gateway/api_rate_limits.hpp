@@ -10,11 +10,17 @@
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <unordered_map>
 
 #include "hsoauth/gateway/rolling_window_limiter.hpp"
 
 namespace hsoauth::gateway {
+
+// Whether a call goes to the Search API, which has its own SECONDLY limit: a POST whose path
+// (before any '?') starts with the segment "crm" and ends with the segment "search", a trailing
+// slash aside (POST /crm/v3/objects/contacts/search, /crm/v3/objects/2-123/search, …). Pure.
+bool is_search_call(std::string_view method, std::string_view target);
 
 class api_rate_limits {
   public:
@@ -37,6 +43,10 @@ class api_rate_limits {
 
     // A call, other than to the Search API, by `app_id` on `hub_id` at `now_ms`.
     rate_decision acquire(std::int64_t app_id, std::int64_t hub_id, std::int64_t now_ms);
+    // The same with the app's limit given by the caller (the app's stored `rate_limit`, a value
+    // below 1 taken as 1); nullopt: as acquire() above.
+    rate_decision acquire(std::int64_t app_id, std::int64_t hub_id,
+                          std::optional<std::int64_t> own_limit, std::int64_t now_ms);
     // A Search API call on `hub_id` at `now_ms`.
     rate_decision acquire_search(std::int64_t hub_id, std::int64_t now_ms);
 

@@ -10,18 +10,24 @@ class authorization_service;
 class admin_service;
 class controls_service;
 class sandbox_service;
+class gateway_service;
 }  // namespace hsoauth::service
 
 namespace hsoauth::http {
 
 class log_writer;
 class sandbox_front;
+class upstream_client;
 
 struct endpoints {
     service::token_service& tokens;
     service::authorization_service& authorization;
     service::admin_service& admin;
     log_writer& log;
+    // The API gateway's checks; nullptr: API calls and the built-in API endpoints get 404.
+    service::gateway_service* gateway = nullptr;
+    // Where allowed API calls go (gateway_upstream); nullptr: they get HubSpot's 404.
+    const upstream_client* upstream = nullptr;
     // The path prefix this world is served under: "" at the root, "/sandboxes/{id}" in a
     // sandbox. Every URL of hsoauth's own that a view writes (form actions) starts with it.
     std::string_view prefix{};

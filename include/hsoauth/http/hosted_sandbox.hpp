@@ -19,7 +19,8 @@ class hosted_sandbox final : public service::sandbox_site {
     hosted_sandbox(const std::string& sandbox_id, storage::store& store, const crypto::secret_hasher& hasher,
                    service::sandbox_settings settings, service::admin_service& root_admin,
                    const std::string& admin_key_digest, log_writer& log,
-                   service::controls_settings controls, const service::answer_labels& labels);
+                   const upstream_client* upstream, service::controls_settings controls,
+                   const service::answer_labels& labels);
 
     service::sandbox& world() override { return world_; }
     const endpoints& served() const { return endpoints_; }

@@ -28,9 +28,12 @@ struct route {
 
 // Every route hsoauth serves (routes.cpp).
 const std::vector<route>& all_routes();
+// What serves a path that no route has, whatever the method: the API gateway (routes.cpp).
+const route& fallback_route();
 
-// Finds the route, notes its name and version in `req`, and calls its handler; answers 404, 405
-// (with Allow) or 401 (admin key missing or wrong) itself. A handler that throws is answered with
+// Finds the route, notes its name and version in `req`, and calls its handler (fallback_route's
+// for a path no route has); answers 405 (with Allow), 400 (a route's parameter badly encoded)
+// or 401 (admin key missing or wrong) itself. A handler that throws is answered with
 // 500 (or 503 for a storage fault that passes).
 void dispatch(const endpoints& e, request& req, responder respond);
 

@@ -141,6 +141,9 @@ public:
     // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
     // since) when expired.
     result<access_token_info> introspect_access(repository& repo, std::string_view token) const;
+    // The same at sandbox time `now` (seconds), which the caller read once for the whole call.
+    result<access_token_info> introspect_access(repository& repo, std::string_view token,
+                                                std::int64_t now) const;
     // Read. unknown_token when unknown, revoked, rotated away or uninstalled.
     result<refresh_token_info> introspect_refresh(repository& repo, std::string_view token) const;
 

@@ -18,6 +18,7 @@
 #include "hsoauth/service/auto_approve.hpp"
 #include "hsoauth/service/client_auth_throttle.hpp"
 #include "hsoauth/service/consent_forms.hpp"
+#include "hsoauth/service/gateway_service_core.hpp"
 #include "hsoauth/service/token_service_core.hpp"
 #include "hsoauth/storage/store.hpp"
 
@@ -38,6 +39,7 @@ struct sandbox_settings {
     // of real time (0: real time).
     std::shared_ptr<crypto::random_source> random;
     std::int64_t fixed_epoch = 0;
+    gateway_settings gateway;                            // the API gateway's checks
 };
 
 class sandbox {
@@ -50,6 +52,7 @@ class sandbox {
     token_service& tokens() { return tokens_; }
     authorization_service& authorization() { return authorization_; }
     admin_service& admin() { return admin_; }
+    gateway_service& gateway() { return gateway_; }
     sandbox_clock& clock() { return clock_; }
 
     // Applies a seed document and waits until it is durable: for start-up and the command line,
@@ -76,6 +79,7 @@ class sandbox {
     token_service_core tokens_;
     authorization_service_core authorization_;
     admin_service_core admin_;
+    gateway_service_core gateway_;
 };
 
 }  // namespace hsoauth::service

@@ -23,6 +23,7 @@ struct app_record {
     scope_list optional_scopes;
     std::int64_t access_token_ttl = 1800;
     bool rotate_refresh_tokens = false;
+    std::optional<std::int64_t> rate_limit;  // API calls per hub per 10 s; nullopt: the gateway's default
 };
 
 struct hub_record {
@@ -30,6 +31,12 @@ struct hub_record {
     std::string hub_domain;
     std::string hublet = "na1";
     std::optional<scope_list> scopes;  // what the hub can grant; nullopt: everything
+    // What GET /account-info/v3/details tells about the account (migration 0008).
+    std::string account_type = "STANDARD";         // STANDARD, DEVELOPER_TEST, SANDBOX, …
+    std::string time_zone = "US/Eastern";
+    std::string currency = "USD";                  // the company currency, ISO 4217
+    std::vector<std::string> additional_currencies;
+    std::string utc_offset = "-05:00";             // as the account shows it, ±HH:MM
 };
 
 struct user_record {

@@ -11,38 +11,43 @@ namespace {
 
 constexpr std::string_view sql_find_app_by_client_id =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE client_id = ?1";
+    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE client_id = ?1";
 constexpr std::string_view sql_find_app =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE app_id = ?1";
+    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE app_id = ?1";
 constexpr std::string_view sql_find_app_by_name =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens FROM apps WHERE name = ?1 ORDER BY app_id LIMIT 1";
+    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE name = ?1 ORDER BY app_id LIMIT 1";
 constexpr std::string_view sql_list_apps =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens FROM apps ORDER BY app_id";
+    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps ORDER BY app_id";
 constexpr std::string_view sql_insert_app =
     "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
-    "optional_scopes, access_token_ttl, rotate_refresh_tokens) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "optional_scopes, access_token_ttl, rotate_refresh_tokens, rate_limit) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT(app_id) DO UPDATE SET name = excluded.name, client_id = excluded.client_id, "
     "client_secret_digest = excluded.client_secret_digest, redirect_uris = excluded.redirect_uris, "
     "scopes = excluded.scopes, optional_scopes = excluded.optional_scopes, "
     "access_token_ttl = excluded.access_token_ttl, "
-    "rotate_refresh_tokens = excluded.rotate_refresh_tokens RETURNING app_id";
+    "rotate_refresh_tokens = excluded.rotate_refresh_tokens, rate_limit = excluded.rate_limit "
+    "RETURNING app_id";
 constexpr std::string_view sql_delete_app = "DELETE FROM apps WHERE app_id = ?1";
 constexpr std::string_view sql_delete_app_tokens = "DELETE FROM access_tokens WHERE app_id = ?1";
 
+// Columns 4-8 of every hub query are the account settings of migration 0008.
 constexpr std::string_view sql_find_hub =
-    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs WHERE hub_id = ?1";
+    "SELECT hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset FROM hubs WHERE hub_id = ?1";
 constexpr std::string_view sql_find_hub_by_domain =
-    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs WHERE hub_domain = ?1 ORDER BY hub_id LIMIT 1";
+    "SELECT hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset FROM hubs WHERE hub_domain = ?1 ORDER BY hub_id LIMIT 1";
 constexpr std::string_view sql_list_hubs =
-    "SELECT hub_id, hub_domain, hublet, scopes FROM hubs ORDER BY hub_id";
+    "SELECT hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset FROM hubs ORDER BY hub_id";
 constexpr std::string_view sql_upsert_hub =
-    "INSERT INTO hubs (hub_id, hub_domain, hublet, scopes) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO hubs (hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT(hub_id) DO UPDATE SET hub_domain = excluded.hub_domain, hublet = excluded.hublet, "
-    "scopes = excluded.scopes RETURNING hub_id";
+    "scopes = excluded.scopes, account_type = excluded.account_type, time_zone = excluded.time_zone, "
+    "currency = excluded.currency, additional_currencies = excluded.additional_currencies, "
+    "utc_offset = excluded.utc_offset RETURNING hub_id";
 constexpr std::string_view sql_delete_hub = "DELETE FROM hubs WHERE hub_id = ?1";
 
 constexpr std::string_view sql_find_user = "SELECT user_id, email FROM users WHERE user_id = ?1";
@@ -228,6 +233,7 @@ app_record read_app(const statement& s) {
     app.optional_scopes = split_scopes(s.text(6));
     app.access_token_ttl = s.int64(7);
     app.rotate_refresh_tokens = s.int64(8) != 0;
+    app.rate_limit = optional_int(s, 9);
     return app;
 }
 
@@ -237,6 +243,11 @@ hub_record read_hub(const statement& s) {
     hub.hub_domain = s.text(1);
     hub.hublet = s.text(2);
     if (!s.is_null(3)) hub.scopes = split_scopes(s.text(3));
+    hub.account_type = s.text(4);
+    hub.time_zone = s.text(5);
+    hub.currency = s.text(6);
+    hub.additional_currencies = split_scopes(s.text(7));
+    hub.utc_offset = s.text(8);
     return hub;
 }
 
@@ -309,6 +320,11 @@ std::int64_t sqlite_repository::upsert_app(const app_record& app) {
     s->bind(5, json_text(app.redirect_uris)).bind(6, join_scopes(app.scopes));
     s->bind(7, join_scopes(app.optional_scopes)).bind(8, app.access_token_ttl);
     s->bind(9, std::int64_t{app.rotate_refresh_tokens ? 1 : 0});
+    if (app.rate_limit) {
+        s->bind(10, *app.rate_limit);
+    } else {
+        s->bind_null(10);
+    }
     s->step();
     return s->int64(0);
 }
@@ -359,6 +375,8 @@ std::int64_t sqlite_repository::upsert_hub(const hub_record& hub) {
     } else {
         s->bind_null(4);
     }
+    s->bind(5, hub.account_type).bind(6, hub.time_zone).bind(7, hub.currency);
+    s->bind(8, join_scopes(hub.additional_currencies)).bind(9, hub.utc_offset);
     s->step();
     return s->int64(0);
 }

@@ -2,6 +2,7 @@
 // the database is newer than the binary.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -83,6 +84,9 @@ TEST_CASE("storage: a database at version 4 is brought up by migration 0005 and 
     }
     const auto applied = migrate(conn);
     REQUIRE(!applied.empty());
+    CHECK(applied.size() == static_cast<std::size_t>(std::count_if(
+                                embedded_migrations().begin(), embedded_migrations().end(),
+                                [](const auto& m) { return m.version > 4; })));
     CHECK(applied.back().version == embedded_migrations().back().version);
     CHECK(applied[0].version == 5);
     CHECK(applied[0].name == "0005_tokens_by_id_only.sql");

@@ -95,6 +95,15 @@ oauth::result<admin::app_input> parse_app(const json& body) {
         if (!rotate->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
         in.rotate_refresh_tokens = rotate->get<bool>();
     }
+    if (const auto limit = body.find("rate_limit"); limit != body.end()) {
+        if (limit->is_null()) {
+            in.clear_rate_limit = true;
+        } else if (!limit->is_number_integer()) {
+            return field_error("rate_limit", "must be an integer from 1 to 1000000, or null");
+        } else {
+            in.rate_limit = limit->get<std::int64_t>();
+        }
+    }
     return in;
 }
 
@@ -113,6 +122,15 @@ oauth::result<admin::hub_input> parse_hub(const json& body) {
         std::vector<std::string> scopes;
         HSOAUTH_TRY(read_strings(body, "scopes", false, scopes));
         in.scopes = std::move(scopes);
+    }
+    HSOAUTH_TRY(read_text(body, "account_type", false, in.account_type));
+    HSOAUTH_TRY(read_text(body, "time_zone", false, in.time_zone));
+    HSOAUTH_TRY(read_text(body, "currency", false, in.currency));
+    HSOAUTH_TRY(read_text(body, "utc_offset", false, in.utc_offset));
+    if (member(body, "additional_currencies")) {
+        std::vector<std::string> currencies;
+        HSOAUTH_TRY(read_strings(body, "additional_currencies", false, currencies));
+        in.additional_currencies = std::move(currencies);
     }
     return in;
 }
@@ -177,6 +195,7 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
                 {"optional_scopes", app.optional_scopes},
                 {"access_token_ttl", app.access_token_ttl},
                 {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
+    out["rate_limit"] = app.rate_limit ? json(*app.rate_limit) : json(nullptr);
     if (secret) out["client_secret"] = *secret;
     return out;
 }
@@ -184,6 +203,11 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
 json to_json(const storage::hub_record& hub) {
     json out = {{"hub_id", hub.hub_id}, {"hub_domain", hub.hub_domain}, {"hublet", hub.hublet}};
     out["scopes"] = hub.scopes ? json(*hub.scopes) : json(nullptr);
+    out["account_type"] = hub.account_type;
+    out["time_zone"] = hub.time_zone;
+    out["currency"] = hub.currency;
+    out["additional_currencies"] = hub.additional_currencies;
+    out["utc_offset"] = hub.utc_offset;
     return out;
 }
 

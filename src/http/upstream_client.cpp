@@ -1,0 +1,266 @@
+#include "hsoauth/http/upstream_client.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "network_thread.hpp"
+
+namespace hsoauth::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using steady = std::chrono::steady_clock;
+
+// One kept-alive connection to the upstream, owned by one network thread.
+struct connection {
+    explicit connection(asio::io_context& ctx) : stream(ctx) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+};
+
+struct idle_connection {
+    const void* client;  // the upstream_client::impl it belongs to
+    std::unique_ptr<connection> conn;
+};
+
+// This network thread's idle connections, newest last; emptied when the thread's scope ends.
+thread_local std::vector<idle_connection> idle_connections;
+thread_local bool cleanup_registered = false;
+
+// Whether a kept-alive socket is still usable: no byte and no end of stream waiting (an upstream
+// that closed an idle connection leaves EOF to read). One non-blocking peek.
+bool still_open(connection& c) {
+    if (c.buffer.size() != 0) return false;
+    char byte = 0;
+    const auto n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+// Whether an answer header of the upstream's is not relayed: framing and hop-by-hop headers
+// (RFC 9110 §7.6.1), and those hsoauth sets itself.
+bool dropped_answer_header(std::string_view name, std::string_view connection_tokens) {
+    static constexpr std::string_view dropped[] = {
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer",
+        "transfer-encoding", "upgrade", "content-length", "server", "x-hubspot-correlation-id"};
+    for (const auto d : dropped) {
+        if (iequals(name, d)) return true;
+    }
+    if (istarts_with(name, "x-hubspot-ratelimit-")) return true;
+    // Headers the Connection field names are the hop's too.
+    while (!connection_tokens.empty()) {
+        const auto comma = connection_tokens.find(',');
+        std::string_view token = connection_tokens.substr(0, comma);
+        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+        if (!token.empty() && iequals(token, name)) return true;
+        if (comma == std::string_view::npos) break;
+        connection_tokens.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+}  // namespace
+
+struct upstream_client::impl {
+    upstream_options options;
+    std::vector<tcp::endpoint> endpoints;
+};
+
+namespace {
+
+// One request and its answer, from choosing a connection to calling `done`.
+class exchange_op : public std::enable_shared_from_this<exchange_op> {
+  public:
+    exchange_op(std::shared_ptr<const upstream_client::impl> client, asio::io_context& ctx,
+                std::string request, bool head, bool idempotent, std::function<void(upstream_answer)> done)
+        : client_(std::move(client)),
+          ctx_(ctx),
+          request_(std::move(request)),
+          head_(head),
+          idempotent_(idempotent),
+          done_(std::move(done)),
+          deadline_(steady::now() + std::chrono::milliseconds(client_->options.timeout_ms)) {}
+
+    void start() {
+        conn_ = take_idle();
+        reused_ = conn_ != nullptr;
+        if (reused_) return send();
+        connect();
+    }
+
+  private:
+    std::unique_ptr<connection> take_idle() {
+        // Newest first: the one least likely to have been closed by the upstream meanwhile.
+        for (auto i = idle_connections.size(); i-- > 0;) {
+            if (idle_connections[i].client != client_.get()) continue;
+            auto conn = std::move(idle_connections[i].conn);
+            idle_connections.erase(idle_connections.begin() + static_cast<std::ptrdiff_t>(i));
+            if (still_open(*conn)) return conn;
+        }
+        return nullptr;
+    }
+
+    void connect() {
+        conn_ = std::make_unique<connection>(ctx_);
+        conn_->stream.expires_at(deadline_);
+        conn_->stream.async_connect(client_->endpoints,
+                                    [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                                        if (ec) return self->fail(ec, true);
+                                        beast::error_code ignored;
+                                        self->conn_->stream.socket().set_option(tcp::no_delay(true), ignored);
+                                        self->send();
+                                    });
+    }
+
+    void send() {
+        conn_->stream.expires_at(deadline_);
+        asio::async_write(conn_->stream, asio::buffer(request_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->fail(ec, true);
+                              self->read();
+                          });
+    }
+
+    void read() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(client_->options.max_header_bytes));
+        parser_->body_limit(client_->options.max_response_bytes);
+        if (head_) parser_->skip(true);
+        bhttp::async_read(conn_->stream, conn_->buffer, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->fail(ec, false);
+                              self->finish();
+                          });
+    }
+
+    // A failure before a whole answer. `before_answer`: nothing of the answer can have come.
+    void fail(beast::error_code ec, bool before_answer) {
+        const bool nothing_came = before_answer || !parser_ || !parser_->got_some();
+        conn_.reset();
+        if (ec == beast::error::timeout) return answer(upstream_failure::timed_out);
+        if (reused_ && !retried_ && nothing_came && (idempotent_ || before_answer)) {
+            // A kept-alive connection the upstream closed meanwhile: once more on a new one.
+            retried_ = true;
+            reused_ = false;
+            parser_.reset();
+            return connect();
+        }
+        if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
+            ec == bhttp::error::buffer_overflow) {
+            return answer(upstream_failure::too_large);
+        }
+        if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category() &&
+            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+            return answer(upstream_failure::malformed);
+        }
+        answer(upstream_failure::unreachable);
+    }
+
+    void finish() {
+        auto& message = parser_->get();
+        const int status = message.result_int();
+        if (status >= 100 && status < 200) {
+            if (status == 101) {
+                conn_.reset();
+                return answer(upstream_failure::malformed);  // no upgrades through the gateway
+            }
+            return read();  // an interim answer (100 Continue, 103): the real one follows
+        }
+        upstream_answer out;
+        out.relayed.status = status;
+        const std::string_view connection_tokens = message[bhttp::field::connection];
+        for (const auto& field : message) {
+            if (dropped_answer_header(field.name_string(), connection_tokens)) continue;
+            out.relayed.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        }
+        out.relayed.body = std::move(message.body());
+        const bool reusable = message.keep_alive() && parser_->is_done();
+        parser_.reset();
+        if (reusable && idle_connections.size() < client_->options.max_idle_per_thread) {
+            if (!cleanup_registered) {
+                cleanup_registered = true;
+                detail::at_network_thread_end([] {
+                    idle_connections.clear();
+                    cleanup_registered = false;
+                });
+            }
+            conn_->stream.expires_never();
+            idle_connections.push_back({client_.get(), std::move(conn_)});
+        } else {
+            conn_.reset();
+        }
+        done_(std::move(out));
+    }
+
+    void answer(upstream_failure failed) {
+        upstream_answer out;
+        out.failed = failed;
+        done_(std::move(out));
+    }
+
+    std::shared_ptr<const upstream_client::impl> client_;
+    asio::io_context& ctx_;
+    std::string request_;
+    bool head_;
+    bool idempotent_;
+    std::function<void(upstream_answer)> done_;
+    steady::time_point deadline_;
+    std::unique_ptr<connection> conn_;
+    std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
+    bool reused_ = false;
+    bool retried_ = false;
+};
+
+}  // namespace
+
+upstream_client::upstream_client(upstream_options options) : impl_(std::make_shared<impl>()) {
+    impl_->options = std::move(options);
+    asio::io_context resolving;
+    tcp::resolver resolver(resolving);
+    beast::error_code ec;
+    const auto results = resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
+                                          tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) {
+        throw std::runtime_error("gateway_upstream: cannot resolve " + impl_->options.host + " (" +
+                                 (ec ? ec.message() : std::string("no address")) + ")");
+    }
+    for (const auto& entry : results) impl_->endpoints.push_back(entry.endpoint());
+}
+
+upstream_client::~upstream_client() = default;
+
+const upstream_options& upstream_client::options() const { return impl_->options; }
+
+void upstream_client::exchange(std::string request_bytes, bool head, bool idempotent,
+                               std::function<void(upstream_answer)> done) const {
+    asio::io_context* ctx = detail::this_network_context();
+    if (!ctx) {
+        upstream_answer out;
+        out.failed = upstream_failure::unreachable;
+        return done(std::move(out));
+    }
+    std::make_shared<exchange_op>(impl_, *ctx, std::move(request_bytes), head, idempotent, std::move(done))
+        ->start();
+}
+
+}  // namespace hsoauth::http
