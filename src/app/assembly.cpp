@@ -135,7 +135,7 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
     : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
       controls_(sandbox_, controls_settings_of(settings), labels_),
       upstream_(upstream_of(settings)),
-      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log, &sandbox_.gateway(),
+      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log, &controls_.gateway(),
                  upstream_.get()} {
     endpoints_.controls = &controls_.controls();
     if (worlds == nullptr) return;

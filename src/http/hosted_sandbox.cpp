@@ -13,7 +13,7 @@ hosted_sandbox::hosted_sandbox(const std::string& sandbox_id, storage::store& st
       world_(store, hasher, std::move(settings)),
       controls_(world_, std::move(controls), labels),
       admin_(controls_.admin(), root_admin, hasher, admin_key_digest),
-      endpoints_{controls_.tokens(), controls_.authorization(), admin_, log, &world_.gateway(), upstream, prefix_} {
+      endpoints_{controls_.tokens(), controls_.authorization(), admin_, log, &controls_.gateway(), upstream, prefix_} {
     endpoints_.controls = &controls_.controls();
 }
 

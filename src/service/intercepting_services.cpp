@@ -80,6 +80,19 @@ void learn(outcome_summary& s, const oauth::refresh_token_info& v) {
 
 void learn(outcome_summary&, const oauth::issued_code&) {}
 
+void learn(outcome_summary& s, const api_decision& v) {
+    s.app_id = v.identity.app_id;
+    s.hub_id = v.identity.hub_id;
+    s.user_id = v.identity.user_id;
+    s.client_id = v.identity.client_id;
+    static const oauth::error expired = oauth::make_error(oauth::errc::expired_token);
+    static const oauth::error unknown = oauth::make_error(oauth::errc::unknown_token);
+    if (v.verdict == api_verdict::expired_authentication || v.verdict == api_verdict::invalid_authentication) {
+        s.result = controls::event_result::refused;
+        s.error = v.verdict == api_verdict::expired_authentication ? &expired : &unknown;
+    }
+}
+
 failure failure_of(std::shared_ptr<const controls::fired_fault> fault) {
     const std::string what = "fault rule " + std::to_string(fault->rule_id) + " fired (" +
                              std::string(controls::name_of(fault->action.kind)) + ")";
@@ -154,6 +167,17 @@ void intercepting_authorization_service::decide(const call& c, consent_decision 
     intercept(hook_, c, std::move(facts), std::move(done),
               [this, d0 = std::move(decision)](const call& at, reply<decision_outcome> d) mutable {
                   wrapped().decide(at, std::move(d0), std::move(d));
+              });
+}
+
+// ---- gateway_service ----
+
+void intercepting_gateway_service::decide(const call& c, api_call request, reply<api_decision> done) {
+    auto facts = token_facts("api_call", event_kind::gateway, token_kind::access,
+                             id_or_zero(oauth::access_token_id(request.access_token)));
+    intercept(hook_, c, std::move(facts), std::move(done),
+              [this, r = std::move(request)](const call& at, reply<api_decision> d) mutable {
+                  wrapped().decide(at, std::move(r), std::move(d));
               });
 }
 

@@ -52,6 +52,7 @@ world_controls::world_controls(sandbox& world, controls_settings settings, const
       tokens_(world.tokens(), interceptor_),
       authorization_(world.authorization(), interceptor_),
       admin_(world.admin(), interceptor_),
+      gateway_(world.gateway(), interceptor_),
       service_(std::make_unique<controls_service_core>(playbook_, journal_, world.admin(), settings.report)) {}
 
 }  // namespace hsoauth::service

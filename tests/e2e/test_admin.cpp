@@ -1159,6 +1159,45 @@ TEST_CASE("report: used an access token after it expired, then refreshed only af
     CHECK(report(server, s.app_id).at("clean") == false);
 }
 
+TEST_CASE("report: API calls through the gateway with an expired token, then a refresh only after the 401") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "gateway-expired");
+    const token_grant t = issue_tokens(server, s);
+    const header_list bearer{{"Authorization", "Bearer " + t.access_token}};
+    // A call in time is a gateway decision, and no finding; /account-info/v3 is no v1 endpoint.
+    REQUIRE(http_request(server.port(), "GET", "/account-info/v3/details", bearer).status == 200);
+    advance(server, 1860);
+    const auto first = http_request(server.port(), "GET", "/account-info/v3/details", bearer);
+    REQUIRE(first.status == 401);
+    CHECK(json::parse(first.body).at("category") == "EXPIRED_AUTHENTICATION");
+    const auto second = http_request(server.port(), "GET", "/account-info/v3/details", bearer);
+    REQUIRE(second.status == 401);
+    const auto late = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(late.status == 200);
+
+    const json used = present(server, s.app_id, "expired_token_used");
+    CHECK(used.at("count") == 2);
+    CHECK(used.at("first_correlation_id") == corr(first));
+    CHECK(used.at("last_correlation_id") == corr(second));
+    const json after = present(server, s.app_id, "refreshed_after_401");
+    CHECK(after.at("count") == 1);
+    CHECK(after.at("first_correlation_id") == corr(late));
+    const json r = report(server, s.app_id);
+    const json v1 = finding(r, "v1_endpoints");
+    if (!v1.is_null()) CHECK(v1.dump().find("account_info") == std::string::npos);
+    // The journal shows the decisions: one allowed call, two refusals with HubSpot's status.
+    const json calls = events(server, "client_id=" + s.client_id + "&limit=1000");
+    std::size_t allowed = 0;
+    std::size_t refused = 0;
+    for (const json& e : calls) {
+        if (e.value("operation", "") != "api_call") continue;
+        if (e.at("kind") == "gateway") ++allowed;
+        if (e.at("kind") == "refusal" && e.at("outcome").at("status") == 401) ++refused;
+    }
+    CHECK(allowed == 1);
+    CHECK(refused == 2);
+}
+
 TEST_CASE("report: kept using a revoked token") {
     auto& server = report_server();
     const admin_sandbox s = make_sandbox(server, "revoked");

@@ -6,6 +6,7 @@
 // and is one.
 #include "hsoauth/service/admin_service.hpp"
 #include "hsoauth/service/authorization_service.hpp"
+#include "hsoauth/service/gateway_service.hpp"
 #include "hsoauth/service/interceptor.hpp"
 #include "hsoauth/service/token_service.hpp"
 
@@ -35,6 +36,19 @@ class intercepting_authorization_service final : public authorization_service_wr
 
     void open(const call& c, authorize_request request, reply<authorize_outcome> done) override;
     void decide(const call& c, consent_decision decision, reply<decision_outcome> done) override;
+
+  private:
+    interceptor& hook_;
+};
+
+// The API gateway's decisions: each is a gateway event (or a refusal, for a token the gateway
+// refuses), and fault rules apply to API calls as to any other route.
+class intercepting_gateway_service final : public gateway_service_wrapper {
+  public:
+    intercepting_gateway_service(gateway_service& wrapped, interceptor& hook)
+        : gateway_service_wrapper(wrapped), hook_(hook) {}
+
+    void decide(const call& c, api_call request, reply<api_decision> done) override;
 
   private:
     interceptor& hook_;

@@ -14,6 +14,7 @@
 #include "hsoauth/controls/fault.hpp"
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/service/call.hpp"
+#include "hsoauth/service/gateway_service.hpp"
 #include "hsoauth/service/outcome.hpp"
 
 namespace hsoauth::service {
@@ -77,6 +78,10 @@ void learn(outcome_summary& s, const oauth::issued_tokens& v);
 void learn(outcome_summary& s, const oauth::access_token_info& v);
 void learn(outcome_summary& s, const oauth::refresh_token_info& v);
 void learn(outcome_summary& s, const oauth::issued_code& v);
+// A gateway decision that refuses the token is a refusal to the controls: expired_token for an
+// expired one, unknown_token for one unknown, revoked or of an uninstalled app (what the report's
+// findings read); the other verdicts are decisions the journal records as they are.
+void learn(outcome_summary& s, const api_decision& v);
 template <class T>
 void learn(outcome_summary&, const T&) {}
 

@@ -35,8 +35,9 @@ class world_controls {
     token_service& tokens() { return tokens_; }
     authorization_service& authorization() { return authorization_; }
     admin_service& admin() { return admin_; }
+    gateway_service& gateway() { return gateway_; }
     controls_service& controls() { return *service_; }
-    // For decorators of services added later (the API gateway's).
+    // For decorators of services added later.
     interceptor& hook() { return interceptor_; }
 
   private:
@@ -46,6 +47,7 @@ class world_controls {
     intercepting_token_service tokens_;
     intercepting_authorization_service authorization_;
     intercepting_admin_service admin_;
+    intercepting_gateway_service gateway_;
     std::unique_ptr<controls_service> service_;
 };
 
