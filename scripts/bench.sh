@@ -7,6 +7,9 @@
 #   S2 POST /oauth/v1/token refresh_token    refresh grant over 10,000 tokens
 #   S3 mint a code + exchange it             full code flows per second
 #   S4 DELETE /oauth/v1/refresh-tokens/{t}   revocation with cascade
+#   S5 POST /oauth/2026-03/token/introspect  S1's twin on the dated API (client authenticated)
+#   S6 POST /oauth/2026-03/token refresh     S2's twin on the dated API
+#   S7 POST /oauth/2026-03/token client_credentials   an app-level token per request
 #   G1 GET /crm/v3/objects/contacts/1        an API call through the gateway to the echo stub
 #                                            (tests/support/echo-upstream.mjs, node)
 #   G2 the same through nginx proxy_pass     one nginx worker, kept-alive upstream connections,
@@ -207,9 +210,30 @@ run_set_scenario() {
     S2) run_scenario "$label/S2 refresh" s2_refresh.lua "$dir" ;;
     S3) run_scenario "$label/S3 code flow" s3_code_flow.lua "$dir" ;;
     S4) run_scenario "$label/S4 revoke" s4_revoke.lua "$dir" ;;
+    S5) run_scenario "$label/S5 2026-03 introspect" s5_dated_introspect.lua "$dir" ;;
+    S6) run_scenario "$label/S6 2026-03 refresh" s6_dated_refresh.lua "$dir" ;;
+    S7) run_scenario "$label/S7 client_credentials" s7_client_credentials.lua "$dir" ;;
     G1) run_scenario "$label/G1 gateway proxy" g1_gateway_proxy.lua "$dir" ;;
     G3) run_scenario "$label/G3 gateway check" g3_gateway_check.lua "$dir" ;;
   esac
+}
+
+# check_dated_tokens LABEL: the first and last preloaded tokens introspect as active on 2026-03,
+# under the sandbox's prefix for a sandbox set (wrk counts only statuses, and an unknown token
+# introspects as {"active":false} with a 200).
+check_dated_tokens() {
+  local dir=$work/$1 token body prefix=
+  use_server "$1"
+  [ -f "$dir/sandbox_id" ] && prefix=/sandboxes/$(cat "$dir/sandbox_id")
+  for token in "$(head -n1 "$dir/access.txt")" "$(tail -n1 "$dir/access.txt")"; do
+    body=$(curl -sf -d "client_id=bench-client&client_secret=bench-secret&token=$token" \
+      "$base_url$prefix/oauth/2026-03/token/introspect") || true
+    case $body in
+      *'"active":true'*) ;;
+      *) echo "  $1: access token ${token:0:8}... does not introspect as active on 2026-03: $body" >&2
+         failures=$((failures + 1)) ;;
+    esac
+  done
 }
 
 # measure_startup LABEL TOKENS REVOCABLE: start-up on the existing database (spawn to the first
@@ -477,9 +501,13 @@ if [ "$journal_off" -eq 1 ]; then sets+=(nojournal); prepare_set nojournal "$tok
 # large one (both servers are up; the other one idles), so that the ratios between them compare
 # runs seconds apart: the shared VM's speed drifts by ±20 % over minutes.
 for label in "${sets[@]}"; do start_set_server "$label"; done
-for scenario in S0 S1 S2; do
+# Each v1 scenario is followed at once by its 2026-03 twin, so that their CPU per request compare
+# runs seconds apart.
+for label in "${sets[@]}"; do check_dated_tokens "$label"; done
+for scenario in S0 S1 S5 S2 S6; do
   for label in "${sets[@]}"; do run_set_scenario "$label" "$scenario"; done
 done
+run_set_scenario main S7
 run_set_scenario main S3
 run_set_scenario sandbox S3
 run_set_scenario main S4
@@ -565,6 +593,11 @@ cpu_ratio() {
 }
 cpu_ratio "G1/G2 server CPU per proxied call (target <= 1.5)" "main/G1 gateway proxy" "nginx/G2 proxy_pass" || true
 cpu_ratio "G3/S1 server CPU per check (target <= 1.0)" "main/G3 gateway check" "main/S1 introspect" || true
+# The dated twins against v1 (the issue's target: within 10 %), and client_credentials against
+# refresh (target: no more).
+cpu_ratio "cpu S5/S1 (2026-03 introspect / v1 metadata)" "main/S5 2026-03 introspect" "main/S1 introspect" || true
+cpu_ratio "cpu S6/S2 (2026-03 refresh / v1 refresh)" "main/S6 2026-03 refresh" "main/S2 refresh" || true
+cpu_ratio "cpu S7/S2 (client_credentials / v1 refresh)" "main/S7 client_credentials" "main/S2 refresh" || true
 if [ "$scale" -gt 0 ]; then
   ratio "S1 at $scale / S1 at 10k" "scale-$scale/S1 introspect" "main/S1 introspect" || true
   ratio "S2 at $scale / S2 at 10k" "scale-$scale/S2 refresh" "main/S2 refresh" || true

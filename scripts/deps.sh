@@ -8,7 +8,8 @@ set -euo pipefail
 set_name=${1:-build}
 build_packages=(g++ cmake make ccache pkg-config libboost1.81-dev libsqlite3-dev libssl-dev
                 nlohmann-json3-dev doctest-dev curl ca-certificates openssl)
-test_packages=(wrk chromium clang-14 libclang-rt-14-dev sqlite3 python3 util-linux iproute2 nginx)
+test_packages=(wrk chromium clang-14 libclang-rt-14-dev sqlite3 python3 util-linux iproute2 nginx
+               prometheus lintian dpkg-dev valgrind)
 
 case "$set_name" in
   build) wanted=("${build_packages[@]}") ;;

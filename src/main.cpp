@@ -1,7 +1,6 @@
 // hsoauth: wiring only. Parses the command line, builds the parts, and runs the chosen command.
 #include <malloc.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,6 +9,9 @@
 #include <vector>
 
 #include "hsoauth/app/assembly.hpp"
+#include "hsoauth/app/command_line.hpp"
+#include "hsoauth/app/lifecycle_log.hpp"
+#include "hsoauth/cli/admin_command.hpp"
 #include "hsoauth/config/config.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/pepper.hpp"
@@ -42,22 +44,20 @@ void tune_malloc() {
 
 constexpr int exit_usage = 2;
 
-void print_help() {
-    std::cout << "hsoauth " HSOAUTH_VERSION " - a local HubSpot OAuth token authority\n\n"
-                 "usage:\n"
-                 "  hsoauth serve [--config FILE] [--listen HOST:PORT] [--db PATH] [--seed FILE] [--admin-key KEY] [--KEY VALUE ...]\n"
-                 "  hsoauth migrate --db PATH\n"
-                 "  hsoauth seed --db PATH FILE\n"
-                 "  hsoauth --help | --version\n\n"
-                 "configuration keys (flag --key-with-dashes, environment HSOAUTH_KEY, or config file key):\n";
-    for (const auto& key : config::keys()) {
-        std::printf("  %-28s %-16s %s\n", key.name.c_str(), key.default_value.c_str(), key.description.c_str());
-    }
-}
-
 void ensure_parent_directory(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+bool database_exists(const config::settings& s) {
+    std::error_code ignored;
+    return std::filesystem::exists(s.db, ignored);
+}
+
+// Says which database a command works on, and whether it made it: a mistyped path makes a new,
+// empty database, which should not pass unnoticed.
+void print_database(const config::settings& s, bool existed) {
+    std::cout << "database " << s.db << (existed ? "" : " (created)") << "\n";
 }
 
 // The pepper of `store`. A database that already holds apps never gets a fresh pepper silently:
@@ -69,6 +69,10 @@ std::string pepper_for(const config::settings& s, storage::store& store) {
         !storage::read_value(store, [](storage::repository& repo) { return repo.list_apps().empty(); })) {
         throw std::runtime_error("pepper file " + path +
                                  " is missing but the database holds apps: restore the file or set HSOAUTH_PEPPER");
+    }
+    // A reproducible run's new pepper follows the seed: signed_access_token is then reproducible.
+    if (!s.deterministic_seed.empty()) {
+        return crypto::load_or_create_pepper(path, crypto::seeded_random("pepper:" + s.deterministic_seed).get());
     }
     return crypto::load_or_create_pepper(path);
 }
@@ -103,9 +107,18 @@ std::string authorize_url(const std::string& base_url, const storage::app_record
     return url + "&state=demo";
 }
 
-// Applies the seed file `path` to `sandbox` now, printing what it did.
-admin::seed_outcome seed_from_file(service::sandbox& sandbox, const std::string& path) {
-    const auto seed = http::wire::admin_json::read_seed_file(path);
+// The seed file `path`, read and checked before anything is created: a file that cannot be
+// read or parsed is a usage error.
+admin::seed_document read_seed(const std::string& path) {
+    try {
+        return http::wire::admin_json::read_seed_file(path);
+    } catch (const std::runtime_error& e) {
+        throw config::config_error(e.what());
+    }
+}
+
+// Applies `seed` (read from `path`) to `sandbox` now, printing what it did.
+admin::seed_outcome apply_seed(service::sandbox& sandbox, const admin::seed_document& seed, const std::string& path) {
     try {
         auto outcome = sandbox.seed_now(seed);
         std::cout << http::wire::admin_json::describe(outcome);
@@ -164,19 +177,28 @@ std::optional<http::tls_credentials> load_tls(const config::settings& settings) 
 }
 
 // Binds the listeners and sets the Host names the server answers for (by default completed with
-// the certificate's names). Returns the base URLs served, HTTPS first.
+// the certificate's names). Returns the base URLs served, HTTPS first. An address that cannot be
+// served is a usage error in one sentence naming it and the flag that chose it.
 std::vector<std::string> bind_listeners(http::server& server, const config::settings& settings,
                                         const std::optional<http::tls_credentials>& tls) {
+    const auto bound = [](const char* flag, auto listen) {
+        try {
+            return listen();
+        } catch (const http::listen_error& e) {
+            throw config::config_error(e.address_in_use() ? std::string(e.what()) + "; pick another with " + flag
+                                                          : std::string(e.what()) + " (" + flag + ")");
+        }
+    };
     std::vector<std::string> hosts = config::allowed_hosts(settings);
     std::vector<std::string> urls;
     if (tls) {
         if (settings.allowed_hosts.empty()) hosts.insert(hosts.end(), tls->names().begin(), tls->names().end());
         const auto [host, port] = config::split_listen(settings.tls_listen);
-        urls.push_back(url_of("https", host, server.listen_tls(host, port, *tls)));
+        urls.push_back(url_of("https", host, bound("--tls-listen", [&] { return server.listen_tls(host, port, *tls); })));
     }
     if (!settings.listen.empty()) {
         const auto [host, port] = config::split_listen(settings.listen);
-        urls.push_back(url_of("http", host, server.listen(host, port)));
+        urls.push_back(url_of("http", host, bound("--listen", [&] { return server.listen(host, port); })));
     }
     server.allow_hosts(std::move(hosts));
     return urls;
@@ -186,28 +208,38 @@ int run_serve(const config::settings& settings) {
     config::check_serve(settings);
     config::check_deterministic(settings);
     const std::optional<http::tls_credentials> tls = load_tls(settings);
+    // Everything that can be refused is refused before anything is made: the addresses are bound
+    // and the seed file read before the database, the pepper file or an admin key exist.
+    auto server = std::make_unique<http::server>(app::server_limits_of(settings), app::network_threads_of(settings));
+    const std::vector<std::string> urls = bind_listeners(*server, settings, tls);
+    std::optional<admin::seed_document> seed;
+    if (!settings.seed.empty()) seed = read_seed(settings.seed);
+
     tune_malloc();
-    http::log_writer log;
+    http::log_writer log(2, app::log_style_of(settings));
+    const bool existed = database_exists(settings);
     const auto store = open_store(settings);
+    app::log_migrations(log, store->applied_migrations());
     const crypto::secret_hasher hasher(pepper_for(settings, *store));
+    print_database(settings, existed);
     const bool generated_key = settings.admin_key.empty();
     const std::string admin_key = generated_key ? crypto::base64url(crypto::random_bytes(32)) : settings.admin_key;
     const auto worlds = open_sandbox_files(settings);
     app::assembly parts(settings, admin_key, *store, hasher, log, worlds.get());
 
     std::optional<admin::seed_outcome> seeded;
-    if (!settings.seed.empty()) seeded = seed_from_file(parts.sandbox(), settings.seed);
+    if (seed) seeded = apply_seed(parts.sandbox(), *seed, settings.seed);
     load_fault_rules(parts, settings);
     if (generated_key) std::cout << "admin key (generated for this run): " << admin_key << "\n";
 
-    http::server server(parts.endpoints(), app::server_limits_of(settings), app::network_threads_of(settings));
     if (!settings.deterministic_seed.empty()) {
-        server.seed_correlation_ids(app::seed_number(settings.deterministic_seed, "correlation ids"));
+        server->seed_correlation_ids(app::seed_number(settings.deterministic_seed, "correlation ids"));
         std::cout << "deterministic run: secrets, ids and fault draws follow the seed; the sandbox clock "
                      "stands at 2026-01-01T00:00:00Z plus its offset (never use this for anything real)\n";
     }
-    const std::vector<std::string> urls = bind_listeners(server, settings, tls);
-    server.every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });
+    server->serve(parts.endpoints());
+    parts.watch(*server);
+    server->every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });
 
     const std::string& base_url = urls.back();  // plain HTTP when served
     if (seeded) {
@@ -220,16 +252,21 @@ int run_serve(const config::settings& settings) {
     }
     for (const auto& url : urls) std::cout << "listening on " << url << "\n";
     std::cout.flush();
-    server.run();
+    app::log_started(log, settings, urls);
+    server->run();
+    server.reset();  // its connections reach `parts`: gone before them
     const auto stats = store->statistics();
+    app::log_stopped(log, stats);
     std::cout << "hsoauth stopped (" << stats.committed_jobs << " writes in " << stats.commits << " commits, "
               << stats.flushes << " WAL flushes)" << std::endl;
     return 0;
 }
 
 int run_migrate(const config::settings& settings) {
+    const bool existed = database_exists(settings);
     ensure_parent_directory(settings.db);
     const auto applied = storage::sqlite::migrate_file(settings.db);
+    print_database(settings, existed);
     for (const auto& m : applied) std::cout << "migration " << m.version << " (" << m.name << "): " << m.why << "\n";
     std::cout << "applied " << applied.size() << " migration(s); schema version "
               << storage::sqlite::embedded_migrations().back().version << "\n";
@@ -237,44 +274,39 @@ int run_migrate(const config::settings& settings) {
 }
 
 int run_seed(const config::settings& settings, const std::string& file) {
+    const auto seed = read_seed(file);
+    const bool existed = database_exists(settings);
     http::log_writer log;
     const auto store = open_store(settings);
     const crypto::secret_hasher hasher(pepper_for(settings, *store));
     app::assembly parts(settings, settings.admin_key, *store, hasher, log);
-    seed_from_file(parts.sandbox(), file);
+    print_database(settings, existed);
+    apply_seed(parts.sandbox(), seed, file);
     return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        print_help();
-        return args.empty() ? exit_usage : 0;
-    }
-    if (args[0] == "--version") {
-        std::cout << "hsoauth " HSOAUTH_VERSION "\n";
-        return 0;
-    }
-    const std::string command = args[0];
-    std::vector<std::string> rest(args.begin() + 1, args.end());
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "admin") return cli::run_admin({args.begin() + 1, args.end()}, environ);
     try {
-        std::string seed_file;
-        if (command == "seed") {
-            // The last argument that is not a flag value is the seed file.
-            if (rest.empty() || rest.back().rfind("--", 0) == 0) {
-                throw config::config_error("seed needs a FILE: hsoauth seed --db PATH FILE");
-            }
-            seed_file = rest.back();
-            rest.pop_back();
+        const app::command_line line = app::parse_command_line(args);
+        if (line.version) {
+            std::cout << "hsoauth " HSOAUTH_VERSION "\n";
+            return 0;
         }
-        const config::settings settings = config::load(rest, environ);
+        if (!line.command || line.help) {
+            std::cout << (line.command ? app::usage_of(*line.command) : app::general_usage());
+            return line.help ? 0 : exit_usage;
+        }
+        const std::string_view command = line.command->name;
+        const config::settings settings = config::load(line.flags, environ);
         if (command == "serve") return run_serve(settings);
         if (command == "migrate") return run_migrate(settings);
-        if (command == "seed") return run_seed(settings, seed_file);
-        std::cerr << "hsoauth: unknown command '" << command << "' (try hsoauth --help)\n";
-        return exit_usage;
+        if (command == "seed") return run_seed(settings, line.arguments.at(0));
+        std::cerr << "hsoauth: the command '" << command << "' is listed but not wired in main.cpp\n";
+        return 1;
     } catch (const config::config_error& e) {
         std::cerr << "hsoauth: " << e.what() << "\n";
         return exit_usage;

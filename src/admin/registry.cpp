@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hsoauth/crypto/jwk.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
 
@@ -70,6 +71,11 @@ std::optional<oauth::error> check_app(const app_input& in) {
     }
     if (auto problem = check_scopes("scopes", in.scopes)) return problem;
     if (auto problem = check_scopes("optional_scopes", in.optional_scopes)) return problem;
+    if (auto problem = check_scopes("client_credentials_scopes", in.client_credentials_scopes)) return problem;
+    if (in.jwks) {
+        const auto keys = crypto::parse_jwks_value(*in.jwks);
+        if (!keys) return field_error("jwks", "is not an acceptable key set: " + keys.error.message);
+    }
     if (in.access_token_ttl && (*in.access_token_ttl < 1 || *in.access_token_ttl > 31536000)) {
         return field_error("access_token_ttl", "must be an integer from 1 to 31536000");
     }
@@ -137,6 +143,7 @@ std::optional<oauth::error> check_user(const user_input& in) {
     if (auto problem = check_text("email", in.email)) return problem;
     if (in.email.find('@') == std::string::npos) return field_error("email", "must be an e-mail address");
     if (in.hub_ids.size() > max_list) return field_error("hub_ids", "must be an array of hub ids");
+    if (in.hub_domains.size() > max_list) return field_error("hub_domains", "must be an array of strings");
     return std::nullopt;
 }
 
@@ -185,6 +192,8 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     app.access_token_ttl = in.access_token_ttl.value_or(existing ? existing->access_token_ttl : default_ttl_);
     app.rotate_refresh_tokens =
         in.rotate_refresh_tokens.value_or(existing ? existing->rotate_refresh_tokens : false);
+    app.client_credentials_scopes = in.client_credentials_scopes;
+    app.jwks = in.jwks ? in.jwks->dump() : std::string();
     if (in.rate_limit) {
         app.rate_limit = in.rate_limit;
     } else if (existing && !in.clear_rate_limit) {
@@ -199,6 +208,13 @@ result<upserted<storage::hub_record>> registry::put_hub(repository& repo, const 
     HSOAUTH_TRY(check_hub(in));
     std::optional<storage::hub_record> existing =
         in.hub_id ? repo.find_hub(*in.hub_id) : repo.find_hub_by_domain(in.hub_domain);
+    // A domain names one hub: users refer to hubs by it, and the consent page shows it.
+    const auto holder = repo.find_hub_by_domain(in.hub_domain);
+    if (holder && (!existing || holder->hub_id != existing->hub_id)) {
+        return make_error(errc::conflict,
+                          "hub_domain " + in.hub_domain + " belongs to hub " + std::to_string(holder->hub_id),
+                          "hub_domain");
+    }
     storage::hub_record hub;
     hub.hub_id = existing ? existing->hub_id : in.hub_id.value_or(0);
     hub.hub_domain = in.hub_domain;
@@ -233,10 +249,16 @@ result<upserted<storage::user_record>> registry::put_user(repository& repo, cons
             return make_error(errc::hub_unavailable, "hub " + std::to_string(hub_id) + " does not exist", "hub_ids");
         }
     }
+    std::vector<std::int64_t> hub_ids = in.hub_ids;
+    for (const auto& domain : in.hub_domains) {
+        const auto hub = repo.find_hub_by_domain(domain);
+        if (!hub) return make_error(errc::hub_unavailable, "no hub has the domain " + domain, "hub_domains");
+        if (std::find(hub_ids.begin(), hub_ids.end(), hub->hub_id) == hub_ids.end()) hub_ids.push_back(hub->hub_id);
+    }
     storage::user_record user;
     user.user_id = existing ? existing->user_id : in.user_id.value_or(0);
     user.email = in.email;
-    user.hub_ids = in.hub_ids;
+    user.hub_ids = std::move(hub_ids);
     user.user_id = repo.upsert_user(user);
     return upserted<storage::user_record>{std::move(user), !existing};
 }

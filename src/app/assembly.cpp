@@ -7,9 +7,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "hsoauth/app/process_metrics.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/http/hosted_sandbox.hpp"
+#include "hsoauth/http/router.hpp"
+#include "hsoauth/http/wire/ops/ops_views.hpp"
 
 namespace hsoauth::app {
 
@@ -129,15 +132,55 @@ service::sandbox_limits sandbox_limits_of(const config::settings& s) {
     return limits;
 }
 
+http::log_style log_style_of(const config::settings& s) {
+    http::log_style style;
+    style.format = http::parse_log_format(s.log_format).value_or(http::log_format::text);
+    style.min_level = http::parse_log_level(s.log_level).value_or(http::log_level::info);
+    style.requests = s.log_requests;
+    return style;
+}
+
+http::metrics_access metrics_access_of(const config::settings& s) {
+    if (s.metrics_access == "open") return http::metrics_access::open;
+    if (s.metrics_access == "admin_key") return http::metrics_access::admin_key;
+    if (s.metrics_access == "off") return http::metrics_access::off;
+    return config::serves_loopback_only(s) ? http::metrics_access::open : http::metrics_access::admin_key;
+}
+
 assembly::assembly(const config::settings& settings, std::string admin_key, storage::store& store,
                    const crypto::secret_hasher& hasher, http::log_writer& log,
                    storage::sandbox_storage* worlds)
-    : sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
+    : store_(store),
+      sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
       controls_(sandbox_, controls_settings_of(settings), labels_),
       upstream_(upstream_of(settings)),
-      endpoints_{controls_.tokens(), controls_.authorization(), controls_.admin(), log, &controls_.gateway(),
+      noting_tokens_(controls_.tokens()),
+      token_metrics_(noting_tokens_, sandbox_.clock()),
+      noting_admin_(controls_.admin()),
+      request_metrics_(http::all_routes()),
+      recorder_(log, &request_metrics_),
+      operations_(metrics_, metrics_access_of(settings), http::wire::ops::openapi_document()),
+      endpoints_{token_metrics_, controls_.authorization(), noting_admin_, log, &controls_.gateway(),
                  upstream_.get()} {
+    endpoints_.observer = &recorder_;
+    endpoints_.ops = &operations_;
     endpoints_.controls = &controls_.controls();
+    note_process_start();
+    store_.observe(&store_metrics_);
+    metrics_.add(collect_process_metrics);
+    metrics_.add([this](metrics::exposition& out) { request_metrics_.collect(out); });
+    metrics_.add([this](metrics::exposition& out) { token_metrics_.collect(out); });
+    metrics_.add([this](metrics::exposition& out) { store_metrics_.collect(out, store_); });
+    metrics_.add([this](metrics::exposition& out) {
+        const storage::live_counts live = sandbox_.live_objects();
+        out.family("hsoauth_live_objects", "gauge",
+                   "What is alive on the sandbox clock: access and refresh tokens, authorization codes, installs.");
+        out.sample("hsoauth_live_objects", {{"kind", "access_token"}}, static_cast<std::uint64_t>(live.access_tokens));
+        out.sample("hsoauth_live_objects", {{"kind", "refresh_token"}}, static_cast<std::uint64_t>(live.refresh_tokens));
+        out.sample("hsoauth_live_objects", {{"kind", "authorization_code"}},
+                   static_cast<std::uint64_t>(live.authorization_codes));
+        out.sample("hsoauth_live_objects", {{"kind", "install"}}, static_cast<std::uint64_t>(live.installs));
+    });
     if (worlds == nullptr) return;
     // A sandbox's settings are the server's, with a key nobody knows behind its own admin check
     // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its API calls go to
@@ -162,12 +205,21 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
         return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, std::move(own), root_admin,
                                                       key_digest, log, upstream, world_controls, labels);
     };
-    registry_ = std::make_unique<service::sandbox_registry>(
+    sandboxes_ = std::make_unique<service::sandbox_registry>(
         store, *worlds, hasher, std::move(make_site), [this] { return sandbox_.clock().now(); },
         sandbox_limits_of(settings));
-    front_ = std::make_unique<http::sandbox_front>(*registry_, log);
-    endpoints_.sandboxes = registry_.get();
+    front_ = std::make_unique<http::sandbox_front>(*sandboxes_, log);
+    endpoints_.sandboxes = sandboxes_.get();
     endpoints_.sandbox_routes = front_.get();
+}
+
+assembly::~assembly() { store_.observe(nullptr); }
+
+void assembly::watch(const http::server& server) {
+    metrics_.add([&server](metrics::exposition& out) {
+        out.family("hsoauth_http_open_connections", "gauge", "Connections open now, plain and TLS.");
+        out.sample("hsoauth_http_open_connections", {}, static_cast<std::uint64_t>(server.open_connections()));
+    });
 }
 
 }  // namespace hsoauth::app

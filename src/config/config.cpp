@@ -10,6 +10,8 @@
 #include <sstream>
 #include <variant>
 
+#include "hsoauth/util/json_syntax.hpp"
+
 namespace hsoauth::config {
 namespace {
 
@@ -42,6 +44,9 @@ const std::vector<key_spec>& specs() {
         {"code_ttl", &settings::code_ttl, "authorization code lifetime (s); also the consent form's lifetime"},
         {"revoke_cascades", &settings::revoke_cascades, "revoking a refresh token also revokes its access tokens; `false` is HubSpot's documented behaviour"},
         {"log_requests", &settings::log_requests, "one stderr line per request"},
+        {"log_format", &settings::log_format, "`text` (one line per request or event) or `json` (one JSON object per line)"},
+        {"log_level", &settings::log_level, "least level logged: `debug`, `info` (requests, start and stop), `warn` (storage trouble) or `error`"},
+        {"metrics_access", &settings::metrics_access, "who may read `GET /metrics`: `auto` (anyone when every listen address is loopback, else the admin key), `open`, `admin_key` or `off`"},
         {"max_body_bytes", &settings::max_body_bytes, "larger bodies get 413"},
         {"max_header_bytes", &settings::max_header_bytes, "larger header blocks get 431"},
         {"max_connections", &settings::max_connections, "open connections; further ones are closed at once"},
@@ -162,10 +167,12 @@ void load_file(settings& s, const std::string& path) {
     if (!in) throw config_error("cannot read config file " + path);
     std::stringstream buffer;
     buffer << in.rdbuf();
-    const auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        throw config_error("config file " + path + " is not a JSON object");
+    const std::string text = buffer.str();
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+        throw config_error("config file " + path + " is not valid JSON: " + util::json_syntax_error(text));
     }
+    if (!doc.is_object()) throw config_error("config file " + path + " is not a JSON object");
     for (const auto& [key, value] : doc.items()) {
         if (key.rfind("_", 0) == 0) continue;  // "_comment" and friends
         const key_spec* spec = find_spec(key);
@@ -214,6 +221,14 @@ void validate(const settings& s) {
     }
     if (s.sandbox_idle_close_s < 1 || s.max_open_sandboxes < 1) {
         throw config_error("sandbox_idle_close_s and max_open_sandboxes must be at least 1");
+    }
+    if (s.log_format != "text" && s.log_format != "json") throw config_error("log_format must be text or json");
+    if (s.log_level != "debug" && s.log_level != "info" && s.log_level != "warn" && s.log_level != "error") {
+        throw config_error("log_level must be debug, info, warn or error");
+    }
+    if (s.metrics_access != "auto" && s.metrics_access != "open" && s.metrics_access != "admin_key" &&
+        s.metrics_access != "off") {
+        throw config_error("metrics_access must be auto, open, admin_key or off");
     }
     if ((s.auto_approve_user_id == 0) != (s.auto_approve_hub_id == 0)) {
         throw config_error("auto_approve_user_id and auto_approve_hub_id go together");
@@ -339,6 +354,13 @@ std::vector<std::string> allowed_hosts(const settings& s) {
     }
     for (const char* host : {"localhost", "127.0.0.1", "[::1]"}) add(host);
     return hosts;
+}
+
+bool serves_loopback_only(const settings& s) {
+    for (const auto* listen : {&s.listen, &s.tls_listen}) {
+        if (!listen->empty() && !is_loopback(split_listen(*listen).first)) return false;
+    }
+    return true;
 }
 
 void check_serve(const settings& s) {

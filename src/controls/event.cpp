@@ -44,6 +44,8 @@ std::string_view name_of(oauth::errc code) {
         case errc::unknown_client: return "unknown_client";
         case errc::wrong_client_secret: return "wrong_client_secret";
         case errc::client_throttled: return "client_throttled";
+        case errc::bad_client_assertion: return "bad_client_assertion";
+        case errc::unauthorized_client: return "unauthorized_client";
         case errc::unknown_code: return "unknown_code";
         case errc::expired_code: return "expired_code";
         case errc::redirect_uri_mismatch: return "redirect_uri_mismatch";

@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <atomic>
 #include <stdexcept>
 
@@ -24,7 +25,24 @@ struct thread_copy {
     std::uint64_t owner = 0;
     mac_context ctx;
 };
-thread_local thread_copy this_thread_copy;
+// A few hashers take turns on one thread (the pepper's, and the two keys that sign access tokens,
+// in one introspection): each keeps its copy rather than evicting the others' on every call.
+constexpr std::size_t copies_per_thread = 4;
+struct thread_copies {
+    std::array<thread_copy, copies_per_thread> slots;
+    std::size_t next_victim = 0;  // replaced when a hasher without a copy arrives
+
+    thread_copy& for_hasher(std::uint64_t id) {
+        for (auto& slot : slots) {
+            if (slot.owner == id) return slot;
+        }
+        thread_copy& victim = slots[next_victim];
+        next_victim = (next_victim + 1) % copies_per_thread;
+        victim.owner = 0;
+        return victim;
+    }
+};
+thread_local thread_copies this_thread_copies;
 
 const EVP_MD* fetched_sha256() {
     static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
@@ -58,7 +76,7 @@ secret_hasher::secret_hasher(std::string pepper)
 secret_hasher::~secret_hasher() = default;
 
 digest secret_hasher::hash(std::string_view value) const {
-    thread_copy& mine = this_thread_copy;
+    thread_copy& mine = this_thread_copies.for_hasher(id_);
     if (mine.owner != id_) {
         mine.ctx.reset(EVP_MAC_CTX_dup(keyed_->ctx.get()));
         mine.owner = mine.ctx ? id_ : 0;

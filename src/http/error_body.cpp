@@ -36,6 +36,7 @@ response render_error(const error_shape& shape, const oauth::error& e,
         body["errors"] = nlohmann::json::array({detail});
     }
     response r = json_response(shape.http_status, body.dump());
+    r.hubspot_status = shape.status;
     if (e.code == errc::client_throttled) {
         body["policyName"] = "FAILED_CLIENT_AUTHENTICATION";
         r.body = body.dump();
@@ -44,11 +45,43 @@ response render_error(const error_shape& shape, const oauth::error& e,
     return r;
 }
 
+response render_missing_fields(const error_shape& shape, const std::vector<std::string>& fields,
+                               std::string_view correlation_id) {
+    std::string message = fields.size() == 1 ? "Missing required parameter: "
+                                             : "Missing required parameters: ";
+    nlohmann::json errors = nlohmann::json::array();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) message += ", ";
+        message += fields[i];
+        errors.push_back({{"message", "The '" + fields[i] + "' parameter is required"},
+                          {"code", "MISSING_REQUIRED_FIELD"},
+                          {"in", "body"},
+                          {"context", {{"missingFields", nlohmann::json::array({fields[i]})}}}});
+    }
+    nlohmann::json body =
+        base_body(shape, oauth::rfc_error(errc::missing_field), message, correlation_id);
+    body["errors"] = std::move(errors);
+    return json_response(shape.http_status, body.dump());
+}
+
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
                       std::string_view correlation_id) {
     const std::string_view message = detail.empty() ? std::string_view(shape.message) : detail;
-    return json_response(shape.http_status,
-                         base_body(shape, rfc_error, message, correlation_id).dump());
+    response r = json_response(shape.http_status, base_body(shape, rfc_error, message, correlation_id).dump());
+    r.hubspot_status = shape.status;
+    return r;
+}
+
+response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
+                      std::string_view correlation_id, const error_context& context) {
+    const std::string_view message = detail.empty() ? std::string_view(shape.message) : detail;
+    nlohmann::json body = base_body(shape, rfc_error, message, correlation_id);
+    nlohmann::json listed = nlohmann::json::object();
+    for (const auto& [name, values] : context) listed[name] = values;
+    body["context"] = std::move(listed);
+    response r = json_response(shape.http_status, body.dump());
+    r.hubspot_status = shape.status;
+    return r;
 }
 
 response internal_error_response(std::string_view correlation_id) {

@@ -4,6 +4,7 @@
 
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/fault_response.hpp"
+#include "hsoauth/http/log_event.hpp"
 
 namespace hsoauth::http {
 
@@ -11,13 +12,19 @@ response failure_response(const service::failure& f, std::string_view correlatio
                           log_writer& log) {
     if (f.injected) {
         const auto& fault = *f.injected;
-        log.line("fault corr=" + std::string(correlation_id) + " rule=" + std::to_string(fault.rule_id) +
-                 " kind=" + std::string(controls::name_of(fault.action.kind)));
+        log_event(log, log_level::info, "fault_injected")
+            .add("correlation_id", correlation_id)
+            .add("rule", fault.rule_id)
+            .add("kind", controls::name_of(fault.action.kind));
         return fault_response(fault, correlation_id);
     }
     const auto report = service::describe(f);
-    log.line(std::string(report.transient ? "unavailable" : "error") +
-             " corr=" + std::string(correlation_id) + " cause=" + report.cause);
+    // A storage fault that passes (disk full, read-only, I/O error) is a warning; anything else
+    // an error. The cause is logged, never sent.
+    log_event(log, report.transient ? log_level::warn : log_level::error,
+              report.transient ? "storage_unavailable" : "internal_error")
+        .add("correlation_id", correlation_id)
+        .add("cause", report.cause);
     if (!report.transient) return internal_error_response(correlation_id);
     static constexpr error_shape unavailable{
         503, "SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE",

@@ -49,6 +49,10 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 }  // namespace
 
+std::optional<std::string> decode_form_component(std::string_view text) {
+    return percent_decode(text, true);
+}
+
 std::optional<std::string_view> form_fields::get(std::string_view name) const {
     for (const auto& [key, value] : fields_) {
         if (key == name) return std::string_view(value);

@@ -49,6 +49,18 @@ json_object_writer& json_object_writer::add(std::string_view name, std::string_v
     return *this;
 }
 
+json_object_writer& json_object_writer::add_bool(std::string_view name, bool value) {
+    key(name);
+    out_ += value ? "true" : "false";
+    return *this;
+}
+
+json_object_writer& json_object_writer::add_raw(std::string_view name, std::string_view json) {
+    key(name);
+    out_ += json;
+    return *this;
+}
+
 json_object_writer& json_object_writer::add(std::string_view name, std::int64_t value) {
     key(name);
     out_ += std::to_string(value);

@@ -24,7 +24,31 @@ void write_all(int fd, const std::string& text) {
 
 }  // namespace
 
-log_writer::log_writer(int fd) : fd_(fd), thread_([this] { run(); }) {}
+std::optional<log_level> parse_log_level(std::string_view text) {
+    if (text == "debug") return log_level::debug;
+    if (text == "info") return log_level::info;
+    if (text == "warn") return log_level::warn;
+    if (text == "error") return log_level::error;
+    return std::nullopt;
+}
+
+std::optional<log_format> parse_log_format(std::string_view text) {
+    if (text == "text") return log_format::text;
+    if (text == "json") return log_format::json;
+    return std::nullopt;
+}
+
+const char* name_of(log_level level) {
+    switch (level) {
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::warn: return "warn";
+        case log_level::error: return "error";
+    }
+    return "info";
+}
+
+log_writer::log_writer(int fd, log_style style) : fd_(fd), style_(style), thread_([this] { run(); }) {}
 
 log_writer::~log_writer() {
     {

@@ -49,6 +49,19 @@ std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req
     return e.admin.authenticate(presented);
 }
 
+// "METHOD /oauth/…" for each OAuth route of the table, in its order: what a 404 under /oauth/
+// offers instead, so that endpoints added to the table are offered by themselves.
+const error_context& oauth_endpoints() {
+    static const error_context listed = [] {
+        std::vector<std::string> endpoints;
+        for (const auto& r : all_routes()) {
+            if (r.pattern.starts_with("/oauth/")) endpoints.push_back(std::string(r.method) + " " + std::string(r.pattern));
+        }
+        return error_context{{"supportedEndpoints", std::move(endpoints)}};
+    }();
+    return listed;
+}
+
 }  // namespace
 
 void dispatch(const endpoints& e, request& req, responder respond) {
@@ -88,9 +101,17 @@ void dispatch(const endpoints& e, request& req, responder respond) {
         return respond(transport_error_response(transport_errc::bad_request, req.correlation_id,
                                                 "the path is badly encoded"));
     }
+    if (req.path.starts_with("/oauth/")) {
+        return respond(transport_error_response(
+            transport_errc::route_not_found, req.correlation_id,
+            "hsoauth serves no OAuth endpoint at this path; context.supportedEndpoints lists those it serves",
+            oauth_endpoints()));
+    }
     const route& fallback = fallback_route();
-    req.route = fallback.name;
-    req.version = fallback.version;
+    if (e.upstream != nullptr) {  // without an upstream the path is unknown: metrics and logs say "unmatched"
+        req.route = fallback.name;
+        req.version = fallback.version;
+    }
     params.clear();
     try {
         fallback.fn(e, req, params, respond);

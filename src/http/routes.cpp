@@ -1,13 +1,15 @@
 // The whole HTTP surface of hsoauth, one route per line: each wire version is a folder of views
-// under http/wire/ (v1: HubSpot's v1 OAuth API; consent: the authorize step; admin_api: hsoauth's
-// own admin API). A route's name is stable across releases and versions: metrics, fault rules and
+// under http/wire/ (v1: HubSpot's v1 OAuth API; dated: its v3 and dated APIs, one instantiation
+// per version; consent: the authorize step; admin_api: hsoauth's own admin API). A route's name is stable across releases and versions: metrics, fault rules and
 // the event journal name endpoints by it (the same use case on two wire versions shares its name).
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
 #include "hsoauth/http/wire/admin/controls_views.hpp"
 #include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
+#include "hsoauth/http/wire/dated/dated_views.hpp"
 #include "hsoauth/http/wire/gateway/gateway_views.hpp"
+#include "hsoauth/http/wire/ops/ops_views.hpp"
 #include "hsoauth/http/wire/v1/token_views.hpp"
 
 namespace hsoauth::http {
@@ -26,10 +28,21 @@ const std::vector<route>& all_routes() {
     static const std::vector<route> table = {
         // method   path                                  handler                              access         name                        version
         {"GET",     "/healthz",                            get_healthz,                         access::open,  "healthz",                  ""},
+        {"GET",     "/metrics",                            ops::get_metrics,                    access::open,  "metrics",                  ""},
+        {"GET",     "/openapi.json",                       ops::get_openapi,                    access::open,  "openapi",                  ""},
         {"POST",    "/oauth/v1/token",                     v1::post_token,                      access::open,  "token",                    "v1"},
         {"GET",     "/oauth/v1/access-tokens/{token}",     v1::get_access_token,                access::open,  "access_token_metadata",    "v1"},
         {"GET",     "/oauth/v1/refresh-tokens/{token}",    v1::get_refresh_token,               access::open,  "refresh_token_metadata",   "v1"},
         {"DELETE",  "/oauth/v1/refresh-tokens/{token}",    v1::delete_refresh_token,            access::open,  "revoke_refresh_token",     "v1"},
+        {"POST",    "/oauth/v3/token",                     dated::post_token<dated::v3>,              access::open, "token",      "v3"},
+        {"POST",    "/oauth/v3/token/introspect",          dated::post_introspect<dated::v3>,         access::open, "introspect", "v3"},
+        {"POST",    "/oauth/v3/token/revoke",              dated::post_revoke<dated::v3>,             access::open, "revoke",     "v3"},
+        {"POST",    "/oauth/2026-03/token",                dated::post_token<dated::v2026_03>,        access::open, "token",      "2026-03"},
+        {"POST",    "/oauth/2026-03/token/introspect",     dated::post_introspect<dated::v2026_03>,   access::open, "introspect", "2026-03"},
+        {"POST",    "/oauth/2026-03/token/revoke",         dated::post_revoke<dated::v2026_03>,       access::open, "revoke",     "2026-03"},
+        {"POST",    "/oauth/2026-09/token",                dated::post_token<dated::v2026_09>,        access::open, "token",      "2026-09"},
+        {"POST",    "/oauth/2026-09/token/introspect",     dated::post_introspect<dated::v2026_09>,   access::open, "introspect", "2026-09"},
+        {"POST",    "/oauth/2026-09/token/revoke",         dated::post_revoke<dated::v2026_09>,       access::open, "revoke",     "2026-09"},
         {"GET",     "/oauth/authorize",                    consent::get_authorize,              access::open,  "authorize",                ""},
         {"POST",    "/oauth/authorize",                    consent::post_authorize,             access::open,  "authorize_decision",       ""},
         {"GET",     "/oauth/{hubId}/authorize",            consent::get_authorize_for_hub,      access::open,  "authorize_for_hub",        ""},
@@ -52,6 +65,7 @@ const std::vector<route>& all_routes() {
         {"POST",    "/admin/v1/authorization-codes",       admin_api::post_authorization_code,  access::admin, "admin.codes.create",       "admin"},
         {"GET",     "/admin/v1/clock",                     admin_api::get_clock,                access::admin, "admin.clock.get",          "admin"},
         {"POST",    "/admin/v1/clock",                     admin_api::post_clock,               access::admin, "admin.clock.advance",      "admin"},
+        {"POST",    "/admin/v1/reset",                     admin_api::post_reset,               access::admin, "admin.reset",              "admin"},
         {"GET",     "/admin/v1/storage-faults",            admin_api::get_storage_faults,       access::admin, "admin.storage_faults.get", "admin"},
         {"PUT",     "/admin/v1/storage-faults",            admin_api::put_storage_faults,       access::admin, "admin.storage_faults.put", "admin"},
         {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},

@@ -59,13 +59,13 @@ void sandbox_front::dispatch(request& req, responder respond) const {
     const std::size_t prefix_size = path_prefix.size() + slash;
     auto port = std::make_shared<leased_port>(respond.port(), std::move(lease.site));
     // The route table sees the path as the root would; the log sees it whole again once the
-    // handler returns (views copy what they keep of the path).
+    // handler returns (views copy what they keep of the path). The target stays without the
+    // prefix: the gateway forwards it, possibly after the handler returned.
     std::string prefix = req.path.substr(0, prefix_size);
     req.path.erase(0, prefix_size);
-    req.target.erase(0, prefix_size);  // the gateway forwards the target as the root would see it
+    req.target.erase(0, prefix_size);
     http::dispatch(served, req, responder(std::move(port)));
     req.path.insert(0, prefix);
-    req.target.insert(0, prefix);
 }
 
 }  // namespace hsoauth::http

@@ -38,7 +38,9 @@
 
 #include "hsoauth/http/body_stream.hpp"
 #include "hsoauth/http/correlation_id.hpp"
+#include "hsoauth/http/log_event.hpp"
 #include "hsoauth/http/request_log.hpp"
+#include "hsoauth/http/request_observer.hpp"
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
@@ -123,7 +125,7 @@ namespace {
 // State shared by every session. Set up before the threads start (the TLS context and the host
 // list are not changed after that); counters are atomic.
 struct shared_state {
-    const endpoints& svc;
+    const endpoints* svc;  // set before run() (server::serve)
     server_limits limits;
     std::shared_ptr<tls_credentials::impl> tls;
     std::vector<std::string> allowed_hosts;  // lower-case
@@ -312,6 +314,9 @@ private:
         } else {
             correlation_id_ = correlation_ids_.next();
         }
+        request_.route = {};
+        request_.version = {};
+        request_.notes.clear();
     }
 
     // What the header says beyond what Beast checks itself.
@@ -494,13 +499,14 @@ private:
         keep_alive_ = message.keep_alive();
         // An HTTP/1.0 client keeps the connection only when told so (RFC 9112 §9.3).
         announce_keep_alive_ = keep_alive_ && message.version() < 11;
-        dispatch(state_.svc, request_, responder(this->shared_from_this()));
+        dispatch(*state_.svc, request_, responder(this->shared_from_this()));
     }
 
     void write_response(response r) {
         ++served_;
         if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
         status_ = r.status;
+        hubspot_status_ = r.hubspot_status;
         if (r.how == delivery::reset) return reset_connection();
         if (r.stream) keep_alive_ = false;  // the stream's end is the connection's
         wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
@@ -536,11 +542,17 @@ private:
         read_header();
     }
 
+    // Tells the observer (log line, metrics) of the answer just sent, or logs it itself.
     void log_finished() {
-        if (state_.limits.log_requests) {
+        if (state_.svc->observer != nullptr || state_.limits.log_requests) {
             const auto micros =
                 std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started_).count();
-            log_request(state_.svc.log, request_.method, request_.path, status_, micros, correlation_id_);
+            if (state_.svc->observer != nullptr) {
+                state_.svc->observer->finished({request_.method, request_.path, request_.route, request_.version,
+                                               correlation_id_, hubspot_status_, &request_.notes, status_, micros});
+            } else {
+                log_request(state_.svc->log, request_.method, request_.path, status_, micros, correlation_id_);
+            }
         }
     }
 
@@ -675,6 +687,7 @@ private:
     bool ending_ = false;       // the stream is to end (drain) once the write in flight is done
     bool client_left_ = false;  // the read kept open during a stream completed
     bool cut_ = false;          // the answer being written is truncated on purpose
+    std::string_view hubspot_status_;  // of the answer being written (a static string)
     bool keep_alive_ = true;
     bool announce_keep_alive_ = false;  // Connection: keep-alive goes out (HTTP/1.0 asked for it)
     bool busy_ = false;
@@ -725,19 +738,34 @@ struct server::impl {
         bool tls;
     };
 
-    impl(const endpoints& s, server_limits limits, std::size_t thread_count)
+    impl(const endpoints* s, server_limits limits, std::size_t thread_count)
         : state{s, limits, nullptr, {}, true, {}, {}}, workers(thread_count == 0 ? 1 : thread_count) {
         for (auto& w : workers) w = std::make_unique<worker>();
+        // Caught from construction on, not from run(): a SIGTERM that comes while the caller still
+        // starts up (or right after it announced the address) is held, and drains at once in run().
+        signals.emplace(workers[0]->ctx, SIGTERM, SIGINT);
     }
 
     std::uint16_t add_listener(const std::string& host, std::uint16_t port, bool tls) {
-        const tcp::endpoint endpoint(asio::ip::make_address(host), port);
-        auto& l = *listeners.emplace_back(std::make_unique<listener>(listener{tcp::acceptor(workers[0]->ctx), tls}));
-        l.acceptor.open(endpoint.protocol());
-        l.acceptor.set_option(asio::socket_base::reuse_address(true));
-        l.acceptor.bind(endpoint);
-        l.acceptor.listen(asio::socket_base::max_listen_connections);
-        return l.acceptor.local_endpoint().port();
+        const std::string shown =
+            (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        beast::error_code ec;
+        const auto address = asio::ip::make_address(host, ec);
+        if (ec) {
+            throw listen_error("cannot listen on " + shown + ": the host must be an IP address, such as 127.0.0.1, ::1 or 0.0.0.0",
+                               false);
+        }
+        const tcp::endpoint endpoint(address, port);
+        auto l = std::make_unique<listener>(listener{tcp::acceptor(workers[0]->ctx), tls});
+        l->acceptor.open(endpoint.protocol(), ec);
+        if (!ec) l->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) l->acceptor.bind(endpoint, ec);
+        if (!ec) l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec == asio::error::address_in_use) throw listen_error(shown + " is already in use", true);
+        if (ec) throw listen_error("cannot listen on " + shown + ": " + ec.message(), false);
+        const std::uint16_t bound = l->acceptor.local_endpoint().port();
+        listeners.push_back(std::move(l));
+        return bound;
     }
 
     void accept(listener& l) {
@@ -766,6 +794,9 @@ struct server::impl {
 
     void begin_drain() {
         if (state.draining.exchange(true)) return;
+        log_event(state.svc->log, log_level::info, "drain")
+            .add("open_connections", static_cast<std::uint64_t>(state.connections.load()))
+            .add("timeout_ms", state.limits.drain_timeout_ms);
         asio::post(workers[0]->ctx, [this] {
             beast::error_code ignored;
             for (auto& l : listeners) l->acceptor.close(ignored);
@@ -797,10 +828,16 @@ struct server::impl {
     std::optional<asio::steady_timer> drain_timer;
     std::vector<std::unique_ptr<asio::steady_timer>> periodic;
     std::vector<std::shared_ptr<std::function<void()>>> periodic_ticks;
+    std::optional<asio::signal_set> signals;
 };
 
 server::server(const endpoints& s, server_limits limits, std::size_t threads)
-    : impl_(std::make_unique<impl>(s, limits, threads)) {}
+    : impl_(std::make_unique<impl>(&s, limits, threads)) {}
+
+server::server(server_limits limits, std::size_t threads)
+    : impl_(std::make_unique<impl>(nullptr, limits, threads)) {}
+
+void server::serve(const endpoints& e) { impl_->state.svc = &e; }
 
 server::~server() = default;
 
@@ -882,8 +919,8 @@ void server::every(std::int64_t interval_seconds, std::function<void()> work) {
 }
 
 void server::run() {
-    asio::signal_set signals(impl_->workers[0]->ctx, SIGTERM, SIGINT);
-    signals.async_wait([this](beast::error_code ec, int) {
+    if (impl_->state.svc == nullptr) throw std::logic_error("http::server::run before serve()");
+    impl_->signals->async_wait([this](beast::error_code ec, int) {
         if (!ec) impl_->begin_drain();
     });
     for (auto& l : impl_->listeners) impl_->accept(*l);
@@ -909,5 +946,7 @@ void server::seed_correlation_ids(std::uint64_t seed) {
     impl_->state.ids = std::make_unique<shared_state::seeded_ids>();
     impl_->state.ids->source = correlation_id_source(seed);
 }
+
+std::size_t server::open_connections() const { return impl_->state.connections.load(std::memory_order_relaxed); }
 
 }  // namespace hsoauth::http

@@ -37,4 +37,9 @@ response transport_error_response(transport_errc code, std::string_view correlat
     return render_error(shape_of(code), "invalid_request", detail, correlation_id);
 }
 
+response transport_error_response(transport_errc code, std::string_view correlation_id,
+                                  std::string_view detail, const error_context& context) {
+    return render_error(shape_of(code), "invalid_request", detail, correlation_id, context);
+}
+
 }  // namespace hsoauth::http

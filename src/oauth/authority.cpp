@@ -4,6 +4,7 @@
 
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/token_format.hpp"
+#include "hsoauth/storage/scope_text.hpp"
 
 namespace hsoauth::oauth {
 namespace {
@@ -38,14 +39,32 @@ std::string scope_mismatch_detail(const std::string& scope) {
     return "There is a mismatch between the scopes in the install URL and the app's configured scopes: " + scope;
 }
 
+// unregistered_redirect_uri for `uri`, naming the URI received and the ones `app` registered:
+// integrators compare them by eye, and a difference of one character is the usual cause.
+error redirect_mismatch(const storage::app_record& app, const std::string& uri) {
+    std::string registered;
+    for (const auto& candidate : app.redirect_uris) {
+        if (!registered.empty()) registered += ", ";
+        registered += candidate;
+    }
+    return make_error(errc::unregistered_redirect_uri,
+                      "The redirect_uri " + uri +
+                          " does not exactly match any redirect URI registered for this app. Registered: " +
+                          registered + ".",
+                      "redirect_uri");
+}
+
 }  // namespace
 
 const char* rfc_error(errc code) {
     switch (code) {
         case errc::unknown_client:
         case errc::wrong_client_secret:
+        case errc::bad_client_assertion:
         case errc::admin_unauthorized:
             return "invalid_client";
+        case errc::unauthorized_client:
+            return "unauthorized_client";
         case errc::client_throttled:
             return "slow_down";
         case errc::unknown_code:
@@ -78,7 +97,7 @@ const char* rfc_error(errc code) {
 
 authority::authority(const clock& time, const crypto::secret_hasher& hasher,
                      authority_settings settings)
-    : time_(time), hasher_(hasher), settings_(settings) {}
+    : time_(time), hasher_(hasher), settings_(settings), signer_(hasher) {}
 
 std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
     if (!app) return make_error(errc::unknown_client);
@@ -235,8 +254,24 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
     info.hub_id = found->hub_id;
     info.app_id = found->app_id;
     info.user_id = found->user_id;
+    info.install_id = found->install_id;
     info.expires_at = found->expires_at;
     info.expires_in = found->expires_at - now;
+    info.app_level = !found->refresh_id.has_value();
+
+    signed_access_token& signed_token = info.signed_token;
+    signed_token.app_id = info.app_id;
+    signed_token.app_install_id = info.app_level ? "" : std::to_string(info.install_id);
+    signed_token.audience = info.client_id;
+    signed_token.expires_at_ms = info.expires_at * 1000;
+    signed_token.hub_id = info.hub_id;
+    signed_token.hublet = info.hublet;
+    signed_token.installing_user_id = info.user_id;
+    signed_token.is_private_distribution = info.is_private_distribution;
+    signed_token.is_service_account = info.app_level;
+    signed_token.scopes = storage::join_scopes(info.scopes);
+    signed_token.user_id = info.user_id;
+    signer_.sign(signed_token);
     return info;
 }
 
@@ -276,9 +311,7 @@ result<authorization_plan> authority::plan_authorization(
     repository& repo, const authorization_request& request) const {
     auto app = repo.find_app_by_client_id(request.client_id);
     if (!app) return make_error(errc::unknown_client);
-    if (!contains(app->redirect_uris, request.redirect_uri)) {
-        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
-    }
+    if (!contains(app->redirect_uris, request.redirect_uri)) return redirect_mismatch(*app, request.redirect_uri);
     authorization_plan plan;
     for (const auto& scope : request.scopes) {
         const bool required = contains(app->scopes, scope);
@@ -342,9 +375,7 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
     // app as it is now, inside this write.
     const auto app = repo.find_app(plan.app.app_id);
     if (!app || app->client_id != plan.app.client_id) return make_error(errc::unknown_client);
-    if (!contains(app->redirect_uris, plan.redirect_uri)) {
-        return make_error(errc::unregistered_redirect_uri, "", "redirect_uri");
-    }
+    if (!contains(app->redirect_uris, plan.redirect_uri)) return redirect_mismatch(*app, plan.redirect_uri);
     if (auto problem = check_required_scopes(*app, plan.required_scopes)) return std::move(*problem);
 
     scope_list granted = plan.required_scopes;

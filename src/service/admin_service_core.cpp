@@ -236,6 +236,24 @@ void admin_service_core::advance_clock(const call& c, std::int64_t seconds,
         });
 }
 
+void admin_service_core::reset(const call& c, reply<clock_reading> done) {
+    // The clock goes back only once the stored offset is gone for good; a concurrent advance
+    // completes before or after this write, in submission order, so the clock ends where the
+    // stored offset is.
+    submit_write<oauth::done>(
+        store_, c, on_refusal::roll_back,
+        [](storage::repository& repo) -> oauth::result<oauth::done> {
+            repo.reset_sandbox();
+            return oauth::done{};
+        },
+        [&apps = apps_, &clock = clock_, done = std::move(done)](outcome<oauth::done> wiped) {
+            apps.invalidate();
+            if (!wiped.ok()) return wiped.error() ? done(*wiped.error()) : done(*wiped.failed());
+            clock.reset_offset();
+            done(clock_reading{clock.now(), clock.offset()});
+        });
+}
+
 storage::storage_faults admin_service_core::storage_faults() {
     return store_.faults();
 }

@@ -11,7 +11,7 @@ using controls::token_kind;
 
 bool is_client_authentication(oauth::errc code) {
     return code == oauth::errc::unknown_client || code == oauth::errc::wrong_client_secret ||
-           code == oauth::errc::client_throttled;
+           code == oauth::errc::client_throttled || code == oauth::errc::bad_client_assertion;
 }
 
 }  // namespace

@@ -21,11 +21,15 @@ operation_facts grant_facts(const grant_request& r) {
         f.grant_type = "authorization_code";
         f.token = token_kind::code;
         f.code_fingerprint = code_fingerprint(r.code);
-    } else {
+    } else if (r.type == grant_type::refresh_token) {
         f.on_success = event_kind::refresh;
         f.grant_type = "refresh_token";
         f.token = token_kind::refresh;
         f.token_id = id_or_zero(oauth::refresh_token_id(r.refresh_token));
+    } else {
+        // An app-level token: fault rules apply; the journal has no event for its success (its
+        // refusals are journalled as any other).
+        f.grant_type = "client_credentials";
     }
     return f;
 }
@@ -37,6 +41,19 @@ operation_facts token_facts(std::string_view operation, event_kind kind, token_k
     f.on_success = kind;
     f.token = token;
     f.token_id = id;
+    return f;
+}
+
+// The token an RFC 7662/7009 request presents: by its hint, else by its shape.
+operation_facts presented_token_facts(std::string_view operation, event_kind kind, const client_credentials& client,
+                                      std::string_view token, oauth::token_hint hint) {
+    const auto access = oauth::access_token_id(token);
+    const auto refresh = oauth::refresh_token_id(token);
+    const bool is_refresh = hint == oauth::token_hint::refresh_token ? refresh.has_value() || !access
+                                                                      : !access && refresh.has_value();
+    operation_facts f = is_refresh ? token_facts(operation, kind, token_kind::refresh, id_or_zero(refresh))
+                                   : token_facts(operation, kind, token_kind::access, id_or_zero(access));
+    f.client_id = client.client_id;
     return f;
 }
 
@@ -137,6 +154,25 @@ void intercepting_token_service::revoke_refresh_token(const call& c, std::string
     intercept(hook_, c, std::move(facts), std::move(done),
               [this, t = std::move(token)](const call& at, reply<oauth::done> d) mutable {
                   wrapped().revoke_refresh_token(at, std::move(t), std::move(d));
+              });
+}
+
+void intercepting_token_service::introspect(const call& c, client_credentials client, std::string token,
+                                            oauth::token_hint hint, reply<oauth::introspection> done) {
+    auto facts = presented_token_facts("introspect", event_kind::introspection, client, token, hint);
+    intercept(hook_, c, std::move(facts), std::move(done),
+              [this, cl = std::move(client), t = std::move(token), hint](const call& at,
+                                                                        reply<oauth::introspection> d) mutable {
+                  wrapped().introspect(at, std::move(cl), std::move(t), hint, std::move(d));
+              });
+}
+
+void intercepting_token_service::revoke(const call& c, client_credentials client, std::string token,
+                                        oauth::token_hint hint, reply<oauth::done> done) {
+    auto facts = presented_token_facts("revoke", event_kind::revocation, client, token, hint);
+    intercept(hook_, c, std::move(facts), std::move(done),
+              [this, cl = std::move(client), t = std::move(token), hint](const call& at, reply<oauth::done> d) mutable {
+                  wrapped().revoke(at, std::move(cl), std::move(t), hint, std::move(d));
               });
 }
 

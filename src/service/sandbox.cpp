@@ -54,4 +54,16 @@ void sandbox::remove_expired() {
         nullptr});
 }
 
+storage::live_counts sandbox::live_objects() {
+    const std::uint64_t commits = store_.statistics().commits;
+    const std::int64_t now = clock_.now();
+    std::lock_guard lock(live_mutex_);
+    if (!live_ || live_->commits != commits || live_->at != now) {
+        const auto counts =
+            storage::read_value(store_, [now](storage::repository& repo) { return repo.count_live(now); });
+        live_ = live_reading{commits, now, counts};
+    }
+    return live_->counts;
+}
+
 }  // namespace hsoauth::service

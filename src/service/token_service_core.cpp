@@ -11,7 +11,7 @@ token_service_core::token_service_core(storage::store& store, app_cache& apps,
                                        const oauth::authority& authority)
     : store_(store), apps_(apps), throttle_(throttle), authority_(authority) {}
 
-oauth::result<std::shared_ptr<const storage::app_record>> token_service_core::authenticate(
+oauth::result<token_service_core::authenticated_client> token_service_core::authenticate(
     const client_credentials& client) {
     const std::int64_t now = authority_.time().now();
     if (const auto wait = throttle_.retry_after(client.client_id, now); wait > 0) {
@@ -19,40 +19,141 @@ oauth::result<std::shared_ptr<const storage::app_record>> token_service_core::au
         throttled.seconds = wait;
         return throttled;
     }
-    auto app = apps_.find(client.client_id);
-    if (auto problem = authority_.check_client(app.get(), client.client_secret)) {
+    authenticated_client out;
+    out.app = apps_.find(client.client_id);
+    if (client.assertion) {
+        const auto keys = out.app ? key_sets_.find(*out.app) : nullptr;
+        auto verified = authority_.check_assertion(out.app.get(), keys.get(), *client.assertion,
+                                                   client.assertion_audiences);
+        if (!verified) {
+            throttle_.record_failure(client.client_id, now);
+            return verified.err();
+        }
+        out.assertion = std::move(*verified);
+        return out;
+    }
+    if (auto problem = authority_.check_client(out.app.get(), client.client_secret)) {
         throttle_.record_failure(client.client_id, now);
         return std::move(*problem);
     }
-    return app;
+    return out;
 }
+
+oauth::result<token_service_core::authenticated_client> token_service_core::authenticate_by_secret(
+    const client_credentials& client) {
+    if (client.assertion) {
+        return oauth::make_error(errc::malformed_request,
+                                 "client_assertion is accepted by the token endpoint only",
+                                 "client_assertion");
+    }
+    return authenticate(client);
+}
+
+namespace {
+
+// A grant's write: first, in the same transaction, the client's assertion jti is remembered (a
+// replay refuses the grant), then `work(repository&, const app_record&)`.
+template <class Work>
+auto after_assertion(const oauth::authority& authority,
+                     token_service_core::authenticated_client client, Work work) {
+    return [&authority, client = std::move(client),
+            work = std::move(work)](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
+        if (client.assertion) {
+            if (auto replay = authority.remember_assertion(repo, *client.app, *client.assertion)) {
+                return std::move(*replay);
+            }
+        }
+        return work(repo, *client.app);
+    };
+}
+
+}  // namespace
 
 void token_service_core::grant(const call& c, grant_request request,
                                reply<oauth::issued_tokens> done) {
-    std::optional<oauth::result<std::shared_ptr<const storage::app_record>>> app;
+    std::optional<oauth::result<authenticated_client>> client;
     try {
-        app.emplace(authenticate(request.client));  // may read the app through the store
+        client.emplace(authenticate(request.client));  // may read the app through the store
     } catch (...) {
         return done(failure{std::current_exception()});
     }
-    if (!*app) return done(app->err());
+    if (!*client) return done(client->err());
     const auto& authority = authority_;
-    if (request.type == grant_type::authorization_code) {
-        return submit_write<oauth::issued_tokens>(
-            store_, c, on_refusal::keep_writes,
-            [&authority, app = std::move(**app), code = std::move(request.code),
-             redirect_uri = std::move(request.redirect_uri),
-             verifier = std::move(request.code_verifier)](storage::repository& repo) {
-                return authority.exchange_code(repo, *app, code, redirect_uri, verifier);
-            },
-            std::move(done));
+    switch (request.type) {
+        case grant_type::authorization_code:
+            return submit_write<oauth::issued_tokens>(
+                store_, c, on_refusal::keep_writes,
+                after_assertion(authority, std::move(**client),
+                                [&authority, code = std::move(request.code),
+                                 redirect_uri = std::move(request.redirect_uri),
+                                 verifier = std::move(request.code_verifier)](
+                                    storage::repository& repo, const storage::app_record& app) {
+                                    return authority.exchange_code(repo, app, code, redirect_uri,
+                                                                   verifier);
+                                }),
+                std::move(done));
+        case grant_type::refresh_token: {
+            // Hashing the presented token and making the new one happen here, not on the writer.
+            auto prepared = authority_.prepare_refresh(std::move(request.refresh_token),
+                                                       store_.allocate_access_id());
+            return submit_write<oauth::issued_tokens>(
+                store_, c, on_refusal::keep_writes,
+                after_assertion(authority, std::move(**client),
+                                [&authority, prepared = std::move(prepared)](
+                                    storage::repository& repo, const storage::app_record& app) {
+                                    return authority.refresh(repo, app, prepared);
+                                }),
+                std::move(done));
+        }
+        case grant_type::client_credentials: {
+            // The scopes are checked and the token made and hashed here, not on the writer.
+            auto planned = authority_.plan_app_token(*(*client)->app, request.scopes,
+                                                     store_.allocate_access_id());
+            if (!planned) return done(planned.err());
+            return submit_write<oauth::issued_tokens>(
+                store_, c, on_refusal::keep_writes,
+                after_assertion(authority, std::move(**client),
+                                [&authority, planned = std::move(*planned)](
+                                    storage::repository& repo, const storage::app_record& app) {
+                                    return authority.issue_app_token(repo, app, planned);
+                                }),
+                std::move(done));
+        }
     }
-    // Hashing the presented token and making the new one happen here, not on the writer.
-    auto prepared = authority_.prepare_refresh(std::move(request.refresh_token), store_.allocate_access_id());
-    submit_write<oauth::issued_tokens>(
-        store_, c, on_refusal::keep_writes,
-        [&authority, app = std::move(**app), prepared = std::move(prepared)](
-            storage::repository& repo) { return authority.refresh(repo, *app, prepared); },
+}
+
+void token_service_core::introspect(const call&, client_credentials client, std::string token,
+                                    oauth::token_hint hint, reply<oauth::introspection> done) {
+    std::optional<oauth::result<authenticated_client>> who;
+    try {
+        who.emplace(authenticate_by_secret(client));
+    } catch (...) {
+        return done(failure{std::current_exception()});
+    }
+    if (!*who) return done(who->err());
+    const storage::app_record& app = *(*who)->app;
+    answer_read<oauth::introspection>(
+        store_,
+        [&](storage::repository& repo) -> oauth::result<oauth::introspection> {
+            return authority_.introspect(repo, app, token, hint);
+        },
+        done);
+}
+
+void token_service_core::revoke(const call& c, client_credentials client, std::string token,
+                                oauth::token_hint hint, reply<oauth::done> done) {
+    std::optional<oauth::result<authenticated_client>> who;
+    try {
+        who.emplace(authenticate_by_secret(client));
+    } catch (...) {
+        return done(failure{std::current_exception()});
+    }
+    if (!*who) return done(who->err());
+    const auto& authority = authority_;
+    submit_write<oauth::done>(
+        store_, c, on_refusal::roll_back,
+        [&authority, app = std::move((*who)->app), token = std::move(token),
+         hint](storage::repository& repo) { return authority.revoke(repo, *app, token, hint); },
         std::move(done));
 }
 

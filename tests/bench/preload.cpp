@@ -1,7 +1,8 @@
 // hsoauth_preload: fills a database with live tokens for scripts/bench.sh, straight through the
 // repository (the HTTP path would take minutes for a million tokens).
 //   hsoauth_preload --db PATH --tokens N --revocable M --out-dir DIR
-// Creates the bench hub, user and app (client_id bench-client, secret bench-secret), one install,
+// Creates the bench hub, user and app (client_id bench-client, secret bench-secret, allowed the
+// client_credentials grant), one install,
 // N refresh tokens each with one live access token (written to DIR/access.txt and
 // DIR/refresh.txt), and M more refresh tokens for the revoke scenario (DIR/revocable.txt).
 // The pepper is read from (or created at) <db>.pepper, as the server does.
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
     const std::int64_t install_id = storage::write_and_wait(db, [&](storage::repository& repo) {
         admin::seed_document seed;
         seed.hubs.push_back({62515, "bench.hubspot.com", "na1", std::nullopt});
-        seed.users.push_back({123456, "bench@example.com", {62515}});
+        seed.users.push_back({123456, "bench@example.com", {62515}, {}});
         admin::app_input app;
         app.app_id = 777;
         app.name = "Bench";
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
         app.redirect_uris = {"http://localhost:3000/cb"};
         app.scopes = {"oauth", "crm.objects.contacts.read"};
         app.access_token_ttl = 86400;
+        app.client_credentials_scopes = {"crm.objects.contacts.read"};
         seed.apps.push_back(app);
         if (!registry.apply_seed(repo, seed)) throw std::runtime_error("seeding the bench app failed");
         if (auto live = repo.find_live_install(777, 62515)) return live->install_id;

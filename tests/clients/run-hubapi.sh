@@ -17,7 +17,7 @@ skip() { echo "SKIPPED: $*"; exit 77; }
 if [ "${HSOAUTH_IN_NAMESPACE:-}" != 1 ]; then
   # The namespace has no network: install the pinned client first.
   cd "$here"
-  if [ ! -d node_modules/@hubspot/api-client ] || [ package-lock.json -nt node_modules ]; then
+  if [ ! -d node_modules/@hubspot/api-client ] || [ ! -d node_modules/oauth4webapi ] || [ package-lock.json -nt node_modules ]; then
     npm ci --no-audit --no-fund
     touch node_modules
   fi

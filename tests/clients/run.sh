@@ -9,7 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
 
-if [ ! -d node_modules/@hubspot/api-client ] || [ package-lock.json -nt node_modules ]; then
+if [ ! -d node_modules/@hubspot/api-client ] || [ ! -d node_modules/oauth4webapi ] || [ package-lock.json -nt node_modules ]; then
   npm ci --no-audit --no-fund
   touch node_modules
 fi

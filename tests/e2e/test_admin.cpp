@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "support/admin_contract.hpp"
 #include "support/http_client.hpp"
 #include "support/seed_helpers.hpp"
 #include "support/server_process.hpp"
@@ -59,6 +61,12 @@ std::vector<json> installs_of(const server_process& server, std::int64_t hub, st
         if (row.at("hub_id") == hub && row.at("app_id") == app) out.push_back(row);
     }
     return out;
+}
+
+// The "message" of an error body; "" when the body is not a JSON object.
+std::string error_message(const http_response& r) {
+    const json body = json::parse(r.body, nullptr, false);
+    return body.is_object() ? body.value("message", std::string()) : std::string();
 }
 
 std::set<std::string> as_set(const json& list) {
@@ -1318,7 +1326,10 @@ TEST_CASE("report: the HTML page shows the findings; unknown apps and formats ar
     const std::string code = issue_code(server, s);
     REQUIRE(exchange_code_raw(server.port(), s, code).status == 200);
     const auto replayed = exchange_code_raw(server.port(), s, code);
-    const auto page = server.admin("GET", "/admin/v1/apps/" + std::to_string(s.app_id) + "/report?format=html");
+    // Not through server.admin(): the served document's contract check reads JSON answers only.
+    const auto page = http_request(server.port(), "GET",
+                                   "/admin/v1/apps/" + std::to_string(s.app_id) + "/report?format=html",
+                                   {{"Authorization", "Bearer " + server.admin_key()}});
     REQUIRE(page.status == 200);
     CHECK(page.header("Content-Type") == "text/html;charset=utf-8");
     CHECK(page.body.find("Replayed an authorization code") != std::string::npos);
@@ -1332,6 +1343,209 @@ TEST_CASE("report: the HTML page shows the findings; unknown apps and formats ar
 
 }  // TEST_SUITE
 
+
+TEST_CASE("a misspelt or unknown field is refused with 400 naming it, in every admin body and seed entry") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "fields");
+    const json apps_before = results_of(server, "apps");
+    const json hubs_before = results_of(server, "hubs");
+    const json users_before = results_of(server, "users");
+    const json clock_before = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200);
+
+    struct bad_case {
+        const char* method;
+        const char* path;
+        json body;
+        std::string field;     // the unknown member, named in errors[]
+        std::string position;  // where the message says it is
+        std::string hint;      // what the message offers instead
+    };
+    const json app = {{"name", "Typo"}, {"redirect_uri", {"http://localhost:3000/cb"}}, {"scopes", {"oauth"}}};
+    const std::vector<bad_case> cases = {
+        {"POST", "/admin/v1/apps", app, "redirect_uri", "in an app", "redirect_uris"},
+        {"POST", "/admin/v1/hubs", {{"hub_domain", "colour.test"}, {"colour", "blue"}}, "colour", "in a hub", "hub_domain"},
+        {"POST", "/admin/v1/users", {{"email", "x@fields.test"}, {"hub_id", s.hub_id}}, "hub_id", "in a user", "hub_ids"},
+        {"POST", "/admin/v1/seed", {{"apps", {app}}}, "redirect_uri", "apps[0]: unknown field", "redirect_uris"},
+        {"POST", "/admin/v1/seed", {{"hubs", {{{"hub_domain", "a.test"}}, {{"hub_domain", "b.test"}, {"colour", 1}}}}},
+         "colour", "hubs[1]: unknown field", "hublet"},
+        {"POST", "/admin/v1/seed", {{"user", json::array()}}, "user", "in a seed", "users"},
+        {"POST", "/admin/v1/authorization-codes",
+         {{"client_id", s.client_id}, {"hub_id", s.hub_id}, {"user_id", s.user_id}, {"redirect_uri", s.redirect_uri},
+          {"scopes", s.scopes}, {"scope", "oauth"}},
+         "scope", "in the body", "code_challenge"},
+        {"POST", "/admin/v1/clock", {{"advance_seconds", 60}, {"advance_minutes", 1}}, "advance_minutes", "in the body",
+         "advance_seconds"},
+        {"PUT", "/admin/v1/storage-faults", {{"readonly", true}}, "readonly", "in the body", "read_only"},
+        {"PUT", "/admin/v1/auto-approve", {{"user_id", s.user_id}, {"hub_id", s.hub_id}, {"enabled", true}}, "enabled",
+         "in the body", "user_id"},
+        {"POST", "/admin/v1/reset", {{"everything", true}}, "everything", "in the body", "takes none"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.method << " " << c.path << " " << c.body.dump());
+        const http_response r = server.admin(c.method, c.path, c.body);
+        check_error(r, 400, "VALIDATION_ERROR");
+        CHECK_MESSAGE(has_field(r, c.field), "errors do not name " << c.field << ": " << r.body);
+        const std::string message = error_message(r);
+        CHECK(message.find("unknown field '" + c.field + "'") != std::string::npos);
+        CHECK(message.find(c.position) != std::string::npos);
+        CHECK(message.find(c.hint) != std::string::npos);
+    }
+    // Nothing was stored or changed, and the server still serves the sandbox it had.
+    CHECK(results_of(server, "apps") == apps_before);
+    CHECK(results_of(server, "hubs") == hubs_before);
+    CHECK(results_of(server, "users") == users_before);
+    CHECK(results_of(server, "installs").empty());
+    CHECK(admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200).at("offset_seconds") ==
+          clock_before.at("offset_seconds"));
+    CHECK(admin_expect(server, "GET", "/admin/v1/storage-faults", nullptr, 200).at("read_only") == false);
+    CHECK(admin_expect(server, "GET", "/admin/v1/auto-approve", nullptr, 200).at("enabled") == false);
+
+    // Members starting with "_" are comments, as in seed files.
+    json commented = app;
+    commented.erase("redirect_uri");
+    commented["redirect_uris"] = {"http://localhost:3000/cb"};
+    commented["_comment"] = "kept out of the record";
+    const json made = admin_expect(server, "POST", "/admin/v1/apps", commented, 201);
+    CHECK_FALSE(made.contains("_comment"));
+}
+
+TEST_CASE("a body that is not JSON is refused with the line and column of the first error") {
+    server_process server;
+    server.start();
+    const header_list admin = {{"Authorization", "Bearer " + server.admin_key()},
+                               {"Content-Type", "application/json"}};
+    const auto message_of = error_message;
+
+    const http_response trailing = http_request(server.port(), "POST", "/admin/v1/seed", admin,
+                                                "{\n  \"hubs\": [],\n  \"users\": [],\n}\n");
+    check_error(trailing, 400, "BAD_REQUEST");
+    CHECK(message_of(trailing).find("not valid JSON: line 4, column 1:") != std::string::npos);
+    CHECK(message_of(trailing).find("(a trailing comma?)") != std::string::npos);
+
+    const http_response unquoted = http_request(server.port(), "POST", "/admin/v1/apps", admin, "{\"name\": Demo}");
+    check_error(unquoted, 400, "BAD_REQUEST");
+    CHECK(message_of(unquoted).find("line 1, column 10:") != std::string::npos);
+
+    // The message never quotes the body: bytes that are not UTF-8 still give a JSON answer.
+    const http_response binary = http_request(server.port(), "POST", "/admin/v1/hubs", admin, "{\"hub_domain\": \"\xff\xfe");
+    check_error(binary, 400, "BAD_REQUEST");
+    CHECK(message_of(binary).find("line 1, column 17:") != std::string::npos);
+
+    const http_response empty = http_request(server.port(), "POST", "/admin/v1/clock", admin, "");
+    check_error(empty, 400, "BAD_REQUEST");
+    CHECK(message_of(empty).find("the body is empty") != std::string::npos);
+    CHECK(results_of(server, "apps").empty());
+    CHECK(results_of(server, "hubs").empty());
+}
+
+TEST_CASE("users name hubs by domain, and a domain belongs to one hub") {
+    server_process server;
+    server.start();
+    // A seed whose hubs have no ids: its users name them by domain.
+    const json document = {
+        {"hubs", {{{"hub_domain", "acme.hubspot.com"}}, {{"hub_domain", "acme-eu.hubspot.com"}, {"hublet", "eu1"}}}},
+        {"users", {{{"email", "ann@acme.test"}, {"hub_domains", {"acme.hubspot.com", "acme-eu.hubspot.com"}}}}},
+    };
+    const json first = admin_expect(server, "POST", "/admin/v1/seed", document, 200);
+    REQUIRE(first.at("hubs").size() == 2);
+    const std::int64_t acme = first.at("hubs")[0].at("hub_id");
+    const std::int64_t acme_eu = first.at("hubs")[1].at("hub_id");
+    CHECK(first.at("users")[0].at("hub_ids") == json({acme, acme_eu}));
+    // Loading it again changes nothing (the hubs are found by domain, not made twice).
+    const json hubs = results_of(server, "hubs");
+    const json users = results_of(server, "users");
+    admin_expect(server, "POST", "/admin/v1/seed", document, 200);
+    CHECK(results_of(server, "hubs") == hubs);
+    CHECK(results_of(server, "users") == users);
+
+    // The admin API takes the same field, beside hub_ids.
+    const std::int64_t other =
+        admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "other.test"}}, 201).at("hub_id");
+    const json bob = admin_expect(server, "POST", "/admin/v1/users",
+                                  {{"email", "bob@acme.test"}, {"hub_ids", {other}}, {"hub_domains", {"acme.hubspot.com"}}},
+                                  201);
+    CHECK(bob.at("hub_ids") == json({other, acme}));
+    const http_response unknown = server.admin("POST", "/admin/v1/users",
+                                               {{"email", "cy@acme.test"}, {"hub_domains", {"nowhere.hubspot.com"}}});
+    check_error(unknown, 400, "BAD_HUB");
+    CHECK(error_message(unknown).find("nowhere.hubspot.com") != std::string::npos);
+
+    // A second hub with a domain in use is refused, by the API and within a seed.
+    const http_response twice = server.admin("POST", "/admin/v1/hubs", {{"hub_id", 777001}, {"hub_domain", "acme.hubspot.com"}});
+    check_error(twice, 409, "CONFLICT");
+    CHECK(error_message(twice).find("belongs to hub " + std::to_string(acme)) != std::string::npos);
+    const json doubled = {{"hubs",
+                           {{{"hub_id", 90211}, {"hub_domain", "twice.hubspot.com"}},
+                            {{"hub_id", 777002}, {"hub_domain", "twice.hubspot.com"}}}}};
+    check_error(server.admin("POST", "/admin/v1/seed", doubled), 409, "CONFLICT");
+    check_error(server.admin("GET", hub_path(90211)), 404, "NOT_FOUND");
+    // Renaming a hub to another's domain is refused too; keeping its own is not a conflict.
+    check_error(server.admin("POST", "/admin/v1/hubs", {{"hub_id", other}, {"hub_domain", "acme-eu.hubspot.com"}}), 409,
+                "CONFLICT");
+    CHECK(server.admin("POST", "/admin/v1/hubs", {{"hub_id", other}, {"hub_domain", "other.test"}}).status == 200);
+    CHECK(results_of(server, "hubs").size() == 3);
+}
+
+TEST_CASE("reset: POST /admin/v1/reset starts the sandbox over, keeping the admin key and the pepper") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "reset");
+    const token_grant tokens = issue_tokens(server, s);
+    const std::string unused_code = issue_code(server, s);
+    admin_expect(server, "POST", "/admin/v1/clock", {{"advance_seconds", 1860}}, 200);
+    const std::string pepper = read_bytes(server.db_path() + ".pepper");
+    REQUIRE_FALSE(pepper.empty());
+
+    // A 405 is the transport's answer, outside the admin contract: sent without the contract check.
+    check_error(http_request(server.port(), "GET", "/admin/v1/reset", {{"Authorization", "Bearer " + server.admin_key()}}),
+                405, "METHOD_NOT_ALLOWED");
+    const http_response reset = http_request(server.port(), "POST", "/admin/v1/reset",
+                                             {{"Authorization", "Bearer " + server.admin_key()}});
+    REQUIRE_MESSAGE(reset.status == 200, reset.body);
+    CHECK(reset.header("Content-Type") == app_json_ct);
+    CHECK(reset.json().at("reset") == true);
+    CHECK(reset.json().at("offset_seconds") == 0);
+
+    // Everything is gone, and the clock is back to real time.
+    for (const char* collection : {"apps", "hubs", "users", "installs"}) {
+        CAPTURE(collection);
+        CHECK(results_of(server, collection).empty());
+    }
+    const json clock = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200);
+    CHECK(clock.at("offset_seconds") == 0);
+    const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
+    CHECK(clock.at("now").get<std::int64_t>() <= wall + 60);
+    check_error(get_access_token(server.port(), tokens.access_token), 401, "INVALID_TOKEN");
+    CHECK(get_refresh_token(server.port(), tokens.refresh_token).status == 401);
+    check_error(exchange_code_raw(server.port(), s, unused_code), 401, "BAD_CLIENT_ID");
+
+    // The same objects made again start clean: the old tokens and code stay dead.
+    admin_expect(server, "POST", "/admin/v1/seed",
+                 {{"hubs", {{{"hub_id", s.hub_id}, {"hub_domain", "reset-again.test"}}}},
+                  {"users", {{{"user_id", s.user_id}, {"email", "again@reset.test"}, {"hub_ids", {s.hub_id}}}}},
+                  {"apps",
+                   {{{"app_id", s.app_id},
+                     {"name", "again"},
+                     {"client_id", s.client_id},
+                     {"client_secret", s.client_secret},
+                     {"redirect_uris", {s.redirect_uri}},
+                     {"scopes", s.scopes}}}}},
+                 200);
+    check_error(get_access_token(server.port(), tokens.access_token), 401, "INVALID_TOKEN");
+    check_error(exchange_code_raw(server.port(), s, unused_code), 400, "BAD_AUTH_CODE");
+    const token_grant fresh = issue_tokens(server, s);
+    CHECK(fresh.expires_in == 1800);
+    CHECK(get_access_token(server.port(), fresh.access_token).json().at("expires_in").get<std::int64_t>() > 1700);
+
+    // An empty object is a reset too; the reset lasts across a restart, with the same pepper.
+    CHECK(server.admin("POST", "/admin/v1/reset", json::object()).status == 200);
+    server.restart();
+    CHECK(read_bytes(server.db_path() + ".pepper") == pepper);
+    CHECK(results_of(server, "apps").empty());
+    CHECK(admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200).at("offset_seconds") == 0);
+    check_error(get_access_token(server.port(), fresh.access_token), 401, "INVALID_TOKEN");
+}
 
 // ---- Sandboxes (issue 15; docs/sandboxes.md) ----
 
@@ -1659,4 +1873,220 @@ TEST_CASE("sandboxes: fault rules, the event journal and the report are each san
     REQUIRE(report_a.status == 200);
     CHECK(report_a.json().at("client_id") == wa.client_id);
     CHECK(report_a.json().at("events").get<std::int64_t>() >= 2);
+}
+
+
+// ---- Operations: GET /metrics and GET /openapi.json ----
+
+namespace {
+
+// The samples of a Prometheus text scrape: `name{labels}` as written → value.
+std::map<std::string, double> samples_of(const std::string& text) {
+    std::map<std::string, double> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        if (line.empty() || line.front() == '#') continue;
+        const auto space = line.rfind(' ');
+        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
+double sample(const std::map<std::string, double>& samples, const std::string& series) {
+    const auto it = samples.find(series);
+    return it == samples.end() ? 0.0 : it->second;
+}
+
+std::string scrape(const server_process& server) {
+    const http_response r = http_request(server.port(), "GET", "/metrics");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+    return r.body;
+}
+
+// promtool check metrics (Debian's prometheus package) on `text`: its output, "" when clean.
+std::string promtool_problems(const server_process& server, const std::string& text) {
+    const std::string file = server.dir() + "/scrape.txt";
+    write_text(file, text);
+    int exit_code = -1;
+    const std::string output =
+        run_program({"/bin/sh", "-c", "command -v promtool >/dev/null || { echo 'promtool is missing: "
+                                      "./scripts/deps.sh test installs it (Debian package prometheus)'; exit 127; }; "
+                                      "promtool check metrics < '" + file + "'"},
+                    &exit_code);
+    return exit_code == 0 ? std::string() : output.empty() ? "exit " + std::to_string(exit_code) : output;
+}
+
+}  // namespace
+
+TEST_CASE("metrics: a scrape passes promtool and its counters move as the requests made") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "metrics");
+    const auto before = samples_of(scrape(server));
+
+    const token_grant tokens = issue_tokens(server, s);                                   // token 200
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 200);  // token 200
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, "na1-nonsense").status == 400);       // token 400
+    REQUIRE(get_access_token(server.port(), tokens.access_token).status == 200);
+    REQUIRE(http_request(server.port(), "GET", "/no/such/path").status == 404);
+
+    const std::string text = scrape(server);
+    INFO("scrape:\n" << text);
+    const auto after = samples_of(text);
+    const auto delta = [&](const std::string& series) { return sample(after, series) - sample(before, series); };
+
+    CHECK(delta(R"(hsoauth_http_requests_total{route="token",version="v1",status="200"})") == 2);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="token",version="v1",status="400"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="access_token_metadata",version="v1",status="200"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="admin.codes.create",version="admin",status="201"})") == 1);
+    CHECK(delta(R"(hsoauth_http_requests_total{route="unmatched",version="",status="404"})") == 1);
+    // The first scrape counts itself once it is answered.
+    CHECK(sample(after, R"(hsoauth_http_requests_total{route="metrics",version="",status="200"})") == 1);
+    CHECK(delta(R"(hsoauth_http_request_duration_seconds_count{route="token",version="v1"})") == 3);
+    CHECK(sample(after, R"(hsoauth_http_request_duration_seconds_bucket{route="token",version="v1",le="+Inf"})") ==
+          sample(after, R"(hsoauth_http_request_duration_seconds_count{route="token",version="v1"})"));
+    CHECK(delta(R"(hsoauth_http_refusals_total{hubspot_status="BAD_REFRESH_TOKEN"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="authorization_code",outcome="issued"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="issued"})") == 1);
+    CHECK(delta(R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="invalid_grant"})") == 1);
+    // Two access tokens (the code's and the refresh's), one refresh token, the code used up.
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="access_token"})") == 2);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="refresh_token"})") == 1);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="authorization_code"})") == 0);
+    CHECK(sample(after, R"(hsoauth_live_objects{kind="install"})") == 1);
+    // Three writes at least (code, exchange, refresh) in committed batches, each flushed.
+    CHECK(delta("hsoauth_store_committed_writes_total") >= 3);
+    CHECK(delta("hsoauth_store_commits_total") >= 1);
+    CHECK(delta(R"(hsoauth_store_batch_writes_count)") == delta("hsoauth_store_commits_total"));
+    CHECK(delta(R"(hsoauth_store_commit_duration_seconds_count)") == delta("hsoauth_store_commits_total"));
+    CHECK(delta(R"(hsoauth_store_flush_duration_seconds_count)") >= 1);
+    CHECK(sample(after, "hsoauth_store_database_bytes") > 0);
+    CHECK(sample(after, "hsoauth_store_wal_bytes") > 0);
+    CHECK(sample(after, "hsoauth_http_open_connections") >= 1);
+    CHECK(sample(after, R"(hsoauth_storage_faults{fault="read_only"})") == 0);
+    CHECK(sample(after, "process_resident_memory_bytes") > 0);
+    CHECK(sample(after, R"(hsoauth_build_info{version="0.1.0"})") == 1);
+
+    CHECK(promtool_problems(server, text) == "");
+
+    SUBCASE("revoking and uninstalling take tokens out of the live counts; storage faults show") {
+        REQUIRE(http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(tokens.refresh_token)).status == 204);
+        REQUIRE(server.admin("PUT", "/admin/v1/storage-faults", json{{"read_only", true}}).status == 200);
+        // A grant is a write: with the store read-only it is refused with 503.
+        CHECK(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 503);
+        const auto later = samples_of(scrape(server));
+        CHECK(sample(later, R"(hsoauth_live_objects{kind="access_token"})") == 0);
+        CHECK(sample(later, R"(hsoauth_live_objects{kind="refresh_token"})") == 0);
+        CHECK(sample(later, R"(hsoauth_storage_faults{fault="read_only"})") == 1);
+        REQUIRE(server.admin("PUT", "/admin/v1/storage-faults", json{{"read_only", false}}).status == 200);
+    }
+}
+
+TEST_CASE("metrics: throttled clients are counted until their Retry-After has passed on the sandbox clock") {
+    server_process server({.extra_args = {"--auth-failure-limit", "2", "--auth-failure-window-s", "60"}});
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "throttled");
+    int statuses[3] = {};
+    for (int& status : statuses) status = refresh_raw(server.port(), s.client_id, "wrong-secret", "na1-x").status;
+    CHECK(statuses[0] == 401);
+    CHECK(statuses[2] == 429);
+    auto samples = samples_of(scrape(server));
+    CHECK(sample(samples, "hsoauth_throttled_clients") == 1);
+    CHECK(sample(samples, R"(hsoauth_token_grants_total{grant_type="refresh_token",outcome="client_throttled"})") >= 1);
+    CHECK(sample(samples, R"(hsoauth_http_refusals_total{hubspot_status="BAD_CLIENT_SECRET"})") == 2);
+
+    REQUIRE(server.admin("POST", "/admin/v1/clock", json{{"advance_seconds", 61}}).status == 200);
+    samples = samples_of(scrape(server));
+    CHECK(sample(samples, "hsoauth_throttled_clients") == 0);
+}
+
+TEST_CASE("metrics: open on loopback, behind the admin key or off as metrics_access says") {
+    SUBCASE("admin_key") {
+        server_process server({.extra_args = {"--metrics-access", "admin_key"}});
+        server.start();
+        const http_response refused = http_request(server.port(), "GET", "/metrics");
+        CHECK(refused.status == 401);
+        CHECK(refused.header("WWW-Authenticate") == "Bearer");
+        CHECK(refused.json().value("status", "") == "INVALID_AUTHENTICATION");
+        const http_response wrong = http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer nope-nope-nope-nope"}});
+        CHECK(wrong.status == 401);
+        const http_response allowed =
+            http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer " + server.admin_key()}});
+        CHECK(allowed.status == 200);
+        CHECK(allowed.body.find("hsoauth_http_requests_total") != std::string::npos);
+    }
+    SUBCASE("off") {
+        server_process server({.extra_args = {"--metrics-access", "off"}});
+        server.start();
+        CHECK(http_request(server.port(), "GET", "/metrics").status == 404);
+    }
+}
+
+TEST_CASE("openapi.json: one OpenAPI 3.1 document of every route, against which every admin answer is checked") {
+    server_process server;
+    server.start();
+    const http_response r = http_request(server.port(), "GET", "/openapi.json");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("Content-Type") == app_json_ct);
+    const json document = json::parse(r.body);
+    CHECK(document.at("openapi") == "3.1.0");
+    for (const char* path : {"/oauth/v1/token", "/oauth/v1/access-tokens/{token}", "/oauth/v1/refresh-tokens/{token}",
+                             "/oauth/authorize", "/admin/v1/apps", "/admin/v1/apps/{appId}", "/admin/v1/seed",
+                             "/admin/v1/installs/{hubId}/{appId}", "/healthz", "/metrics", "/openapi.json"}) {
+        CHECK_MESSAGE(document.at("paths").contains(path), path);
+    }
+    CHECK(path_template_of(document, "/admin/v1/installs/62515/7") == "/admin/v1/installs/{hubId}/{appId}");
+    CHECK(path_template_of(document, "/admin/v1/apps") == "/admin/v1/apps");
+
+    // server_process::admin() checks every answer while a test runs; and the check can fail: an
+    // answer the document does not describe is reported.
+    CHECK(doctest::is_running_in_test);
+    http_response made_up = r;
+    made_up.body = R"({"results":[{"app_id":"one"}]})";
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/apps", made_up).empty());
+    made_up.status = 418;
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/apps", made_up).empty());
+    CHECK_FALSE(served_contract_issues(server.port(), "GET", "/admin/v1/nothing-here", made_up).empty());
+}
+
+TEST_CASE("reset: the root's reset keeps the sandboxes; a sandbox's reset starts that sandbox alone over") {
+    server_process server;
+    server.start();
+    const sandbox_client root = root_sandbox(server);
+    const sandbox_client a = create_sandbox(server);
+    const sandbox_client b = create_sandbox(server);
+    const world wa = seed_world(a, "reset-a");
+    const world wb = seed_world(b, "reset-b");
+    const issued_tokens ta = issue(a, wa);
+    const issued_tokens tb = issue(b, wb);
+    advance(a, 600);
+
+    // The root's reset leaves every sandbox as it was: catalogue, worlds and clocks.
+    REQUIRE(root.admin("POST", "/admin/v1/reset").status == 200);
+    CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").size() == 2);
+    CHECK(a.get("/oauth/v1/access-tokens/" + ta.access_token).status == 200);
+    CHECK(clock_offset(a) == 600);
+
+    // A sandbox's reset, under its prefix with its own key, wipes that sandbox and its clock.
+    const http_response wiped = a.admin("POST", "/admin/v1/reset");
+    REQUIRE(wiped.status == 200);
+    CHECK(wiped.json().at("offset_seconds") == 0);
+    CHECK(clock_offset(a) == 0);
+    check_hubspot_error(a.get("/oauth/v1/access-tokens/" + ta.access_token), 401, "INVALID_TOKEN");
+    CHECK(a.admin("GET", "/admin/v1/apps").json().at("results").empty());
+    CHECK(a.admin("GET", "/admin/v1/hubs").json().at("results").empty());
+    // ... and nothing of another.
+    CHECK(b.get("/oauth/v1/access-tokens/" + tb.access_token).status == 200);
+    CHECK(b.admin("GET", "/admin/v1/apps").json().at("results").size() == 1);
+
+    // The restore body, too, refuses a member it does not have, naming it.
+    const http_response typo = server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/restore",
+                                            json{{"snapshot", "snap-0000000000000000"}});
+    check_hubspot_error(typo, 400, "VALIDATION_ERROR");
+    CHECK(typo.json().at("message").get<std::string>().find("unknown field 'snapshot'") != std::string::npos);
 }

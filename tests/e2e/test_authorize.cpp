@@ -480,14 +480,36 @@ TEST_CASE("a redirect_uri that is not byte-identical to a registered one gets an
     };
     for (const auto& uri : variants) {
         INFO("redirect_uri = ", uri);
-        check_error_page(get(server, authorize_target(with(demo_params(), "redirect_uri", uri))),
-                         "Invalid redirect URI");
+        const auto page = get(server, authorize_target(with(demo_params(), "redirect_uri", uri)));
+        check_error_page(page, "Invalid redirect URI");
+        // The page shows both sides of the comparison integrators get wrong most.
+        CHECK_MESSAGE(shows(page, "The redirect_uri " + uri + " does not exactly match"), "the URI received");
+        CHECK_MESSAGE(shows(page, "Registered: " + std::string(redirect_uri) + "."), "the registered URI");
     }
     const auto missing = get(server, authorize_target(without(demo_params(), "redirect_uri")));
     CHECK(missing.status == 400);
     CHECK(missing.header_count("Location") == 0);
     // Nothing above became an install.
     CHECK(installs_on(server, demo_hub).empty());
+}
+
+TEST_CASE("a redirect_uri mismatch lists every registered URI, and both sides are escaped") {
+    server_process server(seeded());
+    server.start();
+    const auto app = server.admin("POST", "/admin/v1/apps",
+                                  json{{"name", "Two URIs"},
+                                       {"client_id", "two-uris"},
+                                       {"redirect_uris", {"http://localhost:3000/a?x=<b>&y=\"1\"", "https://app.test/cb"}},
+                                       {"scopes", {"oauth"}}});
+    REQUIRE_MESSAGE(app.status == 201, app.body);
+    const std::string received = "http://localhost:3000/<script>alert('x')</script>";
+    const params p = {{"client_id", "two-uris"}, {"redirect_uri", received}, {"scope", "oauth"}};
+    const auto page = get(server, authorize_target(p));
+    check_error_page(page, "Invalid redirect URI");
+    CHECK(page.body.find("<script>") == std::string::npos);
+    CHECK(page.body.find("<b>") == std::string::npos);
+    CHECK(shows(page, "The redirect_uri " + received + " does not exactly match"));
+    CHECK(shows(page, "Registered: http://localhost:3000/a?x=<b>&y=\"1\", https://app.test/cb."));
 }
 
 TEST_CASE("scope rules: required scopes present, every scope configured and in its place") {

@@ -218,6 +218,41 @@ TEST_CASE("bad command lines and config files: one line, exit 2") {
         write_text(path, "listen = 127.0.0.1:8080\n");
         check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
     }
+    SUBCASE("config file with a JSON syntax error: its line and column") {
+        const std::string path = dir.file("trailing.json");
+        write_text(path, "{\n  \"access_token_ttl\": 100,\n}\n");
+        check_usage_error(cli(serve_args(dir, {"--config", path})),
+                          {path, "not valid JSON: line 3, column 1:", "(a trailing comma?)"});
+    }
+    SUBCASE("a seed file with a JSON syntax error: its line and column, before anything is made") {
+        const std::string path = dir.file("seed.json");
+        write_text(path, "{\"hubs\": [\n  {\"hub_domain\": \"a.test\"}\n  {\"hub_domain\": \"b.test\"}\n]}\n");
+        check_usage_error(cli(serve_args(dir, {"--seed", path})), {path, "not valid JSON: line 3, column 3:"});
+    }
+    SUBCASE("a seed file that does not exist") {
+        check_usage_error(cli(serve_args(dir, {"--seed", dir.file("sed.json")})), {dir.file("sed.json"), "does not exist"});
+    }
+    SUBCASE("a seed entry with an unknown field, named with its place") {
+        const std::string path = dir.file("seed.json");
+        write_text(path, R"({"apps": [{"name": "x", "redirect_uri": ["http://localhost/cb"], "scopes": ["oauth"]}]})");
+        check_usage_error(cli(serve_args(dir, {"--seed", path})), {path, "apps[0]: unknown field 'redirect_uri'"});
+    }
+    SUBCASE("seed without its FILE names the FILE, not the flag before it") {
+        check_usage_error(cli({"seed", "--db", dir.file("x.db")}), {"seed needs a FILE", "usage: hsoauth seed"});
+    }
+    SUBCASE("seed with a flag that lacks its value") {
+        check_usage_error(cli({"seed", dir.file("s.json"), "--db"}), {"flag --db needs a value"});
+    }
+    SUBCASE("seed with two files") {
+        check_usage_error(cli({"seed", "--db", dir.file("x.db"), dir.file("a.json"), dir.file("b.json")}),
+                          {"unexpected argument", "b.json"});
+    }
+    SUBCASE("migrate with an argument it does not take") {
+        check_usage_error(cli({"migrate", "--db", dir.file("x.db"), "now"}), {"unexpected argument 'now'"});
+    }
+    SUBCASE("a listen host that is not an IP address") {
+        check_usage_error(cli(serve_args(dir, {"--listen", "localhost:0"})), {"localhost:0", "IP address", "--listen"});
+    }
     SUBCASE("config file that does not exist") {
         const std::string path = dir.file("missing.json");
         check_usage_error(cli(serve_args(dir, {"--config", path})), {path});
@@ -268,6 +303,48 @@ TEST_CASE("bad command lines and config files: one line, exit 2") {
     }
     // None of them created the database.
     CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("every command answers --help (or -h) with its usage and exit 0") {
+    const temp_dir dir;
+    for (const std::string command : {"serve", "migrate", "seed"}) {
+        for (const std::vector<std::string>& args :
+             std::vector<std::vector<std::string>>{{command, "--help"},
+                                                   {command, "-h"},
+                                                   {command, "--db", dir.file("x.db"), "--help"},
+                                                   {"help", command}}) {
+            const cli_result r = cli(args);
+            INFO(args.back() << " of " << command << ":\n" << r.output);
+            CHECK(r.exit_code == 0);
+            CHECK(r.output.rfind("usage:\n  hsoauth " + command + " ", 0) == 0);
+            CHECK(r.output.find("needs a value") == std::string::npos);
+        }
+    }
+    // serve's usage lists the keys it reads; seed's names its FILE.
+    CHECK(std::regex_search(cli({"serve", "--help"}).output, std::regex("\\n  listen +127\\.0\\.0\\.1:8080 ")));
+    CHECK(cli({"seed", "--help"}).output.find("hsoauth seed [--db PATH] [--config FILE] FILE\n") != std::string::npos);
+    // Asking for help creates nothing.
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("a taken address: one sentence naming it, exit 2, and nothing left behind") {
+    server_process holder;
+    holder.start();
+    const temp_dir dir;
+    const std::string taken = "127.0.0.1:" + std::to_string(holder.port());
+    const std::string db = dir.file("nested/hsoauth.db");
+    // No admin key: one would be generated and printed were the server to get that far.
+    const cli_result r = cli({"serve", "--listen", taken, "--db", db, "--seed",
+                              std::string(HSOAUTH_SOURCE_DIR) + "/conf/seed.json"});
+    check_usage_error(r, {"hsoauth: " + taken + " is already in use; pick another with --listen\n"});
+    CHECK(r.output.find("admin key") == std::string::npos);
+    CHECK(r.output.find("system:") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
+    CHECK_FALSE(std::filesystem::exists(db + ".pepper"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("nested")));
+    // The server holding it is untouched.
+    CHECK(http_request(holder.port(), "GET", "/healthz").status == 200);
+    CHECK(holder.stop() == 0);
 }
 
 TEST_CASE("a TLS key that is unreadable, not a key, or another certificate's: exit 2 naming the file") {
@@ -335,6 +412,8 @@ TEST_CASE("migrate is idempotent and records each migration") {
     const cli_result first = cli({"migrate", "--db", db});
     INFO("first: " << first.output);
     CHECK(first.exit_code == 0);
+    // It says which database it used, and that it made it.
+    CHECK(first.output.rfind("database " + db + " (created)\n", 0) == 0);
     CHECK(applied_count(first.output) == static_cast<int>(versions.size()));
     // Each applied migration is shown with why it exists.
     for (const auto& [version, why] : migration_reasons_in_source()) {
@@ -351,9 +430,10 @@ TEST_CASE("migrate is idempotent and records each migration") {
     CHECK(sqlite_query(db, "select count(*) from schema_migrations") == std::to_string(versions.size()));
     CHECK(sqlite_query(db, "select count(*) from sqlite_master where type='table' and name='apps'") == "1");
 
-    const cli_result second = cli({"migrate", "--db", db});
+    const cli_result second = cli({"migrate"}, {{"HSOAUTH_DB", db}});
     INFO("second: " << second.output);
     CHECK(second.exit_code == 0);
+    CHECK(second.output.rfind("database " + db + "\n", 0) == 0);
     CHECK(applied_count(second.output) == 0);
     CHECK(second.output.find("migration 1 (") == std::string::npos);
     CHECK(sqlite_query(db, "select version, name, applied_at from schema_migrations order by version") == rows);
@@ -427,8 +507,7 @@ TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
     const std::string not_json = server.dir() + "/not-json.json";
     write_text(not_json, "{hubs: [");
     const cli_result garbled = cli({"seed", "--db", server.db_path(), not_json});
-    CHECK(garbled.exit_code != 0);
-    CHECK(garbled.output.find("not-json.json") != std::string::npos);
+    check_usage_error(garbled, {"not-json.json", "is not valid JSON: line 1, column 2:"});
     CHECK(sqlite_query(server.db_path(), table_snapshot_sql) == snapshot);
 
     // The server on the seeded database honours both secrets.
@@ -537,4 +616,91 @@ TEST_CASE("deterministic_seed is refused unless every address served is a loopba
     CHECK(code == 2);
     CHECK(out.find("loopback") != std::string::npos);
     CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+}
+
+// ---- hsoauth admin: the admin API from the command line ----
+
+TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed against a running server") {
+    server_process server;
+    server.start();
+    const env_list env = {{"HSOAUTH_URL", server.base_url()}, {"HSOAUTH_ADMIN_KEY", server.admin_key()}};
+    const auto admin = [&](std::vector<std::string> words) {
+        words.insert(words.begin(), "admin");
+        return cli(words, env);
+    };
+
+    const cli_result hub = admin({"hubs", "create", "--domain", "cli.example.com", "--hub-id", "7001"});
+    INFO(hub.output);
+    REQUIRE(hub.exit_code == 0);
+    CHECK(hub.output.find("hub_domain:") != std::string::npos);
+    REQUIRE(admin({"users", "create", "--email", "cli@example.com", "--hub", "7001", "--user-id", "8001"}).exit_code == 0);
+    const cli_result app = admin({"apps", "create", "--name", "CLI App", "--client-id", "cli-client", "--redirect-uri",
+                                  "http://localhost:4000/cb", "--scope", "oauth crm.objects.contacts.read"});
+    INFO(app.output);
+    REQUIRE(app.exit_code == 0);
+    CHECK(app.output.find("client_secret:") != std::string::npos);  // generated, shown once
+
+    // Tables by default, the server's JSON with --json.
+    const cli_result apps = admin({"apps", "list"});
+    CHECK(apps.exit_code == 0);
+    CHECK(apps.output.rfind("APP_ID", 0) == 0);
+    CHECK(apps.output.find("cli-client") != std::string::npos);
+    const cli_result apps_json = admin({"apps", "list", "--json"});
+    REQUIRE(apps_json.exit_code == 0);
+    const json listed = json::parse(apps_json.output);
+    REQUIRE(listed.at("results").size() == 1);
+    const std::int64_t app_id = listed["results"][0].at("app_id");
+    CHECK(admin({"apps", "show", std::to_string(app_id)}).output.find("CLI App") != std::string::npos);
+
+    // A code with the app's defaults (its first redirect URI and required scopes), exchanged.
+    const cli_result code = admin({"code", "--client-id", "cli-client", "--hub", "7001", "--user", "8001", "--json"});
+    INFO(code.output);
+    REQUIRE(code.exit_code == 0);
+    const json issued = json::parse(code.output);
+    CHECK(issued.at("scopes") == json({"oauth", "crm.objects.contacts.read"}));
+    CHECK(admin({"installs", "list"}).output.find("7001") != std::string::npos);
+
+    const cli_result advanced = admin({"clock", "advance", "31m"});
+    CHECK(advanced.exit_code == 0);
+    CHECK(advanced.output.find("1860 s ahead") != std::string::npos);
+    CHECK(json::parse(admin({"clock", "show", "--json"}).output).at("offset_seconds") == 1860);
+
+    CHECK(admin({"installs", "delete", "7001", std::to_string(app_id)}).exit_code == 0);
+    CHECK(json::parse(admin({"--json", "installs", "list"}).output)["results"][0].at("live") == false);
+
+    // A seed file, all or nothing.
+    const std::string seed_file = server.dir() + "/cli-seed.json";
+    write_text(seed_file, R"({"hubs": [{"hub_id": 7002, "hub_domain": "seeded.example.com"}],
+                             "users": [{"email": "seeded@example.com", "hub_ids": [7002]}]})");
+    const cli_result seeded = admin({"seed", seed_file});
+    CHECK(seeded.exit_code == 0);
+    CHECK(seeded.output.find("seeded 1 hub(s), 1 user(s), 0 app(s)") != std::string::npos);
+    CHECK(admin({"hubs", "list"}).output.find("seeded.example.com") != std::string::npos);
+
+    SUBCASE("exit codes and errors a script can rely on") {
+        const cli_result missing = admin({"apps", "show", "999999"});
+        CHECK(missing.exit_code == 4);
+        CHECK(missing.output.find("404 NOT_FOUND") != std::string::npos);
+        CHECK(admin({"apps", "delete", std::to_string(app_id)}).exit_code == 0);
+        CHECK(admin({"apps", "delete", std::to_string(app_id)}).exit_code == 4);
+
+        const cli_result wrong_key = cli({"admin", "apps", "list", "--admin-key", "not-the-admin-key-123"},
+                                         {{"HSOAUTH_URL", server.base_url()}});
+        CHECK(wrong_key.exit_code == 1);
+        CHECK(wrong_key.output.find("401 INVALID_AUTHENTICATION") != std::string::npos);
+
+        const cli_result refused = admin({"users", "create", "--email", "x@example.com", "--hub", "99999"});
+        CHECK(refused.exit_code == 1);
+        CHECK(refused.output.find("400") != std::string::npos);
+
+        const cli_result usage = admin({"apps", "create", "--name"});
+        check_usage_error(usage, {"--name needs a value"});
+        check_usage_error(admin({"apps", "frobnicate"}), {"apps", "list"});
+        check_usage_error(admin({"clock", "advance", "31x"}), {"31x"});
+        check_usage_error(admin({"apps", "list", "--bogus", "1"}), {"--bogus"});
+
+        const cli_result unreachable = cli({"admin", "--url", "http://127.0.0.1:1", "apps", "list"});
+        CHECK(unreachable.exit_code == 3);
+        CHECK(unreachable.output.find("cannot connect") != std::string::npos);
+    }
 }

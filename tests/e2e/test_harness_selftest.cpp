@@ -265,6 +265,59 @@ TEST_SUITE("contract") {
             any_contains(custom.violations("/x", "GET", 503, 5), "expected [\"string\",\"null\"]"));
     }
 
+    TEST_CASE("oneOf holds for exactly one branch; int32; closed objects") {
+        const contract custom(json::parse(R"({
+          "paths": {"/x": {"post": {"responses": {"200": {"content": {"*/*": {
+            "schema": {"$ref": "#/components/schemas/Either"}}}}}}}},
+          "components": {"schemas": {
+            "Either": {"properties": {}, "oneOf": [{"$ref": "#/components/schemas/A"},
+                                                   {"$ref": "#/components/schemas/B"}]},
+            "A": {"type": "object", "required": ["kind"],
+                  "properties": {"kind": {"type": "string", "enum": ["a"]},
+                                 "id": {"type": "integer", "format": "int32"}}},
+            "B": {"type": "object", "required": ["kind", "id"],
+                  "properties": {"kind": {"type": "string", "enum": ["b", "a"]},
+                                 "id": {"type": "integer", "format": "int64"}}}
+          }}
+        })"));
+        CHECK(custom.violations("/x", "POST", 200, json{{"kind", "a"}}).empty());
+        CHECK(custom.violations("/x", "POST", 200, json{{"kind", "b"}, {"id", 1}}).empty());
+        // Both branches hold, then neither does.
+        CHECK(any_contains(custom.violations("/x", "POST", 200, json{{"kind", "a"}, {"id", 7}}),
+                           "2 of the 2 oneOf branches hold"));
+        CHECK(any_contains(custom.violations("/x", "POST", 200, json{{"kind", "c"}}),
+                           "0 of the 2 oneOf branches hold"));
+        // Too large for A's int32, so only B holds.
+        CHECK(custom.violations("/x", "POST", 200, json{{"kind", "a"}, {"id", 4294967296LL}}).empty());
+        std::vector<std::string> int32;
+        validate_schema(custom.spec(), json::parse(R"({"type": "integer", "format": "int32"})"),
+                        json(2147483648LL), int32);
+        CHECK(any_contains(int32, "does not fit format int32"));
+        // Closed: members a schema does not declare are violations.
+        CHECK(custom.violations("/x", "POST", 200, json{{"kind", "b"}, {"id", 1}, {"more", 1}}).empty());
+        CHECK(any_contains(
+            custom.violations("/x", "POST", 200, json{{"kind", "b"}, {"id", 1}, {"more", 1}}, true),
+            "0 of the 2 oneOf branches hold"));
+    }
+
+    TEST_CASE("the published documents' gaps are filled as written down, and only those") {
+        const auto& v3 = published_contract("v3");
+        CHECK(v3.violations("/oauth/v3/token/introspect", "POST", 200, json{{"active", false}}, true).empty());
+        CHECK_FALSE(v3.violations("/oauth/v3/token/introspect", "POST", 200, json{{"active", true}}, true).empty());
+        CHECK(v3.violations("/oauth/v3/token/revoke", "POST", 200, nullptr).empty());
+        const auto& late = published_contract("2026-09");
+        CHECK(late.violations("/oauth/2026-09/token/introspect", "POST", 200, json{{"active", true}}, true).empty());
+        CHECK_FALSE(late.violations("/oauth/2026-09/token/introspect", "POST", 200,
+                                    json{{"active", true}, {"token", "x"}}, true)
+                        .empty());
+        CHECK_FALSE(late.violations("/oauth/2026-09/token", "POST", 200, json{{"access_token", "x"}}, true).empty());
+        CHECK(late.violations("/oauth/2026-09/token", "POST", 200,
+                              json{{"access_token", "x"}, {"expires_in", 1}, {"refresh_token", "r"},
+                                   {"token_type", "bearer"}, {"token_use", "access_token"}},
+                              true)
+                  .empty());
+    }
+
     TEST_CASE("conformance_issues checks Content-Type and JSON syntax") {
         http_response r;
         r.status = 401;

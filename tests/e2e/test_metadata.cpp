@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "support/contract.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/versions.hpp"
 
 using namespace hsoauth::e2e;
 using nlohmann::json;
@@ -332,5 +334,192 @@ TEST_SUITE("routing") {
         std::set<std::string> listed = allowed_methods(r);
         listed.erase("HEAD");  // allowed to be listed beside GET
         CHECK_MESSAGE(listed == allowed, "Allow: ", r.header("Allow"));
+    }
+}
+
+// ---- Introspection and revocation of HubSpot's v3 and dated versions ----
+
+TEST_SUITE("one domain behind every wire version") {
+    TEST_CASE("a token minted on any version is read, refreshed and revoked identically on every other") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        for (const auto minted_on : all_versions) {
+            for (const auto used_on : all_versions) {
+                CAPTURE(minted_on);
+                CAPTURE(used_on);
+                const token_pair t = exchange_on(server, minted_on, s, mint_code(server, s).code);
+                CHECK(live_on(server, used_on, s, t.access_token, false));
+                CHECK(live_on(server, used_on, s, t.refresh_token, true));
+                const token_pair refreshed = refresh_on(server, used_on, s, t.refresh_token);
+                CHECK(refreshed.refresh_token == t.refresh_token);
+                CHECK(refreshed.body.at("scopes") == t.body.at("scopes"));
+                revoke_on(server, used_on, s, t.refresh_token);
+                for (const auto reader : all_versions) {
+                    CAPTURE(reader);
+                    CHECK_FALSE(live_on(server, reader, s, t.refresh_token, true));
+                    CHECK_FALSE(live_on(server, reader, s, t.access_token, false));
+                    CHECK_FALSE(live_on(server, reader, s, refreshed.access_token, false));
+                }
+            }
+        }
+    }
+
+    TEST_CASE("v1 metadata carries is_private_distribution and the signed_access_token introspection shows") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const token_pair t = authorize(server, s);
+        const auto v1 = get_access(server, t.access_token);
+        REQUIRE(v1.status == 200);
+        check_published("v1", "/oauth/v1/access-tokens/{token}", "GET", v1);
+        const json metadata = v1.json();
+        CHECK(metadata.at("is_private_distribution") == false);
+        for (const auto version : {"v3", "2026-03"}) {
+            const json info = introspect_on(server, version, s, t.access_token);
+            CHECK(info.at("signed_access_token") == metadata.at("signed_access_token"));
+            CHECK(info.at("is_private_distribution") == metadata.at("is_private_distribution"));
+            CHECK(info.at("expires_in") == metadata.at("expires_in"));
+        }
+    }
+}
+
+TEST_SUITE("POST /oauth/{version}/token/introspect") {
+    TEST_CASE("each token state: live → its info; everything else → exactly {\"active\":false}") {
+        server_process server;
+        server.start();
+        app_options rotating;
+        rotating.rotate_refresh_tokens = true;
+        const sandbox s = seed_sandbox(server, rotating);
+        const sandbox other = seed_app(server, s);
+        const token_pair live = authorize(server, s);
+        const token_pair revoked = authorize(server, s);
+        revoke_on(server, "v1", s, revoked.refresh_token);
+        const token_pair rotated_from = authorize(server, s);
+        const token_pair rotated_to = refresh(server, s, rotated_from.refresh_token);
+        const token_pair foreign = authorize(server, other);
+        const std::string code = mint_code(server, s).code;
+
+        for (const auto version : dated_versions) {
+            CAPTURE(version);
+            const json access = introspect_on(server, version, s, live.access_token);
+            const json refresh_info = introspect_on(server, version, s, live.refresh_token);
+            CHECK(access.at("active") == true);
+            CHECK(refresh_info.at("active") == true);
+            if (version == std::string_view("2026-09")) {
+                // Its published TokenInfoResponseBaseIF declares `active` alone.
+                CHECK(access == json{{"active", true}});
+                CHECK(refresh_info == json{{"active", true}});
+            } else {
+                CHECK(access.at("token") == live.access_token);
+                CHECK(access.at("expires_in").get<std::int64_t>() > 1700);
+                CHECK(refresh_info.at("token") == live.refresh_token);
+                CHECK(refresh_info.at("token_use") == "refresh_token");
+                CHECK(refresh_info.at("client_id") == s.client_id);
+            }
+            CHECK(introspect_on(server, version, s, rotated_to.refresh_token).at("active") == true);
+            for (const auto& dead :
+                 {revoked.access_token, revoked.refresh_token, rotated_from.refresh_token,
+                  foreign.access_token, foreign.refresh_token, code,
+                  std::string("CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwTY"), std::string("x"),
+                  std::string(600, 'C')}) {
+                CAPTURE(dead);
+                CHECK(introspect_on(server, version, s, dead) == json{{"active", false}});
+            }
+            // HubSpot's access_token= and refresh_token= names, and hints, find the same tokens.
+            header_list by_name = client_fields(s);
+            by_name.emplace_back("refresh_token", live.refresh_token);
+            CHECK(post_oauth(server, version, "token/introspect", by_name).json().at("active") == true);
+            header_list hinted = client_fields(s);
+            hinted.emplace_back("token", live.access_token);
+            hinted.emplace_back("token_type_hint", "refresh_token");
+            CHECK(post_oauth(server, version, "token/introspect", hinted).json().at("active") == true);
+            header_list twice = client_fields(s);
+            twice.emplace_back("token", live.access_token);
+            twice.emplace_back("access_token", live.access_token);
+            check_error(post_oauth(server, version, "token/introspect", twice), 400, "BAD_REQUEST",
+                        "invalid_request");
+            // The other client sees its own tokens, not these.
+            CHECK(introspect_on(server, version, other, foreign.access_token).at("active") == true);
+            CHECK(introspect_on(server, version, other, live.access_token) == json{{"active", false}});
+        }
+        // Uninstalled, then expired: inactive everywhere.
+        const token_pair before_uninstall = authorize(server, s);
+        REQUIRE(server.admin("DELETE", install_path(s)).status == 204);
+        advance_clock(server, 1801);
+        for (const auto version : dated_versions) {
+            CHECK(introspect_on(server, version, s, before_uninstall.refresh_token) == json{{"active", false}});
+            CHECK(introspect_on(server, version, other, foreign.access_token) == json{{"active", false}});
+            CHECK(introspect_on(server, version, other, foreign.refresh_token).at("active") == true);
+        }
+    }
+
+    TEST_CASE("a wrong client secret → 401 BAD_CLIENT_SECRET, failures share v1's throttle") {
+        server_process server({.extra_args = {"--auth-failure-limit", "3"}});
+        server.start();
+        const sandbox s = seed_sandbox(server);
+        header_list wrong = {{"client_id", s.client_id}, {"client_secret", "wrong"}, {"token", "x"}};
+        check_error(post_oauth(server, "2026-03", "token/introspect", wrong), 401, "BAD_CLIENT_SECRET",
+                    "invalid_client");
+        check_error(post_oauth(server, "v3", "token/revoke", wrong), 401, "BAD_CLIENT_SECRET",
+                    "invalid_client");
+        header_list v1_wrong = refresh_grant_fields(s, "na1-x");
+        set_field(v1_wrong, "client_secret", "wrong");
+        check_error(post_token(server, v1_wrong), 401, "BAD_CLIENT_SECRET", "invalid_client");
+        header_list right = client_fields(s);
+        right.emplace_back("token", "x");
+        const auto throttled = post_oauth(server, "2026-09", "token/introspect", right);
+        check_error(throttled, 429, "TOO_MANY_REQUESTS");
+        CHECK(!throttled.header("Retry-After").empty());
+    }
+}
+
+TEST_SUITE("POST /oauth/{version}/token/revoke") {
+    TEST_CASE("200 with no body whatever the token; only the client's own live tokens die") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const sandbox other = seed_app(server, s);
+        for (const auto version : dated_versions) {
+            CAPTURE(version);
+            const token_pair t = authorize(server, s);
+            const token_pair derived = refresh(server, s, t.refresh_token);
+            const token_pair foreign = authorize(server, other);
+            const token_pair single = authorize(server, s);
+            const auto revoke = [&](const sandbox& client, const std::string& token) {
+                header_list fields = client_fields(client);
+                fields.emplace_back("token", token);
+                const auto r = post_oauth(server, version, "token/revoke", fields);
+                CHECK(r.status == 200);
+                CHECK(r.body.empty());
+                CHECK(r.header("Content-Type").empty());
+                check_common_headers(r);
+            };
+            // Another client's tokens: 200, nothing revoked.
+            revoke(s, foreign.refresh_token);
+            revoke(s, foreign.access_token);
+            CHECK(get_refresh(server, foreign.refresh_token).status == 200);
+            CHECK(get_access(server, foreign.access_token).status == 200);
+            // An access token alone.
+            revoke(s, single.access_token);
+            CHECK(get_access(server, single.access_token).status == 401);
+            CHECK(get_refresh(server, single.refresh_token).status == 200);
+            // A refresh token, cascading to its access tokens; again: still 200.
+            revoke(s, t.refresh_token);
+            revoke(s, t.refresh_token);
+            CHECK(get_refresh(server, t.refresh_token).status == 401);
+            CHECK(get_access(server, t.access_token).status == 401);
+            CHECK(get_access(server, derived.access_token).status == 401);
+            // Unknown and malformed tokens: 200.
+            revoke(s, "na1-00000000-0000-0000-0000-000000000000");
+            revoke(s, "anything at all");
+        }
+    }
+
+    TEST_CASE("with revoke_cascades=false a refresh token's access tokens live on, as v1's DELETE") {
+        server_process server({.extra_args = {"--revoke-cascades", "false"}});
+        server.start();
+        const sandbox s = seed_sandbox(server);
+        const token_pair t = authorize(server, s);
+        revoke_on(server, "2026-03", s, t.refresh_token);
+        CHECK(get_refresh(server, t.refresh_token).status == 401);
+        CHECK(get_access(server, t.access_token).status == 200);
     }
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -237,80 +238,103 @@ TEST_CASE("the database files hold no token, code or secret; the pepper file is 
     }
 }
 
-TEST_CASE("the request log: one line per request, correlation ids, no secrets") {
-    server_process server;
-    server.start();
+// One request the log tests made, and what its log line must show.
+struct sent {
+    std::string method;
+    std::string logged_path;  // what the text log must show ("": any masked form)
+    std::string route;        // what the JSON log must show
+    int status;
+    std::string correlation_id;
+    std::string client_id;    // the JSON log's client_id ("" : none)
+    std::int64_t hub_id = 0;  // the JSON log's hub_id (0: none)
+};
 
-    struct sent {
-        std::string method;
-        std::string logged_path;  // what the log must show
-        int status;
-        std::string correlation_id;
-    };
+struct logged_run {
     std::vector<sent> requests;
-    const auto record = [&](std::string method, std::string logged_path, const http_response& r) {
-        requests.push_back({std::move(method), std::move(logged_path), r.status,
-                            r.header("X-HubSpot-Correlation-Id")});
+    std::vector<std::string> secrets;  // none may reach the log, raw or encoded
+    std::size_t setup_requests = 3;    // POST hubs, users, apps
+};
+
+// Makes requests whose log lines must hold no secret: a code exchange, the metadata endpoints
+// with real and unknown tokens, tokens in the query string and behind a doubled slash, a wrong
+// client secret, a revocation and an app's secret presented as the admin key. Stops the server.
+logged_run make_logged_requests(server_process& server) {
+    logged_run run;
+    const auto record = [&](std::string method, std::string logged_path, std::string route, const http_response& r,
+                            std::string client_id = "", std::int64_t hub_id = 0) {
+        run.requests.push_back({std::move(method), std::move(logged_path), std::move(route), r.status,
+                                r.header("X-HubSpot-Correlation-Id"), std::move(client_id), hub_id});
         return r;
     };
 
     const admin_sandbox s = make_sandbox(server, "logged");
-    const std::size_t setup_requests = 3;  // POST hubs, users, apps
 
     const json code_body = {{"client_id", s.client_id}, {"hub_id", s.hub_id}, {"user_id", s.user_id},
                             {"redirect_uri", s.redirect_uri}, {"scopes", s.scopes}};
-    const http_response code_r = record("POST", "/admin/v1/authorization-codes",
-                                        server.admin("POST", "/admin/v1/authorization-codes", code_body));
+    const http_response code_r = record("POST", "/admin/v1/authorization-codes", "admin.codes.create",
+                                        server.admin("POST", "/admin/v1/authorization-codes", code_body), s.client_id,
+                                        s.hub_id);
     REQUIRE(code_r.status == 201);
     const std::string code = code_r.json().at("code");
-    const http_response token_r = record("POST", "/oauth/v1/token", exchange_code_raw(server.port(), s, code));
+    const http_response token_r =
+        record("POST", "/oauth/v1/token", "token", exchange_code_raw(server.port(), s, code), s.client_id, s.hub_id);
     REQUIRE(token_r.status == 200);
     const std::string access = token_r.json().at("access_token");
     const std::string refresh = token_r.json().at("refresh_token");
 
-    record("GET", "/oauth/v1/access-tokens/***", get_access_token(server.port(), access));
-    record("GET", "/oauth/v1/refresh-tokens/***", get_refresh_token(server.port(), refresh));
-    record("GET", "/oauth/v1/access-tokens/***", get_access_token(server.port(), "not-a-token"));
+    record("GET", "/oauth/v1/access-tokens/***", "access_token_metadata", get_access_token(server.port(), access),
+           s.client_id, s.hub_id);
+    record("GET", "/oauth/v1/refresh-tokens/***", "refresh_token_metadata", get_refresh_token(server.port(), refresh),
+           s.client_id, s.hub_id);
+    record("GET", "/oauth/v1/access-tokens/***", "access_token_metadata", get_access_token(server.port(), "not-a-token"));
     // A client's doubled slash must not put the token into the log either.
-    record("GET", "/oauth/v1/access-tokens/***",
+    record("GET", "/oauth/v1/access-tokens/***", "unmatched",
            http_request(server.port(), "GET", "/oauth/v1/access-tokens//" + url_encode(access)));
-    requests.back().logged_path = "";  // any masked form will do; checked below
-    record("GET", "/healthz",
+    run.requests.back().logged_path = "";  // any masked form will do; checked below
+    record("GET", "/healthz", "healthz",
            http_request(server.port(), "GET", "/healthz?access_token=" + url_encode(access)));
-    record("GET", "/no/such/path", http_request(server.port(), "GET", "/no/such/path?code=" + url_encode(code)));
-    record("POST", "/oauth/v1/token",
-           refresh_raw(server.port(), s.client_id, s.client_secret + "x", refresh));
-    record("DELETE", "/oauth/v1/refresh-tokens/***",
+    record("GET", "/no/such/path", "unmatched",
+           http_request(server.port(), "GET", "/no/such/path?code=" + url_encode(code)));
+    record("POST", "/oauth/v1/token", "token", refresh_raw(server.port(), s.client_id, s.client_secret + "x", refresh),
+           s.client_id);
+    record("DELETE", "/oauth/v1/refresh-tokens/***", "revoke_refresh_token",
            http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(refresh)));
-    record("GET", "/admin/v1/apps",
+    record("GET", "/admin/v1/apps", "admin.apps.list",
            http_request(server.port(), "GET", "/admin/v1/apps", {{"Authorization", "Bearer " + s.client_secret}}));
-    REQUIRE(requests.back().status == 401);
+    REQUIRE(run.requests.back().status == 401);
     REQUIRE(server.stop() == 0);
 
-    const std::string log = server.log_text();
-    INFO("server log:\n" << log);
     const std::string pepper = read_bytes(server.db_path() + ".pepper");
     REQUIRE_FALSE(pepper.empty());
-    for (const std::string& secret : {access, refresh, code, s.client_secret, server.admin_key(), pepper}) {
+    run.secrets = {access, refresh, code, s.client_secret, server.admin_key(), pepper};
+    return run;
+}
+
+void check_no_secret(const std::string& log, const logged_run& run) {
+    for (const std::string& secret : run.secrets) {
         CHECK_MESSAGE(log.find(secret) == std::string::npos, "log holds " << secret);
         CHECK_MESSAGE(log.find(url_encode(secret)) == std::string::npos, "log holds encoded " << secret);
     }
+}
+
+TEST_CASE("the request log: one line per request, correlation ids, no secrets") {
+    server_process server;
+    server.start();
+    const logged_run run = make_logged_requests(server);
+    const std::string log = server.log_text();
+    INFO("server log:\n" << log);
+    check_no_secret(log, run);
 
     // 2026-11-29T10:23:49Z GET /oauth/v1/access-tokens/*** 401 0.282ms corr=<uuid>
     const std::regex line_format(
         R"(^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) ([A-Z]+) (\S+) (\d{3}) (\d+(\.\d+)?)ms corr=([0-9a-fA-F-]{36})$)");
     std::size_t request_lines = 0;
-    std::vector<std::smatch> matches;
     std::vector<std::string> log_lines = lines_of(log);
     for (const auto& line : log_lines) {
-        std::smatch m;
-        if (std::regex_match(line, m, line_format)) {
-            ++request_lines;
-            matches.push_back(m);
-        }
+        if (std::regex_match(line, line_format)) ++request_lines;
     }
-    CHECK(request_lines == requests.size() + setup_requests);
-    for (const auto& r : requests) {
+    CHECK(request_lines == run.requests.size() + run.setup_requests);
+    for (const auto& r : run.requests) {
         INFO(r.method << " " << r.logged_path << " " << r.status << " corr=" << r.correlation_id);
         CHECK(is_uuid_v4(r.correlation_id));
         std::size_t found = 0;
@@ -323,6 +347,73 @@ TEST_CASE("the request log: one line per request, correlation ids, no secrets") 
             if (!r.logged_path.empty()) CHECK(m[3].str() == r.logged_path);
             CHECK(m[4].str() == std::to_string(r.status));
             CHECK(m[7].str() == r.correlation_id);
+        }
+        CHECK(found == 1);
+    }
+    // Start-up, the migrations of the new database and the stop are events of their own.
+    const std::regex event_format(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z info (start|migration|drain|stop) .*$)");
+    std::set<std::string> events;
+    for (const auto& line : log_lines) {
+        std::smatch m;
+        if (std::regex_match(line, m, event_format)) events.insert(m[1].str());
+    }
+    CHECK(events == std::set<std::string>{"drain", "migration", "start", "stop"});
+}
+
+TEST_CASE("the JSON log: one object per line with route, status, duration, ids; no secrets") {
+    server_process server({.extra_args = {"--log-format", "json"}});
+    server.start();
+    const logged_run run = make_logged_requests(server);
+    const std::string log = server.log_text();
+    INFO("server log:\n" << log);
+    check_no_secret(log, run);
+
+    std::vector<json> lines;
+    for (const auto& line : lines_of(log)) {
+        const json parsed = json::parse(line, nullptr, false);
+        CHECK_MESSAGE(parsed.is_object(), "not a JSON object: " << line);
+        if (!parsed.is_object()) continue;
+        CHECK(parsed.at("time").get<std::string>().size() == 27);  // 2026-12-04T16:28:13.123456Z
+        CHECK(parsed.at("level").is_string());
+        lines.push_back(parsed);
+    }
+    std::size_t request_lines = 0;
+    std::set<std::string> events;
+    for (const auto& line : lines) {
+        events.insert(line.at("event").get<std::string>());
+        if (line.at("event") != "request") continue;
+        ++request_lines;
+        // The route's name, never a path holding a token.
+        CHECK(line.at("route").is_string());
+        CHECK(line.at("duration_us").is_number_integer());
+        if (line.contains("path")) CHECK(line.at("route") == "unmatched");
+    }
+    CHECK(request_lines == run.requests.size() + run.setup_requests);
+    CHECK(events == std::set<std::string>{"drain", "migration", "request", "start", "stop"});
+    for (const auto& r : run.requests) {
+        INFO(r.method << " " << r.route << " " << r.status << " corr=" << r.correlation_id);
+        std::size_t found = 0;
+        for (const auto& line : lines) {
+            if (line.value("correlation_id", "") != r.correlation_id) continue;
+            ++found;
+            CHECK(line.at("level") == "info");
+            CHECK(line.at("method") == r.method);
+            CHECK(line.at("route") == r.route);
+            CHECK(line.at("status") == r.status);
+            if (r.client_id.empty()) {
+                CHECK_FALSE(line.contains("client_id"));
+            } else {
+                CHECK(line.value("client_id", "") == r.client_id);
+            }
+            if (r.hub_id == 0) {
+                CHECK_FALSE(line.contains("hub_id"));
+            } else {
+                CHECK(line.value("hub_id", std::int64_t{0}) == r.hub_id);
+            }
+            CHECK(line.contains("hubspot_status") == (r.status >= 400));
+            if (r.route.rfind("token", 0) == 0 || r.route.find("_metadata") != std::string::npos) {
+                CHECK(line.at("version") == "v1");
+            }
         }
         CHECK(found == 1);
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -16,7 +17,10 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/schema_validator.hpp"
+#include "support/jwt_signer.hpp"
+#include "support/sandbox_client.hpp"
 #include "support/server_process.hpp"
+#include "support/versions.hpp"
 
 using namespace hsoauth::e2e;
 using nlohmann::json;
@@ -811,5 +815,487 @@ TEST_SUITE("routing") {
         const auto r = http_request(server.port(), "GET", token_path);
         check_error(r, 405, "");
         CHECK(r.header("Allow") == "POST");
+    }
+
+    // What a client of another OAuth version, or one with a typo, meets: a 404 that lists what
+    // hsoauth does serve under /oauth/, which is every such line of the route table.
+    TEST_CASE("an unknown path under /oauth/ → 404 listing the OAuth endpoints in context") {
+        std::ifstream table(std::string(HSOAUTH_SOURCE_DIR) + "/src/http/routes.cpp");
+        REQUIRE(table);
+        std::vector<std::string> routed;
+        const std::regex route_line(R"re(^\s*\{"([A-Z]+)",\s*"(/oauth/[^"]*)")re");
+        for (std::string line; std::getline(table, line);) {
+            std::smatch m;
+            if (std::regex_search(line, m, route_line)) routed.push_back(m[1].str() + " " + m[2].str());
+        }
+        REQUIRE(routed.size() >= 4);
+
+        auto& server = shared_server();
+        for (const char* target : {"/oauth/v99/token", "/oauth/1999-01/token/introspect", "/oauth/v1/tokens",
+                                   "/oauth/v1/access-tokens", "/oauth/"}) {
+            CAPTURE(target);
+            const auto r = http_request(server.port(), "POST", target);
+            check_error(r, 404, "NOT_FOUND");
+            const json body = body_of(r);
+            REQUIRE(body.is_object());
+            CHECK(body.at("message").get<std::string>().find("context.supportedEndpoints") != std::string::npos);
+            CHECK(body.at("context").at("supportedEndpoints") == json(routed));
+        }
+        // Elsewhere a 404 stays a plain one.
+        const auto elsewhere = http_request(server.port(), "GET", "/nowhere");
+        check_error(elsewhere, 404, "NOT_FOUND");
+        CHECK_FALSE(body_of(elsewhere).contains("context"));
+    }
+}
+
+// ---- HubSpot's v3 and dated token endpoints ----
+
+namespace {
+
+// A client assertion for `s` (RFC 7523 §3) at the server's sandbox time `now`, signed by `key`;
+// `edit` changes the claims or the header before signing.
+struct assertion_parts {
+    json header;
+    json claims;
+};
+assertion_parts assertion_for(const sandbox& s, const server_process& server, std::string_view version,
+                              std::int64_t now, std::string_view kid, std::string_view alg) {
+    const std::string aud = "http://127.0.0.1:" + std::to_string(server.port()) + "/oauth/" +
+                            std::string(version) + "/token";
+    static int serial = 0;
+    return {{{"alg", alg}, {"typ", "JWT"}, {"kid", kid}},
+            {{"iss", s.client_id},
+             {"sub", s.client_id},
+             {"aud", aud},
+             {"iat", now},
+             {"exp", now + 120},
+             {"jti", "jti-" + std::to_string(++serial) + "-" + s.client_id}}};
+}
+
+std::int64_t sandbox_now(const server_process& server) {
+    return server.admin("GET", "/admin/v1/clock").json().at("now").get<std::int64_t>();
+}
+
+header_list assertion_grant(const sandbox& s, std::string_view assertion) {
+    return {{"grant_type", "client_credentials"},
+            {"client_id", s.client_id},
+            {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+            {"client_assertion", std::string(assertion)}};
+}
+
+// The fields errors[*].context.missingFields names.
+std::vector<std::string> missing_fields(const http_response& r) {
+    std::vector<std::string> out;
+    const json body = body_of(r);
+    if (!body.is_object() || !body.contains("errors")) return out;
+    for (const auto& detail : body.at("errors")) {
+        if (!detail.contains("context") || !detail.at("context").contains("missingFields")) continue;
+        for (const auto& field : detail.at("context").at("missingFields")) out.push_back(field);
+    }
+    return out;
+}
+
+// Key pairs made once per test binary (RSA key generation takes a while).
+const jwt_key& rsa_key() {
+    static const jwt_key key(jwt_key_type::rsa_2048);
+    return key;
+}
+const jwt_key& ec_key() {
+    static const jwt_key key(jwt_key_type::ec_p256);
+    return key;
+}
+const jwt_key& stranger_key() {
+    static const jwt_key key(jwt_key_type::rsa_2048);
+    return key;
+}
+
+header_list client_credentials_grant(const sandbox& s) {
+    header_list fields = client_fields(s);
+    fields.emplace_back("grant_type", "client_credentials");
+    return fields;
+}
+
+}  // namespace
+
+TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
+    TEST_CASE("the whole flow on 2026-03 alone: code, introspect, refresh, revoke") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const auto pkce = make_pkce_pair();
+        header_list fields = code_grant_fields(s, mint_code(server, s, pkce.challenge).code);
+        fields.emplace_back("code_verifier", pkce.verifier);
+        const auto granted = post_oauth(server, "2026-03", "token", fields);
+        REQUIRE(granted.status == 200);
+        check_common_headers(granted);
+        const json tokens = granted.json();
+        CHECK(tokens.at("token_type") == "bearer");
+        CHECK(tokens.at("token_use") == "access_token");
+        CHECK(tokens.at("hub_id") == s.hub_id);
+        CHECK(tokens.at("user_id") == s.user_id);
+        CHECK(tokens.at("expires_in") == 1800);
+        const std::string access = tokens.at("access_token");
+        const std::string refresh_token = tokens.at("refresh_token");
+
+        const json access_info = introspect_on(server, "2026-03", s, access);
+        CHECK(access_info.at("active") == true);
+        CHECK(access_info.at("token_use") == "access_token");
+        CHECK(access_info.at("token_type") == "Bearer");
+        CHECK(access_info.at("client_id") == s.client_id);
+        CHECK(access_info.at("app_id") == s.app_id);
+        CHECK(access_info.at("hub_id") == s.hub_id);
+        CHECK(access_info.at("hub_domain") == s.hub_domain);
+        CHECK(access_info.at("user") == s.email);
+        CHECK(access_info.at("scopes") == tokens.at("scopes"));
+        const json signed_token = access_info.at("signed_access_token");
+        CHECK(signed_token.at("appId") == s.app_id);
+        CHECK(signed_token.at("hubId") == s.hub_id);
+        CHECK(signed_token.at("userId") == s.user_id);
+        CHECK(signed_token.at("hublet") == s.hublet);
+        CHECK(signed_token.at("audience") == s.client_id);
+        const std::int64_t now_ms = sandbox_now(server) * 1000;
+        CHECK(signed_token.at("expiresAt").get<std::int64_t>() >= now_ms + 1798 * 1000);
+        CHECK(signed_token.at("expiresAt").get<std::int64_t>() <= now_ms + 1800 * 1000);
+        CHECK(is_base64url(signed_token.at("signature").get<std::string>()));
+        CHECK(signed_token.at("signature") != signed_token.at("newSignature"));
+
+        const json refresh_info = introspect_on(server, "2026-03", s, refresh_token);
+        CHECK(refresh_info.at("active") == true);
+        CHECK(refresh_info.at("token_use") == "refresh_token");
+        CHECK(refresh_info.at("user_id") == s.user_id);
+
+        const token_pair refreshed = refresh_on(server, "2026-03", s, refresh_token);
+        CHECK(refreshed.refresh_token == refresh_token);
+        CHECK(introspect_on(server, "2026-03", s, refreshed.access_token).at("active") == true);
+
+        revoke_on(server, "2026-03", s, refresh_token);
+        for (const auto& token : {access, refreshed.access_token, refresh_token}) {
+            CHECK(introspect_on(server, "2026-03", s, token) == json{{"active", false}});
+        }
+        const auto again = post_oauth(server, "2026-03", "token", refresh_grant_fields(s, refresh_token));
+        check_error(again, 400, "BAD_REFRESH_TOKEN", "invalid_grant");
+    }
+
+    TEST_CASE("HTTP Basic authenticates like the body; mixing methods or clients → 400 invalid_request") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const sandbox other = seed_app(server, s);
+        const auto basic = basic_authorization(s.client_id, s.client_secret);
+        for (const auto version : dated_versions) {
+            CAPTURE(version);
+            const token_pair t = authorize(server, s);
+            header_list grant = {{"grant_type", "refresh_token"}, {"refresh_token", t.refresh_token}};
+            const auto ok = post_oauth(server, version, "token", grant, {{"Authorization", basic}});
+            CHECK(ok.status == 200);
+            header_list with_id = grant;
+            with_id.emplace_back("client_id", s.client_id);
+            CHECK(post_oauth(server, version, "token", with_id, {{"Authorization", basic}}).status == 200);
+
+            header_list both = grant;
+            both.emplace_back("client_secret", s.client_secret);
+            check_error(post_oauth(server, version, "token", both, {{"Authorization", basic}}), 400,
+                        "BAD_REQUEST", "invalid_request");
+            header_list two_clients = grant;
+            two_clients.emplace_back("client_id", other.client_id);
+            check_error(post_oauth(server, version, "token", two_clients, {{"Authorization", basic}}),
+                        400, "BAD_REQUEST", "invalid_request");
+            check_error(post_oauth(server, version, "token", grant, {{"Authorization", "Basic !!notbase64"}}),
+                        400, "BAD_REQUEST", "invalid_request");
+            check_error(post_oauth(server, version, "token", grant,
+                                   {{"Authorization", basic_authorization(s.client_id, "wrong")}}),
+                        401, "BAD_CLIENT_SECRET", "invalid_client");
+            // Introspection and revocation take Basic too.
+            const auto info = post_oauth(server, version, "token/introspect",
+                                         {{"token", t.access_token}}, {{"Authorization", basic}});
+            REQUIRE(info.status == 200);
+            CHECK(info.json().at("active") == true);
+            CHECK(post_oauth(server, version, "token/revoke", {{"token", t.refresh_token}},
+                             {{"Authorization", basic}})
+                      .status == 200);
+            CHECK(post_oauth(server, version, "token/introspect", {{"token", t.access_token}},
+                             {{"Authorization", basic}})
+                      .json() == json{{"active", false}});
+        }
+    }
+
+    TEST_CASE("missing fields → 400 VALIDATION_ERROR naming every one; JSON → 415; unknown grant → BAD_GRANT_TYPE") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        for (const auto version : dated_versions) {
+            CAPTURE(version);
+            const auto none = post_oauth(server, version, "token", {{"unrelated", "1"}});
+            check_error(none, 400, "VALIDATION_ERROR", "invalid_request");
+            CHECK(sorted(missing_fields(none)) ==
+                  sorted({"grant_type", "client_id", "client_secret"}));
+            const auto code_grant = post_oauth(server, version, "token",
+                                               {{"grant_type", "authorization_code"}, {"client_id", s.client_id}});
+            check_error(code_grant, 400, "VALIDATION_ERROR", "invalid_request");
+            CHECK(sorted(missing_fields(code_grant)) == sorted({"client_secret", "code", "redirect_uri"}));
+            const auto introspect = post_oauth(server, version, "token/introspect", client_fields(s));
+            check_error(introspect, 400, "VALIDATION_ERROR", "invalid_request");
+            CHECK(missing_fields(introspect) == std::vector<std::string>{"token"});
+            const auto revoke = post_oauth(server, version, "token/revoke", {{"token", "x"}});
+            CHECK(sorted(missing_fields(revoke)) == sorted({"client_id", "client_secret"}));
+
+            const std::string path = "/oauth/" + std::string(version) + "/token";
+            const auto as_json = post_json(server.port(), path, {{"grant_type", "refresh_token"}});
+            check_error(as_json, 415, "");
+            check_published(version, path, "POST", as_json);
+            check_error(post_oauth(server, version, "token",
+                                   {{"grant_type", "password"}, {"client_id", s.client_id},
+                                    {"client_secret", s.client_secret}}),
+                        400, "BAD_GRANT_TYPE", "unsupported_grant_type");
+        }
+    }
+}
+
+TEST_SUITE("client_credentials") {
+    TEST_CASE("v3 and 2026-03 issue app-level tokens; 2026-09 and v1 refuse the grant") {
+        server_process server;
+        server.start();
+        app_options options;
+        options.client_credentials_scopes = {"crm.objects.contacts.read", "automation"};
+        const sandbox s = seed_sandbox(server, options);
+        for (const auto version : {"v3", "2026-03"}) {
+            CAPTURE(version);
+            const auto r = post_oauth(server, version, "token", client_credentials_grant(s));
+            REQUIRE(r.status == 200);
+            const json body = r.json();
+            CHECK(body.at("token_use") == "client_credentials");
+            CHECK(body.at("token_type") == "bearer");
+            CHECK(!body.contains("refresh_token"));
+            CHECK(sorted(body.at("scopes").get<std::vector<std::string>>()) ==
+                  sorted(options.client_credentials_scopes));
+            const std::string token = body.at("access_token");
+
+            header_list narrowed = client_credentials_grant(s);
+            narrowed.emplace_back("scope", "automation");
+            const auto narrow = post_oauth(server, version, "token", narrowed);
+            REQUIRE(narrow.status == 200);
+            CHECK(narrow.json().at("scopes") == json::array({"automation"}));
+            header_list wider = client_credentials_grant(s);
+            wider.emplace_back("scope", "automation content");
+            check_error(post_oauth(server, version, "token", wider), 400, "BAD_SCOPES", "invalid_scope");
+
+            // Introspectable on every version, and in v1's metadata.
+            const json info = introspect_on(server, version, s, token);
+            CHECK(info.at("active") == true);
+            CHECK(info.at("token_use") == "access_token");
+            CHECK(info.at("hub_id") == 0);
+            CHECK(info.at("signed_access_token").at("isServiceAccount") == true);
+            CHECK(get_access(server, token).status == 200);
+
+            // Revocable.
+            const auto second = post_oauth(server, version, "token", client_credentials_grant(s)).json();
+            header_list revoke = client_fields(s);
+            revoke.emplace_back("token", second.at("access_token").get<std::string>());
+            CHECK(post_oauth(server, version, "token/revoke", revoke).status == 200);
+            CHECK(introspect_on(server, version, s, second.at("access_token").get<std::string>()) ==
+                  json{{"active", false}});
+            CHECK(introspect_on(server, version, s, token).at("active") == true);
+
+            // It expires on the sandbox clock.
+            advance_clock(server, 1801);
+            CHECK(introspect_on(server, version, s, token) == json{{"active", false}});
+        }
+        check_error(post_oauth(server, "2026-09", "token", client_credentials_grant(s)), 400,
+                    "BAD_GRANT_TYPE", "unsupported_grant_type");
+        check_error(post_token(server, client_credentials_grant(s)), 400, "BAD_GRANT_TYPE",
+                    "unsupported_grant_type");
+
+        const sandbox without = seed_app(server, s);
+        for (const auto version : {"v3", "2026-03"}) {
+            check_error(post_oauth(server, version, "token", client_credentials_grant(without)), 400,
+                        "UNAUTHORIZED_CLIENT", "unauthorized_client");
+        }
+    }
+}
+
+TEST_SUITE("client assertions (RFC 7523 private_key_jwt)") {
+    TEST_CASE("RS256, PS256 and ES256 assertions authenticate; every forged or stale one → 401 BAD_CLIENT_ASSERTION") {
+        auto& server = shared_server();
+        const jwt_key& rsa = rsa_key();
+        const jwt_key& ec = ec_key();
+        const jwt_key& stranger = stranger_key();
+        app_options options;
+        options.client_credentials_scopes = {"automation"};
+        options.jwks = {{"keys", json::array({rsa.public_jwk("rsa-1"), ec.public_jwk("ec-1")})}};
+        const sandbox s = seed_sandbox(server, options);
+        const std::int64_t now = sandbox_now(server);
+
+        for (const auto version : {"v3", "2026-03"}) {
+            CAPTURE(version);
+            for (const auto& [kid, alg, key] :
+                 {std::tuple{"rsa-1", "RS256", &rsa}, std::tuple{"rsa-1", "PS256", &rsa},
+                  std::tuple{"ec-1", "ES256", &ec}}) {
+                CAPTURE(alg);
+                const auto a = assertion_for(s, server, version, now, kid, alg);
+                const auto r = post_oauth(server, version, "token",
+                                          assertion_grant(s, key->sign(alg, a.header, a.claims)));
+                CHECK(r.status == 200);
+            }
+            // An assertion authenticates the other grants too.
+            const auto a = assertion_for(s, server, version, now, "rsa-1", "RS256");
+            header_list refresh_grant = assertion_grant(s, rsa.sign("RS256", a.header, a.claims));
+            set_field(refresh_grant, "grant_type", "refresh_token");
+            refresh_grant.emplace_back("refresh_token", authorize(server, s).refresh_token);
+            CHECK(post_oauth(server, version, "token", refresh_grant).status == 200);
+        }
+
+        const std::string version = "2026-03";
+        std::string assertion;
+        auto base = assertion_for(s, server, version, now, "rsa-1", "RS256");
+        SUBCASE("alg none") {
+            base.header["alg"] = "none";
+            assertion = base64url_json(base.header) + "." + base64url_json(base.claims) + ".";
+        }
+        SUBCASE("HS256 with the public key as secret") {
+            base.header["alg"] = "HS256";
+            assertion = base64url_json(base.header) + "." + base64url_json(base.claims) + ".c2ln";
+        }
+        SUBCASE("a key in the header (jwk) that signed it") {
+            base.header.erase("kid");
+            base.header["jwk"] = stranger.public_jwk("mine");
+            assertion = stranger.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("jku") {
+            base.header["jku"] = "https://attacker.example/jwks.json";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("x5u") {
+            base.header["x5u"] = "https://attacker.example/cert.pem";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("signed by an unregistered key") {
+            assertion = stranger.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("an unknown kid") {
+            base.header["kid"] = "nobody";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("a wrong aud") {
+            base.claims["aud"] = "https://elsewhere.example/oauth/2026-03/token";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("the aud of another version's token endpoint") {
+            base.claims["aud"] = "http://127.0.0.1:" + std::to_string(server.port()) + "/oauth/v3/token";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("iss is another client") {
+            base.claims["iss"] = "someone-else";
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("expired more than 30 s ago") {
+            base.claims["exp"] = now - 31;
+            base.claims["iat"] = now - 200;
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("exp more than 5 minutes ahead") {
+            base.claims["exp"] = now + 400;
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("no jti") {
+            base.claims.erase("jti");
+            assertion = rsa.sign("RS256", base.header, base.claims);
+        }
+        SUBCASE("malformed") {
+            assertion = "not.a.jwt";
+        }
+        const auto r = post_oauth(server, version, "token", assertion_grant(s, assertion));
+        check_error(r, 401, "BAD_CLIENT_ASSERTION", "invalid_client");
+    }
+
+    TEST_CASE("a jti is single-use, across restarts, until the assertion expires; the clock ages it") {
+        server_process server;
+        server.start();
+        const jwt_key& rsa = rsa_key();
+        app_options options;
+        options.client_credentials_scopes = {"automation"};
+        options.jwks = {{"keys", json::array({rsa.public_jwk("k")})}};
+        const sandbox s = seed_sandbox(server, options);
+        auto a = assertion_for(s, server, "v3", sandbox_now(server), "k", "PS256");
+        // HubSpot's own URL for the endpoint: accepted on any port, so also after the restart.
+        a.claims["aud"] = "https://api.hubapi.com/oauth/v3/token";
+        const std::string assertion = rsa.sign("PS256", a.header, a.claims);
+        CHECK(post_oauth(server, "v3", "token", assertion_grant(s, assertion)).status == 200);
+        check_error(post_oauth(server, "v3", "token", assertion_grant(s, assertion)), 401,
+                    "BAD_CLIENT_ASSERTION", "invalid_client");
+        server.restart();
+        const auto replayed = post_oauth(server, "v3", "token", assertion_grant(s, assertion));
+        check_error(replayed, 401, "BAD_CLIENT_ASSERTION", "invalid_client");
+        CHECK(body_of(replayed).value("message", "").find("jti") != std::string::npos);
+        // 121 s later it has expired (beyond the 30 s leeway): refused as expired, not replayed.
+        advance_clock(server, 160);
+        const auto stale = post_oauth(server, "v3", "token", assertion_grant(s, assertion));
+        check_error(stale, 401, "BAD_CLIENT_ASSERTION", "invalid_client");
+        CHECK(body_of(stale).value("message", "").find("expired") != std::string::npos);
+    }
+
+    TEST_CASE("assertions where none are taken, or mixed with a secret → 400; an app without keys → 401") {
+        auto& server = shared_server();
+        const jwt_key& rsa = rsa_key();
+        app_options options;
+        options.client_credentials_scopes = {"automation"};
+        options.jwks = {{"keys", json::array({rsa.public_jwk("k")})}};
+        const sandbox s = seed_sandbox(server, options);
+        const std::int64_t now = sandbox_now(server);
+        const auto a = assertion_for(s, server, "2026-09", now, "k", "RS256");
+        header_list on_0926 = assertion_grant(s, rsa.sign("RS256", a.header, a.claims));
+        set_field(on_0926, "grant_type", "refresh_token");
+        on_0926.emplace_back("refresh_token", authorize(server, s).refresh_token);
+        check_error(post_oauth(server, "2026-09", "token", on_0926), 400, "BAD_REQUEST", "invalid_request");
+
+        const auto b = assertion_for(s, server, "2026-03", now, "k", "RS256");
+        header_list introspect = assertion_grant(s, rsa.sign("RS256", b.header, b.claims));
+        introspect.emplace_back("token", "x");
+        check_error(post_oauth(server, "2026-03", "token/introspect", introspect), 400, "BAD_REQUEST",
+                    "invalid_request");
+        header_list mixed = assertion_grant(s, rsa.sign("RS256", b.header, b.claims));
+        mixed.emplace_back("client_secret", s.client_secret);
+        check_error(post_oauth(server, "2026-03", "token", mixed), 400, "BAD_REQUEST", "invalid_request");
+        header_list wrong_type = assertion_grant(s, rsa.sign("RS256", b.header, b.claims));
+        set_field(wrong_type, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:saml2-bearer");
+        check_error(post_oauth(server, "2026-03", "token", wrong_type), 400, "VALIDATION_ERROR",
+                    "invalid_request");
+
+        app_options keyless;
+        keyless.client_credentials_scopes = {"automation"};
+        const sandbox bare = seed_app(server, s, keyless);
+        const auto c = assertion_for(bare, server, "2026-03", now, "k", "RS256");
+        check_error(post_oauth(server, "2026-03", "token",
+                               assertion_grant(bare, rsa.sign("RS256", c.header, c.claims))),
+                    401, "BAD_CLIENT_ASSERTION", "invalid_client");
+    }
+
+    TEST_CASE("inside a sandbox, an assertion's aud is the token endpoint under the sandbox's prefix") {
+        auto& server = shared_server();
+        const jwt_key& rsa = rsa_key();
+        const sandbox_client box = create_sandbox(server);
+        const std::string client_id = "sandboxed-assertion-client";
+        const json seed = {{"apps", json::array({{{"name", "sandboxed assertion app"},
+                                                   {"client_id", client_id},
+                                                   {"client_secret", "sandboxed-secret"},
+                                                   {"redirect_uris", {"http://localhost:4000/callback"}},
+                                                   {"scopes", {"oauth"}},
+                                                   {"client_credentials_scopes", {"automation"}},
+                                                   {"jwks", {{"keys", json::array({rsa.public_jwk("k")})}}}}})}};
+        REQUIRE(box.admin("POST", "/admin/v1/seed", seed).status == 200);
+        const std::int64_t now = box.admin("GET", "/admin/v1/clock").json().at("now").get<std::int64_t>();
+        const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+        const auto grant_for = [&](const std::string& aud, const std::string& jti) {
+            const json header = {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "k"}};
+            const json claims = {{"iss", client_id}, {"sub", client_id}, {"aud", aud},
+                                 {"iat", now},       {"exp", now + 120}, {"jti", jti}};
+            return header_list{{"grant_type", "client_credentials"},
+                               {"client_id", client_id},
+                               {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                               {"client_assertion", rsa.sign("RS256", header, claims)}};
+        };
+        const auto ok = box.form("/oauth/2026-03/token",
+                                 grant_for(origin + box.prefix + "/oauth/2026-03/token", "in-box-1"));
+        REQUIRE_MESSAGE(ok.status == 200, ok.body);
+        CHECK(body_of(ok).at("token_use") == "client_credentials");
+        // The root's token endpoint is another audience.
+        check_error(box.form("/oauth/2026-03/token", grant_for(origin + "/oauth/2026-03/token", "in-box-2")),
+                    401, "BAD_CLIENT_ASSERTION", "invalid_client");
     }
 }

@@ -35,4 +35,26 @@ expect "the clock moves 1860 s" '"offset_seconds":1860'
 expect "the first access token has expired" '"status":"EXPIRED_AUTHENTICATION"'
 expect "the revoke answers 204" '^204$'
 expect "the revoked refresh token is refused" '"status":"BAD_REFRESH_TOKEN"'
+
+# The README's sample tokens look like those the server issues: the same visible prefix of an
+# access token (its row id), a refresh token ending in its id.
+first_access() { grep -o '"access_token":"C[A-Za-z0-9_-]*' "$1" | head -n 1 | sed 's/^"access_token":"//'; }
+readme_access=$(first_access "$root/README.md")
+issued_access=$(first_access "$work/output")
+if [ -n "$readme_access" ] && [ "${readme_access:0:11}" = "${issued_access:0:11}" ]; then
+  echo "ok: the README's access tokens start as issued ones do (${issued_access:0:11})"
+else
+  echo "FAILED: the README shows access tokens starting '${readme_access:0:11}', the server issues '${issued_access:0:11}'"
+  failed=1
+fi
+expect "refresh tokens end in their id, as the README shows" '"refresh_token":"na1-[0-9a-f-]*-0000000000000001"'
+grep -q '"refresh_token":"na1-[0-9a-f]*-…-0000000000000001"' "$root/README.md" \
+  && echo "ok: the README shows a refresh token ending in its id" \
+  || { echo "FAILED: the README's sample refresh token does not end in its id"; failed=1; }
+
+# The README's license section points at files that say what it says.
+grep -q 'Apache License' "$root/LICENSE" && grep -q 'Version 2.0, January 2004' "$root/LICENSE" \
+  && grep -q 'tests/contract/' "$root/NOTICE" && grep -q '(LICENSE)' "$root/README.md" \
+  && echo "ok: LICENSE is the Apache License 2.0 and NOTICE speaks of tests/contract" \
+  || { echo "FAILED: LICENSE or NOTICE is missing or says something else"; failed=1; }
 [ "$failed" = 0 ] && echo "1 passed, 0 failed" || { echo "0 passed, 1 failed"; exit 1; }

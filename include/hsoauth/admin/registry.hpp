@@ -3,6 +3,8 @@
 // upserting them. Upserts are idempotent: loading the same seed twice gives the same state (an
 // entry without an id is matched by its natural key: an app by client_id, else by name; a hub
 // by domain; a user by e-mail). Parsing their JSON is the admin view's job (http/wire/admin).
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +31,9 @@ struct app_input {
     std::vector<std::string> optional_scopes;
     std::optional<std::int64_t> access_token_ttl;
     std::optional<bool> rotate_refresh_tokens;
+    // Like optional_scopes, absent means none: no client_credentials grant, no assertion keys.
+    std::vector<std::string> client_credentials_scopes{};
+    std::optional<nlohmann::json> jwks;  // a JWKS document, {"keys": [...]}
     std::optional<std::int64_t> rate_limit = std::nullopt;  // nullopt: kept on update, none on create
     bool clear_rate_limit = false;           // an explicit null: back to the gateway's default
 };
@@ -51,6 +56,7 @@ struct user_input {
     std::optional<std::int64_t> user_id;
     std::string email;
     std::vector<std::int64_t> hub_ids;
+    std::vector<std::string> hub_domains;  // more hubs, named by domain (a seed's own hubs need no id)
 };
 
 struct seed_document {
@@ -91,8 +97,10 @@ public:
     // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
     // 2048 characters, at most 200 list entries, redirect URIs absolute http(s) without
     // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
-    // lifetime from 1 s to a year, an e-mail with an @. conflict when an explicit client_id or
-    // e-mail belongs to another entry; hub_unavailable when a user names a hub that does not exist.
+    // lifetime from 1 s to a year, an e-mail with an @, a jwks that crypto::parse_jwks_value
+    // accepts (its refusal, naming the key, in the detail). conflict when an explicit client_id, a
+    // hub_domain or an e-mail belongs to another entry; hub_unavailable when a user names a hub
+    // (by id or by domain) that does not exist.
     // An app's rate_limit is from 1 to 1000000 (the limiter remembers only
     // calls it allowed within the window, so a high limit costs no memory by itself); a hub's account_type upper-case letters and '_',
     // time_zone 1 to 64 characters of letters, digits and "/_+-", currencies three upper-case

@@ -9,15 +9,23 @@
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/http/log_writer.hpp"
+#include "hsoauth/http/operations.hpp"
+#include "hsoauth/http/request_metrics.hpp"
+#include "hsoauth/http/request_recorder.hpp"
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/http/wire/answer_labels.hpp"
 #include "hsoauth/http/upstream_client.hpp"
+#include "hsoauth/metrics/registry.hpp"
+#include "hsoauth/service/noting_admin_service.hpp"
+#include "hsoauth/service/noting_token_service.hpp"
 #include "hsoauth/service/sandbox.hpp"
 #include "hsoauth/service/sandbox_registry.hpp"
 #include "hsoauth/service/world_controls.hpp"
+#include "hsoauth/service/token_metrics.hpp"
 #include "hsoauth/storage/sandbox_storage.hpp"
 #include "hsoauth/storage/store.hpp"
+#include "hsoauth/storage/store_metrics.hpp"
 
 namespace hsoauth::app {
 
@@ -37,19 +45,27 @@ std::size_t network_threads_of(const config::settings& s);
 service::controls_settings controls_settings_of(const config::settings& s);
 // 64 bits of a reproducible run's seed, for the parts that take a number (correlation ids).
 std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose);
+// The log's format, least level and request lines (log_format, log_level, log_requests).
+http::log_style log_style_of(const config::settings& s);
+// Who may read GET /metrics: metrics_access, with `auto` open when every address served is a
+// loopback address and behind the admin key otherwise.
+http::metrics_access metrics_access_of(const config::settings& s);
 
 // What the sandbox registry takes from configuration.
 service::sandbox_limits sandbox_limits_of(const config::settings& s);
 
-// Everything a request reaches, over `store`: the sandbox, its controls (fault rules, journal,
-// report) as decorators around its services, and the endpoints. With `worlds`, the root also
-// serves non-default sandboxes under /sandboxes/{id}/ (docs/sandboxes.md), each with controls
-// of its own. The references must outlive the assembly.
+// Everything a request reaches, over `store`: the sandbox's services with their decorators
+// (its controls: fault rules, journal and report; notes for the request log; token metrics),
+// the request log and metrics, and the operations routes (GET /metrics, GET /openapi.json).
+// With `worlds`, the root also serves non-default sandboxes under /sandboxes/{id}/
+// (docs/sandboxes.md), each with controls of its own. The references must outlive the
+// assembly; the store is observed (store_metrics) until the assembly is destroyed.
 class assembly {
   public:
     assembly(const config::settings& settings, std::string admin_key, storage::store& store,
              const crypto::secret_hasher& hasher, http::log_writer& log,
              storage::sandbox_storage* worlds = nullptr);
+    ~assembly();
     assembly(const assembly&) = delete;
     assembly& operator=(const assembly&) = delete;
 
@@ -57,15 +73,29 @@ class assembly {
     service::world_controls& controls() { return controls_; }
     const http::endpoints& endpoints() const { return endpoints_; }
     // Null without `worlds`.
-    service::sandbox_registry* sandboxes() { return registry_.get(); }
+    service::sandbox_registry* sandboxes() { return sandboxes_.get(); }
+    // Where controls add their metric families (metrics/registry.hpp).
+    metrics::registry& metrics() { return metrics_; }
+    // Adds the server's own gauges (open connections) to the metrics; `server` must outlive the
+    // assembly.
+    void watch(const http::server& server);
 
   private:
+    storage::store& store_;
     service::sandbox sandbox_;
     http::wire::wire_answer_labels labels_;
     service::world_controls controls_;
     std::unique_ptr<http::upstream_client> upstream_;
+    service::noting_token_service noting_tokens_;
+    service::token_metrics token_metrics_;
+    service::noting_admin_service noting_admin_;
+    http::request_metrics request_metrics_;
+    http::request_recorder recorder_;
+    storage::store_metrics store_metrics_;
+    metrics::registry metrics_;
+    http::operations operations_;
     http::endpoints endpoints_;
-    std::unique_ptr<service::sandbox_registry> registry_;  // closed before the root's parts
+    std::unique_ptr<service::sandbox_registry> sandboxes_;  // closed before the root's parts
     std::unique_ptr<http::sandbox_front> front_;
 };
 

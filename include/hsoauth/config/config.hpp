@@ -29,6 +29,9 @@ struct settings {
     std::int64_t code_ttl = 600;             // authorization code lifetime, seconds
     bool revoke_cascades = true;             // false: revoking a refresh token keeps access tokens (HubSpot's documented behaviour)
     bool log_requests = true;                // one stderr line per request
+    std::string log_format = "text";         // text or json (one JSON object per line)
+    std::string log_level = "info";          // debug, info, warn or error: the least level written
+    std::string metrics_access = "auto";     // GET /metrics: auto, open, admin_key or off
     std::int64_t max_body_bytes = 16384;     // larger bodies: 413
     std::int64_t max_header_bytes = 8192;    // larger header blocks: 431
     std::int64_t max_connections = 1024;     // further connections are closed at once
@@ -101,6 +104,9 @@ std::vector<std::string> split_list(const std::string& text);
 // addresses in brackets, as a Host field writes them). {"*"} means any host. The default list
 // is completed at start with the names of the TLS certificate.
 std::vector<std::string> allowed_hosts(const settings& s);
+
+// Whether every address served (listen, tls_listen) is a loopback address.
+bool serves_loopback_only(const settings& s);
 
 // Checks what only `serve` needs: an admin key of at least 16 bytes, except the demo key
 // "demo-admin-key" on loopback addresses only. Throws config_error with one sentence.

@@ -13,8 +13,9 @@ namespace hsoauth::crypto {
 using digest = std::string;
 
 // Computes HMAC-SHA256 with a fixed key (the pepper). Thread-safe; the key never leaves it.
-// The MAC is fetched and keyed once; each thread works on its own copy of the keyed context, so
-// the hot path neither locks nor looks anything up in OpenSSL's provider tables.
+// The MAC is fetched and keyed once; each thread works on its own copy of the keyed context (a
+// thread keeps copies for up to four hashers at once), so the hot path neither locks nor looks
+// anything up in OpenSSL's provider tables.
 class secret_hasher {
 public:
     explicit secret_hasher(std::string pepper);

@@ -20,7 +20,7 @@ namespace hsoauth::http {
 // response is sent).
 inline service::call call_of(const request& req, const responder& respond) {
     return service::call{req.correlation_id, &respond.origin(), req.route, req.version,
-                         req.method, req.path, req.query};
+                         &req.notes, req.method, req.path, req.query};
 }
 
 // The response for `out`: a value through `on_value(T&) -> response`, a domain error through

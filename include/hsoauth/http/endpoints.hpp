@@ -18,6 +18,8 @@ namespace hsoauth::http {
 class log_writer;
 class sandbox_front;
 class upstream_client;
+class request_observer;
+class operations;
 
 struct endpoints {
     service::token_service& tokens;
@@ -36,6 +38,10 @@ struct endpoints {
     const sandbox_front* sandbox_routes = nullptr;
     // The world's fault rules, journal and report (null: the controls' routes answer 404).
     service::controls_service* controls = nullptr;
+    // Told of every answered request (log line, metrics); null: the server logs requests itself.
+    request_observer* observer = nullptr;
+    // GET /metrics and GET /openapi.json; null: those routes answer 404.
+    const operations* ops = nullptr;
 };
 
 }  // namespace hsoauth::http

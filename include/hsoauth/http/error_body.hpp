@@ -4,14 +4,18 @@
 //   {"status": "BAD_AUTH_CODE", "message": …, "correlationId": <UUIDv4>, "category": …,
 //    "error": <RFC 6749 code>, "error_description": …, ["subCategory", "errors", "policyName"]}
 // Which status and words an error gets is each wire version's table (http/wire/<version>/).
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/oauth/result.hpp"
 
 namespace hsoauth::http {
 
-// How one wire version answers one kind of error.
+// How one wire version answers one kind of error. `status` must be a static string (a literal):
+// the response keeps a view of it (response::hubspot_status).
 struct error_shape {
     int http_status;
     const char* status;        // HubSpot's status string
@@ -26,9 +30,21 @@ struct error_shape {
 response render_error(const error_shape& shape, const oauth::error& e,
                       std::string_view correlation_id);
 
+// missing_field for several fields at once: 400 with `shape`, a message naming them all, and one
+// `errors[]` entry per field (code MISSING_REQUIRED_FIELD, context.missingFields).
+response render_missing_fields(const error_shape& shape, const std::vector<std::string>& fields,
+                               std::string_view correlation_id);
+
 // An error body that no domain error stands behind (transport errors, failures).
 response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
                       std::string_view correlation_id);
+
+// The Error schema's `context`: named lists of strings ({"supportedEndpoints": ["POST …", …]}).
+using error_context = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// The same, with `context` added to the body.
+response render_error(const error_shape& shape, std::string_view rfc_error, std::string_view detail,
+                      std::string_view correlation_id, const error_context& context);
 
 // 500: reveals nothing about the cause.
 response internal_error_response(std::string_view correlation_id);

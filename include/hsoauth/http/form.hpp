@@ -30,6 +30,10 @@ private:
 // holds a control character (NUL included), a name given twice, more than 64 fields.
 oauth::result<form_fields> decode_form(std::string_view text);
 
+// One form-encoded name or value decoded ('+' is a space), with decode_form's rules; nullopt
+// when it breaks them.
+std::optional<std::string> decode_form_component(std::string_view text);
+
 // Whether a Content-Type header names application/x-www-form-urlencoded (case-insensitively,
 // parameters such as a charset allowed).
 bool is_form_content_type(std::string_view content_type);

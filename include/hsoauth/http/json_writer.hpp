@@ -21,6 +21,9 @@ public:
     json_object_writer& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
     json_object_writer& add(std::string_view key, std::int64_t value);
     json_object_writer& add(std::string_view key, const std::vector<std::string>& values);
+    json_object_writer& add_bool(std::string_view key, bool value);
+    // `json` is written as it is: a complete JSON value (another writer's finish()).
+    json_object_writer& add_raw(std::string_view key, std::string_view json);
 
     // The finished object; the writer is spent afterwards.
     std::string finish();

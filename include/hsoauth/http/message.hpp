@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "hsoauth/service/call.hpp"
+
 namespace hsoauth::http {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
@@ -25,6 +27,9 @@ struct request {
     bool secure = false;         // arrived over HTTPS (for the URLs a view writes)
     std::string_view route;      // the matched route's name and wire version (router.hpp), set by
     std::string_view version;    // dispatch before the handler runs; "" until then
+    // Who the request is about, noted by the service for the request log (service::call::notes).
+    // Mutable: the service notes it through the const request a view holds.
+    mutable service::call_notes notes;
 
     // The first header named `name` (lower-case), or "" when absent.
     std::string_view header(std::string_view name) const;
@@ -47,6 +52,9 @@ struct response {
     // Set: the body is this stream, sent chunked after the headers (`body` is ignored); the
     // connection closes once it ends.
     std::shared_ptr<body_stream> stream;
+    // An error answer's HubSpot `status` (render_error sets it; it views a static string), for
+    // the log and metrics; "" otherwise.
+    std::string_view hubspot_status;
 
     response& with_header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -53,20 +54,38 @@ private:
 // fault; never quotes the key.
 tls_credentials load_tls(const std::string& cert_file, const std::string& key_file);
 
+// Why listen or listen_tls could not serve an address: one plain sentence naming it
+// ("127.0.0.1:8080 is already in use").
+class listen_error : public std::runtime_error {
+public:
+    listen_error(const std::string& what, bool in_use) : std::runtime_error(what), in_use_(in_use) {}
+    // Another socket holds the address (EADDRINUSE).
+    bool address_in_use() const { return in_use_; }
+
+private:
+    bool in_use_;
+};
+
 class server {
 public:
     // `e` must outlive the server.
     server(const endpoints& e, server_limits limits, std::size_t threads);
+    // A server that binds before it knows what it serves, so that a port in use is found before
+    // anything else is made: listen first, then serve(e) before run().
+    server(server_limits limits, std::size_t threads);
     ~server();
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
-    // Binds and listens for plain HTTP; returns the bound port. Throws std::system_error.
+    // Binds and listens for plain HTTP; returns the bound port. Throws listen_error.
     std::uint16_t listen(const std::string& host, std::uint16_t port);
 
-    // Binds and listens for HTTPS with `credentials`; returns the bound port. Throws
-    // std::system_error.
+    // Binds and listens for HTTPS with `credentials`; returns the bound port. Throws listen_error.
     std::uint16_t listen_tls(const std::string& host, std::uint16_t port, const tls_credentials& credentials);
+
+    // What requests reach, for a server made without it; `e` must outlive the server. Call
+    // before run().
+    void serve(const endpoints& e);
 
     // The Host names (port left out, compared without regard to case) the server answers for;
     // any other gets 421, and an HTTP/1.1 request without Host 400. "*" in the list, or no call
@@ -82,6 +101,9 @@ public:
     // Reproducible runs: correlation ids from one source seeded with `seed`, drawn in the order
     // requests begin (the same requests in the same order get the same ids). Call before run().
     void seed_correlation_ids(std::uint64_t seed);
+
+    // Connections open now, plain and TLS (from accept to close); any thread.
+    std::size_t open_connections() const;
 
     // Runs `work` every `interval_seconds` on a network thread (housekeeping).
     void every(std::int64_t interval_seconds, std::function<void()> work);

@@ -3,6 +3,7 @@
 // checks, the route table, media types and size limits. Answered with HubSpot's error body.
 #include <string_view>
 
+#include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/message.hpp"
 
 namespace hsoauth::http {
@@ -20,5 +21,8 @@ enum class transport_errc {
 // `detail` replaces the default message when not empty.
 response transport_error_response(transport_errc code, std::string_view correlation_id,
                                   std::string_view detail = {});
+// The same with the Error schema's `context` (e.g. the endpoints that do exist, for a 404).
+response transport_error_response(transport_errc code, std::string_view correlation_id,
+                                  std::string_view detail, const error_context& context);
 
 }  // namespace hsoauth::http

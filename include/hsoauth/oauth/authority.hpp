@@ -5,14 +5,19 @@
 // where it sees and changes state atomically with the other writes of its batch).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
+#include "hsoauth/crypto/jwk.hpp"
+#include "hsoauth/oauth/client_assertion.hpp"
 #include "hsoauth/oauth/result.hpp"
+#include "hsoauth/oauth/signed_access_token.hpp"
 #include "hsoauth/storage/records.hpp"
 #include "hsoauth/storage/repository.hpp"
 
@@ -30,7 +35,8 @@ struct authority_settings {
     crypto::random_source* random = nullptr;
 };
 
-// What a successful code exchange or refresh returns.
+// What a successful grant returns. An app-level token (client_credentials) has no refresh
+// token, hub or user: refresh_token is empty, hub_id and user_id are 0.
 struct issued_tokens {
     std::string access_token;
     std::string refresh_token;
@@ -50,6 +56,16 @@ struct refresh_grant {
     std::string access_digest;
 };
 
+// A prepared app-level access token (client_credentials), made and hashed ahead of its write.
+struct app_token_grant {
+    std::int64_t access_id = 0;
+    std::string access_token;
+    std::string access_digest;
+    scope_list scopes;  // what it grants, checked by plan_app_token
+};
+
+// A live access token's facts. An app-level token has no hub or user: hub_id, user_id and
+// install_id are 0, user, hub_domain and hublet empty.
 struct access_token_info {
     std::string token;
     std::string user;  // e-mail address
@@ -60,8 +76,12 @@ struct access_token_info {
     std::int64_t hub_id = 0;
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
+    std::int64_t install_id = 0;
     std::int64_t expires_in = 0;  // seconds left
     std::int64_t expires_at = 0;
+    bool app_level = false;               // issued by a client_credentials grant
+    bool is_private_distribution = false;  // hsoauth has no privately distributed apps
+    signed_access_token signed_token;      // the same facts, signed
 };
 
 struct refresh_token_info {
@@ -75,6 +95,14 @@ struct refresh_token_info {
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
 };
+
+// Which kind of token a client says it presents (RFC 7009 §2.1, RFC 7662 §2.1): only the order
+// in which the kinds are tried; a token is found whatever the hint says.
+enum class token_hint { none, access_token, refresh_token };
+
+// Introspection's finding (RFC 7662 §2.2): a live token of the asking client, or nothing to say.
+struct inactive_token {};
+using introspection = std::variant<inactive_token, access_token_info, refresh_token_info>;
 
 // A user's request to connect an app to a hub, from the consent page or the admin API.
 struct authorization_request {
@@ -119,6 +147,41 @@ public:
     // digest differs (constant-time comparison).
     std::optional<error> check_client(const app_record* app, std::string_view client_secret) const;
 
+    // Client authentication by a signed JWT (RFC 7523 §2.2) for the app looked up by client_id
+    // (nullptr: unknown_client), verified with `keys`, the app's registered key set (nullptr or
+    // empty: the app registered none), against `audiences` (the token endpoint's URLs and the
+    // issuer's) at the sandbox clock. bad_client_assertion, its detail saying why, otherwise.
+    // The returned jti must still be remembered in the grant's write (remember_assertion).
+    result<verified_assertion> check_assertion(const app_record* app, const crypto::key_set* keys,
+                                               std::string_view assertion,
+                                               std::span<const std::string> audiences) const;
+    // Write. Refuses an assertion whose jti the app already used (bad_client_assertion), else
+    // remembers it until the assertion could not be accepted anyway.
+    std::optional<error> remember_assertion(repository& repo, const app_record& app,
+                                            const verified_assertion& assertion) const;
+
+    // Any thread, pure. What a client_credentials grant (RFC 6749 §4.4) of `app` asking
+    // `requested` would grant: unauthorized_client when the app has no client_credentials_scopes;
+    // scope_mismatch (invalid_scope) naming the first scope outside them; empty `requested`: all.
+    // The token is made and hashed here, with an id from store::allocate_access_id.
+    result<app_token_grant> plan_app_token(const app_record& app, const scope_list& requested,
+                                           std::int64_t access_id) const;
+    // Write. Stores the app-level access token planned for `app`; it expires after the app's
+    // access token lifetime on the sandbox clock.
+    result<issued_tokens> issue_app_token(repository& repo, const app_record& app,
+                                          const app_token_grant& grant) const;
+
+    // Read. RFC 7662 for the authenticated `app`: a live access or refresh token issued to it;
+    // inactive for an unknown, expired, revoked, rotated-away or uninstalled token and for
+    // another app's (so introspection is no oracle for other clients' tokens). Never an error.
+    introspection introspect(repository& repo, const app_record& app, std::string_view token,
+                             token_hint hint) const;
+    // Write. RFC 7009 for the authenticated `app`: a live refresh token of its own is revoked with
+    // (by setting) its access tokens, a live access token of its own alone. Anything else —
+    // unknown, already dead, another app's — changes nothing and is still done (no oracle).
+    result<done> revoke(repository& repo, const app_record& app, std::string_view token,
+                        token_hint hint) const;
+
     // Write. Exchanges a code issued to `app`. A code issued to another app is unknown_code and
     // changes nothing (the client is checked first, RFC 6749 §4.1.3). A used code is refused
     // (unknown_code) and every token issued from it is revoked. expired_code,
@@ -139,7 +202,7 @@ public:
                                   const refresh_grant& grant) const;
 
     // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
-    // since) when expired.
+    // since) when expired. The answer carries its signed_access_token.
     result<access_token_info> introspect_access(repository& repo, std::string_view token) const;
     // The same at sandbox time `now` (seconds), which the caller read once for the whole call.
     result<access_token_info> introspect_access(repository& repo, std::string_view token,
@@ -183,9 +246,14 @@ private:
         return settings_.random ? *settings_.random : crypto::system_random();
     }
 
+    // A live refresh token `token` of `app` (its state), or nullopt.
+    std::optional<storage::refresh_state> live_refresh_of(repository& repo, const app_record& app,
+                                                          std::string_view token) const;
+
     const clock& time_;
     const crypto::secret_hasher& hasher_;
     authority_settings settings_;
+    access_token_signer signer_;
 };
 
 // Validates a PKCE challenge as sent to the authorize step: method S256 only ("plain" is

@@ -10,6 +10,9 @@ enum class errc {
     unknown_client,             // client_id names no app (checked first, as HubSpot does)
     wrong_client_secret,        // client_secret does not match the app's
     client_throttled,           // too many failed authentications; error::seconds until it lifts
+    bad_client_assertion,       // a client assertion (RFC 7523) refused: no keys, bad signature, wrong
+                                // iss/sub/aud, expired, too long-lived, replayed jti, malformed
+    unauthorized_client,        // the client may not use this grant (client_credentials without scopes)
     // Grants (RFC 6749 §5.2 invalid_grant, unsupported_grant_type)
     unknown_code,               // code unknown, already used, issued to another app, or its install is gone
     expired_code,               // code older than its lifetime

@@ -82,6 +82,12 @@ class admin_service {
     // goes out, so a restart keeps the sandbox's time. A write.
     virtual void advance_clock(const call& c, std::int64_t seconds, reply<clock_reading> done) = 0;
 
+    // Starts the sandbox over: deletes every app, hub, user, install, code and token and the clock
+    // offset (storage::repository::reset_sandbox). Once that is durable, the cached apps are
+    // dropped and the clock is back to real time, then `done` gets the clock. The admin key, the
+    // pepper and the settings (storage faults, auto-approve) stay. A write.
+    virtual void reset(const call& c, reply<clock_reading> done) = 0;
+
     virtual storage::storage_faults storage_faults() = 0;
     virtual void set_storage_faults(storage::storage_faults faults) = 0;
 
@@ -151,6 +157,9 @@ class admin_service_wrapper : public admin_service {
     clock_reading clock() override { return wrapped_.clock(); }
     void advance_clock(const call& c, std::int64_t seconds, reply<clock_reading> done) override {
         wrapped_.advance_clock(c, seconds, std::move(done));
+    }
+    void reset(const call& c, reply<clock_reading> done) override {
+        wrapped_.reset(c, std::move(done));
     }
     storage::storage_faults storage_faults() override { return wrapped_.storage_faults(); }
     void set_storage_faults(storage::storage_faults faults) override {

@@ -41,6 +41,7 @@ class admin_service_core final : public admin_service {
     void mint_code(const call& c, code_request request, reply<oauth::issued_code> done) override;
     clock_reading clock() override;
     void advance_clock(const call& c, std::int64_t seconds, reply<clock_reading> done) override;
+    void reset(const call& c, reply<clock_reading> done) override;
     storage::storage_faults storage_faults() override;
     void set_storage_faults(storage::storage_faults faults) override;
     std::optional<auto_approve::target> auto_approval() override;

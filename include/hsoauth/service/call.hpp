@@ -2,7 +2,9 @@
 // What the service layer knows of the request it serves: who asked (for logs and controls) and
 // the thread it arrived on. Nothing of HTTP, JSON or wire versions.
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace hsoauth::service {
@@ -21,6 +23,18 @@ class origin {
     }
 };
 
+// Who a request turned out to be about, noted by the service (or a decorator) for the request
+// log: set while the request is served, read once its answer has been sent. Nothing secret.
+struct call_notes {
+    std::string client_id;    // the app's client_id, "" when unknown
+    std::int64_t hub_id = 0;  // the hub, 0 when unknown
+
+    void clear() {
+        client_id.clear();
+        hub_id = 0;
+    }
+};
+
 // One request as the service sees it. Valid for the duration of the call into the service;
 // a use case copies what it keeps.
 struct call {
@@ -28,6 +42,9 @@ struct call {
     origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
+    // Where to note who the request is about (null: nobody listens). Lives until the answer is
+    // sent: a reply may write it, on whatever thread it runs, before it answers.
+    call_notes* notes = nullptr;
     // What only the transport sees, for the controls (fault rules match on the method and the
     // path; the journal notes secrets sent in the query string): never for the use case itself.
     std::string_view method = {};     // "POST", …

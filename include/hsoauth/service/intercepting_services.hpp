@@ -24,6 +24,10 @@ class intercepting_token_service final : public token_service_wrapper {
     void describe_refresh_token(const call& c, std::string token,
                                 reply<oauth::refresh_token_info> done) override;
     void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override;
+    void introspect(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
+                    reply<oauth::introspection> done) override;
+    void revoke(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
+                reply<oauth::done> done) override;
 
   private:
     interceptor& hook_;

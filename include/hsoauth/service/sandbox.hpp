@@ -4,6 +4,7 @@
 // services it hands out live as long as it does. Decorators wrap the services it returns.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -64,6 +65,11 @@ class sandbox {
     // day ago (a day's grace keeps them answering "expired" rather than "unknown").
     void remove_expired();
 
+    // What is alive on the sandbox clock (storage::live_counts), for GET /metrics: one read of the
+    // store (an indexed count of the live rows), kept while nothing has been committed and the
+    // sandbox clock shows the same second. Any thread.
+    storage::live_counts live_objects();
+
   private:
     crypto::random_source& random() { return settings_.random ? *settings_.random : crypto::system_random(); }
 
@@ -80,6 +86,13 @@ class sandbox {
     authorization_service_core authorization_;
     admin_service_core admin_;
     gateway_service_core gateway_;
+    std::mutex live_mutex_;
+    struct live_reading {
+        std::uint64_t commits = 0;
+        std::int64_t at = 0;
+        storage::live_counts counts;
+    };
+    std::optional<live_reading> live_;  // guarded by live_mutex_
 };
 
 }  // namespace hsoauth::service

@@ -9,6 +9,7 @@
 // thread concurrently.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/service/call.hpp"
@@ -16,13 +17,18 @@
 
 namespace hsoauth::service {
 
-// How a request authenticates its client (RFC 6749 §2.3.1).
+// How a request authenticates its client: a secret (RFC 6749 §2.3.1), or a signed JWT
+// (RFC 7523 §2.2, private_key_jwt) when `assertion` is set.
 struct client_credentials {
     std::string client_id;
     std::string client_secret;
+    std::optional<std::string> assertion;
+    // The audiences an assertion may name (the token endpoint's URLs, the issuer's): the wire
+    // decides them; the service only passes them on.
+    std::vector<std::string> assertion_audiences;
 };
 
-enum class grant_type { authorization_code, refresh_token };
+enum class grant_type { authorization_code, refresh_token, client_credentials };
 
 struct grant_request {
     grant_type type = grant_type::authorization_code;
@@ -31,6 +37,7 @@ struct grant_request {
     std::string redirect_uri;                  // authorization_code
     std::optional<std::string> code_verifier;  // authorization_code with PKCE
     std::string refresh_token;                 // refresh_token
+    oauth::scope_list scopes;                  // client_credentials: narrows the app's; empty: all
 };
 
 class token_service {
@@ -38,9 +45,22 @@ class token_service {
     virtual ~token_service() = default;
 
     // The token endpoint. Authenticates the client (client_throttled while it is throttled;
-    // unknown_client, wrong_client_secret, each counted against the throttle), then exchanges
-    // the code or refreshes (oauth::authority::exchange_code, refresh for the errors). A write.
+    // unknown_client, wrong_client_secret, bad_client_assertion, each counted against the
+    // throttle; an assertion's jti is remembered in the grant's write, and a replay refused
+    // there), then exchanges the code, refreshes, or issues an app-level token
+    // (oauth::authority::exchange_code, refresh, plan_app_token for the errors). A write.
     virtual void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) = 0;
+
+    // RFC 7662 introspection by an authenticated client (a secret only: an assertion is
+    // malformed_request here). Client errors as grant; then never an error: a token that is not
+    // a live token of this client is oauth::inactive_token. A read.
+    virtual void introspect(const call& c, client_credentials client, std::string token,
+                            oauth::token_hint hint, reply<oauth::introspection> done) = 0;
+
+    // RFC 7009 revocation by an authenticated client (a secret only, as introspect). Client
+    // errors as grant; then done whatever the token was (oauth::authority::revoke). A write.
+    virtual void revoke(const call& c, client_credentials client, std::string token,
+                        oauth::token_hint hint, reply<oauth::done> done) = 0;
 
     // A live access token's metadata; no client authentication (v1 metadata). unknown_token,
     // expired_token. A read.
@@ -75,6 +95,14 @@ class token_service_wrapper : public token_service {
     }
     void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override {
         wrapped_.revoke_refresh_token(c, std::move(token), std::move(done));
+    }
+    void introspect(const call& c, client_credentials client, std::string token,
+                    oauth::token_hint hint, reply<oauth::introspection> done) override {
+        wrapped_.introspect(c, std::move(client), std::move(token), hint, std::move(done));
+    }
+    void revoke(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
+                reply<oauth::done> done) override {
+        wrapped_.revoke(c, std::move(client), std::move(token), hint, std::move(done));
     }
 
   protected:

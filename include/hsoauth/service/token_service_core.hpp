@@ -5,6 +5,7 @@
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/service/app_cache.hpp"
 #include "hsoauth/service/client_auth_throttle.hpp"
+#include "hsoauth/service/key_set_cache.hpp"
 #include "hsoauth/service/token_service.hpp"
 #include "hsoauth/storage/store.hpp"
 
@@ -22,16 +23,30 @@ class token_service_core final : public token_service {
     void describe_refresh_token(const call& c, std::string token,
                                 reply<oauth::refresh_token_info> done) override;
     void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override;
+    void introspect(const call& c, client_credentials client, std::string token,
+                    oauth::token_hint hint, reply<oauth::introspection> done) override;
+    void revoke(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
+                reply<oauth::done> done) override;
+
+    // An authenticated client: its app, and the assertion it authenticated with (whose jti the
+    // grant's write must remember), if any.
+    struct authenticated_client {
+        std::shared_ptr<const storage::app_record> app;
+        std::optional<oauth::verified_assertion> assertion;
+    };
 
   private:
-    // The app `client` authenticates as, from memory; a refusal counts against the throttle.
-    oauth::result<std::shared_ptr<const storage::app_record>> authenticate(
-        const client_credentials& client);
+    // The app `client` authenticates as, from memory, by its secret or its assertion; a refusal
+    // counts against the throttle. Throws what the app cache throws.
+    oauth::result<authenticated_client> authenticate(const client_credentials& client);
+    // authenticate for introspection and revocation, which take a secret only.
+    oauth::result<authenticated_client> authenticate_by_secret(const client_credentials& client);
 
     storage::store& store_;
     app_cache& apps_;
     client_auth_throttle& throttle_;
     const oauth::authority& authority_;
+    key_set_cache key_sets_;
 };
 
 }  // namespace hsoauth::service

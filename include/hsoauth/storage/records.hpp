@@ -23,6 +23,8 @@ struct app_record {
     scope_list optional_scopes;
     std::int64_t access_token_ttl = 1800;
     bool rotate_refresh_tokens = false;
+    scope_list client_credentials_scopes;  // what a client_credentials grant may ask; empty: no grant
+    std::string jwks;                      // the registered JWKS document (JSON); "": no assertions
     std::optional<std::int64_t> rate_limit;  // API calls per hub per 10 s; nullopt: the gateway's default
 };
 
@@ -108,6 +110,7 @@ struct access_view {
     std::string user_email;
     scope_list scopes;
     bool install_live = false;  // always true for an app-level token (it dies with its app)
+    std::int64_t install_id = 0;  // the install it was issued under; 0 for an app-level token
 };
 
 // A new access token row: issued from a refresh token, or app-level (client credentials).
@@ -130,6 +133,16 @@ struct refresh_insert {
     std::optional<std::string> code_digest;
     std::optional<std::int64_t> chain_id;  // nullopt: starts a new chain (chain_id = own id)
     std::int64_t created_at = 0;
+};
+
+// What is alive at one moment, for GET /metrics: access tokens neither expired nor revoked (by
+// themselves, by their refresh token or by an uninstall), refresh tokens neither revoked nor
+// rotated out with their install live, codes neither used nor expired with their install live.
+struct live_counts {
+    std::int64_t access_tokens = 0;
+    std::int64_t refresh_tokens = 0;
+    std::int64_t authorization_codes = 0;
+    std::int64_t installs = 0;
 };
 
 }  // namespace hsoauth::storage

@@ -87,12 +87,25 @@ public:
     // Revokes one access token; false when there is no such row.
     virtual bool revoke_access(std::int64_t access_id, std::int64_t now) = 0;
 
+    // Client assertion ids (RFC 7523 §3 item 7). Remembers `jti` for the app until
+    // `remember_until`; false, changing nothing, when the app's `jti` is already remembered past
+    // `now` (a replayed assertion). A pair remembered only until before `now` is taken over.
+    virtual bool remember_assertion(std::int64_t app_id, std::string_view jti,
+                                    std::int64_t remember_until, std::int64_t now) = 0;
+
     // Sandbox state (the clock offset)
     virtual std::optional<std::int64_t> get_state(std::string_view key) = 0;
     virtual void set_state(std::string_view key, std::int64_t value) = 0;
 
-    // Housekeeping: removes access tokens that expired before `cutoff` and codes that expired
-    // before it, at most `limit` of each. Returns the number of rows removed.
+    // Starting over: deletes every app, hub, user, membership, install, authorization code and
+    // token, and the sandbox state (the clock offset), in this transaction. Ids of new tokens
+    // keep counting from where they were. An engine deletes here whatever a later table holds
+    // for these objects too.
+    virtual void reset_sandbox() = 0;
+
+    // Housekeeping: removes access tokens that expired before `cutoff`, codes that expired before
+    // it and assertion ids remembered until before it, at most `limit` of each. Returns the
+    // number of rows removed.
     virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;
 
     // The sandbox catalogue (used on the root database only; sandbox_records.hpp)
@@ -103,6 +116,9 @@ public:
     virtual void touch_sandbox(std::string_view sandbox_id, std::int64_t last_used_at) = 0;
     virtual void put_snapshot(const snapshot_record& snapshot) = 0;
     virtual std::vector<snapshot_record> list_snapshots() = 0;
+    // Monitoring: what is alive at `now` (records.hpp says what counts). Reads every live row's
+    // key, so callers bound how often they ask.
+    virtual live_counts count_live(std::int64_t now) = 0;
 };
 
 }  // namespace hsoauth::storage

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "hsoauth/storage/errors.hpp"
+#include "hsoauth/storage/store_observer.hpp"
 #include "hsoauth/storage/write_job.hpp"
 #include "hsoauth/util/function_ref.hpp"
 
@@ -37,11 +38,14 @@ struct storage_faults {
     std::int64_t max_page_count = 0;  // size cap in pages of 4 KiB; 0 = none
 };
 
-// Counters since start, for tests, the benchmark and the shutdown line.
+// Counters since start, for tests, the benchmark, the shutdown line and GET /metrics.
 struct store_statistics {
     std::uint64_t commits = 0;         // write transactions committed
     std::uint64_t committed_jobs = 0;  // write jobs they carried (jobs / commits = mean batch)
     std::uint64_t flushes = 0;         // WAL flushes that acknowledged writes (0 unless FULL or EXTRA)
+    std::uint64_t failed_batches = 0;  // batches the engine rolled back whole (disk full, I/O error, …)
+    std::uint64_t database_bytes = 0;  // the database's size on disk, now
+    std::uint64_t wal_bytes = 0;       // its write-ahead log's (or journal's) size on disk, now; 0 if none
 };
 
 class store {
@@ -74,6 +78,10 @@ public:
     virtual storage_faults faults() const = 0;
 
     virtual store_statistics statistics() const = 0;
+
+    // Tells `observer` (not owned; null: nobody) of every batch and flush from now on; returns
+    // once no call to the previous observer runs any more, so that it may be destroyed.
+    virtual void observe(store_observer* observer) = 0;
 };
 
 // read() returning what `work(repository&)` returns.

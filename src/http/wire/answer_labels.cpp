@@ -1,11 +1,21 @@
 #include "hsoauth/http/wire/answer_labels.hpp"
 
+#include "hsoauth/http/wire/dated/dated_errors.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
 
 namespace hsoauth::http::wire {
 
 service::answer_label wire_answer_labels::of(std::string_view version,
                                              const oauth::error& refusal) const {
+    // The v3 and dated versions answer with their own differences to v1's table: their answer's
+    // status, as their views would shape it.
+    for (const dated::version_profile* profile : {&dated::v3, &dated::v2026_03, &dated::v2026_09}) {
+        if (version != profile->name) continue;
+        const response r = dated::error_response(*profile, refusal, "");
+        service::answer_label label{r.status, r.hubspot_status, 0};
+        if (refusal.code == oauth::errc::client_throttled) label.retry_after_s = refusal.seconds;
+        return label;
+    }
     // v1's table serves v1, the admin API and the consent pages (which answer 400 with a page
     // for every refusal of the authorize step).
     const error_shape& shape = v1::shape_of(refusal.code);

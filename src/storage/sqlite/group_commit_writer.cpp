@@ -88,6 +88,16 @@ std::uint64_t group_commit_writer::committed_jobs() const {
     return committed_jobs_;
 }
 
+std::uint64_t group_commit_writer::failed_batches() const {
+    std::lock_guard lock(mutex_);
+    return failed_batches_;
+}
+
+void group_commit_writer::observe(store_observer* observer) {
+    std::lock_guard lock(observer_mutex_);
+    observer_ = observer;
+}
+
 void group_commit_writer::apply_faults() {
     storage_faults wanted;
     {
@@ -190,7 +200,9 @@ void group_commit_writer::run_jobs(open_batch& batch, std::vector<write_job>& ar
 
 void group_commit_writer::finish_batch(open_batch& batch) {
     bool committed = false;
+    std::chrono::microseconds commit_time{0};
     if (!batch.failed) {
+        const auto commit_began = std::chrono::steady_clock::now();
         try {
             statement_scope scope(transaction_->commit);
             transaction_->commit.run();
@@ -198,12 +210,21 @@ void group_commit_writer::finish_batch(open_batch& batch) {
         } catch (...) {
             batch.failed = std::current_exception();
         }
+        commit_time =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - commit_began);
     }
     if (committed) {
         hooks_.committed();
         std::lock_guard lock(mutex_);
         ++commits_;
         committed_jobs_ += batch.jobs.size();
+    } else {
+        std::lock_guard lock(mutex_);
+        ++failed_batches_;
+    }
+    {
+        std::lock_guard lock(observer_mutex_);
+        if (observer_ != nullptr) observer_->batch_finished(batch.jobs.size(), committed, commit_time);
     }
     if (!committed) {
         // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable.

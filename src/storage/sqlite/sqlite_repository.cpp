@@ -11,25 +11,27 @@ namespace {
 
 constexpr std::string_view sql_find_app_by_client_id =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE client_id = ?1";
+    "access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit FROM apps WHERE client_id = ?1";
 constexpr std::string_view sql_find_app =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE app_id = ?1";
+    "access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit FROM apps WHERE app_id = ?1";
 constexpr std::string_view sql_find_app_by_name =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps WHERE name = ?1 ORDER BY app_id LIMIT 1";
+    "access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit FROM apps WHERE name = ?1 ORDER BY app_id LIMIT 1";
 constexpr std::string_view sql_list_apps =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
-    "access_token_ttl, rotate_refresh_tokens, rate_limit FROM apps ORDER BY app_id";
+    "access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit FROM apps ORDER BY app_id";
 constexpr std::string_view sql_insert_app =
     "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
-    "optional_scopes, access_token_ttl, rotate_refresh_tokens, rate_limit) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "optional_scopes, access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
     "ON CONFLICT(app_id) DO UPDATE SET name = excluded.name, client_id = excluded.client_id, "
     "client_secret_digest = excluded.client_secret_digest, redirect_uris = excluded.redirect_uris, "
     "scopes = excluded.scopes, optional_scopes = excluded.optional_scopes, "
     "access_token_ttl = excluded.access_token_ttl, "
-    "rotate_refresh_tokens = excluded.rotate_refresh_tokens, rate_limit = excluded.rate_limit "
+    "rotate_refresh_tokens = excluded.rotate_refresh_tokens, "
+    "client_credentials_scopes = excluded.client_credentials_scopes, jwks = excluded.jwks, "
+    "rate_limit = excluded.rate_limit "
     "RETURNING app_id";
 constexpr std::string_view sql_delete_app = "DELETE FROM apps WHERE app_id = ?1";
 constexpr std::string_view sql_delete_app_tokens = "DELETE FROM access_tokens WHERE app_id = ?1";
@@ -142,17 +144,23 @@ constexpr std::string_view sql_insert_access =
 // one (hub and user empty, always installed; its app deleted: not found).
 constexpr std::string_view sql_find_access =
     "SELECT t.refresh_id, t.expires_at, COALESCE(t.revoked_at, r.access_revoked_at), i.app_id, a.client_id, "
-    "i.hub_id, h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL "
+    "i.hub_id, h.hub_domain, h.hublet, r.user_id, u.email, r.scopes, i.uninstalled_at IS NULL, i.install_id "
     "FROM access_tokens t JOIN refresh_tokens r ON r.refresh_id = t.refresh_id "
     "JOIN installs i ON i.install_id = r.install_id JOIN apps a ON a.app_id = i.app_id "
     "JOIN hubs h ON h.hub_id = i.hub_id LEFT JOIN users u ON u.user_id = r.user_id "
     "WHERE t.access_id = ?1 AND t.token_digest = ?2 "
     "UNION ALL "
-    "SELECT NULL, t.expires_at, t.revoked_at, a.app_id, a.client_id, 0, '', '', 0, '', t.scopes, 1 "
+    "SELECT NULL, t.expires_at, t.revoked_at, a.app_id, a.client_id, 0, '', '', 0, '', t.scopes, 1, 0 "
     "FROM access_tokens t JOIN apps a ON a.app_id = t.app_id "
     "WHERE t.access_id = ?1 AND t.token_digest = ?2";
 constexpr std::string_view sql_revoke_access =
     "UPDATE access_tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE access_id = ?1";
+
+// A remembered pair is taken over only once its remember_until has passed (?4 = now).
+constexpr std::string_view sql_remember_assertion =
+    "INSERT INTO client_assertion_jtis (app_id, jti, remember_until) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT(app_id, jti) DO UPDATE SET remember_until = excluded.remember_until "
+    "WHERE client_assertion_jtis.remember_until < ?4";
 
 constexpr std::string_view sql_get_state = "SELECT value FROM sandbox_state WHERE key = ?1";
 constexpr std::string_view sql_set_state =
@@ -165,6 +173,35 @@ constexpr std::string_view sql_delete_expired_access =
 constexpr std::string_view sql_delete_expired_codes =
     "DELETE FROM authorization_codes WHERE code_digest IN "
     "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 LIMIT ?2)";
+constexpr std::string_view sql_delete_expired_jtis =
+    "DELETE FROM client_assertion_jtis WHERE (app_id, jti) IN "
+    "(SELECT app_id, jti FROM client_assertion_jtis WHERE remember_until < ?1 LIMIT ?2)";
+constexpr std::string_view sql_count_live =
+    "SELECT "
+    "(SELECT count(*) FROM access_tokens a "
+    "   LEFT JOIN refresh_tokens r ON r.refresh_id = a.refresh_id "
+    "   LEFT JOIN installs i ON i.install_id = r.install_id "
+    "  WHERE a.expires_at > ?1 AND a.revoked_at IS NULL AND (a.refresh_id IS NULL OR "
+    "        (r.refresh_id IS NOT NULL AND r.access_revoked_at IS NULL AND i.uninstalled_at IS NULL))), "
+    "(SELECT count(*) FROM refresh_tokens r JOIN installs i ON i.install_id = r.install_id "
+    "  WHERE r.revoked_at IS NULL AND r.rotated_at IS NULL AND i.uninstalled_at IS NULL), "
+    "(SELECT count(*) FROM authorization_codes c JOIN installs i ON i.install_id = c.install_id "
+    "  WHERE c.used_at IS NULL AND c.expires_at > ?1 AND i.uninstalled_at IS NULL), "
+    "(SELECT count(*) FROM installs WHERE uninstalled_at IS NULL)";
+
+// reset_sandbox: children before parents, so that foreign keys never see an orphan.
+constexpr std::string_view sql_reset_sandbox[] = {
+    "DELETE FROM access_tokens",
+    "DELETE FROM refresh_tokens",
+    "DELETE FROM authorization_codes",
+    "DELETE FROM installs",
+    "DELETE FROM user_hubs",
+    "DELETE FROM users",
+    "DELETE FROM hubs",
+    "DELETE FROM apps",
+    "DELETE FROM sandbox_state",
+    "DELETE FROM client_assertion_jtis",
+};
 
 // ---- row readers -------------------------------------------------------------------------
 
@@ -199,6 +236,7 @@ access_view read_access_view(const statement& s) {
     v.user_email = s.text(9);
     v.scopes = split_scopes(s.text(10));
     v.install_live = s.int64(11) != 0;
+    v.install_id = s.int64(12);
     return v;
 }
 
@@ -233,7 +271,9 @@ app_record read_app(const statement& s) {
     app.optional_scopes = split_scopes(s.text(6));
     app.access_token_ttl = s.int64(7);
     app.rotate_refresh_tokens = s.int64(8) != 0;
-    app.rate_limit = optional_int(s, 9);
+    app.client_credentials_scopes = split_scopes(s.text(9));
+    app.jwks = s.text(10);
+    app.rate_limit = optional_int(s, 11);
     return app;
 }
 
@@ -320,10 +360,11 @@ std::int64_t sqlite_repository::upsert_app(const app_record& app) {
     s->bind(5, json_text(app.redirect_uris)).bind(6, join_scopes(app.scopes));
     s->bind(7, join_scopes(app.optional_scopes)).bind(8, app.access_token_ttl);
     s->bind(9, std::int64_t{app.rotate_refresh_tokens ? 1 : 0});
+    s->bind(10, join_scopes(app.client_credentials_scopes)).bind(11, app.jwks);
     if (app.rate_limit) {
-        s->bind(10, *app.rate_limit);
+        s->bind(12, *app.rate_limit);
     } else {
-        s->bind_null(10);
+        s->bind_null(12);
     }
     s->step();
     return s->int64(0);
@@ -648,6 +689,15 @@ bool sqlite_repository::revoke_access(std::int64_t access_id, std::int64_t now) 
     return db_.changes() > 0;
 }
 
+// ---- client assertion ids ----------------------------------------------------------------
+
+bool sqlite_repository::remember_assertion(std::int64_t app_id, std::string_view jti,
+                                           std::int64_t remember_until, std::int64_t now) {
+    statement_scope s(cached(sql_remember_assertion));
+    s->bind(1, app_id).bind(2, jti).bind(3, remember_until).bind(4, now).run();
+    return db_.changes() == 1;
+}
+
 // ---- sandbox state and housekeeping -------------------------------------------------------
 
 std::optional<std::int64_t> sqlite_repository::get_state(std::string_view key) {
@@ -662,6 +712,13 @@ void sqlite_repository::set_state(std::string_view key, std::int64_t value) {
     s->bind(1, key).bind(2, value).run();
 }
 
+void sqlite_repository::reset_sandbox() {
+    for (const auto sql : sql_reset_sandbox) {
+        statement_scope s(cached(sql));
+        s->run();
+    }
+}
+
 std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {
     std::int64_t removed = 0;
     {
@@ -669,9 +726,27 @@ std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t
         s->bind(1, cutoff).bind(2, limit).run();
         removed += db_.changes();
     }
-    statement_scope s(cached(sql_delete_expired_codes));
+    {
+        statement_scope s(cached(sql_delete_expired_codes));
+        s->bind(1, cutoff).bind(2, limit).run();
+        removed += db_.changes();
+    }
+    statement_scope s(cached(sql_delete_expired_jtis));
     s->bind(1, cutoff).bind(2, limit).run();
     return removed + db_.changes();
+}
+
+live_counts sqlite_repository::count_live(std::int64_t now) {
+    statement_scope s(cached(sql_count_live));
+    s->bind(1, now);
+    live_counts out;
+    if (s->step()) {
+        out.access_tokens = s->int64(0);
+        out.refresh_tokens = s->int64(1);
+        out.authorization_codes = s->int64(2);
+        out.installs = s->int64(3);
+    }
+    return out;
 }
 
 }  // namespace hsoauth::storage::sqlite

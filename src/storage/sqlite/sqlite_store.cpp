@@ -1,5 +1,7 @@
 #include "hsoauth/storage/sqlite/sqlite_store.hpp"
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 #include <utility>
 
@@ -49,7 +51,7 @@ sqlite_store::sqlite_store(store_options options) : options_(std::move(options))
     // NORMAL in WAL mode: COMMIT writes the WAL without flushing it, and checkpoints still flush
     // the WAL before copying it and the database file after.
     configure_writer(*writer_conn_, flush_before_ack ? "NORMAL" : options_.synchronous);
-    migrate(*writer_conn_);
+    applied_migrations_ = migrate(*writer_conn_);
     writer_repo_ = std::make_unique<sqlite_repository>(*writer_conn_, access_ids_);
     writer_repo_->start_access_ids();
     readers_ = std::make_unique<reader_pool>(options_.path, access_ids_);
@@ -98,7 +100,19 @@ store_statistics sqlite_store::statistics() const {
     out.commits = writer_->commits();
     out.committed_jobs = writer_->committed_jobs();
     out.flushes = syncer_ ? syncer_->flushes() : 0;
+    out.failed_batches = writer_->failed_batches();
+    const auto size_of = [](const std::string& path) -> std::uint64_t {
+        struct stat info {};
+        return ::stat(path.c_str(), &info) == 0 ? static_cast<std::uint64_t>(info.st_size) : 0;
+    };
+    out.database_bytes = size_of(options_.path);
+    out.wal_bytes = size_of(options_.path + "-wal");
     return out;
+}
+
+void sqlite_store::observe(store_observer* observer) {
+    writer_->observe(observer);
+    if (syncer_) syncer_->observe(observer);
 }
 
 }  // namespace hsoauth::storage::sqlite

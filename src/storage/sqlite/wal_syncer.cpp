@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "hsoauth/storage/sqlite/connection.hpp"
@@ -54,6 +55,11 @@ std::uint64_t wal_syncer::flushes() const {
     return flushes_;
 }
 
+void wal_syncer::observe(store_observer* observer) {
+    std::lock_guard lock(observer_mutex_);
+    observer_ = observer;
+}
+
 void wal_syncer::loop() {
     std::vector<on_durable> acks;
     for (;;) {
@@ -65,7 +71,16 @@ void wal_syncer::loop() {
         }
         // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
         // which begins after, covers all of them.
+        const auto flush_began = std::chrono::steady_clock::now();
         const std::exception_ptr error = flush();
+        {
+            std::lock_guard lock(observer_mutex_);
+            if (observer_ != nullptr) {
+                observer_->flushed(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - flush_began),
+                                   error == nullptr);
+            }
+        }
         {
             std::lock_guard lock(mutex_);
             ++flushes_;

@@ -104,6 +104,12 @@ json app_json(std::int64_t serial, const app_options& options, sandbox& out) {
     if (options.access_token_ttl) {
         app["access_token_ttl"] = *options.access_token_ttl;
     }
+    if (!options.client_credentials_scopes.empty()) {
+        app["client_credentials_scopes"] = options.client_credentials_scopes;
+    }
+    if (!options.jwks.is_null()) {
+        app["jwks"] = options.jwks;
+    }
     return app;
 }
 

@@ -51,6 +51,10 @@ struct app_options {
     bool rotate_refresh_tokens = false;
     // Hublet of the hub seed_sandbox creates (seed_app ignores it).
     std::string hublet = "na1";
+    // What a client_credentials grant may ask (none: the app may not use it).
+    std::vector<std::string> client_credentials_scopes{};
+    // The app's registered JWKS document for client assertions (null: none).
+    nlohmann::json jwks = nullptr;
 };
 
 // One hub, one user who belongs to it and one app; every id and string is unique within the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 
 namespace hsoauth::e2e {
@@ -12,7 +13,7 @@ using nlohmann::json;
 // Validation keywords this validator does not implement; a schema using one is a violation.
 // clang-format off
 constexpr std::array unsupported_keywords = {
-    "allOf", "anyOf", "oneOf", "not", "const", "pattern", "minLength", "maxLength", "minimum",
+    "allOf", "anyOf", "not", "const", "pattern", "minLength", "maxLength", "minimum",
     "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems",
     "minProperties", "maxProperties", "patternProperties", "dependentRequired", "if",
     "prefixItems", "contains", "multipleOf"};
@@ -84,7 +85,7 @@ bool check_type(const json& schema, const json& value, std::vector<std::string>&
 }
 
 void check_object(const json& document, const json& schema, const json& value,
-                  std::vector<std::string>& out, const std::string& pointer) {
+                  std::vector<std::string>& out, const std::string& pointer, bool closed) {
     if (const auto required = schema.find("required"); required != schema.end()) {
         for (const auto& name : *required) {
             if (!value.contains(name.get<std::string>())) {
@@ -100,7 +101,7 @@ void check_object(const json& document, const json& schema, const json& value,
     for (const auto& [name, member] : value.items()) {
         const std::string member_pointer = pointer + "/" + escape_pointer_token(name);
         if (const auto declared = properties.find(name); declared != properties.end()) {
-            validate_schema(document, *declared, member, out, member_pointer);
+            validate_schema(document, *declared, member, out, member_pointer, closed);
         } else if (additional != schema.end()) {
             if (additional->is_boolean()) {
                 if (!additional->get<bool>()) {
@@ -108,10 +109,31 @@ void check_object(const json& document, const json& schema, const json& value,
                                   ": member not allowed (additionalProperties: false)");
                 }
             } else {
-                validate_schema(document, *additional, member, out, member_pointer);
+                validate_schema(document, *additional, member, out, member_pointer, closed);
             }
+        } else if (closed && props_it != schema.end() && !schema.contains("oneOf")) {
+            out.push_back(member_pointer + ": member not declared by the schema");
         }
     }
+}
+
+// oneOf: exactly one branch holds; otherwise each branch's violations are reported.
+void check_one_of(const json& document, const json& branches, const json& value,
+                  std::vector<std::string>& out, const std::string& pointer, bool closed) {
+    std::vector<std::vector<std::string>> found(branches.size());
+    std::size_t holding = 0;
+    for (std::size_t i = 0; i < branches.size(); ++i) {
+        validate_schema(document, branches[i], value, found[i], pointer, closed);
+        if (found[i].empty()) ++holding;
+    }
+    if (holding == 1) return;
+    std::string why = pointer + ": " + std::to_string(holding) + " of the " +
+                      std::to_string(branches.size()) + " oneOf branches hold, exactly one must";
+    for (std::size_t i = 0; i < branches.size() && holding == 0; ++i) {
+        why += "\n    branch " + std::to_string(i) + ": " +
+               (found[i].empty() ? std::string("holds") : found[i].front());
+    }
+    out.push_back(why);
 }
 
 }  // namespace
@@ -162,7 +184,7 @@ bool is_uuid_v4(std::string_view text) {
 }
 
 void validate_schema(const json& document, const json& schema_node, const json& value,
-                     std::vector<std::string>& out, const std::string& pointer) {
+                     std::vector<std::string>& out, const std::string& pointer, bool closed) {
     const json& schema = follow_refs(document, schema_node);
     if (schema.is_boolean()) {
         if (!schema.get<bool>()) {
@@ -193,13 +215,25 @@ void validate_schema(const json& document, const json& schema_node, const json& 
             out.push_back(pointer + ": \"" + text + "\" is a UUID but not version 4 / RFC variant");
         }
     }
+    if (const auto format = schema.find("format"); format != schema.end() && value.is_number_integer()) {
+        const bool fits = *format != "int32" ||
+                          (value.is_number_unsigned()
+                               ? value.get<std::uint64_t>() <= 2147483647u
+                               : value.get<std::int64_t>() >= -2147483648LL &&
+                                     value.get<std::int64_t>() <= 2147483647LL);
+        if (!fits) out.push_back(pointer + ": " + brief(value) + " does not fit format int32");
+    }
+    if (const auto branches = schema.find("oneOf"); branches != schema.end()) {
+        check_one_of(document, *branches, value, out, pointer, closed);
+    }
     if (value.is_object()) {
-        check_object(document, schema, value, out, pointer);
+        check_object(document, schema, value, out, pointer, closed);
     }
     if (value.is_array()) {
         if (const auto items = schema.find("items"); items != schema.end()) {
             for (std::size_t i = 0; i < value.size(); ++i) {
-                validate_schema(document, *items, value[i], out, pointer + "/" + std::to_string(i));
+                validate_schema(document, *items, value[i], out, pointer + "/" + std::to_string(i),
+                                closed);
             }
         }
     }

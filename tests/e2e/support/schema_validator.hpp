@@ -24,11 +24,14 @@ bool is_uuid_v4(std::string_view text);
 // Appends one readable message per violation of `schema` by `value`, each starting with the
 // JSON pointer of the offending value ("#" is the root, "#/errors/0/message" a member).
 // Supported: $ref (into `document`), type (a name or a list of names), enum, required,
-// properties, additionalProperties (false or a schema), items, format "uuid" (v4 required).
-// Integers must be JSON integers (1.0 is not one). Other validation keywords (allOf, pattern,
-// minimum, ...) are reported as violations so an unsupported contract never passes silently.
+// properties, additionalProperties (false or a schema), items, oneOf (exactly one branch holds),
+// format "uuid" (v4 required), "int32" and "int64" (the integer fits). Integers must be JSON
+// integers (1.0 is not one). Other validation keywords (allOf, pattern, minimum, ...) are
+// reported as violations so an unsupported contract never passes silently.
+// `closed`: an object whose schema lists `properties` and says nothing of additionalProperties
+// may hold no other member (a response that answers "exactly its schema").
 void validate_schema(const nlohmann::json& document, const nlohmann::json& schema,
                      const nlohmann::json& value, std::vector<std::string>& violations,
-                     const std::string& pointer = "#");
+                     const std::string& pointer = "#", bool closed = false);
 
 }  // namespace hsoauth::e2e

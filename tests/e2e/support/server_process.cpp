@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/admin_contract.hpp"
 #include "support/http_client.hpp"
 #include "support/unique_fd.hpp"
 
@@ -271,11 +272,10 @@ std::string server_process::log_text() const {
 http_response server_process::admin(std::string_view method, std::string_view target,
                                     const nlohmann::json& body) const {
     header_list headers = {{"Authorization", "Bearer " + options_.admin_key}};
-    if (body.is_null()) {
-        return http_request(port_, method, target, headers);
-    }
-    headers.emplace_back("Content-Type", "application/json");
-    return http_request(port_, method, target, headers, body.dump());
+    if (!body.is_null()) headers.emplace_back("Content-Type", "application/json");
+    http_response r = http_request(port_, method, target, headers, body.is_null() ? std::string() : body.dump());
+    check_served_contract(port_, method, target, r);
+    return r;
 }
 
 std::string run_cli(const std::vector<std::string>& args, int* exit_code, const env_list& env) {

@@ -75,7 +75,8 @@ class server_process {
     std::string log_text() const;
 
     // Request with "Authorization: Bearer <admin key>"; a non-null body is sent as JSON with
-    // Content-Type: application/json.
+    // Content-Type: application/json. Inside a doctest test, the answer is checked against the
+    // OpenAPI document the server serves (support/admin_contract.hpp).
     http_response admin(std::string_view method, std::string_view target,
                         const nlohmann::json& body = nullptr) const;
 

@@ -451,3 +451,45 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: deleting a user or a hub uninstalls 
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.err().code == errc::not_found);
 }
+
+TEST_CASE_FIXTURE(registry_fixture, "admin: client_credentials_scopes and jwks are stored, shown and validated") {
+    // An EC P-256 public key: the RFC 7515 appendix A.3 key without its private part.
+    const json key = {{"kty", "EC"},
+                      {"crv", "P-256"},
+                      {"kid", "ec-1"},
+                      {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
+                      {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}};
+    auto body = with(valid_app(), "client_credentials_scopes", {"automation", "automation", "oauth"});
+    body["jwks"] = {{"keys", {key}}};
+    const auto saved = put_app(body);
+    REQUIRE_MESSAGE(saved.ok(), test::why(saved));
+    CHECK(saved->app.client_credentials_scopes == storage::scope_list{"automation", "oauth"});
+    const json shown = admin_json::to_json(saved->app);
+    CHECK(shown.at("client_credentials_scopes") == json({"automation", "oauth"}));
+    CHECK(shown.at("jwks") == json({{"keys", {key}}}));
+    const auto stored = storage::read_value(store.db, [&](storage::repository& repo) {
+        return repo.find_app(saved->app.app_id);
+    });
+    REQUIRE(stored.has_value());
+    CHECK(stored->client_credentials_scopes == saved->app.client_credentials_scopes);
+    CHECK(json::parse(stored->jwks) == json({{"keys", {key}}}));
+    // Left out of an update, both are cleared, like optional_scopes.
+    const auto cleared = put_app(with(valid_app(), "client_id", saved->app.client_id));
+    REQUIRE(cleared.ok());
+    CHECK(cleared->app.client_credentials_scopes.empty());
+    CHECK(cleared->app.jwks.empty());
+    CHECK(admin_json::to_json(cleared->app).at("jwks").is_null());
+
+    CHECK(app_error(with(valid_app(), "client_credentials_scopes", "automation")).field ==
+          "client_credentials_scopes");
+    CHECK(app_error(with(valid_app(), "client_credentials_scopes", {"bad scope"})).field ==
+          "client_credentials_scopes");
+    CHECK(app_error(with(valid_app(), "jwks", {key})).field == "jwks");  // an array, not a set
+    json private_key = key;
+    private_key["d"] = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
+    const auto refused = app_error(with(valid_app(), "jwks", {{"keys", {private_key}}}));
+    CHECK(refused.code == errc::invalid_field);
+    CHECK(refused.field == "jwks");
+    CHECK(refused.detail.find("key 0") != std::string::npos);
+    CHECK(app_error(with(valid_app(), "jwks", {{"keys", json::array()}})).field == "jwks");
+}

@@ -53,10 +53,10 @@ struct decorated_world {
           hasher(test::test_pepper),
           parts(settings(), "unit-admin-key-0123456789", store.db, hasher, log),
           tokens(parts.sandbox().tokens()),
-          endpoints{tokens, parts.sandbox().authorization(), parts.sandbox().admin(), log} {
+          endpoints{tokens, parts.sandbox().authorization(), parts.sandbox().admin(), log, nullptr, nullptr} {
         admin::seed_document seed;
         seed.hubs.push_back({std::int64_t{62515}, "demo.example.com", "na1", std::nullopt});
-        seed.users.push_back({std::int64_t{123}, "dev@example.com", {62515}});
+        seed.users.push_back({std::int64_t{123}, "dev@example.com", {62515}, {}});
         admin::app_input app;
         app.name = "Demo";
         app.client_id = "demo-client";
@@ -78,7 +78,7 @@ struct decorated_world {
         service::code_request request{"demo-client", 62515, 123, "http://localhost:3000/cb",
                                       {"oauth"},     "",    ""};
         auto issued = wait_for<oauth::issued_code>([&](auto done) {
-            parts.sandbox().admin().mint_code(service::call{"corr", nullptr, "admin.codes.create", "admin"}, request,
+            parts.sandbox().admin().mint_code(service::call{"corr", nullptr, "admin.codes.create", "admin", nullptr}, request,
                                               std::move(done));
         });
         REQUIRE(issued.ok());

@@ -38,6 +38,7 @@
 
 #include "hsoauth/storage/repository.hpp"
 #include "hsoauth/storage/store.hpp"
+#include "hsoauth/storage/store_observer.hpp"
 #include "hsoauth/storage/write_job.hpp"
 #include "hsoauth/storage/sqlite/connection.hpp"
 #include "hsoauth/storage/sqlite/wal_syncer.hpp"
@@ -86,6 +87,11 @@ public:
 
     std::uint64_t commits() const;
     std::uint64_t committed_jobs() const;
+    std::uint64_t failed_batches() const;
+
+    // Tells `observer` of every batch from now on (store_observer::batch_finished, on the writer
+    // thread); null: nobody.
+    void observe(store_observer* observer);
 
 private:
     // The open transaction: the jobs run since BEGIN, and how each ended.
@@ -132,6 +138,10 @@ private:
     bool faults_changed_ = false;  // guarded by mutex_
     std::uint64_t commits_ = 0;         // guarded by mutex_
     std::uint64_t committed_jobs_ = 0;  // guarded by mutex_
+    std::uint64_t failed_batches_ = 0;  // guarded by mutex_
+    // Held while the observer is told: observe() returns once no call to the old one runs.
+    std::mutex observer_mutex_;
+    store_observer* observer_ = nullptr;  // guarded by observer_mutex_
     std::thread thread_;
 };
 

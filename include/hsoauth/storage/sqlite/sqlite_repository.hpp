@@ -72,10 +72,16 @@ public:
     std::optional<access_view> find_access(std::int64_t access_id, std::string_view token_digest) override;
     bool revoke_access(std::int64_t access_id, std::int64_t now) override;
 
+    bool remember_assertion(std::int64_t app_id, std::string_view jti, std::int64_t remember_until,
+                            std::int64_t now) override;
+
     std::optional<std::int64_t> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::int64_t value) override;
 
+    void reset_sandbox() override;
+
     std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
+    live_counts count_live(std::int64_t now) override;
 
     // The sandbox catalogue (sqlite_repository_sandboxes.cpp).
     void put_sandbox(const sandbox_record& sandbox) override;

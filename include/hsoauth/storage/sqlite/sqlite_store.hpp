@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "hsoauth/storage/sqlite/migrations.hpp"
 #include "hsoauth/storage/store.hpp"
 
 namespace hsoauth::storage::sqlite {
@@ -66,13 +67,17 @@ public:
     void set_faults(storage_faults faults) override;
     storage_faults faults() const override;
     store_statistics statistics() const override;
+    void observe(store_observer* observer) override;
 
     const store_options& options() const { return options_; }
+    // The migrations this store applied when it opened its database (empty when up to date).
+    const std::vector<applied_migration>& applied_migrations() const { return applied_migrations_; }
 
 private:
     class hooks;
 
     const store_options options_;
+    std::vector<applied_migration> applied_migrations_;
     std::shared_ptr<id_sequence> access_ids_;
     std::unique_ptr<connection> writer_conn_;
     std::unique_ptr<sqlite_repository> writer_repo_;

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "hsoauth/storage/store_observer.hpp"
+
 namespace hsoauth::storage::sqlite {
 
 class wal_syncer {
@@ -39,6 +41,10 @@ public:
     // Flushes so far (for tests and the benchmark).
     std::uint64_t flushes() const;
 
+    // Tells `observer` of every flush from now on (store_observer::flushed, on this class's
+    // thread); null: nobody.
+    void observe(store_observer* observer);
+
 private:
     void loop();
     // fdatasync of the WAL (opened at the first call, with its directory flushed then).
@@ -52,6 +58,9 @@ private:
     std::vector<on_durable> waiting_;  // guarded by mutex_
     bool stopping_ = false;            // guarded by mutex_
     std::uint64_t flushes_ = 0;        // guarded by mutex_
+    // Held while the observer is told: observe() returns once no call to the old one runs.
+    std::mutex observer_mutex_;
+    store_observer* observer_ = nullptr;  // guarded by observer_mutex_
     std::thread thread_;
 };
 

@@ -1,6 +1,9 @@
 #include "hsoauth/http/wire/admin/admin_json.hpp"
 
 #include <algorithm>
+#include <span>
+
+#include "hsoauth/util/json_syntax.hpp"
 
 namespace hsoauth::http::wire::admin_json {
 namespace {
@@ -61,21 +64,74 @@ std::optional<oauth::error> read_strings(const json& body, const char* key, bool
     return std::nullopt;
 }
 
+using known_keys = std::span<const std::string_view>;
+
+// invalid_field naming the first member of `body` that is not in `known` (members starting with
+// "_" are comments and always allowed), so that a misspelt key is refused instead of ignored.
+// `what` names the entity ("an app").
+std::optional<oauth::error> unknown_member(const json& body, known_keys known, const char* what) {
+    for (const auto& [key, value] : body.items()) {
+        if (key.rfind('_', 0) == 0) continue;
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+        std::string listed;
+        for (const auto name : known) {
+            if (!listed.empty()) listed += ", ";
+            listed += name;
+        }
+        return make_error(errc::invalid_field,
+                          "unknown field '" + key + "' in " + what +
+                              (listed.empty() ? " (it takes none)" : " (its fields: " + listed + ")"),
+                          key);
+    }
+    return std::nullopt;
+}
+
+// `body` when it is an object whose members are all `known`.
+oauth::result<json> object_of(const json& body, known_keys known, const char* what) {
+    if (!body.is_object()) return make_error(errc::malformed_request, std::string(what) + " must be a JSON object");
+    if (auto problem = unknown_member(body, known, what)) return std::move(*problem);
+    return body;
+}
+
 #define HSOAUTH_TRY(expr) \
     if (auto problem_ = (expr)) return std::move(*problem_)
+
+// The members each body may hold, beside the function that reads it: a new field is one more
+// name in its list and one more read in its function.
+constexpr std::string_view app_keys[] = {"app_id", "name", "client_id", "client_secret", "redirect_uris",
+                                 "scopes", "optional_scopes", "access_token_ttl", "rotate_refresh_tokens",
+                                 "rate_limit", "client_credentials_scopes", "jwks"};
+constexpr std::string_view hub_keys[] = {"hub_id",       "hub_domain", "hublet",
+                                         "scopes",       "account_type", "time_zone",
+                                         "currency",     "utc_offset", "additional_currencies"};
+constexpr std::string_view user_keys[] = {"user_id", "email", "hub_ids", "hub_domains"};
+// "faults" is the controls' playbook (controls_json.hpp reads it).
+constexpr std::string_view seed_keys[] = {"hubs", "users", "apps", "faults"};
+constexpr std::string_view code_request_keys[] = {"client_id", "hub_id", "user_id", "redirect_uri", "scopes",
+                                          "code_challenge", "code_challenge_method"};
+constexpr std::string_view clock_keys[] = {"advance_seconds"};
+constexpr std::string_view storage_faults_keys[] = {"read_only", "max_page_count"};
+constexpr std::string_view auto_approve_keys[] = {"user_id", "hub_id"};
+constexpr known_keys reset_keys{};
+constexpr std::string_view sandbox_restore_keys[] = {"snapshot_id"};
 
 }  // namespace
 
 oauth::result<json> parse_body(std::string_view text) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        return make_error(errc::malformed_request, "the body is empty: send a JSON object");
+    }
     auto body = json::parse(text, nullptr, false);
-    if (body.is_discarded())
-        return make_error(errc::malformed_request, "the body is not valid JSON");
+    if (body.is_discarded()) {
+        return make_error(errc::malformed_request, "the body is not valid JSON: " + util::json_syntax_error(text));
+    }
     return body;
 }
 
 oauth::result<admin::app_input> parse_app(const json& body) {
     if (!body.is_object())
         return make_error(errc::malformed_request, "an app must be a JSON object");
+    HSOAUTH_TRY(unknown_member(body, app_keys, "an app"));
     admin::app_input in;
     std::optional<std::string> name;
     HSOAUTH_TRY(read_id(body, "app_id", in.app_id));
@@ -95,6 +151,11 @@ oauth::result<admin::app_input> parse_app(const json& body) {
         if (!rotate->is_boolean()) return field_error("rotate_refresh_tokens", "must be a boolean");
         in.rotate_refresh_tokens = rotate->get<bool>();
     }
+    HSOAUTH_TRY(read_strings(body, "client_credentials_scopes", false, in.client_credentials_scopes));
+    if (const json* jwks = member(body, "jwks")) {
+        if (!jwks->is_object()) return field_error("jwks", "must be a JWKS document: {\"keys\": [...]}");
+        in.jwks = *jwks;
+    }
     if (const auto limit = body.find("rate_limit"); limit != body.end()) {
         if (limit->is_null()) {
             in.clear_rate_limit = true;
@@ -110,6 +171,7 @@ oauth::result<admin::app_input> parse_app(const json& body) {
 oauth::result<admin::hub_input> parse_hub(const json& body) {
     if (!body.is_object())
         return make_error(errc::malformed_request, "a hub must be a JSON object");
+    HSOAUTH_TRY(unknown_member(body, hub_keys, "a hub"));
     admin::hub_input in;
     std::optional<std::string> domain;
     std::optional<std::string> hublet;
@@ -138,6 +200,7 @@ oauth::result<admin::hub_input> parse_hub(const json& body) {
 oauth::result<admin::user_input> parse_user(const json& body) {
     if (!body.is_object())
         return make_error(errc::malformed_request, "a user must be a JSON object");
+    HSOAUTH_TRY(unknown_member(body, user_keys, "a user"));
     admin::user_input in;
     std::optional<std::string> email;
     HSOAUTH_TRY(read_id(body, "user_id", in.user_id));
@@ -156,26 +219,27 @@ oauth::result<admin::user_input> parse_user(const json& body) {
             }
         }
     }
+    HSOAUTH_TRY(read_strings(body, "hub_domains", false, in.hub_domains));
     return in;
 }
 
 oauth::result<admin::seed_document> parse_seed(const json& body) {
     if (!body.is_object())
         return make_error(errc::malformed_request, "a seed must be a JSON object");
-    for (const auto& [key, value] : body.items()) {
-        // "faults" is the controls' (controls_json.hpp reads it).
-        if (key != "hubs" && key != "users" && key != "apps" && key != "faults" && key.rfind('_', 0) != 0) {
-            return make_error(errc::invalid_field, "unknown seed section '" + key + "'", key);
-        }
-    }
+    HSOAUTH_TRY(unknown_member(body, seed_keys, "a seed"));
     admin::seed_document seed;
+    // An entry's error names its place in the document: "apps[1]: unknown field 'colour' …".
     const auto each = [&](const char* key, auto parse, auto& out) -> std::optional<oauth::error> {
         const json* list = member(body, key);
         if (!list) return std::nullopt;
         if (!list->is_array()) return field_error(key, "must be an array");
-        for (const auto& item : *list) {
-            auto parsed = parse(item);
-            if (!parsed) return parsed.err();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto parsed = parse((*list)[i]);
+            if (!parsed) {
+                oauth::error problem = parsed.err();
+                problem.detail = std::string(key) + "[" + std::to_string(i) + "]: " + problem.detail;
+                return problem;
+            }
             out.push_back(std::move(*parsed));
         }
         return std::nullopt;
@@ -186,6 +250,30 @@ oauth::result<admin::seed_document> parse_seed(const json& body) {
     return seed;
 }
 
+oauth::result<json> code_request_body(const json& body) {
+    return object_of(body, code_request_keys, "the body");
+}
+
+oauth::result<json> clock_body(const json& body) {
+    return object_of(body, clock_keys, "the body");
+}
+
+oauth::result<json> storage_faults_body(const json& body) {
+    return object_of(body, storage_faults_keys, "the body");
+}
+
+oauth::result<json> auto_approve_body(const json& body) {
+    return object_of(body, auto_approve_keys, "the body");
+}
+
+oauth::result<json> reset_body(const json& body) {
+    return object_of(body, reset_keys, "the body");
+}
+
+oauth::result<json> sandbox_restore_body(const json& body) {
+    return object_of(body, sandbox_restore_keys, "the body");
+}
+
 json to_json(const storage::app_record& app, const std::optional<std::string>& secret) {
     json out = {{"app_id", app.app_id},
                 {"name", app.name},
@@ -194,7 +282,10 @@ json to_json(const storage::app_record& app, const std::optional<std::string>& s
                 {"scopes", app.scopes},
                 {"optional_scopes", app.optional_scopes},
                 {"access_token_ttl", app.access_token_ttl},
-                {"rotate_refresh_tokens", app.rotate_refresh_tokens}};
+                {"rotate_refresh_tokens", app.rotate_refresh_tokens},
+                {"client_credentials_scopes", app.client_credentials_scopes}};
+    // The stored document was written by the registry from accepted JSON: it parses.
+    out["jwks"] = app.jwks.empty() ? json(nullptr) : json::parse(app.jwks, nullptr, false);
     out["rate_limit"] = app.rate_limit ? json(*app.rate_limit) : json(nullptr);
     if (secret) out["client_secret"] = *secret;
     return out;

@@ -44,13 +44,6 @@ auto parsed_body(const request& req, const responder& respond, Parse parse)
     return std::move(*input);
 }
 
-// A JSON object body, as is.
-oauth::result<json> object_body(const json& body) {
-    if (!body.is_object())
-        return make_error(errc::malformed_request, "the body must be a JSON object");
-    return body;
-}
-
 // A positive integer path parameter; nullopt after answering 404.
 std::optional<std::int64_t> id_param(const request& req, const std::string& text,
                                      const responder& respond) {
@@ -273,7 +266,7 @@ void post_seed(const endpoints& e, const request& req, route_params&, responder 
 
 void post_authorization_code(const endpoints& e, const request& req, route_params&,
                              responder respond) {
-    const auto body = parsed_body(req, respond, object_body);
+    const auto body = parsed_body(req, respond, admin_json::code_request_body);
     if (!body) return;
     const auto text = [&](const char* key) -> std::optional<std::string> {
         const auto it = body->find(key);
@@ -333,11 +326,13 @@ void get_clock(const endpoints& e, const request&, route_params&, responder resp
 }
 
 void post_clock(const endpoints& e, const request& req, route_params&, responder respond) {
-    const auto body =
-        parsed_body(req, respond, [](const json& b) -> oauth::result<json> { return b; });
+    // A body that is not an object lacks advance_seconds, and is answered so below.
+    const auto body = parsed_body(req, respond, [](const json& b) {
+        return b.is_object() ? admin_json::clock_body(b) : oauth::result<json>(b);
+    });
     if (!body) return;
     const auto it = body->is_object() ? body->find("advance_seconds") : body->end();
-    if (!body->is_object() || it == body->end()) {
+    if (it == body->end()) {
         return respond(
             error_response(make_error(errc::missing_field,
                                       "The 'advance_seconds' field is required", "advance_seconds"),
@@ -357,12 +352,28 @@ void post_clock(const endpoints& e, const request& req, route_params&, responder
         admin_answer<service::clock_reading>(e, req, std::move(respond), clock_view));
 }
 
+void post_reset(const endpoints& e, const request& req, route_params&, responder respond) {
+    // No body, or an empty object: `curl -X POST …/reset` is the whole call.
+    if (req.body.find_first_not_of(" \t\r\n") != std::string::npos &&
+        !parsed_body(req, respond, admin_json::reset_body)) {
+        return;
+    }
+    const auto c = call_of(req, respond);
+    e.admin.reset(c, admin_answer<service::clock_reading>(
+                         e, req, std::move(respond), [](service::clock_reading& reading) {
+                             return json_response(200, json{{"reset", true},
+                                                            {"now", reading.now},
+                                                            {"offset_seconds", reading.offset_seconds}}
+                                                           .dump());
+                         }));
+}
+
 void get_storage_faults(const endpoints& e, const request&, route_params&, responder respond) {
     respond(faults_view(e.admin.storage_faults()));
 }
 
 void put_storage_faults(const endpoints& e, const request& req, route_params&, responder respond) {
-    const auto body = parsed_body(req, respond, object_body);
+    const auto body = parsed_body(req, respond, admin_json::storage_faults_body);
     if (!body) return;
     storage::storage_faults faults = e.admin.storage_faults();
     if (const auto it = body->find("read_only"); it != body->end()) {
@@ -392,7 +403,7 @@ void get_auto_approve(const endpoints& e, const request&, route_params&, respond
 }
 
 void put_auto_approve(const endpoints& e, const request& req, route_params&, responder respond) {
-    const auto body = parsed_body(req, respond, object_body);
+    const auto body = parsed_body(req, respond, admin_json::auto_approve_body);
     if (!body) return;
     const auto id = [&](const char* key) -> std::optional<std::int64_t> {
         const auto it = body->find(key);

@@ -162,7 +162,8 @@ void post_sandbox_snapshot(const endpoints& e, const request& req, route_params&
 void post_sandbox_restore(const endpoints& e, const request& req, route_params& params, responder respond) {
     auto* sandboxes = sandboxes_of(e, req, respond);
     if (sandboxes == nullptr || !admitted(e, *sandboxes, req, params[0], respond)) return;
-    auto body = admin_json::parse_body(req.body);
+    auto parsed = admin_json::parse_body(req.body);
+    auto body = parsed ? admin_json::sandbox_restore_body(*parsed) : std::move(parsed);
     if (!body) return respond(error_response(body.err(), req.correlation_id));
     const auto it = body->is_object() ? body->find("snapshot_id") : body->end();
     if (!body->is_object() || it == body->end() || !it->is_string()) {

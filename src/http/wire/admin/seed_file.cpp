@@ -1,21 +1,30 @@
 #include "hsoauth/http/wire/admin/seed_file.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
 #include "hsoauth/http/wire/admin/admin_json.hpp"
+#include "hsoauth/util/json_syntax.hpp"
 
 namespace hsoauth::http::wire::admin_json {
 
 admin::seed_document read_seed_file(const std::string& path) {
+    std::error_code ignored;
+    if (!std::filesystem::exists(path, ignored)) throw std::runtime_error("seed file " + path + " does not exist");
     std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read seed file " + path);
+    if (!in || std::filesystem::is_directory(path, ignored)) {
+        throw std::runtime_error("cannot read seed file " + path);
+    }
     std::stringstream buffer;
     buffer << in.rdbuf();
-    const auto doc = nlohmann::json::parse(buffer.str(), nullptr, false, true);
-    if (doc.is_discarded()) throw std::runtime_error("seed file " + path + " is not valid JSON");
+    const std::string text = buffer.str();
+    const auto doc = nlohmann::json::parse(text, nullptr, false, true);
+    if (doc.is_discarded()) {
+        throw std::runtime_error("seed file " + path + " is not valid JSON: " + util::json_syntax_error(text, true));
+    }
     auto seed = parse_seed(doc);
     if (!seed) throw std::runtime_error("seed file " + path + ": " + seed.err().detail);
     return std::move(*seed);

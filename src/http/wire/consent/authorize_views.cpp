@@ -43,10 +43,11 @@ response error_page_for(const oauth::error& e) {
     switch (e.code) {
         case errc::unknown_client:
             return error_page("Unknown app", "No app is registered with this client_id.");
-        case errc::unregistered_redirect_uri:
+        case errc::unregistered_redirect_uri:  // the detail names the URI received and those registered
             return error_page("Invalid redirect URI",
-                              "The redirect_uri does not exactly match any redirect URI registered "
-                              "for this app.");
+                              e.detail.empty() ? "The redirect_uri does not exactly match any redirect "
+                                                 "URI registered for this app."
+                                               : e.detail);
         case errc::scope_mismatch:
             return error_page("Authorization failed", e.detail);
         case errc::hub_unavailable:

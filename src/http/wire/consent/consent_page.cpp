@@ -26,6 +26,7 @@ button{font-size:15px;padding:10px 22px;border-radius:4px;cursor:pointer;border:
 button.approve{background:#ff7a59;color:#fff}
 button.decline{background:#fff;color:#ff7a59}
 .error h1{color:#d94c53}
+.error p{overflow-wrap:anywhere}
 .note{font-size:12px;color:#7c98b6;margin-top:24px}
 )css";
 

@@ -36,7 +36,10 @@ response access_token_response(const oauth::access_token_info& info) {
                                   .add("expires_in", info.expires_in)
                                   .add("hub_domain", info.hub_domain)
                                   .add("hub_id", info.hub_id)
+                                  .add_bool("is_private_distribution", info.is_private_distribution)
                                   .add("scopes", info.scopes)
+                                  .add_raw("signed_access_token",
+                                           signed_access_token_json(info.signed_token))
                                   .add("token", info.token)
                                   .add("token_type", "access")
                                   .add("user", info.user)
@@ -67,6 +70,28 @@ service::reply<T> v1_answer(const endpoints& e, const request& req, responder re
 }
 
 }  // namespace
+
+std::string signed_access_token_json(const oauth::signed_access_token& t) {
+    return json_object_writer()
+        .add("appId", t.app_id)
+        .add("appInstallId", t.app_install_id)
+        .add("audience", t.audience)
+        .add("expiresAt", t.expires_at_ms)
+        .add("hubId", t.hub_id)
+        .add("hublet", t.hublet)
+        .add("installingUserId", t.installing_user_id)
+        .add_bool("isPrivateDistribution", t.is_private_distribution)
+        .add_bool("isServiceAccount", t.is_service_account)
+        .add_bool("isUserLevel", t.is_user_level)
+        .add("newSignature", t.new_signature)
+        .add("scopeToScopeGroupPks", t.scope_to_scope_group_pks)
+        .add("scopes", t.scopes)
+        .add("signature", t.signature)
+        .add("trialScopeToScopeGroupPks", t.trial_scope_to_scope_group_pks)
+        .add("trialScopes", t.trial_scopes)
+        .add("userId", t.user_id)
+        .finish();
+}
 
 void post_token(const endpoints& e, const request& req, route_params&, responder respond) {
     if (!is_form_content_type(req.header("content-type"))) {
@@ -103,8 +128,8 @@ void post_token(const endpoints& e, const request& req, route_params&, responder
     }
 
     service::grant_request request;
-    request.client = {std::string(form->value_or_empty("client_id")),
-                      std::string(form->value_or_empty("client_secret"))};
+    request.client.client_id = form->value_or_empty("client_id");
+    request.client.client_secret = form->value_or_empty("client_secret");
     if (code_grant) {
         request.type = service::grant_type::authorization_code;
         request.code = form->value_or_empty("code");

@@ -16,6 +16,10 @@ constexpr error_shape wrong_client_secret{401, "BAD_CLIENT_SECRET", "INVALID_AUT
 constexpr error_shape client_throttled{
     429, "TOO_MANY_REQUESTS", "RATE_LIMITS",
     "too many failed authentication attempts for this client; retry later", nullptr};
+constexpr error_shape bad_client_assertion{401, "BAD_CLIENT_ASSERTION", "INVALID_AUTHENTICATION",
+                                           "the client assertion was refused", nullptr};
+constexpr error_shape unauthorized_client{400, "UNAUTHORIZED_CLIENT", "VALIDATION_ERROR",
+                                          "this app may not use this grant type", nullptr};
 constexpr error_shape unknown_code{400, "BAD_AUTH_CODE", "VALIDATION_ERROR",
                                    "missing or unknown auth code", nullptr};
 constexpr error_shape expired_code{400, "EXPIRED_AUTH_CODE", "VALIDATION_ERROR",
@@ -77,6 +81,10 @@ const error_shape& shape_of(errc code) {
             return wrong_client_secret;
         case errc::client_throttled:
             return client_throttled;
+        case errc::bad_client_assertion:
+            return bad_client_assertion;
+        case errc::unauthorized_client:
+            return unauthorized_client;
         case errc::unknown_code:
             return unknown_code;
         case errc::expired_code:

@@ -35,6 +35,8 @@ void post_authorization_code(const endpoints& e, const request& req, route_param
 // GET /admin/v1/clock and POST /admin/v1/clock {"advance_seconds": N}
 void get_clock(const endpoints& e, const request& req, route_params& params, responder respond);
 void post_clock(const endpoints& e, const request& req, route_params& params, responder respond);
+// POST /admin/v1/reset (no body): starts the sandbox over, keeping the admin key and the pepper
+void post_reset(const endpoints& e, const request& req, route_params& params, responder respond);
 // GET and PUT /admin/v1/storage-faults {"read_only": bool, "max_page_count": int}: make writes
 // fail (503) on purpose, and recover
 void get_storage_faults(const endpoints& e, const request& req, route_params& params,

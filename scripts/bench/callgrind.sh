@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Instructions per request of one server binary under callgrind, the figure that does not move
+# with the VM's speed (docs/performance.md): a fresh database with 10,000 preloaded token pairs,
+# the server under valgrind with one network thread, instrumentation switched on after a 2 s wrk
+# warm-up and off after a fixed wrk run (16 connections), instructions divided by the requests
+# answered in that run.
+#   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 (default: all three)
+# Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), CALLGRIND_SECONDS
+# (the measured run, default 10).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+binary=$(realpath "${1:?usage: scripts/bench/callgrind.sh BINARY [S0 S1 S2]}")
+shift
+scenarios=("${@:-S0 S1 S2}")
+[ $# -eq 0 ] && scenarios=(S0 S1 S2)
+build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
+seconds=${CALLGRIND_SECONDS:-10}
+export BENCH_LUA_DIR=$root/scripts/bench
+work=$(mktemp -d /tmp/hsoauth-callgrind-XXXXXX)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
+export BENCH_TOKENS_DIR=$work
+valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
+  "$binary" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key callgrind-admin-key-0123 \
+  --synchronous FULL --cleanup-interval-s 0 --threads 1 >"$work/server.out" 2>"$work/server.log" &
+pid=$!
+for _ in $(seq 600); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/server.out")
+[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+
+requests_of() { grep '^{' | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
+instructions() { callgrind_control --stat "$pid" 2>/dev/null | sed -n 's/.*Ir: *\([0-9,]*\).*/\1/p' | tr -d , | tail -n 1; }
+
+for scenario in "${scenarios[@]}"; do
+  case $scenario in
+    S0) script=s0_healthz.lua ;;
+    S1) script=s1_introspect.lua ;;
+    S2) script=s2_refresh.lua ;;
+    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+  esac
+  wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null
+  callgrind_control --zero "$pid" >/dev/null
+  callgrind_control --instr=on "$pid" >/dev/null
+  requests=$(wrk -t1 -c16 -d"${seconds}s" --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" | requests_of)
+  callgrind_control --instr=off "$pid" >/dev/null
+  callgrind_control --dump="$scenario" "$pid" >/dev/null
+  sleep 1
+  file=$(ls -t "$work"/callgrind.out* | head -n 1)
+  total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p;s/^totals: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
+  echo "$scenario $(basename "$binary"): $requests requests, $total instructions, $(( total / (requests > 0 ? requests : 1) )) per request"
+done

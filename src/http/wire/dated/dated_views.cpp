@@ -1,0 +1,258 @@
+#include "hsoauth/http/wire/dated/dated_views.hpp"
+
+#include <variant>
+
+#include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/form.hpp"
+#include "hsoauth/http/json_writer.hpp"
+#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/dated/client_authentication.hpp"
+#include "hsoauth/http/wire/dated/dated_errors.hpp"
+#include "hsoauth/http/wire/v1/token_views.hpp"
+#include "hsoauth/service/token_service.hpp"
+#include "hsoauth/storage/scope_text.hpp"
+
+namespace hsoauth::http::wire::dated {
+namespace {
+
+using oauth::errc;
+using oauth::make_error;
+
+// AccessTokenResponse (members in alphabetical order, as every JSON body of this server).
+response access_token_response(const oauth::issued_tokens& t) {
+    return json_response(200, json_object_writer()
+                                  .add("access_token", t.access_token)
+                                  .add("expires_in", t.expires_in)
+                                  .add("hub_id", t.hub_id)
+                                  .add("refresh_token", t.refresh_token)
+                                  .add("scopes", t.scopes)
+                                  .add("token_type", "bearer")
+                                  .add("token_use", "access_token")
+                                  .add("user_id", t.user_id)
+                                  .finish());
+}
+
+// ClientCredentialsTokenResponse: no refresh token, hub or user.
+response client_credentials_response(const oauth::issued_tokens& t) {
+    return json_response(200, json_object_writer()
+                                  .add("access_token", t.access_token)
+                                  .add("expires_in", t.expires_in)
+                                  .add("scopes", t.scopes)
+                                  .add("token_type", "bearer")
+                                  .add("token_use", "client_credentials")
+                                  .finish());
+}
+
+// PublicAccessTokenInfoResponse; an app-level token has no hub_domain or user to name.
+std::string access_info_json(const oauth::access_token_info& info) {
+    json_object_writer out;
+    out.add_bool("active", true)
+        .add("app_id", info.app_id)
+        .add("client_id", info.client_id)
+        .add("expires_in", info.expires_in);
+    if (!info.hub_domain.empty()) out.add("hub_domain", info.hub_domain);
+    out.add("hub_id", info.hub_id)
+        .add_bool("is_private_distribution", info.is_private_distribution)
+        .add("scopes", info.scopes)
+        .add_raw("signed_access_token", v1::signed_access_token_json(info.signed_token))
+        .add("token", info.token)
+        .add("token_type", "Bearer")
+        .add("token_use", "access_token");
+    if (!info.user.empty()) out.add("user", info.user);
+    out.add("user_id", info.user_id);
+    return out.finish();
+}
+
+// PublicRefreshTokenInfoResponse.
+std::string refresh_info_json(const oauth::refresh_token_info& info) {
+    json_object_writer out;
+    out.add_bool("active", true)
+        .add("app_id", info.app_id)
+        .add("client_id", info.client_id)
+        .add("hub_domain", info.hub_domain)
+        .add("hub_id", info.hub_id)
+        .add("scopes", info.scopes)
+        .add("token", info.token)
+        .add("token_type", "Bearer")
+        .add("token_use", "refresh_token");
+    if (!info.user.empty()) out.add("user", info.user);
+    out.add("user_id", info.user_id);
+    return out.finish();
+}
+
+// RFC 7662 §2.2: an inactive token is {"active":false} and nothing else.
+response introspection_response(const version_profile& version, const oauth::introspection& found) {
+    if (std::holds_alternative<oauth::inactive_token>(found)) {
+        return json_response(200, R"({"active":false})");
+    }
+    if (!version.token_info) return json_response(200, R"({"active":true})");
+    if (const auto* access = std::get_if<oauth::access_token_info>(&found)) {
+        return json_response(200, access_info_json(*access));
+    }
+    return json_response(200, refresh_info_json(std::get<oauth::refresh_token_info>(found)));
+}
+
+// A reply that answers the value with `on_value` and errors in `version`'s words.
+template <class T, class OnValue>
+service::reply<T> dated_answer(const version_profile& version, const endpoints& e,
+                               const request& req, responder respond, OnValue on_value) {
+    return answer<T>(std::move(respond), req.correlation_id, e.log, std::move(on_value),
+                     [&version, correlation_id = std::string_view(req.correlation_id)](
+                         const oauth::error& err) { return error_response(version, err, correlation_id); });
+}
+
+// The form of a POST, or the answer refusing it (415 for another media type, 400 when unreadable).
+std::optional<form_fields> read_form(const version_profile& version, const request& req,
+                                     responder& respond) {
+    if (!is_form_content_type(req.header("content-type"))) {
+        respond(transport_error_response(transport_errc::unsupported_media_type, req.correlation_id));
+        return std::nullopt;
+    }
+    auto form = decode_form(req.body);
+    if (!form) {
+        respond(error_response(version, form.err(), req.correlation_id));
+        return std::nullopt;
+    }
+    return std::move(*form);
+}
+
+// The token an introspection or revocation names: `token` (RFC 7662, RFC 7009), or HubSpot's
+// `access_token` or `refresh_token`, which also say its kind. nullopt when none is given.
+struct named_token {
+    std::string token;
+    oauth::token_hint hint = oauth::token_hint::none;
+};
+oauth::result<std::optional<named_token>> read_token(const form_fields& form) {
+    std::optional<named_token> out;
+    int given = 0;
+    for (const auto& [field, kind] : {std::pair{"token", oauth::token_hint::none},
+                                      std::pair{"access_token", oauth::token_hint::access_token},
+                                      std::pair{"refresh_token", oauth::token_hint::refresh_token}}) {
+        const auto value = form.get(field);
+        if (!value || value->empty()) continue;
+        ++given;
+        out = named_token{std::string(*value), kind};
+    }
+    if (given > 1) {
+        return make_error(errc::malformed_request,
+                          "name the token once: token, access_token or refresh_token", "token");
+    }
+    if (out && out->hint == oauth::token_hint::none) {
+        const auto hint = form.value_or_empty("token_type_hint");
+        // RFC 7662 §2.1: a hint is only a hint; one this server does not know is ignored.
+        if (hint == "access_token") out->hint = oauth::token_hint::access_token;
+        if (hint == "refresh_token") out->hint = oauth::token_hint::refresh_token;
+    }
+    return out;
+}
+
+// Reads the client and the token of an introspection or revocation; answers and returns nullopt
+// when the request is refused.
+struct token_request {
+    service::client_credentials client;
+    named_token token;
+};
+std::optional<token_request> read_token_request(const version_profile& version, const endpoints& e,
+                                                const request& req, responder& respond) {
+    auto form = read_form(version, req, respond);
+    if (!form) return std::nullopt;
+    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/false);
+    if (!client) {
+        respond(error_response(version, client.err(), req.correlation_id));
+        return std::nullopt;
+    }
+    auto token = read_token(*form);
+    if (!token) {
+        respond(error_response(version, token.err(), req.correlation_id));
+        return std::nullopt;
+    }
+    if (!*token) client->missing.emplace_back("token");
+    if (!client->missing.empty()) {
+        respond(missing_fields_response(client->missing, req.correlation_id));
+        return std::nullopt;
+    }
+    return token_request{std::move(client->client), std::move(**token)};
+}
+
+}  // namespace
+
+void post_token(const version_profile& version, const endpoints& e, const request& req,
+                route_params&, responder respond) {
+    auto form = read_form(version, req, respond);
+    if (!form) return;
+    const auto grant = form->get("grant_type");
+    service::grant_request request;
+    std::vector<std::string> missing;
+    if (!grant || grant->empty()) {
+        missing.emplace_back("grant_type");
+    } else if (*grant == "authorization_code") {
+        request.type = service::grant_type::authorization_code;
+    } else if (*grant == "refresh_token") {
+        request.type = service::grant_type::refresh_token;
+    } else if (*grant == "client_credentials" && version.client_credentials) {
+        request.type = service::grant_type::client_credentials;
+    } else {
+        return respond(error_response(
+            version, make_error(errc::unsupported_grant_type, "", "grant_type"), req.correlation_id));
+    }
+    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/true);
+    if (!client) return respond(error_response(version, client.err(), req.correlation_id));
+    missing.insert(missing.end(), client->missing.begin(), client->missing.end());
+    const auto require = [&](const char* field) {
+        const auto value = form->get(field);
+        if (!value || value->empty()) missing.emplace_back(field);
+        return std::string(value.value_or(""));
+    };
+    if (grant && !grant->empty()) {
+        switch (request.type) {
+            case service::grant_type::authorization_code:
+                request.code = require("code");
+                request.redirect_uri = require("redirect_uri");
+                if (const auto verifier = form->get("code_verifier"))
+                    request.code_verifier = std::string(*verifier);
+                break;
+            case service::grant_type::refresh_token:
+                request.refresh_token = require("refresh_token");
+                break;
+            case service::grant_type::client_credentials:
+                request.scopes = storage::split_scopes(form->value_or_empty("scope"));
+                break;
+        }
+    }
+    if (!missing.empty()) return respond(missing_fields_response(missing, req.correlation_id));
+    request.client = std::move(client->client);
+
+    const bool app_level = request.type == service::grant_type::client_credentials;
+    const auto c = call_of(req, respond);
+    e.tokens.grant(c, std::move(request),
+                   dated_answer<oauth::issued_tokens>(
+                       version, e, req, std::move(respond), [app_level](oauth::issued_tokens& t) {
+                           return app_level ? client_credentials_response(t)
+                                            : access_token_response(t);
+                       }));
+}
+
+void post_introspect(const version_profile& version, const endpoints& e, const request& req,
+                     route_params&, responder respond) {
+    auto asked = read_token_request(version, e, req, respond);
+    if (!asked) return;
+    const auto c = call_of(req, respond);
+    e.tokens.introspect(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,
+                        dated_answer<oauth::introspection>(
+                            version, e, req, std::move(respond),
+                            [&version](oauth::introspection& found) {
+                                return introspection_response(version, found);
+                            }));
+}
+
+void post_revoke(const version_profile& version, const endpoints& e, const request& req,
+                 route_params&, responder respond) {
+    auto asked = read_token_request(version, e, req, respond);
+    if (!asked) return;
+    const auto c = call_of(req, respond);
+    e.tokens.revoke(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,
+                    dated_answer<oauth::done>(version, e, req, std::move(respond),
+                                              [](oauth::done&) { return empty_response(200); }));
+}
+
+}  // namespace hsoauth::http::wire::dated

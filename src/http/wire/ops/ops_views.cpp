@@ -1,0 +1,36 @@
+#include "hsoauth/http/wire/ops/ops_views.hpp"
+
+#include "hsoauth/http/operations.hpp"
+#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/admin/admin_views.hpp"
+#include "hsoauth/service/admin_service.hpp"
+
+namespace hsoauth::http::wire::ops {
+
+void get_metrics(const endpoints& e, const request& req, route_params&, responder respond) {
+    if (e.ops == nullptr || e.ops->access() == metrics_access::off) {
+        return respond(transport_error_response(transport_errc::route_not_found, req.correlation_id, "no such endpoint"));
+    }
+    if (e.ops->access() == metrics_access::admin_key) {
+        constexpr std::string_view scheme = "bearer ";
+        const auto header = req.header("authorization");
+        const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
+        if (const auto refused = e.admin.authenticate(presented)) {
+            return respond(admin_api::error_response(*refused, req.correlation_id).with_header("WWW-Authenticate", "Bearer"));
+        }
+    }
+    response r;
+    r.status = 200;
+    r.body = e.ops->metrics().render();
+    r.with_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    respond(std::move(r));
+}
+
+void get_openapi(const endpoints& e, const request& req, route_params&, responder respond) {
+    if (e.ops == nullptr) {
+        return respond(transport_error_response(transport_errc::route_not_found, req.correlation_id, "no such endpoint"));
+    }
+    respond(json_response(200, e.ops->openapi_json()));
+}
+
+}  // namespace hsoauth::http::wire::ops
