@@ -14,7 +14,7 @@ std::string key_of(const std::string& token) {
 }  // namespace
 
 std::string consent_forms::open(pending_consent consent, std::int64_t now) {
-    const std::string token = crypto::base64url(crypto::random_bytes(32));
+    const std::string token = crypto::base64url(random_.bytes(32));
     consent.expires_at = now + lifetime_;
     std::lock_guard lock(mutex_);
     if (forms_.size() >= capacity_) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/authority.hpp"
 
 namespace hsoauth::service {
@@ -25,8 +26,11 @@ struct pending_consent {
 
 class consent_forms {
   public:
-    consent_forms(std::int64_t lifetime_seconds, std::size_t capacity)
-        : lifetime_(lifetime_seconds), capacity_(capacity) {}
+    // `random` makes the CSRF tokens (OpenSSL's CSPRNG unless a deterministic run injects a
+    // seeded source); it must outlive the forms.
+    consent_forms(std::int64_t lifetime_seconds, std::size_t capacity,
+                  crypto::random_source& random = crypto::system_random())
+        : lifetime_(lifetime_seconds), capacity_(capacity), random_(random) {}
 
     // Stores `consent` (its expires_at is set here) and returns the new CSRF token.
     std::string open(pending_consent consent, std::int64_t now);
@@ -37,6 +41,7 @@ class consent_forms {
   private:
     std::int64_t lifetime_;
     std::size_t capacity_;
+    crypto::random_source& random_;
     std::mutex mutex_;
     std::unordered_map<std::string, pending_consent> forms_;  // keyed by the token's digest
 };

@@ -11,6 +11,7 @@
 #include "hsoauth/admin/registry.hpp"
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/service/admin_service_core.hpp"
 #include "hsoauth/service/app_cache.hpp"
@@ -34,6 +35,11 @@ struct sandbox_settings {
     bool decline_redirects = false;  // a consent decline redirects with error=access_denied
     std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
     std::size_t consent_form_capacity = 10000;          // open consent forms kept at most
+    // Reproducible runs: where tokens, codes, client ids and secrets and CSRF tokens get their
+    // random bytes (null: OpenSSL's CSPRNG), and the epoch the sandbox clock stands on instead
+    // of real time (0: real time).
+    std::shared_ptr<crypto::random_source> random;
+    std::int64_t fixed_epoch = 0;
     gateway_settings gateway;                            // the API gateway's checks
 };
 
@@ -65,6 +71,8 @@ class sandbox {
     storage::live_counts live_objects();
 
   private:
+    crypto::random_source& random() { return settings_.random ? *settings_.random : crypto::system_random(); }
+
     storage::store& store_;
     sandbox_settings settings_;
     sandbox_clock clock_;
