@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures hsoauth under wrk on this machine and prints a table (and .bench/results.json).
-#   scripts/bench.sh [--smoke] [--scale N] [--peers] [--duration S] [--connections C]
+#   scripts/bench.sh [--smoke] [--scale N] [--peers] [--journal-off] [--duration S] [--connections C]
 # Scenarios, each against a fresh Release server with synchronous=FULL and preloaded tokens:
 #   S0 GET /healthz                          the ceiling of our own HTTP stack, same run
 #   S1 GET /oauth/v1/access-tokens/{token}   introspection over 10,000 tokens
@@ -21,7 +21,9 @@
 # CPU time per request (utime+stime of the server from /proc over the scenario / requests), and
 # server RSS. --smoke runs 1 s per scenario and only checks for zero errors (the test suite runs
 # it). --scale N preloads N tokens into a second server and repeats S0, S1 and S2 on it, each right
-# after the same scenario on the first. No figure here is asserted by any test.
+# after the same scenario on the first. --journal-off does the same with a second server whose
+# event journal is off (journal=false), and prints the journal's cost as on/off ratios of S1 and S2
+# in req/s and CPU per request. No figure here is asserted by any test.
 # --peers also measures panva's oidc-provider (scripts/bench/peers/: exact version pinned in its
 # package-lock.json, installed with npm ci into scripts/bench/peers/node_modules when missing; only
 # --peers needs node and npm). One node process (in-memory store, refresh tokens not rotated,
@@ -42,12 +44,14 @@ tokens=10000
 scale=0
 smoke=0
 peers=0
+journal_off=0
 peer_warmup=3
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) smoke=1; duration=1; tokens=1000; peer_warmup=0 ;;
     --scale) scale=$2; shift ;;
     --peers) peers=1 ;;
+    --journal-off) journal_off=1 ;;
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -77,7 +81,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 start_server() {
   local dir=$1 line deadline
   rm -f "$dir/server.out"  # a stale "listening on" from the last start would name a dead port
-  "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
+  HSOAUTH_JOURNAL=$server_journal "$build_dir/hsoauth" serve --listen 127.0.0.1:0 --db "$dir/bench.db" --admin-key "$BENCH_ADMIN_KEY" \
     --synchronous FULL --cleanup-interval-s 0 "${gateway_args[@]}" >"$dir/server.out" 2>"$dir/server.log" &
   server_pid=$!
   base_url=
@@ -161,7 +165,15 @@ prepare_set() {
 # Servers by label, one per database, all started before the scenarios; use_server LABEL points
 # run_scenario (server_pid, base_url) at one of them.
 declare -A pid_of url_of
-start_set_server() { start_server "$work/$1"; pid_of[$1]=$server_pid; url_of[$1]=$base_url; }
+# The journal is off on the "nojournal" set's server only (--journal-off).
+server_journal=${HSOAUTH_JOURNAL:-true}
+start_set_server() {
+  local journal=$server_journal
+  [ "$1" = nojournal ] && server_journal=false
+  start_server "$work/$1"
+  server_journal=$journal
+  pid_of[$1]=$server_pid; url_of[$1]=$base_url
+}
 use_server() { server_pid=${pid_of[$1]}; base_url=${url_of[$1]}; }
 stop_set_server() { use_server "$1"; stop_server; }
 
@@ -484,6 +496,7 @@ sets=(main sandbox)
 prepare_set main "$tokens" "$revocable"
 prepare_sandbox_set sandbox "$tokens" "$revocable"
 if [ "$scale" -gt 0 ]; then sets+=("scale-$scale"); prepare_set "scale-$scale" "$scale" 0; fi
+if [ "$journal_off" -eq 1 ]; then sets+=(nojournal); prepare_set nojournal "$tokens" 0; fi
 # With --scale, each of S0, S1 and S2 runs on the 10,000-token server and then at once on the
 # large one (both servers are up; the other one idles), so that the ratios between them compare
 # runs seconds apart: the shared VM's speed drifts by ±20 % over minutes.
@@ -602,6 +615,14 @@ result_field() {
 quotient() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b + 0 == 0) print "null"; else printf "%.2f", a / b}'; }
 # over HSOAUTH_SCENARIO PEER_SCENARIO FIELD: hsoauth's FIELD divided by the peer's.
 over() { quotient "$(result_field "$1" "$3")" "$(result_field "$2" "$3")"; }
+if [ "$journal_off" -eq 1 ]; then
+  # The journal's cost (issue: at most -10 % req/s and +10 % CPU per request on S2).
+  for s in "S1 introspect" "S2 refresh"; do
+    printf '%s journal on/off: req/s %s, cpu us/req %s\n' "${s%% *}" \
+      "$(quotient "$(result_field "main/$s" requests_per_s)" "$(result_field "nojournal/$s" requests_per_s)")" \
+      "$(quotient "$(result_field "main/$s" cpu_us_per_request)" "$(result_field "nojournal/$s" cpu_us_per_request)")"
+  done
+fi
 # compare_row LABEL HSOAUTH_SCENARIO PEER_SCENARIO RPS_TARGET CPU_TARGET: req/s and CPU per request
 # of both side by side, with the ratios hsoauth/peer and the issue's targets for them.
 compare_row() {

@@ -19,6 +19,7 @@
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/server.hpp"
+#include "hsoauth/http/wire/admin/controls_json.hpp"
 #include "hsoauth/http/wire/admin/seed_file.hpp"
 #include "hsoauth/storage/scope_text.hpp"
 #include "hsoauth/storage/sqlite/migrations.hpp"
@@ -68,6 +69,10 @@ std::string pepper_for(const config::settings& s, storage::store& store) {
         !storage::read_value(store, [](storage::repository& repo) { return repo.list_apps().empty(); })) {
         throw std::runtime_error("pepper file " + path +
                                  " is missing but the database holds apps: restore the file or set HSOAUTH_PEPPER");
+    }
+    // A reproducible run's new pepper follows the seed: signed_access_token is then reproducible.
+    if (!s.deterministic_seed.empty()) {
+        return crypto::load_or_create_pepper(path, crypto::seeded_random("pepper:" + s.deterministic_seed).get());
     }
     return crypto::load_or_create_pepper(path);
 }
@@ -123,6 +128,37 @@ admin::seed_outcome apply_seed(service::sandbox& sandbox, const admin::seed_docu
     }
 }
 
+// The fault rules of the `faults` file and of the seed file's "faults" list, added to the
+// world's playbook in that order; prints how many. A bad file or rule is a usage error naming
+// the file, the rule and the key.
+void load_fault_rules(app::assembly& parts, const config::settings& settings) {
+    const std::int64_t now = parts.sandbox().clock().now();
+    std::vector<std::pair<std::string, controls::fault_rule>> rules;  // with where each came from
+    try {
+        if (!settings.faults.empty()) {
+            for (auto& rule : http::wire::admin_json::read_fault_file(settings.faults, now)) {
+                rules.emplace_back("fault file " + settings.faults, std::move(rule));
+            }
+        }
+        if (!settings.seed.empty()) {
+            for (auto& rule : http::wire::admin_json::read_seed_file_faults(settings.seed, now)) {
+                rules.emplace_back("seed file " + settings.seed, std::move(rule));
+            }
+        }
+    } catch (const std::runtime_error& e) {
+        throw config::config_error(e.what());
+    }
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        auto checked = rules[i].second;
+        if (const auto problem = controls::check_rule(checked)) {
+            throw config::config_error(rules[i].first + ": rule " + std::to_string(i + 1) + ": " + problem->field +
+                                       ": " + problem->detail);
+        }
+    }
+    for (auto& [source, rule] : rules) parts.controls().controls().add_fault(std::move(rule));
+    if (!rules.empty()) std::cout << "loaded " << rules.size() << " fault rule(s)\n";
+}
+
 // The URL of `host` (as split_listen gives it) and `port`.
 std::string url_of(const char* scheme, const std::string& host, std::uint16_t port) {
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -170,6 +206,7 @@ std::vector<std::string> bind_listeners(http::server& server, const config::sett
 
 int run_serve(const config::settings& settings) {
     config::check_serve(settings);
+    config::check_deterministic(settings);
     const std::optional<http::tls_credentials> tls = load_tls(settings);
     // Everything that can be refused is refused before anything is made: the addresses are bound
     // and the seed file read before the database, the pepper file or an admin key exist.
@@ -192,8 +229,14 @@ int run_serve(const config::settings& settings) {
 
     std::optional<admin::seed_outcome> seeded;
     if (seed) seeded = apply_seed(parts.sandbox(), *seed, settings.seed);
+    load_fault_rules(parts, settings);
     if (generated_key) std::cout << "admin key (generated for this run): " << admin_key << "\n";
 
+    if (!settings.deterministic_seed.empty()) {
+        server->seed_correlation_ids(app::seed_number(settings.deterministic_seed, "correlation ids"));
+        std::cout << "deterministic run: secrets, ids and fault draws follow the seed; the sandbox clock "
+                     "stands at 2026-01-01T00:00:00Z plus its offset (never use this for anything real)\n";
+    }
     server->serve(parts.endpoints());
     parts.watch(*server);
     server->every(settings.cleanup_interval_s, [&parts] { parts.sandbox().remove_expired(); });

@@ -158,8 +158,9 @@ std::optional<oauth::error> check_user(const user_input& in) {
 
 }  // namespace
 
-registry::registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl)
-    : hasher_(hasher), default_ttl_(default_access_token_ttl) {}
+registry::registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl,
+                   crypto::random_source& random)
+    : hasher_(hasher), default_ttl_(default_access_token_ttl), random_(random) {}
 
 result<saved_app> registry::put_app(repository& repo, const app_input& in) const {
     HSOAUTH_TRY(check_app(in));
@@ -182,11 +183,11 @@ result<saved_app> registry::put_app(repository& repo, const app_input& in) const
     storage::app_record& app = out.app;
     app.app_id = existing ? existing->app_id : in.app_id.value_or(0);
     app.name = in.name;
-    app.client_id = in.client_id ? *in.client_id : existing ? existing->client_id : crypto::uuid_v4();
+    app.client_id = in.client_id ? *in.client_id : existing ? existing->client_id : crypto::uuid_v4(random_);
     if (in.client_secret) {
         out.client_secret = in.client_secret;
     } else if (!existing) {
-        out.client_secret = oauth::new_client_secret();
+        out.client_secret = oauth::new_client_secret(random_);
         out.secret_generated = true;
     }
     app.client_secret_digest =

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "hsoauth/app/process_metrics.hpp"
+#include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/http/hosted_sandbox.hpp"
 #include "hsoauth/http/router.hpp"
@@ -28,7 +29,34 @@ service::sandbox_settings sandbox_settings_of(const config::settings& s, std::st
         out.auto_approval =
             service::auto_approve::target{s.auto_approve_user_id, s.auto_approve_hub_id};
     }
+    if (!s.deterministic_seed.empty()) {
+        out.random = std::shared_ptr<crypto::random_source>(
+            crypto::seeded_random("secrets:" + s.deterministic_seed));
+        out.fixed_epoch = config::deterministic_epoch;
+    }
     out.gateway = gateway_settings_of(s);
+    return out;
+}
+
+std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose) {
+    const std::string digest = crypto::sha256(std::string(purpose) + ":" + deterministic_seed);
+    std::uint64_t out = 0;
+    for (std::size_t i = 0; i < 8; ++i) out = (out << 8) | static_cast<unsigned char>(digest[i]);
+    return out;
+}
+
+service::controls_settings controls_settings_of(const config::settings& s) {
+    service::controls_settings out;
+    out.journal.enabled = s.journal;
+    out.journal.max_events = static_cast<std::size_t>(s.journal_max_events);
+    out.journal.max_age_s = s.journal_max_age_s;
+    out.journal.max_followers = static_cast<std::size_t>(s.journal_max_followers);
+    if (!s.deterministic_seed.empty()) {
+        out.rule_seeds = seed_number(s.deterministic_seed, "fault rules");
+    } else {
+        const std::string bytes = crypto::random_bytes(8);
+        for (const char c : bytes) out.rule_seeds = (out.rule_seeds << 8) | static_cast<unsigned char>(c);
+    }
     return out;
 }
 
@@ -124,17 +152,19 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
                    storage::sandbox_storage* worlds)
     : store_(store),
       sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
+      controls_(sandbox_, controls_settings_of(settings), labels_),
       upstream_(upstream_of(settings)),
-      noting_tokens_(sandbox_.tokens()),
+      noting_tokens_(controls_.tokens()),
       token_metrics_(noting_tokens_, sandbox_.clock()),
-      noting_admin_(sandbox_.admin()),
+      noting_admin_(controls_.admin()),
       request_metrics_(http::all_routes()),
       recorder_(log, &request_metrics_),
       operations_(metrics_, metrics_access_of(settings), http::wire::ops::openapi_document()),
-      endpoints_{token_metrics_, sandbox_.authorization(), noting_admin_, log, &sandbox_.gateway(),
+      endpoints_{token_metrics_, controls_.authorization(), noting_admin_, log, &controls_.gateway(),
                  upstream_.get()} {
     endpoints_.observer = &recorder_;
     endpoints_.ops = &operations_;
+    endpoints_.controls = &controls_.controls();
     note_process_start();
     store_.observe(&store_metrics_);
     metrics_.add(collect_process_metrics);
@@ -154,14 +184,26 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
     if (worlds == nullptr) return;
     // A sandbox's settings are the server's, with a key nobody knows behind its own admin check
     // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its API calls go to
-    // the server's upstream.
+    // the server's upstream. Its controls are its own too (rules, journal, report), with a
+    // journal of a tenth of the root's size, since up to max_open_sandboxes of them are open at
+    // once. In a reproducible run each sandbox draws from its own stream of the seed (by sandbox
+    // id), so that worlds do not repeat each other.
     service::sandbox_settings world_settings = sandbox_settings_of(settings, crypto::base64url(crypto::random_bytes(32)));
     world_settings.auto_approval.reset();
-    auto make_site = [world_settings, &hasher, &log, &root_admin = sandbox_.admin(), upstream = upstream_.get()](
+    service::controls_settings world_controls = controls_settings_of(settings);
+    world_controls.journal.max_events = std::max<std::size_t>(1, world_controls.journal.max_events / 10);
+    const std::string seed = settings.deterministic_seed;
+    auto make_site = [world_settings, world_controls, seed, &hasher, &log, &labels = labels_,
+                      &root_admin = sandbox_.admin(), upstream = upstream_.get()](
                          const std::string& sandbox_id, storage::store& world_store,
                          const std::string& key_digest) -> std::unique_ptr<service::sandbox_site> {
-        return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, world_settings, root_admin,
-                                                      key_digest, log, upstream);
+        service::sandbox_settings own = world_settings;
+        if (!seed.empty()) {
+            own.random = std::shared_ptr<crypto::random_source>(
+                crypto::seeded_random("secrets:" + seed + ":sandbox:" + sandbox_id));
+        }
+        return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, std::move(own), root_admin,
+                                                      key_digest, log, upstream, world_controls, labels);
     };
     sandboxes_ = std::make_unique<service::sandbox_registry>(
         store, *worlds, hasher, std::move(make_site), [this] { return sandbox_.clock().now(); },

@@ -62,6 +62,12 @@ const std::vector<key_spec>& specs() {
         {"decline_redirects", &settings::decline_redirects, "consent Cancel redirects with `error=access_denied&state=…` instead of HubSpot's page"},
         {"auto_approve_user_id", &settings::auto_approve_user_id, "with `auto_approve_hub_id`: authorize URLs skip the consent page, signed in as this user"},
         {"auto_approve_hub_id", &settings::auto_approve_hub_id, "the hub auto-approve connects"},
+        {"faults", &settings::faults, "fault playbook file (JSON rules, [docs/controls.md](docs/controls.md)) loaded at start"},
+        {"journal", &settings::journal, "record every operation in the event journal (`GET /admin/v1/events`, the integration report)"},
+        {"journal_max_events", &settings::journal_max_events, "events the journal keeps at most, oldest dropped first"},
+        {"journal_max_age_s", &settings::journal_max_age_s, "events are dropped once older than this (s, real time)"},
+        {"journal_max_followers", &settings::journal_max_followers, "open `GET /admin/v1/events?follow=true` streams at most"},
+        {"deterministic_seed", &settings::deterministic_seed, "reproducible runs: tokens, codes, ids and fault draws from this seed, the clock from 2026-01-01; loopback only, never in production"},
         {"sandbox_dir", &settings::sandbox_dir, "directory of the sandboxes' database files and snapshots; empty: `<db>.sandboxes`"},
         {"max_sandboxes", &settings::max_sandboxes, "sandboxes at once (`POST /admin/v1/sandboxes` answers 429 beyond); 0: sandboxes off"},
         {"sandbox_max_page_count", &settings::sandbox_max_page_count, "each sandbox's size cap in 4 KiB pages (writes beyond get 503); storage faults cannot lift it"},
@@ -227,6 +233,11 @@ void validate(const settings& s) {
     if ((s.auto_approve_user_id == 0) != (s.auto_approve_hub_id == 0)) {
         throw config_error("auto_approve_user_id and auto_approve_hub_id go together");
     }
+    if (s.journal_max_events < 1 || s.journal_max_events > 10000000) {
+        throw config_error("journal_max_events must be 1 to 10000000");
+    }
+    if (s.journal_max_age_s < 1) throw config_error("journal_max_age_s must be at least 1");
+    if (s.journal_max_followers > 1000) throw config_error("journal_max_followers must be at most 1000");
     validate_gateway(s);
 }
 
@@ -362,6 +373,16 @@ void check_serve(const settings& s) {
     throw config_error(s.admin_key == "demo-admin-key"
                            ? "the demo admin key serves loopback addresses only: set an admin_key of at least 16 bytes"
                            : "admin_key must be at least 16 bytes long");
+}
+
+void check_deterministic(const settings& s) {
+    if (s.deterministic_seed.empty()) return;
+    for (const auto* listen : {&s.listen, &s.tls_listen}) {
+        if (!listen->empty() && !is_loopback(split_listen(*listen).first)) {
+            throw config_error("deterministic_seed makes every token predictable: it serves loopback addresses only (" +
+                               *listen + " is not one)");
+        }
+    }
 }
 
 settings load(const std::vector<std::string>& flags, char** environment) {

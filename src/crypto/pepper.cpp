@@ -28,12 +28,12 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-std::string load_or_create_pepper(const std::string& path) {
+std::string load_or_create_pepper(const std::string& path, random_source* source) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
         fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0) {
-            const std::string pepper = hex(random_bytes(32)) + "\n";
+            const std::string pepper = hex(source ? source->bytes(32) : random_bytes(32)) + "\n";
             const bool written = ::write(fd, pepper.data(), pepper.size()) ==
                                  static_cast<ssize_t>(pepper.size()) && ::fsync(fd) == 0;
             ::close(fd);

@@ -1,10 +1,16 @@
 #include "hsoauth/crypto/random.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace hsoauth::crypto {
@@ -121,8 +127,72 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-std::string uuid_v4() {
-    std::string raw = random_bytes(16);
+namespace {
+
+class csprng_source final : public random_source {
+public:
+    std::string bytes(std::size_t count) override { return random_bytes(count); }
+};
+
+class hmac_stream_source final : public random_source {
+public:
+    explicit hmac_stream_source(std::string_view seed) {
+        SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), key_.data());
+    }
+    ~hmac_stream_source() override {
+        OPENSSL_cleanse(key_.data(), key_.size());
+        OPENSSL_cleanse(block_.data(), block_.size());
+    }
+
+    std::string bytes(std::size_t count) override {
+        std::string out;
+        out.reserve(count);
+        std::lock_guard lock(mutex_);
+        while (out.size() < count) {
+            if (used_ == block_.size()) next_block();
+            const std::size_t take = std::min(count - out.size(), block_.size() - used_);
+            out.append(reinterpret_cast<const char*>(block_.data()) + used_, take);
+            used_ += take;
+        }
+        return out;
+    }
+
+private:
+    void next_block() {
+        unsigned char counter[8];
+        for (int i = 0; i < 8; ++i) counter[i] = static_cast<unsigned char>(blocks_ >> (8 * (7 - i)));
+        unsigned int length = 0;
+        if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), counter, sizeof counter,
+                  block_.data(), &length) ||
+            length != block_.size()) {
+            throw std::runtime_error("OpenSSL HMAC failed");
+        }
+        ++blocks_;
+        used_ = 0;
+    }
+
+    std::array<unsigned char, 32> key_{};
+    std::mutex mutex_;
+    std::array<unsigned char, 32> block_{};  // guarded by mutex_
+    std::size_t used_ = 32;                  // guarded by mutex_
+    std::uint64_t blocks_ = 0;               // guarded by mutex_
+};
+
+}  // namespace
+
+random_source& system_random() {
+    static csprng_source source;
+    return source;
+}
+
+std::unique_ptr<random_source> seeded_random(std::string_view seed) {
+    return std::make_unique<hmac_stream_source>(seed);
+}
+
+std::string uuid_v4() { return uuid_v4(system_random()); }
+
+std::string uuid_v4(random_source& source) {
+    std::string raw = source.bytes(16);
     raw[6] = static_cast<char>((raw[6] & 0x0f) | 0x40);
     raw[8] = static_cast<char>((raw[8] & 0x3f) | 0x80);
     const std::string h = hex(raw);

@@ -12,6 +12,19 @@ correlation_id_source::correlation_id_source() {
     if (state_[0] == 0 && state_[1] == 0) state_[0] = 1;
 }
 
+correlation_id_source::correlation_id_source(std::uint64_t seed) {
+    // SplitMix64 spreads the seed over both words (xorshift128+ wants them well mixed).
+    const auto mix = [](std::uint64_t x) {
+        x += 0x9e3779b97f4a7c15ULL;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+        return x ^ (x >> 31);
+    };
+    state_[0] = mix(seed);
+    state_[1] = mix(state_[0]);
+    if (state_[0] == 0 && state_[1] == 0) state_[0] = 1;
+}
+
 std::string correlation_id_source::next() {
     // xorshift128+: two 64-bit outputs make the 122 random bits of a version-4 UUID.
     const auto step = [this] {

@@ -3,12 +3,21 @@
 #include <string>
 
 #include "hsoauth/http/error_body.hpp"
+#include "hsoauth/http/fault_response.hpp"
 #include "hsoauth/http/log_event.hpp"
 
 namespace hsoauth::http {
 
 response failure_response(const service::failure& f, std::string_view correlation_id,
                           log_writer& log) {
+    if (f.injected) {
+        const auto& fault = *f.injected;
+        log_event(log, log_level::info, "fault_injected")
+            .add("correlation_id", correlation_id)
+            .add("rule", fault.rule_id)
+            .add("kind", controls::name_of(fault.action.kind));
+        return fault_response(fault, correlation_id);
+    }
     const auto report = service::describe(f);
     // A storage fault that passes (disk full, read-only, I/O error) is a warning; anything else
     // an error. The cause is logged, never sent.

@@ -4,6 +4,7 @@
 // the event journal name endpoints by it (the same use case on two wire versions shares its name).
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
+#include "hsoauth/http/wire/admin/controls_views.hpp"
 #include "hsoauth/http/wire/admin/sandbox_views.hpp"
 #include "hsoauth/http/wire/consent/authorize_views.hpp"
 #include "hsoauth/http/wire/dated/dated_views.hpp"
@@ -70,6 +71,12 @@ const std::vector<route>& all_routes() {
         {"GET",     "/admin/v1/auto-approve",              admin_api::get_auto_approve,         access::admin, "admin.auto_approve.get",   "admin"},
         {"PUT",     "/admin/v1/auto-approve",              admin_api::put_auto_approve,         access::admin, "admin.auto_approve.put",   "admin"},
         {"DELETE",  "/admin/v1/auto-approve",              admin_api::delete_auto_approve,      access::admin, "admin.auto_approve.delete","admin"},
+        {"POST",    "/admin/v1/faults",                    admin_api::post_fault,               access::admin, "admin.faults.create",      "admin"},
+        {"GET",     "/admin/v1/faults",                    admin_api::list_faults,              access::admin, "admin.faults.list",        "admin"},
+        {"DELETE",  "/admin/v1/faults",                    admin_api::delete_faults,            access::admin, "admin.faults.clear",       "admin"},
+        {"DELETE",  "/admin/v1/faults/{faultId}",          admin_api::delete_fault,             access::admin, "admin.faults.delete",      "admin"},
+        {"GET",     "/admin/v1/events",                    admin_api::get_events,               access::admin, "admin.events.list",        "admin"},
+        {"GET",     "/admin/v1/apps/{appId}/report",       admin_api::get_report,               access::admin, "admin.apps.report",        "admin"},
         // Sandboxes (root only): the routes naming one accept its own key too, so they check keys themselves
         {"POST",    "/admin/v1/sandboxes",                 admin_api::post_sandbox,             access::admin, "admin.sandboxes.create",   "admin"},
         {"GET",     "/admin/v1/sandboxes",                 admin_api::list_sandboxes,           access::admin, "admin.sandboxes.list",     "admin"},

@@ -36,6 +36,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "hsoauth/http/body_stream.hpp"
 #include "hsoauth/http/correlation_id.hpp"
 #include "hsoauth/http/log_event.hpp"
 #include "hsoauth/http/request_log.hpp"
@@ -131,6 +132,13 @@ struct shared_state {
     bool any_host = true;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> draining{false};
+    // Reproducible runs: one seeded source for every thread, in the order requests begin
+    // (server::seed_correlation_ids); null: each thread its own random source.
+    struct seeded_ids {
+        std::mutex mutex;
+        correlation_id_source source;  // guarded by mutex
+    };
+    std::unique_ptr<seeded_ids> ids = nullptr;
 };
 
 // The host of a Host field value without its port: "[::1]:8080" → "[::1]", "a.example:80" →
@@ -194,6 +202,7 @@ public:
     }
 
     void close_if_idle() override {
+        if (body_ || streaming_) return end_stream();  // a streamed answer (follow) ends at the drain
         if (!busy_) close_now();
     }
 
@@ -210,6 +219,13 @@ public:
     }
 
     void defer(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
+
+    void defer_for(std::chrono::milliseconds delay, std::function<void()> work) override {
+        auto timer = std::make_shared<asio::steady_timer>(home_.ctx, delay);
+        timer->async_wait([timer, work = std::move(work)](beast::error_code ec) {
+            if (!ec) work();
+        });
+    }
 
     bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
 
@@ -301,7 +317,12 @@ private:
     void begin_request() {
         busy_ = true;
         started_ = steady::now();
-        correlation_id_ = correlation_ids_.next();
+        if (state_.ids) {
+            std::lock_guard lock(state_.ids->mutex);
+            correlation_id_ = state_.ids->source.next();
+        } else {
+            correlation_id_ = correlation_ids_.next();
+        }
         request_.route = {};
         request_.version = {};
         request_.notes.clear();
@@ -495,13 +516,43 @@ private:
         if (state_.draining.load() || served_ >= state_.limits.max_requests_per_connection) keep_alive_ = false;
         status_ = r.status;
         hubspot_status_ = r.hubspot_status;
+        if (r.how == delivery::reset) return reset_connection();
+        if (r.stream) keep_alive_ = false;  // the stream's end is the connection's
         wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
+        body_ = std::move(r.stream);
+        if (r.how == delivery::truncated) {
+            // The status line and headers as they are (Content-Length of the whole body), half
+            // of the body, then the connection closes.
+            const auto header_end = wire_.find("\r\n\r\n");
+            if (header_end != std::string::npos) wire_.resize(header_end + 4 + r.body.size() / 2);
+            keep_alive_ = false;
+            cut_ = true;
+        }
         lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
         asio::async_write(stream_, asio::buffer(wire_),
                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
+        if (body_ && !ec) return begin_stream();
+        if (body_) {
+            body_->cancel();
+            body_.reset();
+        }
+        if (cut_) {
+            cut_ = false;
+            ec = asio::error::connection_aborted;  // logged as sent, then closed at once
+        }
+        log_finished();
+        busy_ = false;
+        wire_.clear();
+        if (ec) return close_now();
+        if (!keep_alive_ || state_.draining.load()) return close();
+        read_header();
+    }
+
+    // Tells the observer (log line, metrics) of the answer just sent, or logs it itself.
+    void log_finished() {
         if (state_.svc->observer != nullptr || state_.limits.log_requests) {
             const auto micros =
                 std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started_).count();
@@ -512,11 +563,99 @@ private:
                 log_request(state_.svc->log, request_.method, request_.path, status_, micros, correlation_id_);
             }
         }
+    }
+
+    // A fault rule's reset: no answer, and the peer sees the connection reset (SO_LINGER 0).
+    void reset_connection() {
+        status_ = 0;
+        log_finished();
+        beast::error_code ignored;
+        lowest().socket().set_option(asio::socket_base::linger(true, 0), ignored);
+        lowest().close();
+    }
+
+    // A streamed answer (response::stream) after its headers went out: pieces are pulled from
+    // the stream and sent as chunks one at a time. A read stays open meanwhile, so that the
+    // client's leaving (or anything it sends) ends the stream; so does the drain. The
+    // connection closes when the stream ends (at once, without TLS's close_notify, which would
+    // need a second read beside the one kept open).
+    void begin_stream() {
+        streaming_ = true;
+        lowest().expires_never();
+        stream_.async_read_some(buffer_.prepare(512), [self = this->shared_from_this()](beast::error_code, std::size_t) {
+            self->client_left_ = true;
+            self->end_stream();
+        });
+        if (ending_) return end_stream();
+        pull_piece();
+    }
+
+    void pull_piece() {
+        if (!body_) return;
+        body_->pull([self = this->shared_from_this()](std::string text, bool last) mutable {
+            auto& port = *self;
+            port.post([self = std::move(self), text = std::move(text), last]() mutable {
+                self->send_piece(std::move(text), last);
+            });
+        });
+    }
+
+    void send_piece(std::string text, bool last) {
+        if (!body_ || writing_ || ending_) return;  // ended meanwhile
+        wire_.clear();
+        if (!text.empty()) {
+            static constexpr char digits[] = "0123456789abcdef";
+            std::string size;
+            for (std::size_t n = text.size(); n > 0; n >>= 4) size.insert(size.begin(), digits[n & 15]);
+            wire_ += size;
+            wire_ += "\r\n";
+            wire_ += text;
+            wire_ += "\r\n";
+        }
+        if (last) {
+            wire_ += "0\r\n\r\n";
+            drop_stream();
+        }
+        write_chunk(last);
+    }
+
+    void write_chunk(bool last) {
+        writing_ = true;
+        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        asio::async_write(stream_, asio::buffer(wire_),
+                          [self = this->shared_from_this(), last](beast::error_code ec, std::size_t) {
+                              self->writing_ = false;
+                              if (ec || last || self->client_left_) return self->finish_stream();
+                              if (self->ending_) return self->end_stream();
+                              self->pull_piece();
+                          });
+    }
+
+    // Ends the streamed answer: once no chunk is being written, the last chunk goes out (unless
+    // the client left) and the connection closes.
+    void end_stream() {
+        ending_ = true;
+        if (!streaming_ || writing_ || stream_finished_) return;
+        drop_stream();
+        if (client_left_) return finish_stream();
+        wire_ = "0\r\n\r\n";
+        write_chunk(true);
+    }
+
+    void drop_stream() {
+        if (!body_) return;
+        body_->cancel();
+        body_.reset();
+    }
+
+    void finish_stream() {
+        if (stream_finished_) return;
+        stream_finished_ = true;
+        drop_stream();
+        log_finished();
         busy_ = false;
         wire_.clear();
-        if (ec) return close_now();
-        if (!keep_alive_ || state_.draining.load()) return close();
-        read_header();
+        close_now();
     }
 
     // Ends the connection after its last answer. Over TLS the close_notify alert goes first
@@ -550,6 +689,13 @@ private:
     std::size_t served_ = 0;
     std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
+    std::shared_ptr<body_stream> body_;  // the streamed answer being sent, if any
+    bool streaming_ = false;    // its headers went out; chunks follow
+    bool stream_finished_ = false;
+    bool writing_ = false;      // a chunk of the stream is being written
+    bool ending_ = false;       // the stream is to end (drain) once the write in flight is done
+    bool client_left_ = false;  // the read kept open during a stream completed
+    bool cut_ = false;          // the answer being written is truncated on purpose
     std::string_view hubspot_status_;  // of the answer being written (a static string)
     bool keep_alive_ = true;
     bool announce_keep_alive_ = false;  // Connection: keep-alive goes out (HTTP/1.0 asked for it)
@@ -804,6 +950,11 @@ void server::run() {
 }
 
 void server::stop() { impl_->begin_drain(); }
+
+void server::seed_correlation_ids(std::uint64_t seed) {
+    impl_->state.ids = std::make_unique<shared_state::seeded_ids>();
+    impl_->state.ids->source = correlation_id_source(seed);
+}
 
 std::size_t server::open_connections() const { return impl_->state.connections.load(std::memory_order_relaxed); }
 

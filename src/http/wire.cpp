@@ -47,8 +47,10 @@ std::string_view reason_phrase(int status) {
         case 417: return "Expectation Failed";
         case 421: return "Misdirected Request";
         case 422: return "Unprocessable Entity";
+        case 423: return "Locked";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
+        case 477: return "Migration In Progress";
         case 500: return "Internal Server Error";
         case 501: return "Not Implemented";
         case 502: return "Bad Gateway";
@@ -83,6 +85,11 @@ std::string to_wire(const response& r, std::string_view correlation_id, bool kee
         append_header(out, "Connection", "close");
     } else if (announce_keep_alive) {
         append_header(out, "Connection", "keep-alive");
+    }
+    if (r.stream) {
+        append_header(out, "Transfer-Encoding", "chunked");
+        out += "\r\n";
+        return out;
     }
     if (!has_no_body(r.status)) append_header(out, "Content-Length", std::to_string(r.body.size()));
     out += "\r\n";

@@ -111,7 +111,7 @@ std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
                                     std::int64_t expires_at) const {
     storage::access_insert row;
     row.access_id = repo.allocate_access_id();
-    std::string token = new_access_token(row.access_id);
+    std::string token = new_access_token(row.access_id, random());
     row.token_digest = hasher_.hash(token);
     row.refresh_id = refresh_id;
     row.expires_at = expires_at;
@@ -125,7 +125,7 @@ issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_i
     issued_tokens out;
     storage::refresh_insert row = base;
     row.refresh_id = repo.allocate_refresh_id();
-    out.refresh_token = new_refresh_token(hublet, row.refresh_id);
+    out.refresh_token = new_refresh_token(hublet, row.refresh_id, random());
     row.token_digest = hasher_.hash(out.refresh_token);
     repo.insert_refresh(row);
     out.access_token = issue_access(repo, row.refresh_id, time_.now() + ttl);
@@ -182,7 +182,7 @@ refresh_grant authority::prepare_refresh(std::string refresh_token, std::int64_t
     grant.refresh_digest = hasher_.hash(refresh_token);
     grant.refresh_token = std::move(refresh_token);
     grant.access_id = access_id;
-    grant.access_token = new_access_token(access_id);
+    grant.access_token = new_access_token(access_id, random());
     grant.access_digest = hasher_.hash(grant.access_token);
     return grant;
 }
@@ -407,7 +407,7 @@ result<issued_code> authority::approve(repository& repo, const authorization_pla
     }
 
     issued_code out;
-    out.code = new_authorization_code(hub->hublet);
+    out.code = new_authorization_code(hub->hublet, random());
     storage::code_record row;
     row.code_digest = hasher_.hash(out.code);
     row.install_id = install_id;

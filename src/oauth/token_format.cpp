@@ -32,8 +32,8 @@ int hex_value(char c) {
 }
 
 // 32 random bytes as 8-4-4-4-12-32 hex digits.
-std::string grouped_hex_secret() {
-    const std::string h = crypto::hex(crypto::random_bytes(secret_bytes));
+std::string grouped_hex_secret(crypto::random_source& random) {
+    const std::string h = crypto::hex(random.bytes(secret_bytes));
     std::string out;
     out.reserve(h.size() + 5);
     std::size_t at = 0;
@@ -46,10 +46,10 @@ std::string grouped_hex_secret() {
 }
 
 // "<hublet>-" and a grouped_hex_secret: codes, and refresh tokens before their id.
-std::string hublet_secret(std::string_view hublet) {
+std::string hublet_secret(std::string_view hublet, crypto::random_source& random) {
     std::string out(hublet);
     out.push_back('-');
-    out.append(grouped_hex_secret());
+    out.append(grouped_hex_secret(random));
     return out;
 }
 
@@ -62,9 +62,9 @@ std::string big_endian(std::int64_t value) {
 
 }  // namespace
 
-std::string new_access_token(std::int64_t access_id) {
+std::string new_access_token(std::int64_t access_id, crypto::random_source& random) {
     std::string out = "C";
-    out.append(crypto::base64url(big_endian(access_id) + crypto::random_bytes(secret_bytes)));
+    out.append(crypto::base64url(big_endian(access_id) + random.bytes(secret_bytes)));
     return out;
 }
 
@@ -86,8 +86,9 @@ std::optional<std::int64_t> access_token_id(std::string_view token) {
     return static_cast<std::int64_t>(bits);
 }
 
-std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id) {
-    std::string out = hublet_secret(hublet);
+std::string new_refresh_token(std::string_view hublet, std::int64_t refresh_id,
+                              crypto::random_source& random) {
+    std::string out = hublet_secret(hublet, random);
     out.push_back('-');
     out.append(crypto::hex(big_endian(refresh_id)));
     return out;
@@ -105,8 +106,10 @@ std::optional<std::int64_t> refresh_token_id(std::string_view token) {
     return static_cast<std::int64_t>(id);
 }
 
-std::string new_authorization_code(std::string_view hublet) { return hublet_secret(hublet); }
+std::string new_authorization_code(std::string_view hublet, crypto::random_source& random) {
+    return hublet_secret(hublet, random);
+}
 
-std::string new_client_secret() { return grouped_hex_secret(); }
+std::string new_client_secret(crypto::random_source& random) { return grouped_hex_secret(random); }
 
 }  // namespace hsoauth::oauth

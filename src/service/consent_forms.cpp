@@ -123,10 +123,11 @@ std::optional<std::pair<pending_consent, std::uint64_t>> unseal_body(std::string
 
 }  // namespace
 
-consent_forms::consent_forms(std::int64_t lifetime_seconds, std::size_t used_capacity)
+consent_forms::consent_forms(std::int64_t lifetime_seconds, std::size_t used_capacity,
+                             crypto::random_source& random)
     : lifetime_(lifetime_seconds),
       used_capacity_(std::max<std::size_t>(1, used_capacity)),
-      mac_(crypto::random_bytes(32)) {}
+      mac_(random.bytes(32)) {}
 
 std::string consent_forms::open(const pending_consent& consent, std::int64_t now) const {
     std::string sealed = seal_body(consent, last_serial_.fetch_add(1) + 1, now + lifetime_);

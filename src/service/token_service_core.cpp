@@ -1,5 +1,8 @@
 #include "hsoauth/service/token_service_core.hpp"
 
+#include <optional>
+#include <type_traits>
+
 #include "submit_write.hpp"
 
 namespace hsoauth::service {
@@ -74,23 +77,34 @@ auto after_assertion(const oauth::authority& authority,
     };
 }
 
+// The client `authenticate()` admits, or nullopt once `done` has been given the refusal or the
+// failure (an exception thrown while authenticating).
+template <class Authenticate, class Reply>
+auto admitted_or_answered(Authenticate authenticate, Reply& done)
+    -> std::optional<std::remove_cvref_t<decltype(*authenticate())>> {
+    try {
+        auto who = authenticate();
+        if (who) return std::move(*who);
+        done(who.err());
+    } catch (...) {
+        done(failure{std::current_exception()});
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void token_service_core::grant(const call& c, grant_request request,
                                reply<oauth::issued_tokens> done) {
-    std::optional<oauth::result<authenticated_client>> client;
-    try {
-        client.emplace(authenticate(request.client, c.source));  // may read the app through the store
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*client) return done(client->err());
+    // May read the app through the store.
+    auto client = admitted_or_answered([&] { return authenticate(request.client, c.source); }, done);
+    if (!client) return;
     const auto& authority = authority_;
     switch (request.type) {
         case grant_type::authorization_code:
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, code = std::move(request.code),
                                  redirect_uri = std::move(request.redirect_uri),
                                  verifier = std::move(request.code_verifier)](
@@ -105,7 +119,7 @@ void token_service_core::grant(const call& c, grant_request request,
                                                        store_.allocate_access_id());
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, prepared = std::move(prepared)](
                                     storage::repository& repo, const storage::app_record& app) {
                                     return authority.refresh(repo, app, prepared);
@@ -114,12 +128,12 @@ void token_service_core::grant(const call& c, grant_request request,
         }
         case grant_type::client_credentials: {
             // The scopes are checked and the token made and hashed here, not on the writer.
-            auto planned = authority_.plan_app_token(*(*client)->app, request.scopes,
+            auto planned = authority_.plan_app_token(*client->app, request.scopes,
                                                      store_.allocate_access_id());
             if (!planned) return done(planned.err());
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
-                after_assertion(authority, std::move(**client),
+                after_assertion(authority, std::move(*client),
                                 [&authority, planned = std::move(*planned)](
                                     storage::repository& repo, const storage::app_record& app) {
                                     return authority.issue_app_token(repo, app, planned);
@@ -131,14 +145,9 @@ void token_service_core::grant(const call& c, grant_request request,
 
 void token_service_core::introspect(const call& c, client_credentials client, std::string token,
                                     oauth::token_hint hint, reply<oauth::introspection> done) {
-    std::optional<oauth::result<authenticated_client>> who;
-    try {
-        who.emplace(authenticate_by_secret(client, c.source));
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*who) return done(who->err());
-    const storage::app_record& app = *(*who)->app;
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
+    if (!who) return;
+    const storage::app_record& app = *who->app;
     answer_read<oauth::introspection>(
         store_,
         [&](storage::repository& repo) -> oauth::result<oauth::introspection> {
@@ -149,17 +158,12 @@ void token_service_core::introspect(const call& c, client_credentials client, st
 
 void token_service_core::revoke(const call& c, client_credentials client, std::string token,
                                 oauth::token_hint hint, reply<oauth::done> done) {
-    std::optional<oauth::result<authenticated_client>> who;
-    try {
-        who.emplace(authenticate_by_secret(client, c.source));
-    } catch (...) {
-        return done(failure{std::current_exception()});
-    }
-    if (!*who) return done(who->err());
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
+    if (!who) return;
     const auto& authority = authority_;
     submit_write<oauth::done>(
         store_, c, on_refusal::roll_back,
-        [&authority, app = std::move((*who)->app), token = std::move(token),
+        [&authority, app = std::move(who->app), token = std::move(token),
          hint](storage::repository& repo) { return authority.revoke(repo, *app, token, hint); },
         std::move(done));
 }

@@ -274,3 +274,83 @@ describe(`@hubspot/api-client against hsoauth${hubapi ? ' as https://api.hubapi.
     });
   }
 });
+
+// The controls against the official client with retries on (numberOfApiCallRetries): fault rules
+// make HubSpot's bad days happen (a TEN_SECONDLY_ROLLING 429, a 502 and a 504), the client
+// retries them as it was written to, and the integration report for its app says it did nothing
+// wrong. Its own server, so that the other tests' deliberate mistakes stay out of the report.
+describe('@hubspot/api-client with retries against fault rules, and its integration report', () => {
+  let dir;
+  let server;
+  let baseUrl;
+  let client;
+  let app;
+
+  const admin = async (method, path, body) => {
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsoauth-clients-retry-'));
+    server = startServer(dir);
+    baseUrl = await server.ready;
+    client = new Client({ basePath: baseUrl, numberOfApiCallRetries: 3 });
+    const created = await admin('POST', '/admin/v1/apps', {
+      name: 'Retrying Integration', client_id: 'retrying-client', client_secret: 'retrying-secret-0123',
+      redirect_uris: [demo.redirectUri], scopes: demo.scopes,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    app = created.body;
+  });
+
+  after(async () => {
+    await stopServer(server?.child);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the client retries a 429 TEN_SECONDLY_ROLLING and 5xx answers, and the report is clean', async () => {
+    const rules = [
+      { match: { client_id: 'retrying-client', grant_type: 'refresh_token' }, action: { kind: 'rate_limit' }, times: 1 },
+      { match: { route: 'access_token_metadata' }, action: { kind: 'server_error', status: 502 }, times: 1 },
+      { match: { route: 'refresh_token_metadata' }, action: { kind: 'server_error', status: 504 }, times: 1 },
+    ];
+    for (const rule of rules) {
+      const added = await admin('POST', '/admin/v1/faults', rule);
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+    }
+    const minted = await admin('POST', '/admin/v1/authorization-codes', {
+      client_id: 'retrying-client', hub_id: demo.hubId, user_id: demo.userId,
+      redirect_uri: demo.redirectUri, scopes: demo.scopes,
+    });
+    assert.equal(minted.status, 201);
+    const tokens = await client.oauth.tokensApi.create('authorization_code', minted.body.code, demo.redirectUri,
+      'retrying-client', 'retrying-secret-0123');
+
+    // 429 first: the client waits its 10 s (Retry-After says 10) and the retry succeeds.
+    const started = Date.now();
+    const refreshed = await client.oauth.tokensApi.create('refresh_token', undefined, undefined, 'retrying-client',
+      'retrying-secret-0123', tokens.refreshToken);
+    assert.ok(Date.now() - started >= 10000, 'the retry came after Retry-After');
+    assert.equal(refreshed.refreshToken, tokens.refreshToken);
+    // 502 and 504 first: retried after 200 ms.
+    const info = await client.oauth.accessTokensApi.get(refreshed.accessToken);
+    assert.equal(info.appId, app.app_id);
+    const refreshInfo = await client.oauth.refreshTokensApi.get(tokens.refreshToken);
+    assert.equal(refreshInfo.clientId, 'retrying-client');
+
+    const faults = await admin('GET', '/admin/v1/faults');
+    assert.deepEqual(faults.body.results.map((rule) => rule.fired), [1, 1, 1]);
+    const report = await admin('GET', `/admin/v1/apps/${app.app_id}/report`);
+    assert.equal(report.status, 200);
+    assert.deepEqual(report.body.findings, [], JSON.stringify(report.body, null, 2));
+    assert.equal(report.body.clean, true);
+    const faulted = (await admin('GET', '/admin/v1/events?kind=fault')).body.results;
+    assert.equal(faulted.length, 3);
+  });
+});

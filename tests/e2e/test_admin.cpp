@@ -916,6 +916,435 @@ TEST_CASE("deleting an app kills its tokens") {
               .status == 200);
 }
 
+// ---- The event journal (GET /admin/v1/events) and the integration report ----
+
+#include "support/controls_helpers.hpp"
+#include "support/raw_connection.hpp"
+
+namespace {
+
+// One server for the report cases: each case uses its own app, so their journals do not mix.
+server_process& report_server() {
+    static server_process server;
+    if (server.port() == 0) server.start();
+    return server;
+}
+
+std::int64_t system_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string corr(const http_response& r) { return r.header("X-HubSpot-Correlation-Id"); }
+
+void advance(const server_process& server, std::int64_t seconds) {
+    admin_expect(server, "POST", "/admin/v1/clock", {{"advance_seconds", seconds}}, 200);
+}
+
+// A finding of the app's report, which must be there.
+json present(const server_process& server, std::int64_t app_id, std::string_view id) {
+    const json r = report(server, app_id);
+    const json f = finding(r, id);
+    INFO(r.dump());
+    REQUIRE_MESSAGE(!f.is_null(), "no finding " << id);
+    return f;
+}
+
+http_response authorize_url(const server_process& server, const admin_sandbox& s, std::string_view extra) {
+    return http_request(server.port(), "GET",
+                        "/oauth/authorize?client_id=" + url_encode(s.client_id) + "&redirect_uri=" +
+                            url_encode(s.redirect_uri) + "&scope=oauth" + std::string(extra));
+}
+
+}  // namespace
+
+TEST_SUITE("journal") {
+
+TEST_CASE("events: every operation is an event with both clocks, its correlation id and token ids, "
+          "never a token, code or secret") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "journal");
+    const std::string code = issue_code(server, s);
+    const auto exchanged = exchange_code_raw(server.port(), s, code);
+    REQUIRE(exchanged.status == 200);
+    const std::string access = exchanged.json().at("access_token");
+    const std::string refresh = exchanged.json().at("refresh_token");
+    const auto refreshed = refresh_raw(server.port(), s.client_id, s.client_secret, refresh);
+    const auto described = get_access_token(server.port(), access);
+    const auto wrong_secret = refresh_raw(server.port(), s.client_id, "not-the-secret", refresh);
+    const auto revoked = http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(refresh));
+    const auto dead = refresh_raw(server.port(), s.client_id, s.client_secret, refresh);
+    REQUIRE(revoked.status == 204);
+    REQUIRE(dead.status == 400);
+    const auto uninstalled = server.admin("DELETE", install_path(s.hub_id, s.app_id));
+    REQUIRE(uninstalled.status == 204);
+
+    const auto page = server.admin("GET", "/admin/v1/events?limit=1000");
+    REQUIRE(page.status == 200);
+    const json all = page.json().at("results");
+    std::vector<std::string> kinds;
+    for (const auto& e : all) kinds.push_back(e.at("kind"));
+    CHECK(kinds == std::vector<std::string>{"code_issued", "code_exchange", "refresh", "introspection",
+                                            "client_auth_failed", "revocation", "refusal", "uninstall"});
+    REQUIRE(all.size() == 8);
+    const std::int64_t now = admin_expect(server, "GET", "/admin/v1/clock", nullptr, 200).at("now");
+    for (const auto& e : all) {
+        CHECK(std::abs(e.at("time").get<std::int64_t>() - now) <= 5);
+        CHECK(std::abs(e.at("wall_time_ms").get<std::int64_t>() - system_ms()) < 60000);
+    }
+    const json& exchange = all[1];
+    CHECK(exchange.at("correlation_id") == corr(exchanged));
+    CHECK(exchange.at("route") == "token");
+    CHECK(exchange.at("version") == "v1");
+    CHECK(exchange.at("grant_type") == "authorization_code");
+    CHECK(exchange.at("client_id") == s.client_id);
+    CHECK(exchange.at("hub_id") == s.hub_id);
+    CHECK(exchange.at("user_id") == s.user_id);
+    CHECK(exchange.at("access_token_id").get<std::int64_t>() > 0);
+    CHECK(exchange.at("refresh_token_id").get<std::int64_t>() > 0);
+    CHECK(exchange.at("outcome").at("result") == "ok");
+    CHECK(all[2].at("correlation_id") == corr(refreshed));
+    CHECK(all[2].at("token").at("id") == exchange.at("refresh_token_id"));
+    // The metadata read knows the app; the refusals are attributed to the token's owner.
+    CHECK(all[3].at("correlation_id") == corr(described));
+    CHECK(all[3].at("app_id") == s.app_id);
+    CHECK(all[4].at("correlation_id") == corr(wrong_secret));
+    CHECK(all[4].at("outcome").at("error") == "wrong_client_secret");
+    CHECK(all[4].at("outcome").at("status") == 401);
+    CHECK(all[4].at("outcome").at("hubspot_status") == "BAD_CLIENT_SECRET");
+    CHECK(all[5].at("correlation_id") == corr(revoked));
+    const json& refusal = all[6];
+    CHECK(refusal.at("correlation_id") == corr(dead));
+    CHECK(refusal.at("outcome") == json{{"result", "refused"}, {"error", "invalid_refresh_token"},
+                                        {"status", 400}, {"hubspot_status", "BAD_REFRESH_TOKEN"}});
+    CHECK(refusal.at("hub_id") == s.hub_id);
+    CHECK(all[7].at("route") == "admin.installs.delete");
+    CHECK(all[7].at("app_id") == s.app_id);
+
+    for (const std::string& secret : {access, refresh, code, s.client_secret}) {
+        CHECK_MESSAGE(page.body.find(secret) == std::string::npos, "the journal shows a secret");
+    }
+}
+
+TEST_CASE("events: filters, paging with since, and refusals of bad queries") {
+    server_process server;
+    server.start();
+    const admin_sandbox a = make_sandbox(server, "filter-a");
+    const admin_sandbox b = make_sandbox(server, "filter-b");
+    const token_grant ta = issue_tokens(server, a);
+    issue_tokens(server, b);
+    for (int i = 0; i < 3; ++i) REQUIRE(refresh_raw(server.port(), a.client_id, a.client_secret, ta.refresh_token).status == 200);
+
+    CHECK(events(server, "kind=refresh").size() == 3);
+    CHECK(events(server, "kind=refresh,code_exchange").size() == 5);
+    CHECK(events(server, "client_id=" + url_encode(b.client_id)).size() == 2);  // minted, exchanged
+    CHECK(events(server, "hub_id=" + std::to_string(a.hub_id) + "&kind=refresh").size() == 3);
+
+    const json first = server.admin("GET", "/admin/v1/events?kind=refresh&limit=2").json();
+    REQUIRE(first.at("results").size() == 2);
+    const auto since = first.at("paging").at("next").at("since").get<std::int64_t>();
+    const json rest = server.admin("GET", "/admin/v1/events?kind=refresh&limit=2&since=" + std::to_string(since)).json();
+    REQUIRE(rest.at("results").size() == 1);
+    CHECK(rest.at("results")[0].at("id").get<std::int64_t>() > since);
+    CHECK_FALSE(rest.at("paging").contains("next"));
+    CHECK(events(server, "since=1000000").empty());
+
+    check_error(server.admin("GET", "/admin/v1/events?kind=nonsense"), 400, "VALIDATION_ERROR");
+    check_error(server.admin("GET", "/admin/v1/events?limit=0"), 400, "VALIDATION_ERROR");
+    check_error(server.admin("GET", "/admin/v1/events?colour=red"), 400, "VALIDATION_ERROR");
+    CHECK(http_request(server.port(), "GET", "/admin/v1/events").status == 401);
+}
+
+TEST_CASE("events: NDJSON streams one event per line; follow keeps the stream open for new ones") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "stream");
+    const token_grant t = issue_tokens(server, s);
+
+    const auto lines = http_request(server.port(), "GET", "/admin/v1/events",
+                                    {{"Authorization", "Bearer " + server.admin_key()}, {"Accept", "application/x-ndjson"}});
+    REQUIRE(lines.status == 200);
+    CHECK(lines.header("Content-Type") == "application/x-ndjson");
+    CHECK(lines.header("Transfer-Encoding") == "chunked");
+    std::vector<json> parsed;
+    std::size_t at = 0;
+    while (at < lines.body.size()) {
+        const auto end = lines.body.find('\n', at);
+        REQUIRE(end != std::string::npos);
+        parsed.push_back(json::parse(lines.body.substr(at, end - at)));
+        at = end + 1;
+    }
+    REQUIRE(parsed.size() == 2);
+    CHECK(parsed[0].at("kind") == "code_issued");
+    CHECK(parsed[1].at("kind") == "code_exchange");
+
+    raw_connection follower(server.port());
+    follower.send("GET /admin/v1/events?follow=true&kind=refresh HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                  server.admin_key() + "\r\n\r\n");
+    std::string seen = follower.receive_some(std::chrono::seconds(5));
+    CHECK(seen.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    const auto refreshed = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(refreshed.status == 200);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (seen.find(corr(refreshed)) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        seen += follower.receive_some(std::chrono::seconds(5));
+    }
+    CHECK(seen.find(corr(refreshed)) != std::string::npos);
+    CHECK(seen.find("\"kind\":\"refresh\"") != std::string::npos);
+    CHECK(seen.find("code_exchange") == std::string::npos);
+}
+
+TEST_CASE("events: retention keeps the newest journal_max_events; journal=false records nothing") {
+    server_process small({{"--journal-max-events", "3"}});
+    small.start();
+    const admin_sandbox s = make_sandbox(small, "retention");
+    const token_grant t = issue_tokens(small, s);
+    for (int i = 0; i < 3; ++i) refresh_raw(small.port(), s.client_id, s.client_secret, t.refresh_token);
+    const json kept = events(small);
+    REQUIRE(kept.size() == 3);
+    CHECK(kept[0].at("id") == 3);
+    CHECK(kept[2].at("id") == 5);
+
+    server_process off({{"--journal", "false"}});
+    off.start();
+    const admin_sandbox quiet = make_sandbox(off, "quiet");
+    issue_tokens(off, quiet);
+    const json page = off.admin("GET", "/admin/v1/events").json();
+    CHECK(page.at("results").empty());
+    CHECK(page.at("journal") == "off");
+    CHECK(report(off, quiet.app_id).at("events") == 0);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("integration report") {
+
+TEST_CASE("report: a well-behaved integration is clean; v1 calls are counted per endpoint as a notice") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "clean");
+    const token_grant t = issue_tokens(server, s);
+    advance(server, 1500);  // refreshes with time to spare
+    const auto refreshed = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(refreshed.status == 200);
+    REQUIRE(get_access_token(server.port(), refreshed.json().at("access_token").get<std::string>()).status == 200);
+    REQUIRE(http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(t.refresh_token)).status == 204);
+
+    const json r = report(server, s.app_id);
+    CHECK(r.at("clean") == true);
+    CHECK(r.at("summary") == "clean: no findings");
+    CHECK(r.at("findings").empty());
+    CHECK(r.at("client_id") == s.client_id);
+    const json v1 = finding(r, "v1_endpoints");
+    REQUIRE_FALSE(v1.is_null());
+    CHECK(v1.at("breakdown") == json{{"token", 2}, {"access_token_metadata", 1}, {"revoke_refresh_token", 1}});
+    CHECK(v1.at("last_correlation_id") != v1.at("first_correlation_id"));
+
+    const auto page = http_request(server.port(), "GET", "/admin/v1/apps/" + std::to_string(s.app_id) + "/report",
+                                   {{"Authorization", "Bearer " + server.admin_key()}, {"Accept", "text/html"}});
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Content-Type") == "text/html;charset=utf-8");
+    CHECK(page.body.find("Clean: the integration did nothing") != std::string::npos);
+    CHECK(page.body.find("Still calls v1 OAuth endpoints") != std::string::npos);
+}
+
+TEST_CASE("report: used an access token after it expired, then refreshed only after the 401") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "expired");
+    const token_grant t = issue_tokens(server, s);
+    advance(server, 1860);
+    const auto expired = get_access_token(server.port(), t.access_token);
+    REQUIRE(expired.status == 401);
+    const auto late = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(late.status == 200);
+    const json used = present(server, s.app_id, "expired_token_used");
+    CHECK(used.at("count") == 1);
+    CHECK(used.at("first_correlation_id") == corr(expired));
+    CHECK(used.at("last_correlation_id") == corr(expired));
+    CHECK(used.at("advice").get<std::string>().find("refresh") != std::string::npos);
+    const json after = present(server, s.app_id, "refreshed_after_401");
+    CHECK(after.at("count") == 1);
+    CHECK(after.at("first_correlation_id") == corr(late));
+    CHECK(report(server, s.app_id).at("clean") == false);
+}
+
+TEST_CASE("report: API calls through the gateway with an expired token, then a refresh only after the 401") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "gateway-expired");
+    const token_grant t = issue_tokens(server, s);
+    const header_list bearer{{"Authorization", "Bearer " + t.access_token}};
+    // A call in time is a gateway decision, and no finding; /account-info/v3 is no v1 endpoint.
+    REQUIRE(http_request(server.port(), "GET", "/account-info/v3/details", bearer).status == 200);
+    advance(server, 1860);
+    const auto first = http_request(server.port(), "GET", "/account-info/v3/details", bearer);
+    REQUIRE(first.status == 401);
+    CHECK(json::parse(first.body).at("category") == "EXPIRED_AUTHENTICATION");
+    const auto second = http_request(server.port(), "GET", "/account-info/v3/details", bearer);
+    REQUIRE(second.status == 401);
+    const auto late = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(late.status == 200);
+
+    const json used = present(server, s.app_id, "expired_token_used");
+    CHECK(used.at("count") == 2);
+    CHECK(used.at("first_correlation_id") == corr(first));
+    CHECK(used.at("last_correlation_id") == corr(second));
+    const json after = present(server, s.app_id, "refreshed_after_401");
+    CHECK(after.at("count") == 1);
+    CHECK(after.at("first_correlation_id") == corr(late));
+    const json r = report(server, s.app_id);
+    const json v1 = finding(r, "v1_endpoints");
+    if (!v1.is_null()) CHECK(v1.dump().find("account_info") == std::string::npos);
+    // The journal shows the decisions: one allowed call, two refusals with HubSpot's status.
+    const json calls = events(server, "client_id=" + s.client_id + "&limit=1000");
+    std::size_t allowed = 0;
+    std::size_t refused = 0;
+    for (const json& e : calls) {
+        if (e.value("operation", "") != "api_call") continue;
+        if (e.at("kind") == "gateway") ++allowed;
+        if (e.at("kind") == "refusal" && e.at("outcome").at("status") == 401) ++refused;
+    }
+    CHECK(allowed == 1);
+    CHECK(refused == 2);
+}
+
+TEST_CASE("report: kept using a revoked token") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "revoked");
+    const token_grant t = issue_tokens(server, s);
+    REQUIRE(http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(t.refresh_token)).status == 204);
+    const auto again = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    const auto metadata = get_access_token(server.port(), t.access_token);  // revoked with it
+    REQUIRE(again.status == 400);
+    REQUIRE(metadata.status == 401);
+    const json f = present(server, s.app_id, "revoked_token_used");
+    CHECK(f.at("count") == 2);
+    CHECK(f.at("first_correlation_id") == corr(again));
+    CHECK(f.at("last_correlation_id") == corr(metadata));
+}
+
+TEST_CASE("report: kept refreshing for an account that uninstalled the app") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "uninstalled");
+    const token_grant t = issue_tokens(server, s);
+    REQUIRE(server.admin("DELETE", install_path(s.hub_id, s.app_id)).status == 204);
+    const auto refused = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    check_error(refused, 400, "BAD_REFRESH_TOKEN");
+    const json f = present(server, s.app_id, "uninstalled_refresh_token");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("first_correlation_id") == corr(refused));
+}
+
+TEST_CASE("report: replayed an authorization code") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "replay");
+    const std::string code = issue_code(server, s);
+    REQUIRE(exchange_code_raw(server.port(), s, code).status == 200);
+    const auto replayed = exchange_code_raw(server.port(), s, code);
+    check_error(replayed, 400, "BAD_AUTH_CODE");
+    // A code that never existed is a mistake of another kind.
+    REQUIRE(exchange_code_raw(server.port(), s, "na1-0000").status == 400);
+    const json f = present(server, s.app_id, "code_replayed");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("first_correlation_id") == corr(replayed));
+}
+
+TEST_CASE("report: exchanged a code after it expired") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "late-code");
+    const std::string code = issue_code(server, s);
+    advance(server, 601);
+    const auto late = exchange_code_raw(server.port(), s, code);
+    check_error(late, 400, "EXPIRED_AUTH_CODE");
+    const json f = present(server, s.app_id, "code_exchanged_late");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("first_correlation_id") == corr(late));
+}
+
+TEST_CASE("report: retried a 429 sooner than Retry-After said") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "impatient");
+    const token_grant t = issue_tokens(server, s);
+    add_fault(server, {{"match", {{"client_id", s.client_id}}}, {"action", {{"kind", "rate_limit"}, {"retry_after", 30}}}, {"times", 1}});
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token).status == 429);
+    const auto at_once = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(at_once.status == 200);
+    const json f = present(server, s.app_id, "retry_after_ignored");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("first_correlation_id") == corr(at_once));
+    CHECK(finding(report(server, s.app_id), "retry_without_backoff").is_null());
+}
+
+TEST_CASE("report: retried a 5xx at once, without backing off") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "hasty");
+    const token_grant t = issue_tokens(server, s);
+    add_fault(server, {{"match", {{"client_id", s.client_id}}}, {"action", {{"kind", "server_error"}, {"status", 502}}}, {"times", 1}});
+    REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token).status == 502);
+    const auto at_once = refresh_raw(server.port(), s.client_id, s.client_secret, t.refresh_token);
+    REQUIRE(at_once.status == 200);
+    const json f = present(server, s.app_id, "retry_without_backoff");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("first_correlation_id") == corr(at_once));
+}
+
+TEST_CASE("report: sent the client secret in the query string") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "leaky");
+    const token_grant t = issue_tokens(server, s);
+    const auto leaked = post_form(server.port(), "/oauth/v1/token?client_secret=" + url_encode(s.client_secret),
+                                  {{"grant_type", "refresh_token"}, {"client_id", s.client_id},
+                                   {"client_secret", s.client_secret}, {"refresh_token", t.refresh_token}});
+    REQUIRE(leaked.status == 200);
+    const json f = present(server, s.app_id, "secret_in_url");
+    CHECK(f.at("count") == 1);
+    CHECK(f.at("breakdown") == json{{"client_secret", 1}});
+    CHECK(f.at("first_correlation_id") == corr(leaked));
+    // The journal names the parameter, never its value.
+    CHECK(server.admin("GET", "/admin/v1/events?limit=1000").body.find(s.client_secret) == std::string::npos);
+}
+
+TEST_CASE("report: opened the authorize step without state and without PKCE") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "bare-authorize");
+    const auto bare = authorize_url(server, s, "");
+    REQUIRE(bare.status == 200);
+    // With both (RFC 7636's example challenge), nothing more is found.
+    REQUIRE(authorize_url(server, s,
+                          "&state=xyz&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                          "&code_challenge_method=S256")
+                .status == 200);
+    const json no_state = present(server, s.app_id, "authorize_without_state");
+    CHECK(no_state.at("count") == 1);
+    CHECK(no_state.at("first_correlation_id") == corr(bare));
+    const json no_pkce = present(server, s.app_id, "authorize_without_pkce");
+    CHECK(no_pkce.at("count") == 1);
+    CHECK(no_pkce.at("last_correlation_id") == corr(bare));
+}
+
+TEST_CASE("report: the HTML page shows the findings; unknown apps and formats are refused") {
+    auto& server = report_server();
+    const admin_sandbox s = make_sandbox(server, "page", {{"name", "page <b>"}});
+    const std::string code = issue_code(server, s);
+    REQUIRE(exchange_code_raw(server.port(), s, code).status == 200);
+    const auto replayed = exchange_code_raw(server.port(), s, code);
+    // Not through server.admin(): the served document's contract check reads JSON answers only.
+    const auto page = http_request(server.port(), "GET",
+                                   "/admin/v1/apps/" + std::to_string(s.app_id) + "/report?format=html",
+                                   {{"Authorization", "Bearer " + server.admin_key()}});
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Content-Type") == "text/html;charset=utf-8");
+    CHECK(page.body.find("Replayed an authorization code") != std::string::npos);
+    CHECK(page.body.find(corr(replayed)) != std::string::npos);
+    CHECK(page.body.find("1 finding(s)") != std::string::npos);
+    CHECK(page.body.find("<b>") == std::string::npos);  // the app's name is escaped
+    check_error(server.admin("GET", "/admin/v1/apps/" + std::to_string(s.app_id) + "/report?format=pdf"), 400,
+                "VALIDATION_ERROR");
+    check_error(server.admin("GET", "/admin/v1/apps/987654321/report"), 404, "NOT_FOUND");
+}
+
+}  // TEST_SUITE
+
+
 // ---- Deletes leave no authority behind ----
 
 namespace {
@@ -1566,6 +1995,50 @@ TEST_CASE("sandboxes: idle past its TTL on the server's clock, a sandbox is gone
     const json listed = server.admin("GET", "/admin/v1/sandboxes").json().at("results");
     REQUIRE(listed.size() == 1);
     CHECK(listed[0].at("id") == forever.id);
+}
+
+TEST_CASE("sandboxes: fault rules, the event journal and the report are each sandbox's own") {
+    server_process server;
+    server.start();
+    const sandbox_client root = root_sandbox(server);
+    const sandbox_client a = create_sandbox(server);
+    const sandbox_client b = create_sandbox(server);
+    const world wa = seed_world(a, "faulted");
+    const world wb = seed_world(b, "calm");
+    const issued_tokens ta = issue(a, wa);
+    const issued_tokens tb = issue(b, wb);
+
+    // A rule added in A fires in A only, and only A lists it.
+    const http_response added = a.admin("POST", "/admin/v1/faults",
+                                        {{"match", {{"grant_type", "refresh_token"}}},
+                                         {"action", {{"kind", "server_error"}, {"status", 502}}}});
+    REQUIRE(added.status == 201);
+    check_hubspot_error(refresh_with(a, wa, ta.refresh_token), 502, "BAD_GATEWAY");
+    CHECK(refresh_with(b, wb, tb.refresh_token).status == 200);
+    CHECK(a.admin("GET", "/admin/v1/faults").json().at("results").at(0).at("fired") == 1);
+    CHECK(b.admin("GET", "/admin/v1/faults").json().at("results").empty());
+    CHECK(root.admin("GET", "/admin/v1/faults").json().at("results").empty());
+
+    // Each journal holds its own world's events: A's fault, B's refresh, nothing at the root.
+    const json events_a = a.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    const json events_b = b.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    const auto count_kind = [](const json& events, std::string_view kind) {
+        return std::count_if(events.begin(), events.end(), [&](const json& e) { return e.at("kind") == kind; });
+    };
+    CHECK(count_kind(events_a, "fault") == 1);
+    CHECK(count_kind(events_a, "refresh") == 0);
+    CHECK(count_kind(events_b, "fault") == 0);
+    CHECK(count_kind(events_b, "refresh") == 1);
+    for (const json& e : events_b) CHECK(e.at("client_id") != wa.client_id);
+    CHECK(root.admin("GET", "/admin/v1/events?kind=refresh").json().at("results").empty());
+
+    // The report is read from the sandbox's journal, for the sandbox's apps.
+    const json apps_a = a.admin("GET", "/admin/v1/apps").json().at("results");
+    REQUIRE(apps_a.size() == 1);
+    const http_response report_a = a.admin("GET", "/admin/v1/apps/" + std::to_string(apps_a[0].at("app_id").get<std::int64_t>()) + "/report");
+    REQUIRE(report_a.status == 200);
+    CHECK(report_a.json().at("client_id") == wa.client_id);
+    CHECK(report_a.json().at("events").get<std::int64_t>() >= 2);
 }
 
 

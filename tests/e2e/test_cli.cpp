@@ -521,6 +521,103 @@ TEST_CASE("hsoauth seed loads a file, and loading it again changes nothing") {
     CHECK(server.stop() == 0);
 }
 
+// ---- Reproducible runs (deterministic_seed) ----
+
+#include "support/raw_connection.hpp"
+
+namespace {
+
+// One request over its own connection; the response's bytes exactly as they came.
+std::string raw_round_trip(std::uint16_t port, std::string_view method, std::string_view target,
+                           std::string_view body = {}, bool admin = false) {
+    std::string request = std::string(method) + " " + std::string(target) +
+                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (admin) request += "Authorization: Bearer test-admin-key-0123456789\r\n";
+    if (!body.empty() || method == "POST") {
+        request += std::string("Content-Type: ") +
+                   (admin ? "application/json" : "application/x-www-form-urlencoded") + "\r\n";
+        request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    request += "\r\n";
+    request += body;
+    raw_connection c(port);
+    c.send(request);
+    return c.receive_until_closed(std::chrono::seconds(10));
+}
+
+std::string body_of_raw(const std::string& raw) { return raw.substr(raw.find("\r\n\r\n") + 4); }
+
+// The same requests, in the same order, against a fresh server; every response's bytes.
+std::vector<std::string> golden_run(const std::vector<std::string>& extra_args) {
+    server_process server({extra_args});
+    server.start();
+    const auto port = server.port();
+    std::vector<std::string> out;
+    out.push_back(raw_round_trip(port, "POST", "/admin/v1/seed",
+                                 R"({"hubs":[{"hub_id":62515,"hub_domain":"golden.example.com"}],
+                                     "users":[{"user_id":7,"email":"golden@example.com","hub_ids":[62515]}],
+                                     "apps":[{"app_id":99,"name":"Golden","redirect_uris":["http://localhost/cb"],
+                                              "scopes":["oauth"]}]})",
+                                 true));
+    const json app = json::parse(body_of_raw(out.back())).at("apps").at(0);
+    const std::string client_id = app.at("client_id");
+    const std::string secret = app.at("client_secret");
+    out.push_back(raw_round_trip(port, "POST", "/admin/v1/authorization-codes",
+                                 json{{"client_id", client_id}, {"hub_id", 62515}, {"user_id", 7},
+                                      {"redirect_uri", "http://localhost/cb"}, {"scopes", {"oauth"}}}
+                                     .dump(),
+                                 true));
+    const std::string code = json::parse(body_of_raw(out.back())).at("code");
+    const std::string credentials = "&client_id=" + url_encode(client_id) + "&client_secret=" + url_encode(secret);
+    out.push_back(raw_round_trip(port, "POST", "/oauth/v1/token",
+                                 "grant_type=authorization_code&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&code=" +
+                                     url_encode(code) + credentials));
+    const json tokens = json::parse(body_of_raw(out.back()));
+    const std::string access = tokens.at("access_token");
+    const std::string refresh = tokens.at("refresh_token");
+    out.push_back(raw_round_trip(port, "GET", "/oauth/v1/access-tokens/" + url_encode(access)));
+    out.push_back(raw_round_trip(port, "POST", "/oauth/v1/token",
+                                 "grant_type=refresh_token&refresh_token=" + url_encode(refresh) + credentials));
+    out.push_back(raw_round_trip(port, "POST", "/oauth/v1/token",
+                                 "grant_type=refresh_token&refresh_token=" + url_encode(refresh) +
+                                     "&client_id=" + url_encode(client_id) + "&client_secret=wrong"));
+    out.push_back(raw_round_trip(port, "POST", "/admin/v1/clock", R"({"advance_seconds":1860})", true));
+    out.push_back(raw_round_trip(port, "GET", "/oauth/v1/access-tokens/" + url_encode(access)));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("deterministic_seed: two runs with the same seed and requests give byte-identical answers") {
+    const auto first = golden_run({"--deterministic-seed", "golden-1"});
+    const auto second = golden_run({"--deterministic-seed", "golden-1"});
+    REQUIRE(first.size() == second.size());
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        INFO("response " << i << ":\n" << first[i] << "\n---\n" << second[i]);
+        CHECK(first[i] == second[i]);
+    }
+    // What they hold: the clock stands on 2026-01-01 plus the offset, the tokens follow the seed.
+    CHECK(first.back().rfind("HTTP/1.1 401 ", 0) == 0);
+    CHECK(json::parse(body_of_raw(first[6])).at("now") == 1767225600 + 1860);
+    const auto other = golden_run({"--deterministic-seed", "golden-2"});
+    CHECK(body_of_raw(other[2]) != body_of_raw(first[2]));
+    // Without a seed, two runs differ.
+    const auto random_a = golden_run({});
+    const auto random_b = golden_run({});
+    CHECK(body_of_raw(random_a[2]) != body_of_raw(random_b[2]));
+}
+
+TEST_CASE("deterministic_seed is refused unless every address served is a loopback address") {
+    temp_dir dir;
+    int code = -1;
+    const std::string out = run_cli({"serve", "--listen", "0.0.0.0:0", "--db", dir.file("d.db"), "--admin-key",
+                                     "test-admin-key-0123456789", "--deterministic-seed", "x"},
+                                    &code);
+    CHECK(code == 2);
+    CHECK(out.find("loopback") != std::string::npos);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+}
+
 // ---- hsoauth admin: the admin API from the command line ----
 
 TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed against a running server") {

@@ -160,3 +160,25 @@ TEST_CASE("SIGTERM with a request that never completes: exit 0 when the 10 s dra
 }
 
 }  // TEST_SUITE("drain")
+
+TEST_CASE("SIGTERM ends open follow streams of the event journal (last chunk sent) and exits 0 promptly") {
+    server_process server;
+    server.start();
+    raw_connection follower(server.port());
+    follower.send("GET /admin/v1/events?follow=true HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
+                  server.admin_key() + "\r\n\r\n");
+    std::string seen = follower.receive_some(5000ms);
+    REQUIRE(seen.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    REQUIRE(seen.find("Transfer-Encoding: chunked") != std::string::npos);
+
+    const auto start = steady::now();
+    REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+    seen += follower.receive_until_closed(5000ms);
+    // The stream ends with the last chunk, not a cut, long before the 10 s drain bound.
+    CHECK(seen.size() >= 5);
+    CHECK(seen.substr(seen.size() - 5) == "0\r\n\r\n");
+    const auto status = wait_exit(server, 5000ms);
+    REQUIRE(status);
+    CHECK(*status == 0);
+    CHECK(ms_since(start) < 3000);
+}

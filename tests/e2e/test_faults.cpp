@@ -305,3 +305,458 @@ TEST_CASE("disk full from the start: --max-page-count at the size of a fresh dat
 }
 
 }  // TEST_SUITE("faults")
+
+// ---- Fault playbooks: POST /admin/v1/faults and what each kind of rule does ----
+
+#include <ctime>
+#include <fstream>
+
+#include "support/controls_helpers.hpp"
+#include "support/raw_connection.hpp"
+
+namespace {
+
+// The fields an error body names in errors[].context (invalidFields, missingFields).
+std::vector<std::string> fields_named(const http_response& r) {
+    std::vector<std::string> out;
+    const json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("errors")) return out;
+    for (const auto& detail : body["errors"]) {
+        if (!detail.contains("context")) continue;
+        for (const auto& [key, names] : detail["context"].items()) {
+            for (const auto& name : names) out.push_back(name.get<std::string>());
+        }
+    }
+    return out;
+}
+
+http_response refresh_raw(const server_process& server, const sandbox& s, const std::string& refresh_token) {
+    return post_form(server.port(), "/oauth/v1/token", refresh_grant_fields(s, refresh_token));
+}
+
+http_response access_raw(const server_process& server, const std::string& token) {
+    return http_request(server.port(), "GET", "/oauth/v1/access-tokens/" + url_encode(token));
+}
+
+// The request line and headers of a GET of `path` over a raw connection.
+std::string raw_get(const server_process& server, std::string_view path) {
+    return "GET " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+           "\r\nConnection: close\r\n\r\n";
+}
+
+// The statuses of `n` GETs of an unknown refresh token's metadata ('.' 401, 'x' anything else).
+std::string metadata_pattern(const server_process& server, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+        out += http_request(server.port(), "GET", "/oauth/v1/refresh-tokens/na1-unknown").status == 401 ? '.' : 'x';
+    }
+    return out;
+}
+
+void write_file(const std::string& path, std::string_view content) {
+    std::ofstream out(path, std::ios::trunc);
+    out << content;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string iso_of(std::int64_t seconds) {
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &utc);
+    return text;
+}
+
+}  // namespace
+
+TEST_SUITE("fault playbooks") {
+
+TEST_CASE("fault rules: POST answers 201 with the rule and its id, GET counts, DELETE removes one or all") {
+    server_process server;
+    server.start();
+    const json first = add_fault(server, {{"match", {{"path", "/oauth/v1/token"}, {"method", "POST"}, {"grant_type", "refresh_token"}}},
+                                          {"action", {{"kind", "server_error"}, {"status", 502}}},
+                                          {"times", 1}});
+    CHECK(first.at("id") == 1);
+    CHECK(first.at("action").at("kind") == "server_error");
+    CHECK(first.at("action").at("status") == 502);
+    CHECK(first.at("match").at("grant_type") == "refresh_token");
+    CHECK(first.at("times") == 1);
+    const json second = add_fault(server, {{"action", {{"kind", "locked"}}}, {"match", {{"route", "access_token_metadata"}}}});
+    CHECK(second.at("id") == 2);
+    CHECK(second.at("action").at("status") == 423);
+
+    json listed = list_faults(server);
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].at("fired") == 0);
+    CHECK(listed[0].at("matched") == 0);
+    CHECK(listed[0].at("spent") == false);
+
+    CHECK(server.admin("DELETE", "/admin/v1/faults/1").status == 204);
+    check_error(server.admin("DELETE", "/admin/v1/faults/1"), 404, "NOT_FOUND");
+    listed = list_faults(server);
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("id") == 2);
+    CHECK(server.admin("DELETE", "/admin/v1/faults").status == 204);
+    CHECK(list_faults(server).empty());
+    // Ids are never handed out twice.
+    CHECK(add_fault(server, {{"action", {{"kind", "locked"}}}}).at("id") == 3);
+    clear_faults(server);
+}
+
+TEST_CASE("fault rules: a bad rule is refused naming the key, and a list is all or nothing") {
+    server_process server;
+    server.start();
+    const auto refused_field = [&](const json& rule) {
+        const auto r = server.admin("POST", "/admin/v1/faults", rule);
+        CHECK(r.status == 400);
+        const auto fields = fields_named(r);
+        return fields.empty() ? std::string("(none)") : fields.front();
+    };
+    CHECK(refused_field({{"action", {{"kind", "explode"}}}}) == "action.kind");
+    CHECK(refused_field({{"action", {{"kind", "server_error"}, {"status", 501}}}}) == "action.status");
+    CHECK(refused_field({{"action", {{"kind", "locked"}}}, {"match", {{"rout", "token"}}}}) == "match.rout");
+    CHECK(refused_field({{"action", {{"kind", "locked"}}}, {"tims", 1}}) == "tims");
+    CHECK(refused_field({{"action", {{"kind", "delay"}}}}) == "action.delay_ms");
+    CHECK(refused_field({{"action", {{"kind", "locked"}}}, {"probability", 2}}) == "probability");
+    CHECK(refused_field({{"action", {{"kind", "locked"}}}, {"window", {{"from", 10}, {"until", 5}}}}) == "window");
+    CHECK(refused_field({{"match", {{"route", "token"}}}}) == "action");
+    check_error(server.admin("POST", "/admin/v1/faults", json::array({{{"action", {{"kind", "locked"}}}},
+                                                                       {{"action", {{"kind", "nope"}}}}})),
+                400, "VALIDATION_ERROR");
+    CHECK(list_faults(server).empty());
+    check_error(http_request(server.port(), "POST", "/admin/v1/faults", {}, R"({"action":{"kind":"locked"}})"), 401,
+                "INVALID_AUTHENTICATION");
+    const auto both = server.admin("POST", "/admin/v1/faults", {{"faults", json::array({{{"action", {{"kind", "locked"}}}},
+                                                                                         {{"action", {{"kind", "reset"}}}}})}});
+    REQUIRE(both.status == 201);
+    CHECK(both.json().at("results").size() == 2);
+}
+
+TEST_CASE("rate_limit: 429 with HubSpot's TEN_SECONDLY_ROLLING body, Retry-After and the rate-limit headers; "
+          "the refused refresh changed nothing") {
+    server_process server;
+    server.start();
+    app_options rotating;
+    rotating.rotate_refresh_tokens = true;
+    const sandbox s = seed_sandbox(server, rotating);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "token"}, {"grant_type", "refresh_token"}}},
+                       {"action", {{"kind", "rate_limit"}, {"retry_after", 7}}},
+                       {"times", 1}});
+    const auto r = refresh_raw(server, s, tokens.refresh_token);
+    check_error(r, 429, "error");
+    const json body = r.json();
+    CHECK(body.at("policyName") == "TEN_SECONDLY_ROLLING");
+    CHECK(body.at("errorType") == "RATE_LIMIT");
+    CHECK(body.at("message") == "You have reached your ten_secondly_rolling limit.");
+    CHECK(body.at("category") == "RATE_LIMITS");
+    CHECK(r.header("Retry-After") == "7");
+    CHECK(r.header("X-HubSpot-RateLimit-Max") == "110");
+    CHECK(r.header("X-HubSpot-RateLimit-Remaining") == "0");
+    CHECK(r.header("X-HubSpot-RateLimit-Interval-Milliseconds") == "10000");
+    // The app rotates refresh tokens: had the refused refresh run, this token would be spent.
+    const token_pair next = refresh(server, s, tokens.refresh_token);
+    CHECK(next.refresh_token != tokens.refresh_token);
+}
+
+TEST_CASE("server_error: 500, 502, 503 (with Retry-After) and 504 with HubSpot's error body, then normal answers") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    for (const auto& [status, hubspot] : std::vector<std::pair<int, std::string>>{
+             {500, "SERVER_ERROR"}, {502, "BAD_GATEWAY"}, {503, "SERVICE_UNAVAILABLE"}, {504, "GATEWAY_TIMEOUT"}}) {
+        INFO("status " << status);
+        add_fault(server, {{"match", {{"route", "access_token_metadata"}}},
+                           {"action", {{"kind", "server_error"}, {"status", status}}},
+                           {"times", 1}});
+        const auto r = access_raw(server, tokens.access_token);
+        check_error(r, status, hubspot);
+        CHECK(r.header("Retry-After") == (status == 503 ? "1" : ""));
+        CHECK(access_raw(server, tokens.access_token).status == 200);
+    }
+}
+
+TEST_CASE("migration_in_progress and locked: 477 with Retry-After, 423") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "migration_in_progress"}}}, {"times", 1}});
+    const auto moving = access_raw(server, tokens.access_token);
+    check_error(moving, 477, "MIGRATION_IN_PROGRESS");
+    CHECK(moving.header("Retry-After") == "30");
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "locked"}}}, {"times", 1}});
+    check_error(access_raw(server, tokens.access_token), 423, "LOCKED");
+    CHECK(access_raw(server, tokens.access_token).status == 200);
+}
+
+TEST_CASE("bad_refresh_token: 400 BAD_REFRESH_TOKEN as after an uninstall, while the install lives on") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"grant_type", "refresh_token"}, {"client_id", s.client_id}}},
+                       {"action", {{"kind", "bad_refresh_token"}}}});
+    const auto r = refresh_raw(server, s, tokens.refresh_token);
+    check_error(r, 400, "BAD_REFRESH_TOKEN", "invalid_grant");
+    CHECK(r.json().at("message") == "missing or unknown refresh token");
+    clear_faults(server);
+    CHECK(refresh_raw(server, s, tokens.refresh_token).status == 200);
+}
+
+TEST_CASE("expired_authentication: 401 as the API gateway sends it, with the expiry time") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "expired_authentication"}}}});
+    const std::int64_t now = server.admin("GET", "/admin/v1/clock").json().at("now");
+    const auto r = access_raw(server, tokens.access_token);
+    check_error(r, 401, "error");
+    const json body = r.json();
+    CHECK(body.at("category") == "EXPIRED_AUTHENTICATION");
+    CHECK(body.at("message") == "The OAuth token used to make this call expired 0 second(s) ago.");
+    const std::string expired_at = body.at("context").at("expire time").at(0);
+    CHECK((expired_at == iso_of(now) || expired_at == iso_of(now + 1)));
+}
+
+TEST_CASE("delay: the answer comes late and normal, and the network thread serves others meanwhile") {
+    server_process server({{"--threads", "1"}});
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "delay"}, {"delay_ms", 700}}}, {"times", 1}});
+    const auto started = std::chrono::steady_clock::now();
+    raw_connection delayed(server.port());
+    delayed.send(raw_get(server, "/oauth/v1/access-tokens/" + url_encode(tokens.access_token)));
+    // The one network thread answers other requests while the delayed one waits on its timer.
+    bool quick = false;
+    for (int i = 0; i < 5; ++i) {
+        const auto before = std::chrono::steady_clock::now();
+        CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+        quick = quick || std::chrono::steady_clock::now() - before < std::chrono::milliseconds(300);
+    }
+    CHECK(quick);
+    const auto answer = delayed.read_response(std::chrono::seconds(10));
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->json().at("token") == tokens.access_token);
+    CHECK(took >= std::chrono::milliseconds(700));
+    CHECK(list_faults(server).at(0).at("fired") == 1);
+}
+
+TEST_CASE("reset: the connection closes without an answer; with commit the operation ran first") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    add_fault(server, {{"match", {{"grant_type", "authorization_code"}}}, {"action", {{"kind", "reset"}}}, {"times", 1}});
+    const minted_code code = mint_code(server, s);
+    const std::string body = form_encode(code_grant_fields(s, code.code));
+    const auto request = "POST /oauth/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    {
+        raw_connection c(server.port());
+        c.send(request);
+        CHECK_FALSE(c.read_response(std::chrono::seconds(10)));
+    }
+    // Not committed: the code is still good.
+    CHECK(post_form(server.port(), "/oauth/v1/token", code_grant_fields(s, code.code)).status == 200);
+
+    add_fault(server, {{"match", {{"grant_type", "authorization_code"}}}, {"action", {{"kind", "reset"}, {"commit", true}}}, {"times", 1}});
+    const minted_code second = mint_code(server, s);
+    const std::string second_body = form_encode(code_grant_fields(s, second.code));
+    {
+        raw_connection c(server.port());
+        c.send("POST /oauth/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               "Content-Length: " + std::to_string(second_body.size()) + "\r\n\r\n" + second_body);
+        CHECK_FALSE(c.read_response(std::chrono::seconds(10)));
+    }
+    // Committed: the exchange happened, so the code is spent.
+    check_error(post_form(server.port(), "/oauth/v1/token", code_grant_fields(s, second.code)), 400, "BAD_AUTH_CODE");
+}
+
+TEST_CASE("truncate: the status line and headers, then half of the JSON body, then the connection closes") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "truncate"}}}, {"times", 1}});
+    raw_connection c(server.port());
+    c.send(raw_get(server, "/oauth/v1/access-tokens/" + url_encode(tokens.access_token)));
+    const std::string raw = c.receive_until_closed(std::chrono::seconds(10));
+    const auto end = raw.find("\r\n\r\n");
+    REQUIRE(end != std::string::npos);
+    const std::string head = raw.substr(0, end);
+    const std::string body = raw.substr(end + 4);
+    CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(head.find("Content-Type: application/json;charset=utf-8") != std::string::npos);
+    const auto length_at = head.find("Content-Length: ");
+    REQUIRE(length_at != std::string::npos);
+    const std::size_t length = std::stoul(head.substr(length_at + 16));
+    CHECK(body.size() == length / 2);
+    CHECK(body.rfind("{\"app_id\":", 0) == 0);
+    CHECK(json::parse(body, nullptr, false).is_discarded());
+    // The next answer is whole again.
+    CHECK(access_raw(server, tokens.access_token).status == 200);
+}
+
+TEST_CASE("skip and times: the third refresh fails with 502, once") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"grant_type", "refresh_token"}}},
+                       {"action", {{"kind", "server_error"}, {"status", 502}}},
+                       {"skip", 2},
+                       {"times", 1}});
+    std::vector<int> statuses;
+    for (int i = 0; i < 5; ++i) statuses.push_back(refresh_raw(server, s, tokens.refresh_token).status);
+    CHECK(statuses == std::vector<int>{200, 200, 502, 200, 200});
+    const json rule = list_faults(server).at(0);
+    CHECK(rule.at("matched") == 3);
+    CHECK(rule.at("fired") == 1);
+    CHECK(rule.at("spent") == true);
+}
+
+TEST_CASE("probability with a seed: the same requests fault the same way on every run") {
+    const json rule = {{"match", {{"route", "refresh_token_metadata"}}},
+                       {"action", {{"kind", "server_error"}}},
+                       {"probability", 0.5},
+                       {"seed", 1234}};
+    std::string patterns[2];
+    for (auto& p : patterns) {
+        server_process server;
+        server.start();
+        CHECK(add_fault(server, rule).at("seed") == 1234);
+        p = metadata_pattern(server, 40);
+    }
+    CHECK(patterns[0] == patterns[1]);
+    CHECK(patterns[0].find('x') != std::string::npos);
+    CHECK(patterns[0].find('.') != std::string::npos);
+    server_process other;
+    other.start();
+    json reseeded = rule;
+    reseeded["seed"] = 1235;
+    add_fault(other, reseeded);
+    CHECK(metadata_pattern(other, 40) != patterns[0]);
+    // Without a seed, a deterministic run gives the rule the same seed every time.
+    json unseeded = rule;
+    unseeded.erase("seed");
+    std::uint64_t seeds[2];
+    for (auto& seed : seeds) {
+        server_process server({{"--deterministic-seed", "golden"}});
+        server.start();
+        seed = add_fault(server, unseeded).at("seed");
+    }
+    CHECK(seeds[0] == seeds[1]);
+}
+
+TEST_CASE("window: a rule fires only inside its window on the sandbox clock") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    const json added = add_fault(server, {{"match", {{"route", "access_token_metadata"}}},
+                                          {"action", {{"kind", "locked"}}},
+                                          {"window", {{"after_seconds", 600}, {"for_seconds", 60}}}});
+    const std::int64_t now = server.admin("GET", "/admin/v1/clock").json().at("now");
+    CHECK(added.at("window").at("from").get<std::int64_t>() >= now + 599);
+    CHECK(access_raw(server, tokens.access_token).status == 200);
+    advance_clock(server, 600);
+    CHECK(access_raw(server, tokens.access_token).status == 423);
+    advance_clock(server, 61);
+    CHECK(access_raw(server, tokens.access_token).status == 200);
+}
+
+TEST_CASE("matching: client, hub, method, route, version and path select; the admin API is never faulted") {
+    server_process server;
+    server.start();
+    const sandbox a = seed_sandbox(server);
+    const sandbox b = seed_sandbox(server);
+    const token_pair ta = authorize(server, a);
+    const token_pair tb = authorize(server, b);
+    const json locked = {{"kind", "locked"}};
+
+    add_fault(server, {{"match", {{"client_id", b.client_id}}}, {"action", locked}});
+    CHECK(refresh_raw(server, a, ta.refresh_token).status == 200);
+    CHECK(refresh_raw(server, b, tb.refresh_token).status == 423);
+    clear_faults(server);
+
+    // A refresh names no hub: the journal knows the token's, from its issuance.
+    add_fault(server, {{"match", {{"hub_id", b.hub_id}, {"grant_type", "refresh_token"}}}, {"action", locked}});
+    CHECK(refresh_raw(server, a, ta.refresh_token).status == 200);
+    CHECK(refresh_raw(server, b, tb.refresh_token).status == 423);
+    clear_faults(server);
+
+    add_fault(server, {{"match", {{"method", "DELETE"}, {"version", "v1"}}}, {"action", locked}});
+    CHECK(http_request(server.port(), "GET", "/oauth/v1/refresh-tokens/" + url_encode(ta.refresh_token)).status == 200);
+    CHECK(http_request(server.port(), "DELETE", "/oauth/v1/refresh-tokens/" + url_encode(ta.refresh_token)).status == 423);
+    clear_faults(server);
+
+    add_fault(server, {{"match", {{"path", "/oauth/v1/access-tokens/*"}}}, {"action", locked}});
+    CHECK(access_raw(server, ta.access_token).status == 423);
+    CHECK(http_request(server.port(), "GET", "/oauth/v1/refresh-tokens/" + url_encode(ta.refresh_token)).status == 200);
+    clear_faults(server);
+
+    add_fault(server, {{"match", {{"route", "refresh_token_metadata"}}}, {"action", locked}});
+    CHECK(access_raw(server, ta.access_token).status == 200);
+    CHECK(http_request(server.port(), "GET", "/oauth/v1/refresh-tokens/" + url_encode(ta.refresh_token)).status == 423);
+    clear_faults(server);
+
+    // A rule that matches everything leaves hsoauth's own admin API alone.
+    add_fault(server, {{"action", locked}});
+    CHECK(server.admin("POST", "/admin/v1/authorization-codes", code_request(a)).status == 201);
+    CHECK(access_raw(server, ta.access_token).status == 423);
+}
+
+TEST_CASE("playbooks load at start from --faults and from a seed file's faults; POST /admin/v1/seed takes them too") {
+    server_process probe;
+    const std::string faults_file = probe.dir() + "/faults.json";
+    write_file(faults_file, R"({"faults": [{"_why": "the third refresh fails with 502",
+        "match": {"grant_type": "refresh_token"}, "action": {"kind": "server_error", "status": 502},
+        "skip": 2, "times": 1}]})");
+    server_process server({{"--faults", faults_file}});
+    server.start();
+    CHECK(server.stdout_text().find("loaded 1 fault rule(s)") != std::string::npos);
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    std::vector<int> statuses;
+    for (int i = 0; i < 4; ++i) statuses.push_back(refresh_raw(server, s, tokens.refresh_token).status);
+    CHECK(statuses == std::vector<int>{200, 200, 502, 200});
+
+    const std::string seed_file = probe.dir() + "/seed.json";
+    write_file(seed_file, R"({"hubs": [{"hub_id": 777, "hub_domain": "faults.example.com"}],
+        "faults": [{"match": {"route": "token"}, "action": {"kind": "locked"}}]})");
+    server_process seeded({{"--seed", seed_file}});
+    seeded.start();
+    const json rules = list_faults(seeded);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].at("action").at("kind") == "locked");
+
+    const auto posted = seeded.admin("POST", "/admin/v1/seed",
+                                     {{"faults", json::array({{{"action", {{"kind", "reset"}}}}})}});
+    REQUIRE(posted.status == 200);
+    CHECK(posted.json().at("faults").size() == 1);
+    CHECK(list_faults(seeded).size() == 2);
+    // A bad rule in a seed body stores nothing.
+    check_error(seeded.admin("POST", "/admin/v1/seed",
+                             {{"hubs", json::array({{{"hub_id", 778}, {"hub_domain", "nope.example.com"}}})},
+                              {"faults", json::array({{{"action", {{"kind", "nope"}}}}})}}),
+                400, "VALIDATION_ERROR");
+    check_error(seeded.admin("GET", "/admin/v1/hubs/778"), 404, "NOT_FOUND");
+
+    write_file(faults_file, R"({"faults": [{"action": {"kind": "server_error", "status": 418}}]})");
+    int exit_code = -1;
+    const std::string out = run_cli({"serve", "--listen", "127.0.0.1:0", "--db", probe.dir() + "/bad.db",
+                                     "--admin-key", "test-admin-key-0123456789", "--faults", faults_file},
+                                    &exit_code);
+    CHECK(exit_code == 2);
+    CHECK(out.find(faults_file) != std::string::npos);
+    CHECK(out.find("action.status") != std::string::npos);
+}
+
+}  // TEST_SUITE

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/result.hpp"
 #include "hsoauth/storage/records.hpp"
 #include "hsoauth/storage/repository.hpp"
@@ -88,7 +89,10 @@ struct seed_outcome {
 
 class registry {
 public:
-    registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl);
+    // `random` makes generated client ids and secrets (OpenSSL's CSPRNG unless a deterministic
+    // run injects a seeded source); it must outlive the registry.
+    registry(const crypto::secret_hasher& hasher, std::int64_t default_access_token_ttl,
+             crypto::random_source& random = crypto::system_random());
 
     // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
     // 2048 characters (a chosen client secret at least 16), at most 200 list entries, redirect URIs absolute http(s) without
@@ -119,6 +123,7 @@ public:
 private:
     const crypto::secret_hasher& hasher_;
     std::int64_t default_ttl_;
+    crypto::random_source& random_;
 };
 
 }  // namespace hsoauth::admin

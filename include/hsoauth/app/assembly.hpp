@@ -14,12 +14,14 @@
 #include "hsoauth/http/request_recorder.hpp"
 #include "hsoauth/http/server.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
+#include "hsoauth/http/wire/answer_labels.hpp"
 #include "hsoauth/http/upstream_client.hpp"
 #include "hsoauth/metrics/registry.hpp"
 #include "hsoauth/service/noting_admin_service.hpp"
 #include "hsoauth/service/noting_token_service.hpp"
 #include "hsoauth/service/sandbox.hpp"
 #include "hsoauth/service/sandbox_registry.hpp"
+#include "hsoauth/service/world_controls.hpp"
 #include "hsoauth/service/token_metrics.hpp"
 #include "hsoauth/storage/sandbox_storage.hpp"
 #include "hsoauth/storage/store.hpp"
@@ -38,6 +40,11 @@ std::unique_ptr<http::upstream_client> upstream_of(const config::settings& s);
 http::server_limits server_limits_of(const config::settings& s);
 // Network threads: the configured number, else one per core less one for the writer (at least one).
 std::size_t network_threads_of(const config::settings& s);
+// The controls' settings: the journal's retention, and the seeds of fault rules (from
+// deterministic_seed when set, else random).
+service::controls_settings controls_settings_of(const config::settings& s);
+// 64 bits of a reproducible run's seed, for the parts that take a number (correlation ids).
+std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose);
 // The log's format, least level and request lines (log_format, log_level, log_requests).
 http::log_style log_style_of(const config::settings& s);
 // Who may read GET /metrics: metrics_access, with `auto` open when every address served is a
@@ -48,9 +55,10 @@ http::metrics_access metrics_access_of(const config::settings& s);
 service::sandbox_limits sandbox_limits_of(const config::settings& s);
 
 // Everything a request reaches, over `store`: the sandbox's services with their decorators
-// (notes for the request log, token metrics), the request log and metrics, and the operations
-// routes (GET /metrics, GET /openapi.json). With `worlds`, the root also serves non-default
-// sandboxes under /sandboxes/{id}/ (docs/sandboxes.md). The references must outlive the
+// (its controls: fault rules, journal and report; notes for the request log; token metrics),
+// the request log and metrics, and the operations routes (GET /metrics, GET /openapi.json).
+// With `worlds`, the root also serves non-default sandboxes under /sandboxes/{id}/
+// (docs/sandboxes.md), each with controls of its own. The references must outlive the
 // assembly; the store is observed (store_metrics) until the assembly is destroyed.
 class assembly {
   public:
@@ -62,6 +70,7 @@ class assembly {
     assembly& operator=(const assembly&) = delete;
 
     service::sandbox& sandbox() { return sandbox_; }
+    service::world_controls& controls() { return controls_; }
     const http::endpoints& endpoints() const { return endpoints_; }
     // Null without `worlds`.
     service::sandbox_registry* sandboxes() { return sandboxes_.get(); }
@@ -74,6 +83,8 @@ class assembly {
   private:
     storage::store& store_;
     service::sandbox sandbox_;
+    http::wire::wire_answer_labels labels_;
+    service::world_controls controls_;
     std::unique_ptr<http::upstream_client> upstream_;
     service::noting_token_service noting_tokens_;
     service::token_metrics token_metrics_;

@@ -15,11 +15,16 @@ public:
     virtual std::int64_t now_ms() const { return now() * 1000; }
 };
 
-// Real time plus a forward offset that the admin API can grow ("advance the clock").
+// Real time plus a forward offset that the admin API can grow ("advance the clock"). A clock
+// with a fixed epoch (reproducible runs) does not follow real time: it reads the epoch plus the
+// offset, and moves only when advanced.
 class sandbox_clock final : public clock {
 public:
-    explicit sandbox_clock(std::int64_t offset_seconds = 0) : offset_(offset_seconds) {}
+    explicit sandbox_clock(std::int64_t offset_seconds = 0, std::int64_t fixed_epoch = 0)
+        : offset_(offset_seconds), fixed_epoch_(fixed_epoch) {}
     std::int64_t now() const override;
+    // The epoch the clock stands on (seconds), or 0 when it follows real time.
+    std::int64_t fixed_epoch() const { return fixed_epoch_; }
     std::int64_t now_ms() const override;
     std::int64_t offset() const { return offset_.load(); }
     // Raises the offset to `seconds` unless it is already further: the clock never goes back,
@@ -35,6 +40,7 @@ public:
 
 private:
     std::atomic<std::int64_t> offset_;
+    const std::int64_t fixed_epoch_;
 };
 
 // A clock that only moves when told: for unit tests.

@@ -47,6 +47,12 @@ struct settings {
     bool decline_redirects = false;          // consent "Decline" redirects with error=access_denied
     std::int64_t auto_approve_user_id = 0;   // with auto_approve_hub_id: skip the consent page
     std::int64_t auto_approve_hub_id = 0;
+    std::string faults;                      // fault playbook file loaded at start ("" = none)
+    bool journal = true;                     // record events (GET /admin/v1/events, reports)
+    std::int64_t journal_max_events = 100000;  // events kept at most, oldest dropped first
+    std::int64_t journal_max_age_s = 86400;  // events kept at most this long (real time)
+    std::int64_t journal_max_followers = 8;  // open follow streams at most
+    std::string deterministic_seed;          // reproducible runs (loopback only); "" = off
     // Sandboxes (docs/sandboxes.md)
     std::string sandbox_dir;                 // "" = <db>.sandboxes
     std::int64_t max_sandboxes = 1000;       // 0 = sandboxes switched off
@@ -105,5 +111,12 @@ bool serves_loopback_only(const settings& s);
 // Checks what only `serve` needs: an admin key of at least 16 bytes, except the demo key
 // "demo-admin-key" on loopback addresses only. Throws config_error with one sentence.
 void check_serve(const settings& s);
+
+// A deterministic seed makes every secret predictable: refused (config_error) unless every
+// address served (listen and tls_listen) is a loopback address.
+void check_deterministic(const settings& s);
+
+// The epoch the sandbox clock stands on in a reproducible run: 2026-01-01T00:00:00Z.
+inline constexpr std::int64_t deterministic_epoch = 1767225600;
 
 }  // namespace hsoauth::config

@@ -2,11 +2,31 @@
 // Randomness and encodings for secrets. Every secret comes from OpenSSL's CSPRNG (RAND_bytes);
 // failure to get randomness throws std::runtime_error rather than issuing a weak secret.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace hsoauth::crypto {
+
+// Where a sandbox's secrets come from: OpenSSL's CSPRNG (system_random) in normal runs, or a
+// seeded deterministic stream (seeded_random) for reproducible runs. Thread-safe.
+class random_source {
+public:
+    virtual ~random_source() = default;
+    // `count` bytes. Throws std::runtime_error rather than handing out weak bytes.
+    virtual std::string bytes(std::size_t count) = 0;
+};
+
+// OpenSSL's CSPRNG, as random_bytes: the source of every secret unless a run is deterministic.
+random_source& system_random();
+
+// A deterministic stream: block n is HMAC-SHA256(key = SHA-256(seed), n as 8 big-endian bytes),
+// handed out in order under a lock. Two sources with the same seed hand out the same bytes in
+// the same order, so a run that makes the same requests in the same order gets the same tokens.
+// Anyone who knows the seed knows every "secret": for golden tests on loopback only, never for
+// a server others reach.
+std::unique_ptr<random_source> seeded_random(std::string_view seed);
 
 // `count` bytes from OpenSSL's CSPRNG.
 std::string random_bytes(std::size_t count);
@@ -25,5 +45,7 @@ std::string hex(std::string_view bytes);
 // A random RFC 4122 version-4 UUID, lowercase ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx").
 // For correlation ids only: never a secret.
 std::string uuid_v4();
+// The same from `source`.
+std::string uuid_v4(random_source& source);
 
 }  // namespace hsoauth::crypto

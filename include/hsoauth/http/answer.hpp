@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "hsoauth/http/failure.hpp"
+#include "hsoauth/http/fault_response.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/http/responder.hpp"
@@ -15,25 +16,34 @@
 namespace hsoauth::http {
 
 // The service's view of `req`, answered through `respond`: its correlation id, route, version,
-// the caller's address and the connection's thread. Valid while the request is (until its response is sent).
+// the caller's address, method, path and query and the connection's thread. Valid while the
+// request is (until its response is sent).
 inline service::call call_of(const request& req, const responder& respond) {
     return service::call{req.correlation_id, &respond.origin(), req.route, req.version,
-                         req.remote_address, &req.notes};
+                         req.remote_address, &req.notes, req.method, req.path, req.query};
 }
 
 // The response for `out`: a value through `on_value(T&) -> response`, a domain error through
-// `on_error(const oauth::error&) -> response`, a failure as 503 or 500. A shaping function that
-// throws answers 500 rather than escaping.
+// `on_error(const oauth::error&) -> response`, a failure as 503 or 500 (an injected fault as
+// HubSpot's answer for it). A shaping function that throws answers 500 rather than escaping. An
+// outcome a fault rule breaks on its way (reset, truncate) is shaped, then marked so.
 template <class T, class OnValue, class OnError>
 response shape_answer(service::outcome<T>& out, OnValue& on_value, OnError& on_error,
                       std::string_view correlation_id, log_writer& log) {
+    response r;
     try {
-        if (out.ok()) return on_value(out.value());
-        if (const auto* e = out.error()) return on_error(*e);
-        return failure_response(*out.failed(), correlation_id, log);
+        if (out.ok()) {
+            r = on_value(out.value());
+        } else if (const auto* e = out.error()) {
+            r = on_error(*e);
+        } else {
+            r = failure_response(*out.failed(), correlation_id, log);
+        }
     } catch (...) {
-        return failure_response(service::failure{std::current_exception()}, correlation_id, log);
+        r = failure_response(service::failure{std::current_exception()}, correlation_id, log);
     }
+    if (const auto* fault = out.broken_delivery()) break_delivery(r, *fault);
+    return r;
 }
 
 // A reply for a service operation. It may run on any thread (at once for reads, on the storage

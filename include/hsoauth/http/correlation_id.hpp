@@ -8,7 +8,10 @@ namespace hsoauth::http {
 
 class correlation_id_source {
 public:
+    // Seeded once from OpenSSL.
     correlation_id_source();
+    // Seeded with `seed`: the same seed gives the same ids (reproducible runs).
+    explicit correlation_id_source(std::uint64_t seed);
     std::string next();
 
 private:

@@ -8,6 +8,7 @@ namespace hsoauth::service {
 class token_service;
 class authorization_service;
 class admin_service;
+class controls_service;
 class sandbox_service;
 class gateway_service;
 }  // namespace hsoauth::service
@@ -35,6 +36,8 @@ struct endpoints {
     // At the root only: the sandboxes' admin use cases and the router of /sandboxes/{id}/….
     service::sandbox_service* sandboxes = nullptr;
     const sandbox_front* sandbox_routes = nullptr;
+    // The world's fault rules, journal and report (null: the controls' routes answer 404).
+    service::controls_service* controls = nullptr;
     // Told of every answered request (log line, metrics); null: the server logs requests itself.
     request_observer* observer = nullptr;
     // GET /metrics and GET /openapi.json; null: those routes answer 404.

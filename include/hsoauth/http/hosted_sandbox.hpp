@@ -1,6 +1,7 @@
 #pragma once
-// An open non-default sandbox as the router serves it: its world, its admin key check (its own
-// key or the server's) and the endpoints of its path prefix "/sandboxes/{id}". The sandbox
+// An open non-default sandbox as the router serves it: its world, its controls (fault rules,
+// event journal, report: the world's own), its admin key check (its own key or the server's) and
+// the endpoints of its path prefix "/sandboxes/{id}". The sandbox
 // registry's sites are these (app::assembly gives it the factory); sandbox_front relies on it.
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "hsoauth/http/endpoints.hpp"
 #include "hsoauth/service/sandbox_admin_auth.hpp"
 #include "hsoauth/service/sandbox_site.hpp"
+#include "hsoauth/service/world_controls.hpp"
 
 namespace hsoauth::http {
 
@@ -17,7 +19,8 @@ class hosted_sandbox final : public service::sandbox_site {
     hosted_sandbox(const std::string& sandbox_id, storage::store& store, const crypto::secret_hasher& hasher,
                    service::sandbox_settings settings, service::admin_service& root_admin,
                    const std::string& admin_key_digest, log_writer& log,
-                   const upstream_client* upstream);
+                   const upstream_client* upstream, service::controls_settings controls,
+                   const service::answer_labels& labels);
 
     service::sandbox& world() override { return world_; }
     const endpoints& served() const { return endpoints_; }
@@ -25,6 +28,7 @@ class hosted_sandbox final : public service::sandbox_site {
   private:
     std::string prefix_;
     service::sandbox world_;
+    service::world_controls controls_;
     service::sandbox_admin_auth admin_;
     endpoints endpoints_;
 };

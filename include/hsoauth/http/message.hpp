@@ -2,6 +2,7 @@
 // HTTP requests and responses as the handlers see them: plain values, no Beast. The server
 // (http/server.cpp) converts from and to Beast's types at the edge.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,10 +37,23 @@ struct request {
     std::string_view header(std::string_view name) const;
 };
 
+class body_stream;
+
+// How a response reaches the client: whole, or broken on purpose by a fault rule.
+enum class delivery {
+    whole,
+    reset,      // the connection is closed without an answer
+    truncated,  // the status line and headers as they are, half the body, then the connection closes
+};
+
 struct response {
     int status = 200;
     header_list headers;  // Content-Type, Location, …; the server adds the common ones
     std::string body;
+    delivery how = delivery::whole;
+    // Set: the body is this stream, sent chunked after the headers (`body` is ignored); the
+    // connection closes once it ends.
+    std::shared_ptr<body_stream> stream;
     // An error answer's HubSpot `status` (render_error sets it; it views a static string), for
     // the log and metrics; "" otherwise.
     std::string_view hubspot_status;

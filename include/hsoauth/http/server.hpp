@@ -98,6 +98,10 @@ public:
     // Starts the drain from any thread.
     void stop();
 
+    // Reproducible runs: correlation ids from one source seeded with `seed`, drawn in the order
+    // requests begin (the same requests in the same order get the same ids). Call before run().
+    void seed_correlation_ids(std::uint64_t seed);
+
     // Connections open now, plain and TLS (from accept to close); any thread.
     std::size_t open_connections() const;
 

@@ -17,7 +17,9 @@ std::string_view reason_phrase(int status);
 // body). An answer to HEAD keeps its Content-Length and leaves the body out (`head_request`).
 // With `keep_alive` and `announce_keep_alive` (an HTTP/1.0 client that asked to keep the
 // connection), Connection: keep-alive, without which such a client closes it.
-// CR, LF and NUL in a header value are replaced by spaces: no value can split a header.
+// CR, LF and NUL in a header value are replaced by spaces: no value can split a header. A
+// streamed response (r.stream) gets Transfer-Encoding: chunked and no body here: the server
+// sends the stream's pieces as chunks.
 std::string to_wire(const response& r, std::string_view correlation_id, bool keep_alive,
                     bool head_request = false, bool announce_keep_alive = false);
 

@@ -13,6 +13,7 @@
 
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/crypto/jwk.hpp"
 #include "hsoauth/oauth/client_assertion.hpp"
 #include "hsoauth/oauth/result.hpp"
@@ -29,6 +30,9 @@ using storage::scope_list;
 struct authority_settings {
     std::int64_t code_ttl = 600;   // seconds an authorization code lives
     bool revoke_cascades = true;   // revoking a refresh token also revokes its access tokens
+    // Where tokens and codes get their random bytes; null: OpenSSL's CSPRNG. Must outlive the
+    // authority.
+    crypto::random_source* random = nullptr;
 };
 
 // What a successful grant returns. An app-level token (client_credentials) has no refresh
@@ -237,6 +241,10 @@ private:
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
     // Stores a new access token of `refresh_id` and returns it.
     std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
+
+    crypto::random_source& random() const {
+        return settings_.random ? *settings_.random : crypto::system_random();
+    }
 
     // A live refresh token `token` of `app` (its state), or nullopt.
     std::optional<storage::refresh_state> live_refresh_of(repository& repo, const app_record& app,

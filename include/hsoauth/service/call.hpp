@@ -1,6 +1,7 @@
 #pragma once
 // What the service layer knows of the request it serves: who asked (for logs and controls) and
 // the thread it arrived on. Nothing of HTTP, JSON or wire versions.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,6 +15,12 @@ class origin {
     virtual ~origin() = default;
     // Runs `work` on the request's thread after the work already queued there (never at once).
     virtual void defer(std::function<void()> work) = 0;
+    // Runs `work` on the request's thread once `delay` has passed, from a timer: no thread
+    // waits meanwhile. An origin without timers (test doubles) defers it without waiting.
+    virtual void defer_for(std::chrono::milliseconds delay, std::function<void()> work) {
+        (void)delay;
+        defer(std::move(work));
+    }
 };
 
 // Who a request turned out to be about, noted by the service (or a decorator) for the request
@@ -39,6 +46,11 @@ struct call {
     // Where to note who the request is about (null: nobody listens). Lives until the answer is
     // sent: a reply may write it, on whatever thread it runs, before it answers.
     call_notes* notes = nullptr;
+    // What only the transport sees, for the controls (fault rules match on the method and the
+    // path; the journal notes secrets sent in the query string): never for the use case itself.
+    std::string_view method = {};     // "POST", …
+    std::string_view path = {};       // as sent, percent-encoded, without the query
+    std::string_view query = {};      // after '?', "" when none
 };
 
 }  // namespace hsoauth::service

@@ -30,6 +30,7 @@
 #include <unordered_set>
 
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/authority.hpp"
 
 namespace hsoauth::service {
@@ -48,7 +49,10 @@ struct pending_consent {
 class consent_forms {
   public:
     // Forms live `lifetime_seconds` on the sandbox clock; see above for `used_capacity` (>= 1).
-    explicit consent_forms(std::int64_t lifetime_seconds, std::size_t used_capacity = 100000);
+    // The MAC key is 32 bytes drawn from `random` here (OpenSSL's CSPRNG unless a reproducible
+    // run injects a seeded source, which makes the CSRF tokens reproducible too).
+    explicit consent_forms(std::int64_t lifetime_seconds, std::size_t used_capacity = 100000,
+                           crypto::random_source& random = crypto::system_random());
     consent_forms(const consent_forms&) = delete;
     consent_forms& operator=(const consent_forms&) = delete;
 
@@ -88,7 +92,7 @@ class consent_forms {
 
     const std::int64_t lifetime_;
     const std::size_t used_capacity_;
-    const crypto::secret_hasher mac_;  // keyed with 256 random bits drawn at construction
+    const crypto::secret_hasher mac_;  // keyed with 256 bits drawn at construction
     mutable std::atomic<std::uint64_t> last_serial_{0};
 
     mutable std::mutex mutex_;

@@ -4,17 +4,22 @@
 // third into 503 (transient) or 500 (anything else), never echoing its cause.
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "hsoauth/controls/fault.hpp"
 #include "hsoauth/oauth/result.hpp"
 
 namespace hsoauth::service {
 
-// Broken infrastructure, as caught while serving a request.
+// Broken infrastructure, as caught while serving a request, or a fault rule that fired
+// (`injected` set; `cause` then describes the rule, for logs). Forward a failure unchanged, so
+// that an injected fault reaches the wire, which shapes HubSpot's answer for it.
 struct failure {
     std::exception_ptr cause;
+    std::shared_ptr<const controls::fired_fault> injected = nullptr;
 };
 
 // What a failure means for the answer, without naming the storage engine.
@@ -40,6 +45,11 @@ class outcome {
     // The failure, or nullptr.
     const service::failure* failed() const { return std::get_if<2>(&v_); }
 
+    // A fault rule that breaks this answer on its way to the client (reset, truncate), or
+    // nullptr. Set by the controls; the wire shapes the answer as usual and then breaks it.
+    const controls::fired_fault* broken_delivery() const { return broken_.get(); }
+    void break_delivery(std::shared_ptr<const controls::fired_fault> fault) { broken_ = std::move(fault); }
+
   private:
     using variant = std::variant<T, oauth::error, service::failure>;
     static variant from(oauth::result<T>&& r) {
@@ -47,6 +57,7 @@ class outcome {
         return variant(std::in_place_index<1>, r.err());
     }
     variant v_;
+    std::shared_ptr<const controls::fired_fault> broken_;
 };
 
 // How a use case answers: called exactly once, on any thread (at once on the calling thread

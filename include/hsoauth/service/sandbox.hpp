@@ -12,6 +12,7 @@
 #include "hsoauth/admin/registry.hpp"
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/service/admin_service_core.hpp"
 #include "hsoauth/service/app_cache.hpp"
@@ -38,6 +39,11 @@ struct sandbox_settings {
     std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
     std::size_t consent_used_capacity = 100000;         // used consent forms remembered at most
     std::int64_t cleanup_batch = 5000;  // expired rows of each kind removed per write
+    // Reproducible runs: where tokens, codes, client ids and secrets and CSRF tokens get their
+    // random bytes (null: OpenSSL's CSPRNG), and the epoch the sandbox clock stands on instead
+    // of real time (0: real time).
+    std::shared_ptr<crypto::random_source> random;
+    std::int64_t fixed_epoch = 0;
     gateway_settings gateway;                            // the API gateway's checks
 };
 
@@ -78,6 +84,7 @@ class sandbox {
 
   private:
     struct cleanup_pass;  // shared with the writes of a running pass
+    crypto::random_source& random() { return settings_.random ? *settings_.random : crypto::system_random(); }
 
     storage::store& store_;
     sandbox_settings settings_;

@@ -1,4 +1,4 @@
-// The OpenAPI document GET /openapi.json serves: merged from openapi/*.json, it describes every
+// The OpenAPI document GET /openapi.json serves: merged from src/http/wire/ops/openapi/*.json, it describes every
 // route of the route table, and fragments cannot contradict each other.
 #include <doctest/doctest.h>
 
@@ -24,7 +24,7 @@ TEST_CASE("openapi: every route of the route table is in the served document") {
         std::string method(route.method);
         std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
         const std::string path(route.pattern);
-        INFO(route.method << " " << path << " (" << route.name << "): add it to a fragment in openapi/");
+        INFO(route.method << " " << path << " (" << route.name << "): add it to a fragment in src/http/wire/ops/openapi/");
         REQUIRE(document.at("paths").contains(path));
         CHECK(document["paths"][path].contains(method));
     }

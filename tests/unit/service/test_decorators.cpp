@@ -13,6 +13,7 @@
 #include "hsoauth/app/assembly.hpp"
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/service/admin_service.hpp"
+#include "hsoauth/service/controls_service.hpp"
 #include "hsoauth/service/token_service.hpp"
 #include "in_process_port.hpp"
 
@@ -84,7 +85,9 @@ struct decorated_world {
         return issued.value().code;
     }
 
-    http::response post_token(const std::string& body) {
+    http::response post_token(const std::string& body) { return post_token(body, endpoints); }
+
+    http::response post_token(const std::string& body, const http::endpoints& through) {
         http::request req;
         req.method = "POST";
         req.target = req.path = "/oauth/v1/token";
@@ -92,7 +95,7 @@ struct decorated_world {
         req.body = body;
         req.correlation_id = "5f0c1f0e-0000-4000-8000-000000000001";
         auto port = std::make_shared<test::in_process_port>();
-        http::dispatch(endpoints, req, http::responder(port));
+        http::dispatch(through, req, http::responder(port));
         REQUIRE(
             port->run_until_answered(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
         return port->take();
@@ -140,4 +143,58 @@ TEST_CASE_FIXTURE(decorated_world,
     tokens.refusal.reset();
     CHECK(post_token(body).status == 200);
     CHECK(tokens.grants == 2);
+}
+
+TEST_CASE_FIXTURE(decorated_world,
+                  "service: the controls' decorator composes with another; a fault rule answers "
+                  "for the operation, which never runs unless the rule commits it") {
+    // counting_tokens outside, the controls' intercepting decorator inside, the core last.
+    counting_tokens outer(parts.controls().tokens());
+    http::endpoints through{outer, parts.controls().authorization(), parts.controls().admin(), log};
+    through.controls = &parts.controls().controls();
+    auto& controls = parts.controls().controls();
+    controls::fault_rule rule;
+    rule.match.grant_type = "authorization_code";
+    rule.action.kind = controls::fault_kind::server_error;
+    rule.action.status = 502;
+    rule.times = 1;
+    REQUIRE(controls.add_fault(rule));
+
+    const std::string code = mint_code();
+    const std::string body =
+        "grant_type=authorization_code&client_id=demo-client&client_secret=demo-secret-0123456789"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" +
+        code;
+    const auto faulted = post_token(body, through);
+    CHECK(outer.grants == 1);
+    CHECK(faulted.status == 502);
+    CHECK(json::parse(faulted.body).at("status") == "BAD_GATEWAY");
+    // The code is still unused: the rule was spent, the same exchange now succeeds.
+    CHECK(post_token(body, through).status == 200);
+    CHECK(outer.grants == 2);
+
+    // A committing rule lets the exchange happen and only replaces its answer.
+    rule.action.commit = true;
+    REQUIRE(controls.add_fault(rule));
+    const std::string second = mint_code();
+    const std::string second_body =
+        "grant_type=authorization_code&client_id=demo-client&client_secret=demo-secret-0123456789"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" +
+        second;
+    CHECK(post_token(second_body, through).status == 502);
+    const auto replay = post_token(second_body, through);
+    CHECK(replay.status == 400);
+    CHECK(json::parse(replay.body).at("status") == "BAD_AUTH_CODE");
+
+    // The journal saw the faults and the exchanges, in order.
+    controls::event_query q;
+    q.kinds = {controls::event_kind::fault, controls::event_kind::code_exchange};
+    const auto page = controls.events(q);
+    REQUIRE(page.events.size() == 3);
+    CHECK(page.events[0].kind == controls::event_kind::fault);
+    CHECK(page.events[0].result == controls::event_result::not_run);
+    CHECK(page.events[1].kind == controls::event_kind::code_exchange);
+    CHECK(page.events[2].kind == controls::event_kind::fault);
+    CHECK(page.events[2].committed);
+    CHECK(page.events[2].result == controls::event_result::ok);
 }

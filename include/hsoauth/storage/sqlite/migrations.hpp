@@ -1,6 +1,6 @@
 #pragma once
 // The SQLite engine's schema migrations, embedded into the binary at build time from
-// migrations/NNNN_name.sql (cmake/EmbedMigrations.cmake), and the runner that applies them.
+// migrations/NNNN_name.sql (scripts/cmake/EmbedMigrations.cmake), and the runner that applies them.
 // Each migration's first line is a "-- Why: ..." comment saying why it exists.
 #include <cstdint>
 #include <string>

@@ -105,7 +105,8 @@ constexpr std::string_view hub_keys[] = {"hub_id",       "hub_domain", "hublet",
                                          "scopes",       "account_type", "time_zone",
                                          "currency",     "utc_offset", "additional_currencies"};
 constexpr std::string_view user_keys[] = {"user_id", "email", "hub_ids", "hub_domains"};
-constexpr std::string_view seed_keys[] = {"hubs", "users", "apps"};
+// "faults" is the controls' playbook (controls_json.hpp reads it).
+constexpr std::string_view seed_keys[] = {"hubs", "users", "apps", "faults"};
 constexpr std::string_view code_request_keys[] = {"client_id", "hub_id", "user_id", "redirect_uri", "scopes",
                                           "code_challenge", "code_challenge_method"};
 constexpr std::string_view clock_keys[] = {"advance_seconds"};

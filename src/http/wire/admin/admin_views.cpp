@@ -5,8 +5,10 @@
 #include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/wire/admin/admin_json.hpp"
+#include "hsoauth/http/wire/admin/controls_json.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
 #include "hsoauth/service/admin_service.hpp"
+#include "hsoauth/service/controls_service.hpp"
 
 namespace hsoauth::http::wire::admin_api {
 namespace {
@@ -85,6 +87,27 @@ response auto_approve_view(const std::optional<service::auto_approve::target>& t
         out["hub_id"] = target->hub_id;
     }
     return json_response(200, out.dump());
+}
+
+// The "faults" of a seed body, each checked; nullopt after answering the problem.
+std::optional<std::vector<controls::fault_rule>> seed_faults(const endpoints& e, const request& req,
+                                                             const responder& respond) {
+    auto body = admin_json::parse_body(req.body);
+    if (!body || !body->is_object() || !body->contains("faults")) return std::vector<controls::fault_rule>{};
+    auto rules = admin_json::parse_fault_list(json{{"faults", (*body)["faults"]}}, e.admin.clock().now);
+    if (!rules) {
+        respond(error_response(rules.err(), req.correlation_id));
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+        controls::fault_rule copy = (*rules)[i];
+        if (auto problem = controls::check_rule(copy)) {
+            problem->detail = "faults[" + std::to_string(i) + "]: " + problem->detail;
+            respond(error_response(*problem, req.correlation_id));
+            return std::nullopt;
+        }
+    }
+    return std::move(*rules);
 }
 
 }  // namespace
@@ -219,11 +242,25 @@ void delete_install(const endpoints& e, const request& req, route_params& params
 void post_seed(const endpoints& e, const request& req, route_params&, responder respond) {
     auto seed = parsed_body(req, respond, admin_json::parse_seed);
     if (!seed) return;
+    // A seed's "faults" are checked before anything is stored and added once it is.
+    auto faults = seed_faults(e, req, respond);
+    if (!faults) return;
     const auto c = call_of(req, respond);
     e.admin.apply_seed(c, std::move(*seed),
                        admin_answer<admin::seed_outcome>(
-                           e, req, std::move(respond), [](admin::seed_outcome& outcome) {
-                               return json_response(200, admin_json::to_json(outcome).dump());
+                           e, req, std::move(respond),
+                           [controls = e.controls, faults = std::move(*faults)](admin::seed_outcome& outcome) {
+                               json out = admin_json::to_json(outcome);
+                               if (!faults.empty() && controls) {
+                                   json added = json::array();
+                                   for (auto rule : faults) {
+                                       if (auto stored = controls->add_fault(std::move(rule))) {
+                                           added.push_back(admin_json::to_json(*stored));
+                                       }
+                                   }
+                                   out["faults"] = added;
+                               }
+                               return json_response(200, out.dump());
                            }));
 }
 

@@ -111,7 +111,8 @@ void post_sandbox(const endpoints& e, const request& req, route_params&, respond
     if (!body) return respond(error_response(body.err(), req.correlation_id));
     auto input = parse_sandbox_request(*body);
     if (!input) return respond(error_response(input.err(), req.correlation_id));
-    sandboxes->create(call_of(req, respond), std::move(*input),
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->create(asked, std::move(*input),
                       sandbox_answer<service::created_sandbox>(
                           e, req, std::move(respond), [&req](service::created_sandbox& created) {
                               json out = to_json(created.info, req);
@@ -124,7 +125,8 @@ void post_sandbox(const endpoints& e, const request& req, route_params&, respond
 void list_sandboxes(const endpoints& e, const request& req, route_params&, responder respond) {
     auto* sandboxes = sandboxes_of(e, req, respond);
     if (sandboxes == nullptr) return;
-    sandboxes->list(call_of(req, respond),
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->list(asked,
                     sandbox_answer<std::vector<service::sandbox_info>>(
                         e, req, std::move(respond), [&req](std::vector<service::sandbox_info>& all) {
                             json results = json::array();
@@ -136,7 +138,8 @@ void list_sandboxes(const endpoints& e, const request& req, route_params&, respo
 void get_sandbox(const endpoints& e, const request& req, route_params& params, responder respond) {
     auto* sandboxes = sandboxes_of(e, req, respond);
     if (sandboxes == nullptr || !admitted(e, *sandboxes, req, params[0], respond)) return;
-    sandboxes->describe(call_of(req, respond), params[0],
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->describe(asked, params[0],
                         sandbox_answer<service::sandbox_info>(
                             e, req, std::move(respond), [&req](service::sandbox_info& info) {
                                 return json_response(200, to_json(info, req).dump());
@@ -146,7 +149,8 @@ void get_sandbox(const endpoints& e, const request& req, route_params& params, r
 void delete_sandbox(const endpoints& e, const request& req, route_params& params, responder respond) {
     auto* sandboxes = sandboxes_of(e, req, respond);
     if (sandboxes == nullptr || !admitted(e, *sandboxes, req, params[0], respond)) return;
-    sandboxes->remove(call_of(req, respond), params[0],
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->remove(asked, params[0],
                       sandbox_answer<oauth::done>(e, req, std::move(respond),
                                                   [](oauth::done&) { return empty_response(204); }));
 }
@@ -154,7 +158,8 @@ void delete_sandbox(const endpoints& e, const request& req, route_params& params
 void post_sandbox_snapshot(const endpoints& e, const request& req, route_params& params, responder respond) {
     auto* sandboxes = sandboxes_of(e, req, respond);
     if (sandboxes == nullptr || !admitted(e, *sandboxes, req, params[0], respond)) return;
-    sandboxes->snapshot(call_of(req, respond), params[0],
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->snapshot(asked, params[0],
                         sandbox_answer<storage::snapshot_record>(
                             e, req, std::move(respond), [](storage::snapshot_record& snap) {
                                 return json_response(201, json{{"snapshot_id", snap.snapshot_id},
@@ -175,7 +180,8 @@ void post_sandbox_restore(const endpoints& e, const request& req, route_params& 
         return respond(error_response(make_error(errc::missing_field, "snapshot_id is required", "snapshot_id"),
                                       req.correlation_id));
     }
-    sandboxes->restore(call_of(req, respond), params[0], it->get<std::string>(),
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    sandboxes->restore(asked, params[0], it->get<std::string>(),
                        sandbox_answer<service::sandbox_info>(
                            e, req, std::move(respond), [&req](service::sandbox_info& info) {
                                return json_response(200, to_json(info, req).dump());

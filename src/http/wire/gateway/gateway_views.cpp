@@ -34,7 +34,8 @@ template <class OnAllowed>
 void decide_then(const endpoints& e, const request& req, responder respond, service::api_call call,
                  OnAllowed on_allowed) {
     if (!e.gateway) return respond(not_found(req.correlation_id));
-    e.gateway->decide(call_of(req, respond), std::move(call),
+    const service::call asked = call_of(req, respond);  // before `respond` is moved below
+    e.gateway->decide(asked, std::move(call),
                       [respond, &req, &e, on_allowed = std::move(on_allowed)](service::outcome<api_decision> out) mutable {
                           if (!out.ok()) {
                               const service::failure* f = out.failed();

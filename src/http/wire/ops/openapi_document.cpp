@@ -40,7 +40,7 @@ std::string openapi_document() {
             areas.emplace_back(fragment.name, std::move(parsed));
         }
     }
-    if (!document.is_object()) throw std::runtime_error("openapi/base.json is missing");
+    if (!document.is_object()) throw std::runtime_error("src/http/wire/ops/openapi/base.json is missing");
     if (!document.contains("paths")) document["paths"] = json::object();
     if (!document.contains("components")) document["components"] = json::object();
     if (!document.contains("tags")) document["tags"] = json::array();

@@ -27,8 +27,9 @@ oauth::result<nlohmann::json> parse_body(std::string_view text);
 oauth::result<admin::app_input> parse_app(const nlohmann::json& body);
 oauth::result<admin::hub_input> parse_hub(const nlohmann::json& body);
 oauth::result<admin::user_input> parse_user(const nlohmann::json& body);
-// A seed: {"hubs": [...], "users": [...], "apps": [...]}. An entry's error detail starts with its
-// place ("apps[1]: …").
+// A seed: {"hubs": [...], "users": [...], "apps": [...]}; keys starting with "_" are comments;
+// "faults" is a playbook the controls read (controls_json.hpp). An entry's error detail starts
+// with its place ("apps[1]: …").
 oauth::result<admin::seed_document> parse_seed(const nlohmann::json& body);
 
 // The bodies the admin views read member by member: the body as is when it is an object whose

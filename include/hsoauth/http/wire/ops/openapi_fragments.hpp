@@ -1,5 +1,5 @@
 #pragma once
-// The OpenAPI fragments embedded at build time from openapi/*.json (cmake/EmbedOpenApi.cmake),
+// The OpenAPI fragments embedded at build time from src/http/wire/ops/openapi/*.json (scripts/cmake/EmbedOpenApi.cmake),
 // in file-name order. base.json holds the document's top level; each other file one area's
 // paths, components and tags (docs/operations.md says how to add one).
 #include <string_view>

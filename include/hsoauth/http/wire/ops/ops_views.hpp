@@ -13,7 +13,7 @@ void get_metrics(const endpoints& e, const request& req, route_params& params, r
 // GET /openapi.json: the OpenAPI 3.1 document of everything this server serves.
 void get_openapi(const endpoints& e, const request& req, route_params& params, responder respond);
 
-// The OpenAPI document from the fragments embedded at build time (openapi/*.json, one per area):
+// The OpenAPI document from the fragments embedded at build time (src/http/wire/ops/openapi/*.json, one per area):
 // base.json's top level with every fragment's paths, components and tags merged in. Throws
 // std::runtime_error naming the fragment when one is not JSON, holds another top-level member,
 // or defines a path, operation or component that another fragment defines differently.

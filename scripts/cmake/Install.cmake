@@ -18,9 +18,9 @@ install(FILES conf/hsoauth.json conf/seed.json conf/hsoauth.env.example conf/hso
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(DIRECTORY migrations/ DESTINATION ${CMAKE_INSTALL_DATADIR}/hsoauth/migrations FILES_MATCHING PATTERN "*.sql")
 install(FILES conf/hsoauth.service DESTINATION ${HSOAUTH_UNIT_DIR})
-install(FILES README.md docs/operations.md docs/admin-cli.md packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md docs/operations.md docs/admin-cli.md conf/packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # Debian wants the changelog compressed at the highest level and without a time stamp.
-execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/packaging/changelog
+execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/conf/packaging/changelog
                 OUTPUT_FILE ${CMAKE_BINARY_DIR}/changelog.gz RESULT_VARIABLE gzip_result)
 if(gzip_result EQUAL 0)
   install(FILES ${CMAKE_BINARY_DIR}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -36,7 +36,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/packaging/conffiles)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/conf/packaging/conffiles)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/package)
 include(CPack)

@@ -1,0 +1,54 @@
+#pragma once
+// Everything one world's controls own: its fault playbook, its event journal, the interceptor
+// over both, the intercepting decorators around the world's services, and the controls service
+// the admin API reaches them through. Built once per world (app::assembly builds one for the
+// sandbox it serves); rules, events and the clock they read are the world's own, never shared.
+#include <cstdint>
+#include <string>
+
+#include "hsoauth/controls/event_journal.hpp"
+#include "hsoauth/controls/fault_playbook.hpp"
+#include "hsoauth/controls/integration_report.hpp"
+#include "hsoauth/service/controls_interceptor.hpp"
+#include "hsoauth/service/controls_service.hpp"
+#include "hsoauth/service/intercepting_services.hpp"
+#include "hsoauth/service/sandbox.hpp"
+
+namespace hsoauth::service {
+
+struct controls_settings {
+    controls::journal_settings journal;
+    controls::report_settings report;
+    // Seeds of rules given without one: from the deterministic seed in a reproducible run (so
+    // that their draws repeat), else random.
+    std::uint64_t rule_seeds = 0;
+};
+
+class world_controls {
+  public:
+    // `world` and `labels` must outlive this object.
+    world_controls(sandbox& world, controls_settings settings, const answer_labels& labels);
+    world_controls(const world_controls&) = delete;
+    world_controls& operator=(const world_controls&) = delete;
+
+    // The world's services, intercepted.
+    token_service& tokens() { return tokens_; }
+    authorization_service& authorization() { return authorization_; }
+    admin_service& admin() { return admin_; }
+    gateway_service& gateway() { return gateway_; }
+    controls_service& controls() { return *service_; }
+    // For decorators of services added later.
+    interceptor& hook() { return interceptor_; }
+
+  private:
+    controls::fault_playbook playbook_;
+    controls::event_journal journal_;
+    controls_interceptor interceptor_;
+    intercepting_token_service tokens_;
+    intercepting_authorization_service authorization_;
+    intercepting_admin_service admin_;
+    intercepting_gateway_service gateway_;
+    std::unique_ptr<controls_service> service_;
+};
+
+}  // namespace hsoauth::service
