@@ -226,7 +226,7 @@ check_dated_tokens() {
   use_server "$1"
   [ -f "$dir/sandbox_id" ] && prefix=/sandboxes/$(cat "$dir/sandbox_id")
   for token in "$(head -n1 "$dir/access.txt")" "$(tail -n1 "$dir/access.txt")"; do
-    body=$(curl -sf -d "client_id=bench-client&client_secret=bench-secret&token=$token" \
+    body=$(curl -sf -d "client_id=bench-client&client_secret=bench-client-secret&token=$token" \
       "$base_url$prefix/oauth/2026-03/token/introspect") || true
     case $body in
       *'"active":true'*) ;;
@@ -278,7 +278,7 @@ measure_sandbox_ops() {
   curl -sf "$base_url/sandboxes/$id/healthz" >/dev/null  # the sandbox open, as under load
   local seed='{"seed":{"apps":['
   for i in $(seq 1 10); do
-    seed+="{\"name\":\"app $i\",\"client_id\":\"seeded-$i\",\"client_secret\":\"secret-$i\","
+    seed+="{\"name\":\"app $i\",\"client_id\":\"seeded-$i\",\"client_secret\":\"seeded-client-secret-$i\","
     seed+="\"redirect_uris\":[\"http://localhost:3000/cb\"],\"scopes\":[\"oauth\",\"crm.objects.contacts.read\"]}"
     [ "$i" -lt 10 ] && seed+=","
   done
@@ -370,7 +370,7 @@ start_peer() {
 # refresh (an access_token in a 200). wrk counts only statuses, and an unknown token introspects as
 # {"active":false} with a 200, so this is what shows the store still holds the tokens.
 check_peer_tokens() {
-  local dir=$1 auth="client_id=bench-client&client_secret=bench-secret" token body
+  local dir=$1 auth="client_id=bench-client&client_secret=bench-client-secret" token body
   for token in "$(head -n1 "$dir/access.txt")" "$(tail -n1 "$dir/access.txt")"; do
     body=$(curl -sf -d "token_type_hint=access_token&$auth&token=$token" "$base_url/token/introspection") || true
     case $body in

@@ -44,7 +44,7 @@ M.form_headers = form
 -- A refresh grant for `token` at `path`, with client_id and client_secret in the form body.
 function M.refresh_request(path, token)
   return wrk.format("POST", path, form,
-    "grant_type=refresh_token&client_id=bench-client&client_secret=bench-secret&refresh_token=" .. token)
+    "grant_type=refresh_token&client_id=bench-client&client_secret=bench-client-secret&refresh_token=" .. token)
 end
 
 -- Prints {"requests","duration_us","non2xx","socket_errors","p50_us","p99_us","extra"}.

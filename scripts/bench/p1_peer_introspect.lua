@@ -7,6 +7,6 @@ local common = require("common")
 setup = common.setup
 common.per_token("access.txt", function(token)
   return wrk.format("POST", "/token/introspection", common.form_headers,
-    "token_type_hint=access_token&client_id=bench-client&client_secret=bench-secret&token=" .. token)
+    "token_type_hint=access_token&client_id=bench-client&client_secret=bench-client-secret&token=" .. token)
 end)
 done = function(summary, latency) common.report(summary, latency) end

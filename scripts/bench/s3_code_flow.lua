@@ -17,7 +17,7 @@ request = function()
   local code = table.remove(codes)
   if code then
     return wrk.format("POST", token_path, form,
-      "grant_type=authorization_code&client_id=bench-client&client_secret=bench-secret" ..
+      "grant_type=authorization_code&client_id=bench-client&client_secret=bench-client-secret" ..
       "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" .. code)
   end
   return wrk.format("POST", mint_path, admin, mint_body)

@@ -5,6 +5,6 @@ local common = require("common")
 setup = common.setup
 common.per_token("access.txt", function(token)
   return wrk.format("POST", common.prefix .. "/oauth/2026-03/token/introspect", common.form_headers,
-    "client_id=bench-client&client_secret=bench-secret&token=" .. token)
+    "client_id=bench-client&client_secret=bench-client-secret&token=" .. token)
 end)
 done = function(summary, latency) common.report(summary, latency) end

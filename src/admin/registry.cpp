@@ -14,6 +14,9 @@ using oauth::make_error;
 
 constexpr std::size_t max_text = 2048;
 constexpr std::size_t max_list = 200;
+// A chosen client secret shorter than this could be guessed through the token endpoint despite
+// the failed-authentication throttle (generated secrets carry 256 bits).
+constexpr std::size_t min_client_secret = 16;
 
 oauth::error field_error(const std::string& field, const std::string& what) {
     return make_error(errc::invalid_field, field + " " + what, field);
@@ -63,6 +66,9 @@ std::optional<oauth::error> check_app(const app_input& in) {
     if (auto problem = check_text("name", in.name)) return problem;
     if (auto problem = check_text("client_id", in.client_id)) return problem;
     if (auto problem = check_text("client_secret", in.client_secret)) return problem;
+    if (in.client_secret && in.client_secret->size() < min_client_secret) {
+        return field_error("client_secret", "must have at least 16 characters (HubSpot's are UUIDs)");
+    }
     if (in.redirect_uris.size() > max_list) return field_error("redirect_uris", "must be an array of strings");
     if (in.redirect_uris.empty()) return field_error("redirect_uris", "must name at least one URI");
     for (const auto& uri : in.redirect_uris) {

@@ -58,7 +58,7 @@ const std::vector<key_spec>& specs() {
         {"drain_timeout_ms", &settings::drain_timeout_ms, "on SIGTERM, the longest wait for requests in flight (ms)"},
         {"auth_failure_limit", &settings::auth_failure_limit, "failed client authentications per `client_id` within the window before 429"},
         {"auth_failure_window_s", &settings::auth_failure_window_s, "that window (s)"},
-        {"cleanup_interval_s", &settings::cleanup_interval_s, "how often access tokens and codes expired over a day ago are deleted (s)"},
+        {"cleanup_interval_s", &settings::cleanup_interval_s, "how often expired access tokens (a day after expiry) and codes (code_ttl after expiry) are deleted (s)"},
         {"decline_redirects", &settings::decline_redirects, "consent Cancel redirects with `error=access_denied&state=…` instead of HubSpot's page"},
         {"auto_approve_user_id", &settings::auto_approve_user_id, "with `auto_approve_hub_id`: authorize URLs skip the consent page, signed in as this user"},
         {"auto_approve_hub_id", &settings::auto_approve_hub_id, "the hub auto-approve connects"},

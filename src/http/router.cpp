@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
@@ -42,11 +43,11 @@ bool match(std::string_view pattern, std::string_view path, route_params& params
 }
 
 // The admin key check of an admin route: nullopt when the request carries the key.
-std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req) {
+std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req, const responder& respond) {
     constexpr std::string_view scheme = "bearer ";  // case-insensitive (RFC 9110 §11.1)
     const auto header = req.header("authorization");
     const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
-    return e.admin.authenticate(presented);
+    return e.admin.authenticate(call_of(req, respond), presented);
 }
 
 // "METHOD /oauth/…" for each OAuth route of the table, in its order: what a 404 under /oauth/
@@ -81,9 +82,10 @@ void dispatch(const endpoints& e, request& req, responder respond) {
         req.route = r.name;
         req.version = r.version;
         if (r.needs == access::admin) {
-            if (const auto refused = admin_refusal(e, req)) {
-                return respond(wire::admin_api::error_response(*refused, req.correlation_id)
-                                   .with_header("WWW-Authenticate", "Bearer"));
+            if (const auto refused = admin_refusal(e, req, respond)) {
+                auto answer = wire::admin_api::error_response(*refused, req.correlation_id);
+                if (answer.status == 401) answer.with_header("WWW-Authenticate", "Bearer");
+                return respond(std::move(answer));
             }
         }
         try {

@@ -159,6 +159,13 @@ std::string_view host_without_port(std::string_view value) {
     return value.substr(0, colon);
 }
 
+// The address of `socket`'s peer as text ("127.0.0.1", "::1"); "" when it has none.
+std::string peer_address(const tcp::socket& socket) {
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    return ec ? std::string() : peer.address().to_string();
+}
+
 // One connection: reads requests, hands them to the router, writes the answers. The same code
 // serves plain TCP and TLS; only the start (the handshake) and the graceful close differ.
 template <class Stream>
@@ -170,7 +177,9 @@ public:
         : stream_(open_stream(std::move(socket), state)),
           state_(state),
           home_(home),
-          buffer_(state.limits.max_header_bytes + state.limits.max_body_bytes + 8192) {}
+          buffer_(state.limits.max_header_bytes + state.limits.max_body_bytes + 8192) {
+        request_.remote_address = peer_address(lowest().socket());  // every request of the connection
+    }
 
     ~session() override {
         home_.sessions.erase(this);

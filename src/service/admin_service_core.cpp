@@ -21,6 +21,7 @@ oauth::result<T> found_or_not(std::optional<T> found, const char* what, std::int
 admin_service_core::admin_service_core(storage::store& store, app_cache& apps, sandbox_clock& clock,
                                        const oauth::authority& authority,
                                        const admin::registry& registry, auto_approve& auto_approval,
+                                       client_auth_throttle& key_throttle, consent_forms& forms,
                                        std::string admin_key)
     : store_(store),
       apps_(apps),
@@ -28,11 +29,29 @@ admin_service_core::admin_service_core(storage::store& store, app_cache& apps, s
       authority_(authority),
       registry_(registry),
       auto_approval_(auto_approval),
+      key_throttle_(key_throttle),
+      forms_(forms),
       admin_key_(std::move(admin_key)) {}
 
-std::optional<oauth::error> admin_service_core::authenticate(std::string_view presented) {
+namespace {
+// The throttle's subject for the admin key (client_ids hold no control character).
+constexpr std::string_view admin_key_subject = "\x01" "admin";
+}  // namespace
+
+std::optional<oauth::error> admin_service_core::authenticate(const call& c,
+                                                             std::string_view presented) {
+    const std::int64_t now = clock_.now();
+    if (const auto wait = key_throttle_.retry_after(admin_key_subject, c.source, now); wait > 0) {
+        oauth::error throttled = oauth::make_error(
+            errc::client_throttled, "too many wrong admin keys from your address; retry in " +
+                                        std::to_string(wait) + " second(s)");
+        throttled.seconds = wait;
+        return throttled;
+    }
     // Constant time: the key is a secret.
     if (crypto::constant_time_equal(presented, admin_key_)) return std::nullopt;
+    // A request without a key guesses nothing.
+    if (!presented.empty()) key_throttle_.record_failure(admin_key_subject, c.source, now);
     return oauth::make_error(errc::admin_unauthorized);
 }
 
@@ -159,7 +178,12 @@ void admin_service_core::delete_app(const call& c, std::int64_t app_id, reply<oa
         [&registry = registry_, &clock = clock_, app_id](storage::repository& repo) {
             return registry.delete_app(repo, app_id, clock.now());
         },
-        invalidating_apps(std::move(done)));
+        // Its open consent forms die too, before the answer.
+        [&forms = forms_, &clock = clock_, app_id,
+         done = invalidating_apps(std::move(done))](outcome<oauth::done> result) {
+            if (result.ok()) forms.forget_app(app_id, clock.now());
+            done(std::move(result));
+        });
 }
 
 void admin_service_core::delete_hub(const call& c, std::int64_t hub_id, reply<oauth::done> done) {
@@ -168,7 +192,11 @@ void admin_service_core::delete_hub(const call& c, std::int64_t hub_id, reply<oa
         [&registry = registry_, &clock = clock_, hub_id](storage::repository& repo) {
             return registry.delete_hub(repo, hub_id, clock.now());
         },
-        std::move(done));
+        // Open consent forms preselecting it die too, before the answer.
+        [&forms = forms_, &clock = clock_, hub_id, done = std::move(done)](outcome<oauth::done> result) {
+            if (result.ok()) forms.forget_hub(hub_id, clock.now());
+            done(std::move(result));
+        });
 }
 
 void admin_service_core::delete_user(const call& c, std::int64_t user_id, reply<oauth::done> done) {
@@ -246,9 +274,10 @@ void admin_service_core::reset(const call& c, reply<clock_reading> done) {
             repo.reset_sandbox();
             return oauth::done{};
         },
-        [&apps = apps_, &clock = clock_, done = std::move(done)](outcome<oauth::done> wiped) {
+        [&apps = apps_, &clock = clock_, &forms = forms_, done = std::move(done)](outcome<oauth::done> wiped) {
             apps.invalidate();
             if (!wiped.ok()) return wiped.error() ? done(*wiped.error()) : done(*wiped.failed());
+            forms.forget_all();  // open consent forms name what is gone, maybe re-created under the same ids
             clock.reset_offset();
             done(clock_reading{clock.now(), clock.offset()});
         });

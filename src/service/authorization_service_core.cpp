@@ -47,33 +47,31 @@ void authorization_service_core::approve(const call& c, pending_consent consent,
         });
 }
 
-consent_screen authorization_service_core::open_form(pending_consent consent) {
+consent_screen authorization_service_core::open_form(const pending_consent& consent,
+                                                     std::string user_search) {
     consent_screen screen;
     screen.app_name = consent.plan.app.name;
     screen.required_scopes = consent.plan.required_scopes;
     screen.optional_scopes = consent.plan.optional_scopes;
     screen.hub_fixed = consent.fixed_hub_id.has_value();
-    const auto fixed = consent.fixed_hub_id;
+    screen.user_search = std::move(user_search);
+    // One more than shown of each, to tell whether there are more.
+    const std::size_t limit = consent_page_choices + 1;
+    std::vector<storage::choice_record> users;
+    std::vector<storage::choice_record> hubs;
     store_.read([&](storage::repository& repo) {
-        std::vector<std::int64_t> hub_ids;
-        for (const auto& user : repo.list_users()) {
-            const bool member = fixed ? std::find(user.hub_ids.begin(), user.hub_ids.end(),
-                                                  *fixed) != user.hub_ids.end()
-                                      : !user.hub_ids.empty();
-            if (!member) continue;
-            screen.users.push_back({user.user_id, user.email});
-            hub_ids.insert(hub_ids.end(), user.hub_ids.begin(), user.hub_ids.end());
-        }
-        if (fixed) hub_ids = {*fixed};
-        std::sort(hub_ids.begin(), hub_ids.end());
-        hub_ids.erase(std::unique(hub_ids.begin(), hub_ids.end()), hub_ids.end());
-        for (const auto id : hub_ids) {
-            if (const auto hub = repo.find_hub(id))
-                screen.hubs.push_back({hub->hub_id, hub->hub_domain});
-        }
+        const auto& required = consent.plan.required_scopes;
+        users = repo.consent_users(required, consent.fixed_hub_id, screen.user_search, limit);
+        hubs = repo.consent_hubs(required, consent.fixed_hub_id, screen.user_search, limit);
     });
+    screen.more_users = users.size() > consent_page_choices;
+    screen.more_hubs = hubs.size() > consent_page_choices;
+    users.resize(std::min(users.size(), consent_page_choices));
+    hubs.resize(std::min(hubs.size(), consent_page_choices));
+    for (auto& user : users) screen.users.push_back({user.id, std::move(user.label)});
+    for (auto& hub : hubs) screen.hubs.push_back({hub.id, std::move(hub.label)});
     if (screen.users.empty() || screen.hubs.empty()) return screen;  // nobody can sign in: no form
-    screen.csrf_token = forms_.open(std::move(consent), authority_.time().now());
+    screen.csrf_token = forms_.open(consent, authority_.time().now());
     return screen;
 }
 
@@ -100,6 +98,18 @@ void authorization_service_core::open(const call& c, authorize_request request,
         return done(
             oauth::make_error(errc::scope_mismatch, "The scope parameter is required.", "scope"));
     }
+    if (request.state && request.state->size() > max_state_bytes) {
+        return done(oauth::make_error(errc::invalid_field,
+                                      "The state parameter must not be longer than " +
+                                          std::to_string(max_state_bytes) + " bytes.",
+                                      "state"));
+    }
+    if (request.user_search.size() > max_user_search_bytes) {
+        return done(oauth::make_error(errc::invalid_field,
+                                      "The search must not be longer than " +
+                                          std::to_string(max_user_search_bytes) + " bytes.",
+                                      "user_search"));
+    }
     auto pkce = oauth::parse_pkce(request.code_challenge, request.code_challenge_method);
     if (!pkce) return done(pkce.err());
     pending_consent consent;
@@ -115,7 +125,7 @@ void authorization_service_core::open(const call& c, authorize_request request,
     }
     consent_screen screen;
     try {
-        screen = open_form(std::move(consent));
+        screen = open_form(consent, std::move(request.user_search));
     } catch (...) {
         return done(failure{std::current_exception()});
     }
@@ -132,7 +142,15 @@ void authorization_service_core::decide(const call& c, consent_decision decision
             oauth::make_error(errc::invalid_field, "Choose Connect app or Cancel.", "action"));
     }
     if (decision.action == choice::decline) {
-        declined out{consent->plan.app.name, std::nullopt};
+        // The form names the app by id: the page shows its name as it is now.
+        declined out{"The app", std::nullopt};
+        try {
+            store_.read([&](storage::repository& repo) {
+                if (const auto app = repo.find_app(consent->plan.app.app_id)) out.app_name = app->name;
+            });
+        } catch (...) {
+            return done(failure{std::current_exception()});
+        }
         if (settings_.decline_redirects) {
             app_redirect back{consent->plan.redirect_uri, {{"error", "access_denied"}}};
             if (consent->state_present) back.query.emplace_back("state", consent->state);

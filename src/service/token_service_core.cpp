@@ -15,41 +15,48 @@ token_service_core::token_service_core(storage::store& store, app_cache& apps,
     : store_(store), apps_(apps), throttle_(throttle), authority_(authority) {}
 
 oauth::result<token_service_core::authenticated_client> token_service_core::authenticate(
-    const client_credentials& client) {
+    const client_credentials& client, std::string_view source) {
     const std::int64_t now = authority_.time().now();
-    if (const auto wait = throttle_.retry_after(client.client_id, now); wait > 0) {
-        oauth::error throttled = oauth::make_error(errc::client_throttled);
+    if (const auto wait = throttle_.retry_after(client.client_id, source, now); wait > 0) {
+        oauth::error throttled = oauth::make_error(
+            errc::client_throttled,
+            "too many failed authentications of this client from your address; retry in " +
+                std::to_string(wait) + " second(s)");
         throttled.seconds = wait;
         return throttled;
     }
     authenticated_client out;
     out.app = apps_.find(client.client_id);
+    // Only a known client has a secret to guess: unknown client_ids are not tracked, so they
+    // cannot crowd the real ones out of the throttle.
     if (client.assertion) {
         const auto keys = out.app ? key_sets_.find(*out.app) : nullptr;
         auto verified = authority_.check_assertion(out.app.get(), keys.get(), *client.assertion,
                                                    client.assertion_audiences);
         if (!verified) {
-            throttle_.record_failure(client.client_id, now);
+            if (out.app) throttle_.record_failure(client.client_id, source, now);
             return verified.err();
         }
         out.assertion = std::move(*verified);
         return out;
     }
     if (auto problem = authority_.check_client(out.app.get(), client.client_secret)) {
-        throttle_.record_failure(client.client_id, now);
+        if (problem->code == errc::wrong_client_secret) {
+            throttle_.record_failure(client.client_id, source, now);
+        }
         return std::move(*problem);
     }
     return out;
 }
 
 oauth::result<token_service_core::authenticated_client> token_service_core::authenticate_by_secret(
-    const client_credentials& client) {
+    const client_credentials& client, std::string_view source) {
     if (client.assertion) {
         return oauth::make_error(errc::malformed_request,
                                  "client_assertion is accepted by the token endpoint only",
                                  "client_assertion");
     }
-    return authenticate(client);
+    return authenticate(client, source);
 }
 
 namespace {
@@ -90,7 +97,7 @@ auto admitted_or_answered(Authenticate authenticate, Reply& done)
 void token_service_core::grant(const call& c, grant_request request,
                                reply<oauth::issued_tokens> done) {
     // May read the app through the store.
-    auto client = admitted_or_answered([&] { return authenticate(request.client); }, done);
+    auto client = admitted_or_answered([&] { return authenticate(request.client, c.source); }, done);
     if (!client) return;
     const auto& authority = authority_;
     switch (request.type) {
@@ -136,9 +143,9 @@ void token_service_core::grant(const call& c, grant_request request,
     }
 }
 
-void token_service_core::introspect(const call&, client_credentials client, std::string token,
+void token_service_core::introspect(const call& c, client_credentials client, std::string token,
                                     oauth::token_hint hint, reply<oauth::introspection> done) {
-    auto who = admitted_or_answered([&] { return authenticate_by_secret(client); }, done);
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const storage::app_record& app = *who->app;
     answer_read<oauth::introspection>(
@@ -151,7 +158,7 @@ void token_service_core::introspect(const call&, client_credentials client, std:
 
 void token_service_core::revoke(const call& c, client_credentials client, std::string token,
                                 oauth::token_hint hint, reply<oauth::done> done) {
-    auto who = admitted_or_answered([&] { return authenticate_by_secret(client); }, done);
+    auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const auto& authority = authority_;
     submit_write<oauth::done>(

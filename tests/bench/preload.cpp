@@ -1,8 +1,8 @@
 // hsoauth_preload: fills a database with live tokens for scripts/bench.sh, straight through the
 // repository (the HTTP path would take minutes for a million tokens).
 //   hsoauth_preload --db PATH --tokens N --revocable M --out-dir DIR
-// Creates the bench hub, user and app (client_id bench-client, secret bench-secret, allowed the
-// client_credentials grant), one install,
+// Creates the bench hub, user and app (client_id bench-client, secret bench-client-secret, allowed
+// the client_credentials grant), one install,
 // N refresh tokens each with one live access token (written to DIR/access.txt and
 // DIR/refresh.txt), and M more refresh tokens for the revoke scenario (DIR/revocable.txt).
 // The pepper is read from (or created at) <db>.pepper, as the server does.
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         app.app_id = 777;
         app.name = "Bench";
         app.client_id = "bench-client";
-        app.client_secret = "bench-secret";
+        app.client_secret = "bench-client-secret";
         app.redirect_uris = {"http://localhost:3000/cb"};
         app.scopes = {"oauth", "crm.objects.contacts.read"};
         app.access_token_ttl = 86400;

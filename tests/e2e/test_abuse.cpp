@@ -30,6 +30,7 @@
 #include "support/http_client.hpp"
 #include "support/raw_connection.hpp"
 #include "support/server_process.hpp"
+#include "support/socket_io.hpp"
 #include "support/tls_client.hpp"
 
 using namespace hsoauth::e2e;
@@ -683,6 +684,112 @@ TEST_CASE("after --auth-failure-limit failures a client_id gets 429 with Retry-A
     // The window is on the sandbox clock: once it has passed, the client is heard again.
     advance_clock(server, 61);
     check_error(post_token(server, right), 400, "BAD_AUTH_CODE");
+}
+
+namespace {
+
+// The message of a 429 must say when the refusal lifts: the Retry-After seconds.
+void check_says_when_it_lifts(const http_response& throttled) {
+    const std::string retry_after = throttled.header("Retry-After");
+    REQUIRE_FALSE(retry_after.empty());
+    const int seconds = std::stoi(retry_after);
+    CHECK(seconds >= 1);
+    CHECK(seconds <= 60);
+    const std::string message = body_of(throttled).value("message", "");
+    CHECK_MESSAGE(message.find("retry in " + retry_after + " second(s)") != std::string::npos, message);
+}
+
+}  // namespace
+
+TEST_CASE("throttle: failures from one address lock the client there only; its own address keeps working") {
+    server_process server({.extra_args = {"--auth-failure-limit", "5", "--auth-failure-window-s", "60"}});
+    server.start();
+    const auto app = seed_sandbox(server);
+    auto wrong = code_grant_fields(app, "no-such-code");
+    set_field(wrong, "client_secret", app.client_secret + "x");
+    {
+        source_address attacker("127.0.0.2");
+        for (int i = 0; i < 5; ++i) check_error(post_token(server, wrong), 401, "BAD_CLIENT_SECRET");
+        const auto throttled = post_token(server, code_grant_fields(app, "no-such-code"));
+        check_error(throttled, 429, "TOO_MANY_REQUESTS");
+        check_says_when_it_lifts(throttled);
+    }
+    // The real app, from its own address: its exchange and its refreshes go through.
+    const auto tokens = exchange(server, app, mint_code(server, app).code);
+    CHECK(post_token(server, refresh_grant_fields(app, tokens.refresh_token)).status == 200);
+    // A wrong request every 3 s from the attacker's address keeps only that address out.
+    for (int i = 0; i < 25; ++i) {
+        CAPTURE(i);
+        {
+            source_address attacker("127.0.0.2");
+            const auto status = post_token(server, wrong).status;
+            CHECK((status == 401 || status == 429));
+        }
+        advance_clock(server, 3);
+        CHECK(post_token(server, refresh_grant_fields(app, tokens.refresh_token)).status == 200);
+    }
+}
+
+TEST_CASE("throttle: 10,001 unknown client_ids from the same address do not lift a client's lock") {
+    server_process server({.extra_args = {"--auth-failure-limit", "5", "--max-requests-per-connection", "20000"}});
+    server.start();
+    const auto victim = seed_sandbox(server);
+    source_address attacker("127.0.0.2");
+    auto wrong = code_grant_fields(victim, "no-such-code");
+    set_field(wrong, "client_secret", "a-wrong-secret-0123456789");
+    for (int i = 0; i < 5; ++i) check_error(post_token(server, wrong), 401, "BAD_CLIENT_SECRET");
+    REQUIRE(post_token(server, wrong).status == 429);
+
+    // Pipelined in batches over one connection, so the 10,001 requests take about a second.
+    raw_connection c(server.port());
+    constexpr int total = 10'001;
+    int unknown_client = 0;
+    for (int sent = 0; sent < total;) {
+        const int batch = std::min(100, total - sent);
+        std::string bytes;
+        for (int k = 0; k < batch; ++k) {
+            const std::string body = "grant_type=authorization_code&client_id=guess-" + std::to_string(sent + k) +
+                                     "&client_secret=x&redirect_uri=https%3A%2F%2Fa.example%2Fcb&code=c";
+            bytes += "POST /oauth/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body;
+        }
+        c.send(bytes);
+        for (int k = 0; k < batch; ++k) {
+            const auto r = c.read_response(10s);
+            REQUIRE(r.has_value());
+            if (r->status == 401 && body_of(*r).value("status", "") == "BAD_CLIENT_ID") ++unknown_client;
+        }
+        sent += batch;
+    }
+    CHECK(unknown_client == total);
+    const auto still = post_token(server, code_grant_fields(victim, "no-such-code"));
+    check_error(still, 429, "TOO_MANY_REQUESTS");
+}
+
+TEST_CASE("throttle: wrong admin keys are throttled per address, the right key included") {
+    server_process server({.extra_args = {"--auth-failure-limit", "5"}});
+    server.start();
+    const header_list right = {{"Authorization", "Bearer " + server.admin_key()}};
+    {
+        source_address guesser("127.0.0.2");
+        // Requests without a key guess nothing: they are refused and not counted.
+        for (int i = 0; i < 10; ++i) check_error(http_request(server.port(), "GET", "/admin/v1/clock"), 401, "INVALID_AUTHENTICATION");
+        for (int i = 0; i < 5; ++i) {
+            const auto r = http_request(server.port(), "GET", "/admin/v1/clock",
+                                        {{"Authorization", "Bearer wrong-admin-key-" + std::to_string(i)}});
+            check_error(r, 401, "INVALID_AUTHENTICATION");
+            CHECK(r.header("WWW-Authenticate") == "Bearer");
+        }
+        const auto throttled = http_request(server.port(), "GET", "/admin/v1/clock", right);
+        check_error(throttled, 429, "TOO_MANY_REQUESTS");
+        check_says_when_it_lifts(throttled);
+    }
+    // The operator's own address is not affected; once the window has passed, the other is heard.
+    CHECK(http_request(server.port(), "GET", "/admin/v1/clock", right).status == 200);
+    advance_clock(server, 61);
+    source_address guesser("127.0.0.2");
+    CHECK(http_request(server.port(), "GET", "/admin/v1/clock", right).status == 200);
 }
 
 }  // TEST_SUITE("abuse")

@@ -86,7 +86,8 @@ json code_request(const admin_sandbox& s, std::vector<std::string> scopes) {
 }  // namespace
 
 TEST_CASE("admin routes refuse callers without the admin key") {
-    server_process server;
+    // Far more wrong keys than the throttle allows from one address: it would answer 429.
+    server_process server({.extra_args = {"--auth-failure-limit", "1000"}});
     server.start();
     const admin_sandbox s = make_sandbox(server, "refusal");
     const token_grant tokens = issue_tokens(server, s);
@@ -592,7 +593,7 @@ TEST_CASE("seed: loading twice gives the same state; a bad document changes noth
          {{{"app_id", 3001},
            {"name", "Seeded with secret"},
            {"client_id", "seeded-client"},
-           {"client_secret", "seeded-secret"},
+           {"client_secret", "seeded-secret-0123456789"},
            {"redirect_uris", {"http://localhost:3000/cb"}},
            {"scopes", {"oauth"}}},
           {{"app_id", 3002},
@@ -616,7 +617,7 @@ TEST_CASE("seed: loading twice gives the same state; a bad document changes noth
     CHECK(first_out.at("hubs").size() == 2);
     CHECK(first_out.at("users").size() == 2);
     CHECK(first_out.at("apps").size() == 2);
-    CHECK(app_in(first_out, 3001).value("client_secret", "") == "seeded-secret");
+    CHECK(app_in(first_out, 3001).value("client_secret", "") == "seeded-secret-0123456789");
     const json generated_app = app_in(first_out, 3002);
     REQUIRE(generated_app.contains("client_secret"));
     const std::string generated = generated_app.at("client_secret");
@@ -639,7 +640,7 @@ TEST_CASE("seed: loading twice gives the same state; a bad document changes noth
     CHECK(results_of(server, "users") == users1);
 
     // Both secrets still authenticate after the second load.
-    const admin_sandbox with_secret{1001, 2001, 3001, "seeded-client", "seeded-secret",
+    const admin_sandbox with_secret{1001, 2001, 3001, "seeded-client", "seeded-secret-0123456789",
                               "http://localhost:3000/cb", {"oauth"}};
     const admin_sandbox generated_secret{1002, 2001, 3002, "generated-client", generated,
                                    "http://localhost:3000/cb", {"oauth"}};
@@ -1344,6 +1345,171 @@ TEST_CASE("report: the HTML page shows the findings; unknown apps and formats ar
 }  // TEST_SUITE
 
 
+// ---- Deletes leave no authority behind ----
+
+namespace {
+
+// What a client of `s` holds: a live token pair and an unused code.
+struct held_authority {
+    token_grant tokens;
+    std::string code;
+};
+
+held_authority hold(const server_process& server, const admin_sandbox& s) {
+    held_authority out;
+    out.tokens = issue_tokens(server, s);
+    out.code = issue_code(server, s);
+    return out;
+}
+
+// Every code and token in `held` is refused, presented by `client` as an integration would.
+// `app_gone`: the client itself no longer exists, and is refused first.
+void check_all_refused(const server_process& server, const admin_sandbox& client, const held_authority& held,
+                       bool app_gone = false) {
+    const auto code = exchange_code_raw(server.port(), client, held.code);
+    if (app_gone) {
+        check_error(code, 401, "BAD_CLIENT_ID");
+    } else {
+        check_error(code, 400, "BAD_AUTH_CODE");
+    }
+    check_error(get_access_token(server.port(), held.tokens.access_token), 401, "INVALID_TOKEN");
+    check_error(get_refresh_token(server.port(), held.tokens.refresh_token), 401, "INVALID_TOKEN");
+    const auto refreshed = refresh_raw(server.port(), client.client_id, client.client_secret, held.tokens.refresh_token);
+    if (app_gone) {
+        check_error(refreshed, 401, "BAD_CLIENT_ID");
+    } else {
+        check_error(refreshed, 400, "BAD_REFRESH_TOKEN");
+    }
+}
+
+// The CSRF token of the consent page `s`'s authorize URL opens.
+std::string open_consent_form(const server_process& server, const admin_sandbox& s) {
+    const auto page = http_request(server.port(), "GET",
+                                   "/oauth/authorize?client_id=" + url_encode(s.client_id) +
+                                       "&redirect_uri=" + url_encode(s.redirect_uri) + "&scope=oauth");
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    const std::string marker = "name=\"csrf_token\" value=\"";
+    const auto at = page.body.find(marker);
+    REQUIRE(at != std::string::npos);
+    const auto start = at + marker.size();
+    return page.body.substr(start, page.body.find('"', start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("deleting a hub: its memberships go, its codes and tokens die, and its id is never handed out again") {
+    server_process server;
+    server.start();
+    const admin_sandbox kept = make_sandbox(server, "kept-hub");
+    const admin_sandbox doomed = make_sandbox(server, "temporary-hub");  // the largest hub id
+    // A contractor is a member of both hubs.
+    admin_expect(server, "POST", "/admin/v1/users",
+                 {{"user_id", doomed.user_id}, {"email", "temporary-hub@example.test"},
+                  {"hub_ids", {kept.hub_id, doomed.hub_id}}},
+                 200);
+    const held_authority held = hold(server, doomed);
+
+    CHECK(server.admin("DELETE", hub_path(doomed.hub_id)).status == 204);
+
+    check_all_refused(server, doomed, held);
+    // The user lists only the hubs that exist, and posting it back as returned is accepted.
+    json user = admin_expect(server, "GET", user_path(doomed.user_id), nullptr, 200);
+    CHECK(user.at("hub_ids") == json::array({kept.hub_id}));
+    admin_expect(server, "POST", "/admin/v1/users", user, 200);
+    // A new hub gets an id of its own, and the old hub's members are not members of it.
+    const json secret = admin_expect(server, "POST", "/admin/v1/hubs", {{"hub_domain", "secret-customer.test"}}, 201);
+    const auto secret_id = secret.at("hub_id").get<std::int64_t>();
+    CHECK(secret_id > doomed.hub_id);
+    const http_response minted = server.admin("POST", "/admin/v1/authorization-codes",
+                                              {{"client_id", doomed.client_id},
+                                               {"hub_id", secret_id},
+                                               {"user_id", doomed.user_id},
+                                               {"redirect_uri", doomed.redirect_uri},
+                                               {"scopes", {"oauth"}}});
+    check_error(minted, 400, "BAD_HUB");
+    // Everything of the other hub still works.
+    CHECK(issue_tokens(server, kept).access_token.size() > 0);
+}
+
+TEST_CASE("deleting a user: their unused code dies though another user installed since, and ids are never reused") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "contractor");
+    const std::string code_of_a = issue_code(server, s);  // never exchanged
+    // User B approves the same app on the same hub: the install is B's now.
+    const json b = admin_expect(server, "POST", "/admin/v1/users",
+                                {{"email", "b@example.test"}, {"hub_ids", {s.hub_id}}}, 201);
+    admin_sandbox as_b = s;
+    as_b.user_id = b.at("user_id").get<std::int64_t>();
+    const held_authority of_b = hold(server, as_b);
+
+    CHECK(server.admin("DELETE", user_path(s.user_id)).status == 204);
+    check_error(exchange_code_raw(server.port(), s, code_of_a), 400, "BAD_AUTH_CODE");
+
+    // B, the user with the largest id, goes too; a new user gets another id, and B's token is
+    // refused rather than answered in the new user's name.
+    CHECK(server.admin("DELETE", user_path(as_b.user_id)).status == 204);
+    const json eve = admin_expect(server, "POST", "/admin/v1/users",
+                                  {{"email", "eve@example.test"}, {"hub_ids", {s.hub_id}}}, 201);
+    CHECK(eve.at("user_id").get<std::int64_t>() > as_b.user_id);
+    check_all_refused(server, as_b, of_b);
+}
+
+TEST_CASE("deleting an app: its codes, tokens and open consent forms die; made again under its id, nothing revives") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "doomed-app");  // the largest app id
+    const held_authority held = hold(server, s);
+    const std::string form = open_consent_form(server, s);
+
+    CHECK(server.admin("DELETE", app_path(s.app_id)).status == 204);
+    check_all_refused(server, s, held, /*app_gone=*/true);
+
+    // Created again on purpose, under the same id and client_id.
+    admin_sandbox again = s;
+    again.client_secret = "the-same-app-again-0123456789";
+    admin_expect(server, "POST", "/admin/v1/apps",
+                 {{"app_id", s.app_id},
+                  {"name", "app doomed-app"},
+                  {"client_id", s.client_id},
+                  {"client_secret", again.client_secret},
+                  {"redirect_uris", {s.redirect_uri}},
+                  {"scopes", {"oauth"}}},
+                 201);
+    check_all_refused(server, again, held);
+    const http_response approved = post_form(server.port(), "/oauth/authorize",
+                                             {{"csrf_token", form},
+                                              {"user_id", std::to_string(s.user_id)},
+                                              {"hub_id", std::to_string(s.hub_id)},
+                                              {"action", "approve"}});
+    CHECK(approved.status == 400);
+    CHECK(approved.header("Location").empty());
+    CHECK(approved.body.find("Request expired") != std::string::npos);
+    // A new app without an id never gets the deleted one's.
+    const admin_sandbox next = make_sandbox(server, "next-app");
+    CHECK(next.app_id > s.app_id);
+    CHECK(issue_tokens(server, again).access_token.size() > 0);
+}
+
+TEST_CASE("uninstalling: the install's codes and tokens die; authorizing again makes an install with a new id") {
+    server_process server;
+    server.start();
+    const admin_sandbox s = make_sandbox(server, "reinstalled");
+    const held_authority held = hold(server, s);
+    const auto before = installs_of(server, s.hub_id, s.app_id);
+    REQUIRE(before.size() == 1);
+
+    CHECK(server.admin("DELETE", install_path(s.hub_id, s.app_id)).status == 204);
+    check_all_refused(server, s, held);
+
+    const token_grant fresh = issue_tokens(server, s);
+    const auto after = installs_of(server, s.hub_id, s.app_id);
+    REQUIRE(after.size() == 2);
+    CHECK(after[1].at("install_id").get<std::int64_t>() > before[0].at("install_id").get<std::int64_t>());
+    check_all_refused(server, s, held);  // the new install brings nothing of the old one back
+    CHECK(get_access_token(server.port(), fresh.access_token).status == 200);
+}
+
 TEST_CASE("a misspelt or unknown field is refused with 400 naming it, in every admin body and seed entry") {
     server_process server;
     server.start();
@@ -1629,7 +1795,7 @@ TEST_CASE("sandboxes: a token, code or client of one sandbox is unknown in every
     // The same client id in A and B (different secrets), and none at the root.
     world wa = seed_world(a, "shared");
     world wb = wa;
-    wb.client_secret = "secret-of-b";
+    wb.client_secret = "client-secret-of-b";
     REQUIRE(b.admin("POST", "/admin/v1/apps",
                     {{"name", "App of B"}, {"client_id", wb.client_id}, {"client_secret", wb.client_secret},
                      {"redirect_uris", {wb.redirect_uri}}, {"scopes", {"oauth", "crm.objects.contacts.read"}}})

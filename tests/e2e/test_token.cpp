@@ -444,6 +444,28 @@ TEST_SUITE("POST /oauth/v1/token authorization_code") {
         CHECK(post_token(server, refresh_grant_fields(s, unrelated.refresh_token)).status == 200);
     }
 
+    TEST_CASE("another app replaying a used code is refused and revokes nothing (client checked first)") {
+        // RFC 6749 §4.1.3: a leaked used code (browser history, proxy logs) in the hands of any
+        // registered app must not set off the owner's replay defence.
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const sandbox other = seed_app(server, s);
+        const minted_code code = mint_code(server, s);
+        const token_pair first = exchange(server, s, code.code);
+
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            CAPTURE(attempt);
+            check_error(post_token(server, code_grant_fields(other, code.code)), 400, "BAD_AUTH_CODE",
+                        "invalid_grant");
+        }
+        CHECK(get_access(server, first.access_token).status == 200);
+        CHECK(get_refresh(server, first.refresh_token).status == 200);
+        CHECK(post_token(server, refresh_grant_fields(s, first.refresh_token)).status == 200);
+        // The owner's own replay still revokes them.
+        check_error(post_token(server, code_grant_fields(s, code.code)), 400, "BAD_AUTH_CODE", "invalid_grant");
+        check_error(get_access(server, first.access_token), 401, "INVALID_TOKEN");
+    }
+
     TEST_CASE("replaying a code of a rotating app also revokes the rotated successors") {
         auto& server = shared_server();
         app_options options;

@@ -26,7 +26,7 @@ expect() {  # expect DESCRIPTION PATTERN
   if grep -q -- "$2" "$work/output"; then echo "ok: $1"; else echo "FAILED: $1 (no '$2')"; failed=1; fi
 }
 failed=0
-expect "the app is created with its secret" '"client_secret":"my-secret"'
+expect "the app is created with its secret" '"client_secret":"my-client-secret-42"'
 expect "a code is minted" '^code: na1-'
 expect "the code is exchanged for tokens" '"token_type":"bearer"'
 expect "the access token is inspected" '"token_type":"access"'

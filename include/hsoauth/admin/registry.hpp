@@ -95,7 +95,7 @@ public:
              crypto::random_source& random = crypto::system_random());
 
     // Writes. invalid_field (naming the field) when a value breaks the rules: texts of 1 to
-    // 2048 characters, at most 200 list entries, redirect URIs absolute http(s) without
+    // 2048 characters (a chosen client secret at least 16), at most 200 list entries, redirect URIs absolute http(s) without
     // fragment, scopes RFC 6749 scope-tokens, a hublet like na1 or eu1, an access token
     // lifetime from 1 s to a year, an e-mail with an @, a jwks that crypto::parse_jwks_value
     // accepts (its refusal, naming the key, in the detail). conflict when an explicit client_id, a
@@ -112,8 +112,10 @@ public:
     // then rolls the whole document back when the caller throws or returns the error).
     result<seed_outcome> apply_seed(repository& repo, const seed_document& seed) const;
 
-    // Writes. Deleting uninstalls everything the object takes part in, so its tokens die.
-    // not_found when absent.
+    // Writes. Deleting uninstalls every install the object takes part in (a user: as the user
+    // who installed it last, or through a code or refresh token of theirs), so that its codes and
+    // tokens die; a hub's or user's memberships go with it. The id is never handed out again
+    // (repository::upsert_app). not_found when absent.
     result<oauth::done> delete_app(repository& repo, std::int64_t app_id, std::int64_t now) const;
     result<oauth::done> delete_hub(repository& repo, std::int64_t hub_id, std::int64_t now) const;
     result<oauth::done> delete_user(repository& repo, std::int64_t user_id, std::int64_t now) const;

@@ -24,6 +24,8 @@ struct request {
     header_list headers;         // names lower-cased
     std::string body;
     std::string correlation_id;  // a fresh UUIDv4, also sent back as X-HubSpot-Correlation-Id
+    std::string remote_address;  // the peer's IP address as text ("127.0.0.1", "::1"), set by the
+                                 // server for the connection; "" when unknown
     bool secure = false;         // arrived over HTTPS (for the URLs a view writes)
     std::string_view route;      // the matched route's name and wire version (router.hpp), set by
     std::string_view version;    // dispatch before the handler runs; "" until then

@@ -39,8 +39,11 @@ class admin_service {
   public:
     virtual ~admin_service() = default;
 
-    // admin_unauthorized unless `presented` is the admin key (compared in constant time).
-    virtual std::optional<oauth::error> authenticate(std::string_view presented) = 0;
+    // admin_unauthorized unless `presented` is the admin key (compared in constant time). A
+    // wrong key presented (not an absent one) counts against the throttle for the caller's
+    // address; client_throttled (with the seconds left) while that address is throttled, even
+    // for the right key.
+    virtual std::optional<oauth::error> authenticate(const call& c, std::string_view presented) = 0;
 
     // Create or update (admin::registry's rules and errors). Writes, all or nothing.
     virtual void put_app(const call& c, admin::app_input input, reply<admin::saved_app> done) = 0;
@@ -62,8 +65,10 @@ class admin_service {
     virtual void find_user(const call& c, std::int64_t user_id,
                            reply<storage::user_record> done) = 0;
 
-    // Deletes (not_found when absent): everything the object takes part in is uninstalled, so
-    // its tokens die. Writes.
+    // Deletes (not_found when absent): every install the object takes part in is uninstalled,
+    // so that its codes and tokens die (admin::registry), and the consent forms open for a
+    // deleted app, or preselecting a deleted hub, are refused from then on; the id is never
+    // handed out again. Writes.
     virtual void delete_app(const call& c, std::int64_t app_id, reply<oauth::done> done) = 0;
     virtual void delete_hub(const call& c, std::int64_t hub_id, reply<oauth::done> done) = 0;
     virtual void delete_user(const call& c, std::int64_t user_id, reply<oauth::done> done) = 0;
@@ -84,8 +89,9 @@ class admin_service {
 
     // Starts the sandbox over: deletes every app, hub, user, install, code and token and the clock
     // offset (storage::repository::reset_sandbox). Once that is durable, the cached apps are
-    // dropped and the clock is back to real time, then `done` gets the clock. The admin key, the
-    // pepper and the settings (storage faults, auto-approve) stay. A write.
+    // dropped, the open consent forms refused and the clock is back to real time, then `done`
+    // gets the clock. The admin key, the pepper and the settings (storage faults, auto-approve)
+    // stay; ids of apps, hubs, users and installs are still never handed out twice. A write.
     virtual void reset(const call& c, reply<clock_reading> done) = 0;
 
     virtual storage::storage_faults storage_faults() = 0;
@@ -99,8 +105,8 @@ class admin_service {
 class admin_service_wrapper : public admin_service {
   public:
     explicit admin_service_wrapper(admin_service& wrapped) : wrapped_(wrapped) {}
-    std::optional<oauth::error> authenticate(std::string_view presented) override {
-        return wrapped_.authenticate(presented);
+    std::optional<oauth::error> authenticate(const call& c, std::string_view presented) override {
+        return wrapped_.authenticate(c, presented);
     }
     void put_app(const call& c, admin::app_input input, reply<admin::saved_app> done) override {
         wrapped_.put_app(c, std::move(input), std::move(done));

@@ -8,17 +8,22 @@
 #include "hsoauth/service/admin_service.hpp"
 #include "hsoauth/service/app_cache.hpp"
 #include "hsoauth/service/auto_approve.hpp"
+#include "hsoauth/service/client_auth_throttle.hpp"
+#include "hsoauth/service/consent_forms.hpp"
 
 namespace hsoauth::service {
 
 class admin_service_core final : public admin_service {
   public:
-    // Every reference must outlive this service. `admin_key` is the bearer key of the admin API.
+    // Every reference must outlive this service. `admin_key` is the bearer key of the admin API;
+    // `key_throttle` counts wrong keys per caller address; `forms` are the consent forms that
+    // deletes of apps and hubs kill.
     admin_service_core(storage::store& store, app_cache& apps, sandbox_clock& clock,
                        const oauth::authority& authority, const admin::registry& registry,
-                       auto_approve& auto_approval, std::string admin_key);
+                       auto_approve& auto_approval, client_auth_throttle& key_throttle,
+                       consent_forms& forms, std::string admin_key);
 
-    std::optional<oauth::error> authenticate(std::string_view presented) override;
+    std::optional<oauth::error> authenticate(const call& c, std::string_view presented) override;
     void put_app(const call& c, admin::app_input input, reply<admin::saved_app> done) override;
     void put_hub(const call& c, admin::hub_input input,
                  reply<admin::upserted<storage::hub_record>> done) override;
@@ -58,6 +63,8 @@ class admin_service_core final : public admin_service {
     const oauth::authority& authority_;
     const admin::registry& registry_;
     auto_approve& auto_approval_;
+    client_auth_throttle& key_throttle_;
+    consent_forms& forms_;
     const std::string admin_key_;
 };
 

@@ -16,6 +16,14 @@
 
 namespace hsoauth::service {
 
+// The longest `state` an authorize URL may carry (bytes, decoded); longer is invalid_field.
+inline constexpr std::size_t max_state_bytes = 2048;
+// The most users, and the most accounts, one consent page lists; beyond, the page is searched by
+// e-mail (authorize_request::user_search).
+inline constexpr std::size_t consent_page_choices = 50;
+// The longest search text; longer is invalid_field.
+inline constexpr std::size_t max_user_search_bytes = 200;
+
 // An authorize URL's query, as sent.
 struct authorize_request {
     std::string client_id;
@@ -26,6 +34,7 @@ struct authorize_request {
     std::string code_challenge;         // PKCE, "" when absent
     std::string code_challenge_method;
     std::optional<std::int64_t> fixed_hub_id;  // /oauth/{hubId}/authorize
+    std::string user_search;  // hsoauth's own: list only users whose e-mail contains it ("" = all)
 };
 
 // Send the browser back to the app: `redirect_uri` with `query` appended (RFC 6749 §4.1.2).
@@ -34,7 +43,10 @@ struct app_redirect {
     std::vector<std::pair<std::string, std::string>> query;  // in order: code or error, then state
 };
 
-// Show the consent page. Empty `users` or `hubs`: nobody can sign in (no form was opened).
+// Show the consent page: the users who are members of an account that can grant the app's
+// required scopes, and those accounts (consent_page_choices at most of each, in id order; with a
+// search, only users whose e-mail contains it, and their accounts). Empty `users` or `hubs`:
+// nobody can sign in (no form was opened).
 struct consent_screen {
     struct user_choice {
         std::int64_t user_id;
@@ -51,6 +63,9 @@ struct consent_screen {
     std::vector<user_choice> users;
     std::vector<hub_choice> hubs;  // one entry when the account is preselected
     bool hub_fixed = false;
+    bool more_users = false;  // more users than listed match
+    bool more_hubs = false;   // more accounts than listed match
+    std::string user_search;  // the search the lists answer ("" = none)
 };
 
 // What opening an authorize URL leads to: the consent page, or (auto-approve) the app.
@@ -80,9 +95,10 @@ class authorization_service {
 
     // Validates the request as HubSpot's consent screen does (oauth::authority::plan_authorization:
     // unknown_client, unregistered_redirect_uri, scope_mismatch; then scope_mismatch when `scope`
-    // is empty and invalid_field for a bad PKCE challenge) and opens a consent form, or approves
-    // at once when auto-approve is on (then the errors of `decide`). Never answers with a redirect
-    // to a URI that is not the app's own.
+    // is empty, invalid_field for a state over max_state_bytes, a search over
+    // max_user_search_bytes or a bad PKCE challenge) and opens a consent form, or approves at
+    // once when auto-approve is on (then the errors of `decide`). Never answers with a redirect
+    // to a URI that is not the app's own. Stores nothing (consent_forms.hpp).
     virtual void open(const call& c, authorize_request request, reply<authorize_outcome> done) = 0;
 
     // Takes the form named by the decision's CSRF token (consent_form_unknown when it was used,

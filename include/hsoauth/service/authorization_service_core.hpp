@@ -27,9 +27,9 @@ class authorization_service_core final : public authorization_service {
     template <class Outcome>
     void approve(const call& c, pending_consent consent, std::int64_t user_id, std::int64_t hub_id,
                  reply<Outcome> done);
-    // The users and hubs of the consent page, and a form for them (none when nobody can sign
-    // in). Throws storage_error.
-    consent_screen open_form(pending_consent consent);
+    // The users and hubs of the consent page (those `user_search` matches), and a form for them
+    // (none when nobody can sign in). Throws storage_error.
+    consent_screen open_form(const pending_consent& consent, std::string user_search);
 
     storage::store& store_;
     const oauth::authority& authority_;

@@ -42,6 +42,7 @@ struct call {
     origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
+    std::string_view source;          // the caller's network address ("127.0.0.1", "::1"); "" when none
     // Where to note who the request is about (null: nobody listens). Lives until the answer is
     // sent: a reply may write it, on whatever thread it runs, before it answers.
     call_notes* notes = nullptr;

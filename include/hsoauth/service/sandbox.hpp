@@ -3,6 +3,7 @@
 // Built once at start-up (main.cpp wires one; tests and the fuzzer build their own); the
 // services it hands out live as long as it does. Decorators wrap the services it returns.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,11 +31,14 @@ struct sandbox_settings {
     std::int64_t code_ttl = 600;              // authorization codes and consent forms (s)
     bool revoke_cascades = true;              // revoking a refresh token revokes its access tokens
     std::int64_t access_token_ttl = 1800;     // for apps that set none (s)
-    std::int64_t auth_failure_limit = 20;     // failed client authentications per client_id …
+    std::int64_t auth_failure_limit = 20;     // failed authentications per client_id (or of the
+                                              // admin key) and caller address …
     std::int64_t auth_failure_window_s = 60;  // … within this window before client_throttled
+    std::size_t auth_failure_capacity = 10000;  // (client, address) pairs tracked at most
     bool decline_redirects = false;  // a consent decline redirects with error=access_denied
     std::optional<auto_approve::target> auto_approval;  // set: authorize URLs skip the consent page
-    std::size_t consent_form_capacity = 10000;          // open consent forms kept at most
+    std::size_t consent_used_capacity = 100000;         // used consent forms remembered at most
+    std::int64_t cleanup_batch = 5000;  // expired rows of each kind removed per write
     // Reproducible runs: where tokens, codes, client ids and secrets and CSRF tokens get their
     // random bytes (null: OpenSSL's CSPRNG), and the epoch the sandbox clock stands on instead
     // of real time (0: real time).
@@ -61,9 +65,17 @@ class sandbox {
     // the store threw.
     admin::seed_outcome seed_now(const admin::seed_document& seed);
 
-    // Housekeeping, queued as a write: removes access tokens and codes that expired more than a
-    // day ago (a day's grace keeps them answering "expired" rather than "unknown").
-    void remove_expired();
+    // Housekeeping: removes access tokens that expired more than a day ago (a day's grace keeps
+    // them answering "expired" rather than "unknown"), client assertion ids remembered until more
+    // than a day ago, and codes that expired more than code_ttl ago. Each write removes at most cleanup_batch of each; while a write removed a full batch,
+    // the next is queued once it completed, so a pass removes everything due however fast codes
+    // are minted, and other writes run between its batches. A call while a pass runs starts
+    // none. `done` (optional) runs once the pass ends, with the rows it removed, on a storage
+    // thread (at once, with 0, when no pass was started). Any thread.
+    void remove_expired(std::function<void(std::int64_t removed)> done = {});
+
+    // Stops a cleanup pass that is running: none of its writes is queued after this returns.
+    ~sandbox();
 
     // What is alive on the sandbox clock (storage::live_counts), for GET /metrics: one read of the
     // store (an indexed count of the live rows), kept while nothing has been committed and the
@@ -71,6 +83,7 @@ class sandbox {
     storage::live_counts live_objects();
 
   private:
+    struct cleanup_pass;  // shared with the writes of a running pass
     crypto::random_source& random() { return settings_.random ? *settings_.random : crypto::system_random(); }
 
     storage::store& store_;
@@ -80,12 +93,14 @@ class sandbox {
     admin::registry registry_;
     app_cache apps_;
     client_auth_throttle throttle_;
+    client_auth_throttle admin_throttle_;
     consent_forms forms_;
     auto_approve auto_approval_;
     token_service_core tokens_;
     authorization_service_core authorization_;
     admin_service_core admin_;
     gateway_service_core gateway_;
+    std::shared_ptr<cleanup_pass> cleanup_;
     std::mutex live_mutex_;
     struct live_reading {
         std::uint64_t commits = 0;

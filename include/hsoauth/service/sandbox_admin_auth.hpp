@@ -1,6 +1,7 @@
 #pragma once
 // The admin key check of a non-default sandbox: its own key (compared by digest, in constant
-// time) or the server's key (the root sandbox's admin service decides). Every other admin use
+// time, first: it is 256 random bits, and a match is not counted as a wrong server key) or the
+// server's key (the root sandbox's admin service decides and throttles). Every other admin use
 // case goes to the sandbox's own service unchanged.
 #include <string>
 
@@ -16,7 +17,7 @@ class sandbox_admin_auth final : public admin_service_wrapper {
                        std::string key_digest)
         : admin_service_wrapper(wrapped), root_(root), hasher_(hasher), key_digest_(std::move(key_digest)) {}
 
-    std::optional<oauth::error> authenticate(std::string_view presented) override;
+    std::optional<oauth::error> authenticate(const call& c, std::string_view presented) override;
 
   private:
     admin_service& root_;

@@ -44,10 +44,11 @@ class token_service {
   public:
     virtual ~token_service() = default;
 
-    // The token endpoint. Authenticates the client (client_throttled while it is throttled;
-    // unknown_client, wrong_client_secret, bad_client_assertion, each counted against the
-    // throttle; an assertion's jti is remembered in the grant's write, and a replay refused
-    // there), then exchanges the code, refreshes, or issues an app-level token
+    // The token endpoint. Authenticates the client (client_throttled while it is throttled from
+    // the caller's address; unknown_client; wrong_client_secret, bad_client_assertion of a known
+    // client, each counted against the throttle for the client and the caller's address; an
+    // assertion's jti is remembered in the grant's write, and a replay refused there), then
+    // exchanges the code, refreshes, or issues an app-level token
     // (oauth::authority::exchange_code, refresh, plan_app_token for the errors). A write.
     virtual void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) = 0;
 

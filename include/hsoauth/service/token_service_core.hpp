@@ -36,11 +36,14 @@ class token_service_core final : public token_service {
     };
 
   private:
-    // The app `client` authenticates as, from memory, by its secret or its assertion; a refusal
-    // counts against the throttle. Throws what the app cache throws.
-    oauth::result<authenticated_client> authenticate(const client_credentials& client);
+    // The app `client` authenticates as, from memory, by its secret or its assertion. A refusal
+    // of a known client counts against the throttle for (client_id, source); client_throttled
+    // (with the seconds left) while that pair is throttled. Throws what the app cache throws.
+    oauth::result<authenticated_client> authenticate(const client_credentials& client,
+                                                     std::string_view source);
     // authenticate for introspection and revocation, which take a secret only.
-    oauth::result<authenticated_client> authenticate_by_secret(const client_credentials& client);
+    oauth::result<authenticated_client> authenticate_by_secret(const client_credentials& client,
+                                                               std::string_view source);
 
     storage::store& store_;
     app_cache& apps_;

@@ -47,6 +47,12 @@ struct user_record {
     std::vector<std::int64_t> hub_ids;
 };
 
+// One choice on a consent page: a user (id, e-mail) or a hub (id, domain).
+struct choice_record {
+    std::int64_t id = 0;
+    std::string label;
+};
+
 struct install_record {
     std::int64_t install_id = 0;
     std::int64_t app_id = 0;

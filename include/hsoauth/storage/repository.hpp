@@ -5,6 +5,7 @@
 // Every method throws storage_error when the engine fails; "not found" is an empty optional.
 // Token lookups take the row id the token carries (oauth/token_format.hpp) and the token's
 // digest: a row is returned only when both match.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -24,7 +25,9 @@ public:
     virtual std::optional<app_record> find_app(std::int64_t app_id) = 0;
     virtual std::optional<app_record> find_app_by_name(std::string_view name) = 0;
     virtual std::vector<app_record> list_apps() = 0;
-    // Inserts, or replaces the row with the same app_id (app_id 0: a new id is chosen). Returns the id.
+    // Inserts, or replaces the row with the same app_id (app_id 0: a new id, larger than every
+    // app id ever stored, so that a deleted app's id is never handed out again). Returns the id.
+    // The same holds for hubs, users and installs.
     virtual std::int64_t upsert_app(const app_record& app) = 0;
     // Deletes the app and its app-level access tokens, so that an app created later with the
     // same id inherits none. False when there was no such app.
@@ -35,6 +38,7 @@ public:
     virtual std::optional<hub_record> find_hub_by_domain(std::string_view hub_domain) = 0;
     virtual std::vector<hub_record> list_hubs() = 0;
     virtual std::int64_t upsert_hub(const hub_record& hub) = 0;
+    // Deletes the hub and every membership in it. False when there was no such hub.
     virtual bool delete_hub(std::int64_t hub_id) = 0;
 
     // Users (with their hub memberships)
@@ -42,14 +46,28 @@ public:
     virtual std::optional<user_record> find_user_by_email(std::string_view email) = 0;
     virtual std::vector<user_record> list_users() = 0;
     virtual std::int64_t upsert_user(const user_record& user) = 0;
+    // Deletes the user and their memberships. False when there was no such user.
     virtual bool delete_user(std::int64_t user_id) = 0;
+
+    // The consent page's choices, in id order, at most `limit` of each: the users who are members
+    // of a hub that can grant every scope of `required` (its scopes are everything, or hold each
+    // of them), and those hubs that have such members; with `only_hub`, that hub alone. With a
+    // non-empty `email_filter`, only users whose e-mail contains it (ASCII case-insensitively),
+    // and only hubs with such a member.
+    virtual std::vector<choice_record> consent_users(const scope_list& required,
+                                                     std::optional<std::int64_t> only_hub,
+                                                     std::string_view email_filter, std::size_t limit) = 0;
+    virtual std::vector<choice_record> consent_hubs(const scope_list& required,
+                                                    std::optional<std::int64_t> only_hub,
+                                                    std::string_view email_filter, std::size_t limit) = 0;
 
     // Installs
     virtual std::optional<install_record> find_live_install(std::int64_t app_id, std::int64_t hub_id) = 0;
     virtual std::vector<install_record> list_installs() = 0;
     virtual std::int64_t create_install(const install_record& install) = 0;
     virtual void update_install(std::int64_t install_id, std::int64_t user_id, const scope_list& scopes) = 0;
-    // Stamps uninstalled_at on the live installs matching; return how many.
+    // Stamps uninstalled_at on the live installs matching; return how many. A user takes part in
+    // an install as the user who installed it last, or through a refresh token or a code of theirs.
     virtual std::int64_t uninstall(std::int64_t app_id, std::int64_t hub_id, std::int64_t now) = 0;
     virtual std::int64_t uninstall_all_of_app(std::int64_t app_id, std::int64_t now) = 0;
     virtual std::int64_t uninstall_all_of_hub(std::int64_t hub_id, std::int64_t now) = 0;
@@ -99,14 +117,16 @@ public:
 
     // Starting over: deletes every app, hub, user, membership, install, authorization code and
     // token, and the sandbox state (the clock offset), in this transaction. Ids of new tokens
-    // keep counting from where they were. An engine deletes here whatever a later table holds
+    // keep counting from where they were, and so do the ids of apps, hubs, users and installs
+    // (never handed out twice, upsert_app). An engine deletes here whatever a later table holds
     // for these objects too.
     virtual void reset_sandbox() = 0;
 
-    // Housekeeping: removes access tokens that expired before `cutoff`, codes that expired before
-    // it and assertion ids remembered until before it, at most `limit` of each. Returns the
-    // number of rows removed.
-    virtual std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) = 0;
+    // Housekeeping: removes at most `limit` access tokens, or codes (oldest first), or assertion
+    // ids remembered until, that expired before `cutoff`. Returns the number of rows removed.
+    virtual std::int64_t delete_expired_access(std::int64_t cutoff, std::int64_t limit) = 0;
+    virtual std::int64_t delete_expired_codes(std::int64_t cutoff, std::int64_t limit) = 0;
+    virtual std::int64_t delete_expired_assertions(std::int64_t cutoff, std::int64_t limit) = 0;
 
     // The sandbox catalogue (used on the root database only; sandbox_records.hpp)
     virtual void put_sandbox(const sandbox_record& sandbox) = 0;

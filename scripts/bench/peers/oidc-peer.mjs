@@ -7,7 +7,7 @@
 //   1. listens on 127.0.0.1 on a free port (the issuer is that base URL);
 //   2. preloads N authorizations through the provider's own models: per authorization one Grant,
 //      one RefreshToken and one live AccessToken, all for client bench-client (secret
-//      bench-secret, client_secret_post), account bench-user, scope "oauth crm.objects.contacts.read",
+//      bench-client-secret, client_secret_post), account bench-user, scope "oauth crm.objects.contacts.read",
 //      the access token living 86,400 s as in hsoauth's preload. Tokens are the provider's default
 //      opaque format. One grant per pair, not one shared by all: the adapter keeps a per-grant
 //      index of tokens that every save walks, so one grant of 10,000 tokens would cost O(N);
@@ -26,7 +26,7 @@ import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 import LRU from 'oidc-provider/lib/helpers/lru.js';
 
 const CLIENT_ID = 'bench-client';
-const CLIENT_SECRET = 'bench-secret';
+const CLIENT_SECRET = 'bench-client-secret';
 const ACCOUNT_ID = 'bench-user';
 const SCOPE = 'oauth crm.objects.contacts.read';
 const DAY_S = 86400;

@@ -1,5 +1,7 @@
 #include "hsoauth/storage/sqlite/migrations.hpp"
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -48,11 +50,17 @@ std::vector<applied_migration> migrate(connection& db) {
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
     const auto& all = embedded_migrations();
     const std::int64_t newest_known = all.empty() ? 0 : all.back().version;
+    // Versions are applied by what is missing, not by the largest applied: migrations are
+    // numbered when their work starts and may land out of order (0009 before 0006), and a
+    // database that already has a later one must still get the earlier ones.
     std::int64_t current = 0;
+    std::set<std::int64_t> present;
     {
-        auto s = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-        s.step();
-        current = s.int64(0);
+        auto s = db.prepare("SELECT version FROM schema_migrations");
+        while (s.step()) {
+            present.insert(s.int64(0));
+            current = std::max(current, s.int64(0));
+        }
     }
     if (current > newest_known) {
         throw std::runtime_error("the database is at schema version " + std::to_string(current) +
@@ -61,7 +69,7 @@ std::vector<applied_migration> migrate(connection& db) {
     }
     std::vector<applied_migration> applied;
     for (const auto& m : all) {
-        if (m.version <= current) continue;
+        if (present.count(m.version) > 0) continue;
         db.exec("BEGIN IMMEDIATE");
         try {
             db.exec(m.sql);

@@ -9,6 +9,14 @@ namespace {
 
 // ---- SQL, one named constant per statement -------------------------------------------------
 
+// A new row's id: one above every id the table holds and every id it held before a delete
+// (id_high_water, kept by triggers on delete, migration 0006), so that the id of a deleted row is
+// never handed out again. NULL only once an id of 2^63 - 1 was stored: SQLite then picks an
+// unused id itself.
+#define HSOAUTH_NEXT_ID(table, column)                                                        \
+    "(SELECT top + 1 FROM (SELECT MAX(high, COALESCE((SELECT MAX(" column ") FROM " table "), 0)) " \
+    "AS top FROM id_high_water WHERE table_name = '" table "') WHERE top < 9223372036854775807)"
+
 constexpr std::string_view sql_find_app_by_client_id =
     "SELECT app_id, name, client_id, client_secret_digest, redirect_uris, scopes, optional_scopes, "
     "access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit FROM apps WHERE client_id = ?1";
@@ -24,7 +32,7 @@ constexpr std::string_view sql_list_apps =
 constexpr std::string_view sql_insert_app =
     "INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
     "optional_scopes, access_token_ttl, rotate_refresh_tokens, client_credentials_scopes, jwks, rate_limit) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "VALUES (COALESCE(?1, " HSOAUTH_NEXT_ID("apps", "app_id") "), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
     "ON CONFLICT(app_id) DO UPDATE SET name = excluded.name, client_id = excluded.client_id, "
     "client_secret_digest = excluded.client_secret_digest, redirect_uris = excluded.redirect_uris, "
     "scopes = excluded.scopes, optional_scopes = excluded.optional_scopes, "
@@ -45,12 +53,13 @@ constexpr std::string_view sql_list_hubs =
     "SELECT hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset FROM hubs ORDER BY hub_id";
 constexpr std::string_view sql_upsert_hub =
     "INSERT INTO hubs (hub_id, hub_domain, hublet, scopes, account_type, time_zone, currency, additional_currencies, utc_offset) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "VALUES (COALESCE(?1, " HSOAUTH_NEXT_ID("hubs", "hub_id") "), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT(hub_id) DO UPDATE SET hub_domain = excluded.hub_domain, hublet = excluded.hublet, "
     "scopes = excluded.scopes, account_type = excluded.account_type, time_zone = excluded.time_zone, "
     "currency = excluded.currency, additional_currencies = excluded.additional_currencies, "
     "utc_offset = excluded.utc_offset RETURNING hub_id";
 constexpr std::string_view sql_delete_hub = "DELETE FROM hubs WHERE hub_id = ?1";
+constexpr std::string_view sql_delete_hub_members = "DELETE FROM user_hubs WHERE hub_id = ?1";
 
 constexpr std::string_view sql_find_user = "SELECT user_id, email FROM users WHERE user_id = ?1";
 constexpr std::string_view sql_find_user_by_email =
@@ -59,7 +68,7 @@ constexpr std::string_view sql_list_users = "SELECT user_id, email FROM users OR
 constexpr std::string_view sql_user_hubs =
     "SELECT hub_id FROM user_hubs WHERE user_id = ?1 ORDER BY hub_id";
 constexpr std::string_view sql_upsert_user =
-    "INSERT INTO users (user_id, email) VALUES (?1, ?2) "
+    "INSERT INTO users (user_id, email) VALUES (COALESCE(?1, " HSOAUTH_NEXT_ID("users", "user_id") "), ?2) "
     "ON CONFLICT(user_id) DO UPDATE SET email = excluded.email RETURNING user_id";
 constexpr std::string_view sql_clear_user_hubs = "DELETE FROM user_hubs WHERE user_id = ?1";
 constexpr std::string_view sql_add_user_hub =
@@ -73,8 +82,8 @@ constexpr std::string_view sql_list_installs =
     "SELECT install_id, app_id, hub_id, user_id, scopes, installed_at, uninstalled_at "
     "FROM installs ORDER BY install_id";
 constexpr std::string_view sql_create_install =
-    "INSERT INTO installs (app_id, hub_id, user_id, scopes, installed_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING install_id";
+    "INSERT INTO installs (install_id, app_id, hub_id, user_id, scopes, installed_at) "
+    "VALUES (" HSOAUTH_NEXT_ID("installs", "install_id") ", ?1, ?2, ?3, ?4, ?5) RETURNING install_id";
 constexpr std::string_view sql_update_install =
     "UPDATE installs SET user_id = ?2, scopes = ?3 WHERE install_id = ?1";
 constexpr std::string_view sql_uninstall =
@@ -84,9 +93,12 @@ constexpr std::string_view sql_uninstall_app =
     "UPDATE installs SET uninstalled_at = ?2 WHERE app_id = ?1 AND uninstalled_at IS NULL";
 constexpr std::string_view sql_uninstall_hub =
     "UPDATE installs SET uninstalled_at = ?2 WHERE hub_id = ?1 AND uninstalled_at IS NULL";
+// Every live install the user takes part in: as the user who installed it last, or through a
+// refresh token or an authorization code of theirs (its codes and tokens then die with it).
 constexpr std::string_view sql_uninstall_user =
     "UPDATE installs SET uninstalled_at = ?2 WHERE uninstalled_at IS NULL AND (user_id = ?1 OR "
-    "install_id IN (SELECT install_id FROM refresh_tokens WHERE user_id = ?1))";
+    "install_id IN (SELECT install_id FROM refresh_tokens WHERE user_id = ?1) OR "
+    "install_id IN (SELECT install_id FROM authorization_codes WHERE user_id = ?1))";
 
 constexpr std::string_view sql_insert_code =
     "INSERT INTO authorization_codes (code_digest, install_id, user_id, scopes, redirect_uri, "
@@ -170,9 +182,10 @@ constexpr std::string_view sql_set_state =
 constexpr std::string_view sql_delete_expired_access =
     "DELETE FROM access_tokens WHERE access_id IN "
     "(SELECT access_id FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)";
+// Found through authorization_codes_by_expiry (migration 0006), oldest first.
 constexpr std::string_view sql_delete_expired_codes =
     "DELETE FROM authorization_codes WHERE code_digest IN "
-    "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 LIMIT ?2)";
+    "(SELECT code_digest FROM authorization_codes WHERE expires_at < ?1 ORDER BY expires_at LIMIT ?2)";
 constexpr std::string_view sql_delete_expired_jtis =
     "DELETE FROM client_assertion_jtis WHERE (app_id, jti) IN "
     "(SELECT app_id, jti FROM client_assertion_jtis WHERE remember_until < ?1 LIMIT ?2)";
@@ -202,6 +215,32 @@ constexpr std::string_view sql_reset_sandbox[] = {
     "DELETE FROM sandbox_state",
     "DELETE FROM client_assertion_jtis",
 };
+
+// The consent page's choices. A hub can host the app when it grants every required scope (?1, a
+// JSON array): its scopes are NULL (everything) or hold each of them. ?2: the preselected hub or
+// NULL; ?3: a text the e-mail contains, ASCII case-insensitively ("" for any); ?4: the limit.
+#define HSOAUTH_HUB_GRANTS_REQUIRED                                                          \
+    "(h.scopes IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?1) r "                         \
+    "WHERE instr(' ' || h.scopes || ' ', ' ' || r.value || ' ') = 0))"
+#define HSOAUTH_EMAIL_MATCHES "(?3 = '' OR instr(lower(u.email), lower(?3)) > 0)"
+constexpr std::string_view sql_consent_users =
+    "SELECT u.user_id, u.email FROM users u WHERE " HSOAUTH_EMAIL_MATCHES " AND EXISTS ("
+    "SELECT 1 FROM user_hubs m JOIN hubs h ON h.hub_id = m.hub_id "
+    "WHERE m.user_id = u.user_id AND " HSOAUTH_HUB_GRANTS_REQUIRED ") "
+    "ORDER BY u.user_id LIMIT ?4";
+constexpr std::string_view sql_consent_users_of_hub =
+    "SELECT u.user_id, u.email FROM user_hubs m JOIN users u ON u.user_id = m.user_id "
+    "JOIN hubs h ON h.hub_id = m.hub_id WHERE m.hub_id = ?2 AND " HSOAUTH_HUB_GRANTS_REQUIRED
+    " AND " HSOAUTH_EMAIL_MATCHES " ORDER BY m.user_id LIMIT ?4";
+constexpr std::string_view sql_consent_hubs =
+    "SELECT h.hub_id, h.hub_domain FROM hubs h WHERE (?2 IS NULL OR h.hub_id = ?2) AND "
+    HSOAUTH_HUB_GRANTS_REQUIRED " AND EXISTS (SELECT 1 FROM user_hubs m JOIN users u ON "
+    "u.user_id = m.user_id WHERE m.hub_id = h.hub_id AND " HSOAUTH_EMAIL_MATCHES ") "
+    "ORDER BY h.hub_id LIMIT ?4";
+#undef HSOAUTH_EMAIL_MATCHES
+#undef HSOAUTH_HUB_GRANTS_REQUIRED
+
+#undef HSOAUTH_NEXT_ID
 
 // ---- row readers -------------------------------------------------------------------------
 
@@ -423,6 +462,10 @@ std::int64_t sqlite_repository::upsert_hub(const hub_record& hub) {
 }
 
 bool sqlite_repository::delete_hub(std::int64_t hub_id) {
+    {
+        statement_scope members(cached(sql_delete_hub_members));
+        members->bind(1, hub_id).run();
+    }
     statement_scope s(cached(sql_delete_hub));
     s->bind(1, hub_id).run();
     return db_.changes() > 0;
@@ -719,21 +762,54 @@ void sqlite_repository::reset_sandbox() {
     }
 }
 
-std::int64_t sqlite_repository::delete_expired(std::int64_t cutoff, std::int64_t limit) {
-    std::int64_t removed = 0;
-    {
-        statement_scope s(cached(sql_delete_expired_access));
-        s->bind(1, cutoff).bind(2, limit).run();
-        removed += db_.changes();
-    }
-    {
-        statement_scope s(cached(sql_delete_expired_codes));
-        s->bind(1, cutoff).bind(2, limit).run();
-        removed += db_.changes();
-    }
+std::int64_t sqlite_repository::delete_expired_access(std::int64_t cutoff, std::int64_t limit) {
+    statement_scope s(cached(sql_delete_expired_access));
+    s->bind(1, cutoff).bind(2, limit).run();
+    return db_.changes();
+}
+
+std::int64_t sqlite_repository::delete_expired_codes(std::int64_t cutoff, std::int64_t limit) {
+    statement_scope s(cached(sql_delete_expired_codes));
+    s->bind(1, cutoff).bind(2, limit).run();
+    return db_.changes();
+}
+
+std::int64_t sqlite_repository::delete_expired_assertions(std::int64_t cutoff, std::int64_t limit) {
     statement_scope s(cached(sql_delete_expired_jtis));
     s->bind(1, cutoff).bind(2, limit).run();
-    return removed + db_.changes();
+    return db_.changes();
+}
+
+// ---- the consent page ---------------------------------------------------------------------
+
+namespace {
+
+std::vector<choice_record> read_choices(statement& s, const scope_list& required,
+                                        std::optional<std::int64_t> only_hub,
+                                        std::string_view email_filter, std::size_t limit) {
+    statement_scope scope(s);
+    s.bind(1, json_text(required)).bind(2, only_hub).bind(3, email_filter);
+    s.bind(4, static_cast<std::int64_t>(limit));
+    std::vector<choice_record> out;
+    while (s.step()) out.push_back({s.int64(0), s.text(1)});
+    return out;
+}
+
+}  // namespace
+
+std::vector<choice_record> sqlite_repository::consent_users(const scope_list& required,
+                                                            std::optional<std::int64_t> only_hub,
+                                                            std::string_view email_filter,
+                                                            std::size_t limit) {
+    return read_choices(cached(only_hub ? sql_consent_users_of_hub : sql_consent_users), required,
+                        only_hub, email_filter, limit);
+}
+
+std::vector<choice_record> sqlite_repository::consent_hubs(const scope_list& required,
+                                                           std::optional<std::int64_t> only_hub,
+                                                           std::string_view email_filter,
+                                                           std::size_t limit) {
+    return read_choices(cached(sql_consent_hubs), required, only_hub, email_filter, limit);
 }
 
 live_counts sqlite_repository::count_live(std::int64_t now) {

@@ -28,7 +28,8 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-wal_syncer::wal_syncer(std::string wal_path) : wal_path_(std::move(wal_path)) {
+wal_syncer::wal_syncer(std::string wal_path, std::function<void()> flush_starting)
+    : wal_path_(std::move(wal_path)), flush_starting_(std::move(flush_starting)) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -71,6 +72,7 @@ void wal_syncer::loop() {
         }
         // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
         // which begins after, covers all of them.
+        if (flush_starting_) flush_starting_();
         const auto flush_began = std::chrono::steady_clock::now();
         const std::exception_ptr error = flush();
         {

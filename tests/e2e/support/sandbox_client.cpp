@@ -60,7 +60,7 @@ world seed_world(const sandbox_client& s, const std::string& tag) {
     w.hub_id = 62515;
     w.user_id = 123456;
     w.client_id = "client-" + tag;
-    w.client_secret = "secret-" + tag;
+    w.client_secret = "client-secret-of-" + tag;
     const json seed = {
         {"hubs", json::array({{{"hub_id", w.hub_id}, {"hub_domain", tag + ".example.com"}}})},
         {"users", json::array({{{"user_id", w.user_id}, {"email", tag + "@example.com"}, {"hub_ids", {w.hub_id}}}})},

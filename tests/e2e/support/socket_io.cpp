@@ -26,7 +26,14 @@ void set_timeout_option(int fd, int option, std::chrono::milliseconds timeout) {
     }
 }
 
+// The address connections of this thread come from ("" = the kernel's choice).
+thread_local std::string current_source;
+
 }  // namespace
+
+source_address::source_address(std::string address) { current_source = std::move(address); }
+
+source_address::~source_address() { current_source.clear(); }
 
 unique_fd connect_loopback(std::uint16_t port, std::chrono::milliseconds io_timeout) {
     unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -35,6 +42,16 @@ unique_fd connect_loopback(std::uint16_t port, std::chrono::milliseconds io_time
     }
     set_timeout_option(fd.get(), SO_RCVTIMEO, io_timeout);
     set_timeout_option(fd.get(), SO_SNDTIMEO, io_timeout);
+    if (!current_source.empty()) {
+        sockaddr_in from{};
+        from.sin_family = AF_INET;
+        if (::inet_pton(AF_INET, current_source.c_str(), &from.sin_addr) != 1) {
+            throw std::runtime_error("not an IPv4 address: " + current_source);
+        }
+        if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&from), sizeof from) != 0) {
+            throw_errno("bind to " + current_source, errno);
+        }
+    }
 
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

@@ -13,8 +13,20 @@
 namespace hsoauth::e2e {
 
 // Opens a TCP connection to 127.0.0.1:port with SO_RCVTIMEO/SO_SNDTIMEO set to `io_timeout`
-// (which also bounds connect). Throws on failure.
+// (which also bounds connect), from the address a source_address of this thread names, if any.
+// Throws on failure.
 unique_fd connect_loopback(std::uint16_t port, std::chrono::milliseconds io_timeout);
+
+// While it lives, every connection this thread opens (connect_loopback, and so every helper of
+// the harness) comes from `address`, e.g. "127.0.0.2": the whole of 127.0.0.0/8 reaches a server
+// on 127.0.0.1, so one test can be several callers. Not nestable.
+class source_address {
+  public:
+    explicit source_address(std::string address);
+    ~source_address();
+    source_address(const source_address&) = delete;
+    source_address& operator=(const source_address&) = delete;
+};
 
 // Writes all of `bytes`. Returns false if the peer closed or reset the connection; throws on
 // timeout (per the socket's SO_SNDTIMEO) and on any other error.

@@ -119,7 +119,7 @@ TEST_CASE("admin: parse_app reads a valid app") {
     auto body = valid_app();
     body["app_id"] = 7;
     body["client_id"] = "client-7";
-    body["client_secret"] = "s3cret";
+    body["client_secret"] = "s3cret-0123456789";
     body["access_token_ttl"] = 60;
     body["rotate_refresh_tokens"] = true;
     const auto parsed = admin_json::parse_app(body);
@@ -127,7 +127,7 @@ TEST_CASE("admin: parse_app reads a valid app") {
     CHECK(parsed->app_id == std::optional<std::int64_t>(7));
     CHECK(parsed->name == "Demo");
     CHECK(parsed->client_id == std::optional<std::string>("client-7"));
-    CHECK(parsed->client_secret == std::optional<std::string>("s3cret"));
+    CHECK(parsed->client_secret == std::optional<std::string>("s3cret-0123456789"));
     CHECK(parsed->redirect_uris == std::vector<std::string>{"https://app.example.com/callback"});
     CHECK(parsed->scopes == std::vector<std::string>{"oauth", "crm.objects.contacts.read"});
     CHECK(parsed->optional_scopes == std::vector<std::string>{"automation"});
@@ -153,6 +153,9 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: an app is refused naming the offendi
         {with(valid_app(), "client_id", 5), errc::invalid_field, "client_id"},
         {with(valid_app(), "client_id", ""), errc::invalid_field, "client_id"},
         {with(valid_app(), "client_secret", json::array()), errc::invalid_field, "client_secret"},
+        // A chosen secret of under 16 bytes could be guessed despite the throttle.
+        {with(valid_app(), "client_secret", "x"), errc::invalid_field, "client_secret"},
+        {with(valid_app(), "client_secret", "fifteen-bytes!!"), errc::invalid_field, "client_secret"},
         {without(valid_app(), "redirect_uris"), errc::missing_field, "redirect_uris"},
         {with(valid_app(), "redirect_uris", json::array()), errc::invalid_field, "redirect_uris"},
         {with(valid_app(), "redirect_uris", "https://app.example.com/cb"), errc::invalid_field, "redirect_uris"},
@@ -184,6 +187,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: an app is refused naming the offendi
     }
     CHECK(app_error(json::array()).code == errc::malformed_request);
     CHECK(app_error(json("app")).code == errc::malformed_request);
+    CHECK(put_app(with(valid_app(), "client_secret", "sixteen-bytes-ok")).ok());
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: hubs and users are refused naming the offending field") {
@@ -268,21 +272,21 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: put_app by the same name updates the
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: put_app by client_id renames, and a new secret replaces the old") {
     auto body = with(valid_app(), "client_id", "fixed-client");
-    body["client_secret"] = "first-secret";
+    body["client_secret"] = "first-secret-0123456789";
     const auto first = put_app(body);
     REQUIRE(first.ok());
     CHECK(first->created);
     CHECK_FALSE(first->secret_generated);
-    CHECK(first->client_secret == std::optional<std::string>("first-secret"));
+    CHECK(first->client_secret == std::optional<std::string>("first-secret-0123456789"));
 
     body["name"] = "Renamed";
-    body["client_secret"] = "second-secret";
+    body["client_secret"] = "second-secret-0123456789";
     const auto second = put_app(body);
     REQUIRE(second.ok());
     CHECK_FALSE(second->created);
     CHECK(second->app.app_id == first->app.app_id);
     CHECK(second->app.name == "Renamed");
-    CHECK(second->app.client_secret_digest == hasher.hash("second-secret"));
+    CHECK(second->app.client_secret_digest == hasher.hash("second-secret-0123456789"));
     CHECK(storage::read_value(store.db, [](storage::repository& repo) { return repo.list_apps().size(); }) == 1);
 }
 
@@ -338,7 +342,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: applying the same seed twice gives t
                   {{"hub_domain", "nameless.example.com"}, {"hublet", "eu1"}, {"scopes", {"oauth"}}}}},
         {"users", {{{"user_id", 201}, {"email", "dev@example.com"}, {"hub_ids", {101}}},
                    {{"email", "other@example.com"}}}},
-        {"apps", {{{"name", "Seeded"}, {"client_id", "seeded-client"}, {"client_secret", "seeded-secret"},
+        {"apps", {{{"name", "Seeded"}, {"client_id", "seeded-client"}, {"client_secret", "seeded-secret-0123456789"},
                    {"redirect_uris", {"http://localhost:3000/cb"}}, {"scopes", {"oauth"}}},
                   {{"name", "Generated"}, {"redirect_uris", {"http://localhost:3000/cb"}}, {"scopes", {"oauth"}}}}},
     };
@@ -358,7 +362,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: applying the same seed twice gives t
     CHECK(after_first["users"].size() == 2);
     // The generated app kept its credentials: no new secret is shown the second time.
     CHECK_FALSE(second->apps[1].client_secret.has_value());
-    CHECK(second->apps[0].client_secret == std::optional<std::string>("seeded-secret"));
+    CHECK(second->apps[0].client_secret == std::optional<std::string>("seeded-secret-0123456789"));
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "admin: a seed that fails part way leaves nothing behind in its write") {

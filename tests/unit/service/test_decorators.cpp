@@ -78,7 +78,7 @@ struct decorated_world {
         service::code_request request{"demo-client", 62515, 123, "http://localhost:3000/cb",
                                       {"oauth"},     "",    ""};
         auto issued = wait_for<oauth::issued_code>([&](auto done) {
-            parts.sandbox().admin().mint_code(service::call{"corr", nullptr, "admin.codes.create", "admin", nullptr}, request,
+            parts.sandbox().admin().mint_code(service::call{"corr", nullptr, "admin.codes.create", "admin", "", nullptr}, request,
                                               std::move(done));
         });
         REQUIRE(issued.ok());

@@ -142,3 +142,66 @@ TEST_CASE("storage: the store refuses an unknown synchronous mode") {
     test::temp_dir dir;
     CHECK_THROWS_AS(sqlite_store(test::temp_db_options(dir, "SOMETIMES")), std::invalid_argument);
 }
+
+TEST_CASE("storage: migration 0006 repairs what deletes left behind and starts the id marks") {
+    test::temp_dir dir;
+    const auto path = test::temp_db_options(dir).path;
+    {
+        connection conn(path, /*create=*/true);
+        conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        for (const auto& m : embedded_migrations()) {
+            if (m.version > 5) break;
+            conn.exec(m.sql);
+            auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
+            record.bind(1, m.version).bind(2, m.name).run();
+        }
+        // Hub 3 and user 11 were deleted by a binary before 0006: hub 3's membership stayed, and
+        // user 11's unused code kept install 100 (now user 10's) live.
+        conn.exec(
+            "INSERT INTO apps VALUES (1, 'a', 'c', x'00', '[]', 'oauth', '', 1800, 0);"
+            "INSERT INTO hubs VALUES (1, 'one', 'na1', NULL), (2, 'two', 'na1', NULL);"
+            "INSERT INTO users VALUES (10, 'ten@example.com');"
+            "INSERT INTO user_hubs VALUES (10, 1), (10, 3), (11, 1);"
+            "INSERT INTO installs VALUES (100, 1, 1, 10, 'oauth', 5, NULL), (101, 1, 2, 10, 'oauth', 5, NULL),"
+            " (102, 1, 3, 10, 'oauth', 5, NULL);"
+            "INSERT INTO authorization_codes VALUES (x'01', 100, 11, 'oauth', 'https://a/cb', NULL, 9999999999, NULL);");
+        const auto applied = migrate(conn);
+        REQUIRE_FALSE(applied.empty());
+        CHECK(applied[0].version == 6);
+        CHECK(count_rows(conn, "SELECT COUNT(*) FROM user_hubs") == 1);
+        CHECK(count_rows(conn, "SELECT COUNT(*) FROM user_hubs WHERE user_id = 10 AND hub_id = 1") == 1);
+        CHECK(count_rows(conn, "SELECT COUNT(*) FROM installs WHERE uninstalled_at IS NULL") == 1);
+        CHECK(count_rows(conn, "SELECT install_id FROM installs WHERE uninstalled_at IS NULL") == 101);
+        // The marks start at the largest ids stored (a row deleted before 0006 left no trace).
+        CHECK(count_rows(conn, "SELECT high FROM id_high_water WHERE table_name = 'installs'") == 102);
+        CHECK(count_rows(conn, "SELECT high FROM id_high_water WHERE table_name = 'hubs'") == 2);
+        CHECK(count_rows(conn, "SELECT high FROM id_high_water WHERE table_name = 'users'") == 10);
+        CHECK(count_rows(conn, "SELECT high FROM id_high_water WHERE table_name = 'apps'") == 1);
+    }
+    sqlite_store db(test::temp_db_options(dir));
+    storage::write_and_wait(db, [](storage::repository& repo) {
+        storage::install_record install{0, 1, 1, 10, {"oauth"}, 10, {}};
+        CHECK(repo.create_install(install) == 103);
+        return 0;
+    });
+}
+
+TEST_CASE("storage: a migration that landed after a later-numbered one is still applied") {
+    // A database made by a binary that had 0001-0005 and a later migration, but not 0006.
+    test::temp_dir dir;
+    connection conn(dir.file("m.db"), /*create=*/true);
+    conn.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    const auto& all = embedded_migrations();
+    REQUIRE(all.back().version > 6);
+    for (const auto& m : all) {
+        if (m.version == 6) continue;
+        conn.exec(m.sql);
+        auto record = conn.prepare("INSERT INTO schema_migrations VALUES (?1, ?2, 'then')");
+        record.bind(1, m.version).bind(2, m.name).run();
+    }
+    const auto applied = migrate(conn);
+    REQUIRE(applied.size() == 1);
+    CHECK(applied[0].version == 6);
+    CHECK(count_rows(conn, "SELECT COUNT(*) FROM id_high_water") == 4);
+    CHECK(migrate(conn).empty());
+}

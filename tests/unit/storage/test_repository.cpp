@@ -7,6 +7,7 @@
 
 using namespace hsoauth;
 using storage::repository;
+using test::hub_with_id;
 
 namespace {
 
@@ -237,4 +238,97 @@ TEST_CASE("storage: split_scopes and join_scopes") {
     CHECK(storage::split_scopes(" a  b c ") == std::vector<std::string>{"a", "b", "c"});
     CHECK(storage::join_scopes({"a", "b"}) == "a b");
     CHECK(storage::join_scopes({}) == "");
+}
+
+TEST_CASE("storage: a new id is above every id ever stored, whatever was deleted or given explicitly") {
+    test::temp_database t;
+    storage::write_and_wait(t.db, [](repository& repo) {
+        CHECK(repo.upsert_hub(hub_with_id(0)) == 1);
+        CHECK(repo.upsert_hub(hub_with_id(500)) == 500);
+        CHECK(repo.delete_hub(500));
+        CHECK(repo.upsert_hub(hub_with_id(0)) == 501);  // not 500 again, though 500 is free
+        CHECK(repo.upsert_hub(hub_with_id(7)) == 7);     // an explicit lower id keeps the mark
+        CHECK(repo.upsert_hub(hub_with_id(0)) == 502);
+        storage::user_record user;
+        user.email = "a@example.com";
+        const auto first = repo.upsert_user(user);
+        CHECK(repo.delete_user(first));
+        user.email = "b@example.com";
+        CHECK(repo.upsert_user(user) == first + 1);
+        storage::install_record install{0, 1, 1, first, {"oauth"}, 10, {}};
+        const auto installed = repo.create_install(install);
+        repo.uninstall(1, 1, 11);
+        CHECK(repo.create_install(install) == installed + 1);
+        return 0;
+    });
+}
+
+TEST_CASE("storage: deleting a hub deletes its memberships") {
+    test::temp_database t;
+    storage::write_and_wait(t.db, [](repository& repo) {
+        repo.upsert_hub(hub_with_id(1));
+        repo.upsert_hub(hub_with_id(2));
+        storage::user_record user;
+        user.user_id = 9;
+        user.email = "a@example.com";
+        user.hub_ids = {1, 2};
+        repo.upsert_user(user);
+        CHECK(repo.delete_hub(2));
+        CHECK(repo.find_user(9)->hub_ids == std::vector<std::int64_t>{1});
+        return 0;
+    });
+}
+
+TEST_CASE("storage: the consent page's users and hubs are those that can grant the required scopes") {
+    test::temp_database t;
+    storage::write_and_wait(t.db, [](repository& repo) {
+        storage::hub_record open = hub_with_id(10);  // grants everything
+        storage::hub_record narrow = hub_with_id(20);
+        narrow.scopes = storage::scope_list{"oauth"};
+        storage::hub_record enough = hub_with_id(30);
+        enough.scopes = storage::scope_list{"crm.objects.contacts.read", "oauth", "content"};
+        storage::hub_record empty = hub_with_id(40);  // no members
+        for (const auto& hub : {open, narrow, enough, empty}) repo.upsert_hub(hub);
+        const auto add = [&](std::int64_t id, std::string email, std::vector<std::int64_t> hubs) {
+            storage::user_record user;
+            user.user_id = id;
+            user.email = std::move(email);
+            user.hub_ids = std::move(hubs);
+            repo.upsert_user(user);
+        };
+        add(1, "Ann@Example.com", {10});
+        add(2, "bob@example.com", {20});  // only in the hub that cannot grant contacts.read
+        add(3, "cat@example.com", {30, 20});
+        add(4, "dan@example.com", {});
+        for (std::int64_t id = 100; id < 160; ++id) add(id, "bulk" + std::to_string(id) + "@example.com", {10});
+        return 0;
+    });
+    const storage::scope_list required = {"oauth", "crm.objects.contacts.read"};
+    storage::read_value(t.db, [&](repository& repo) {
+        const auto ids = [](const std::vector<storage::choice_record>& rows) {
+            std::vector<std::int64_t> out;
+            for (const auto& row : rows) out.push_back(row.id);
+            return out;
+        };
+        const auto users = repo.consent_users(required, std::nullopt, "", 5);
+        CHECK(ids(users) == std::vector<std::int64_t>{1, 3, 100, 101, 102});
+        CHECK(users[0].label == "Ann@Example.com");
+        CHECK(ids(repo.consent_hubs(required, std::nullopt, "", 10)) == std::vector<std::int64_t>{10, 30});
+        // Only "oauth": the narrow hub and its member qualify too.
+        CHECK(ids(repo.consent_users({"oauth"}, std::nullopt, "", 3)) == std::vector<std::int64_t>{1, 2, 3});
+        CHECK(ids(repo.consent_hubs({"oauth"}, std::nullopt, "", 10)) == std::vector<std::int64_t>{10, 20, 30});
+        // A search by e-mail, ASCII case-insensitive; hubs are those of the matching users.
+        CHECK(ids(repo.consent_users(required, std::nullopt, "ANN@", 5)) == std::vector<std::int64_t>{1});
+        CHECK(ids(repo.consent_hubs(required, std::nullopt, "cat", 5)) == std::vector<std::int64_t>{30});
+        CHECK(ids(repo.consent_users(required, std::nullopt, "bulk159", 5)) == std::vector<std::int64_t>{159});
+        CHECK(repo.consent_users(required, std::nullopt, "bob", 5).empty());
+        CHECK(repo.consent_users(required, std::nullopt, "%", 5).empty());  // no LIKE wildcards
+        // A preselected hub: its members only, and nobody when it cannot grant the scopes.
+        CHECK(ids(repo.consent_users(required, 30, "", 5)) == std::vector<std::int64_t>{3});
+        CHECK(ids(repo.consent_hubs(required, 30, "", 5)) == std::vector<std::int64_t>{30});
+        CHECK(repo.consent_users(required, 20, "", 5).empty());
+        CHECK(repo.consent_hubs(required, 20, "", 5).empty());
+        CHECK(repo.consent_hubs(required, 40, "", 5).empty());
+        return 0;
+    });
 }

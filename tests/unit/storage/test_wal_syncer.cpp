@@ -2,12 +2,18 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "hsoauth/storage/errors.hpp"
+#include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/storage/sqlite/group_commit_writer.hpp"
+#include "hsoauth/storage/sqlite/migrations.hpp"
+#include "hsoauth/storage/sqlite/sqlite_repository.hpp"
 #include "hsoauth/storage/sqlite/wal_syncer.hpp"
 #include "temp_database.hpp"
 
@@ -105,5 +111,145 @@ TEST_CASE("storage: at synchronous NORMAL and OFF nothing waits for a flush") {
         test::temp_database t(mode);
         storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_hub(hub_with_id(1)); });
         CHECK(t.db.statistics().flushes == 0);
+    }
+}
+
+namespace {
+
+// The order of events on all threads, one number each.
+struct event_order {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::int64_t next = 0;
+    std::vector<std::int64_t> flush_starts;  // in order
+
+    std::int64_t note() {
+        std::lock_guard lock(mutex);
+        return ++next;
+    }
+    // The number of the flush that began last.
+    std::int64_t last_flush_start() {
+        std::lock_guard lock(mutex);
+        return flush_starts.empty() ? 0 : flush_starts.back();
+    }
+};
+
+// A flush start hook that notes each start and holds the first flush at its start until
+// `release` is called, so that more is handed over while it runs.
+class held_first_flush {
+  public:
+    explicit held_first_flush(event_order& order) : order_(order) {}
+    std::function<void()> hook() {
+        return [this] {
+            std::unique_lock lock(order_.mutex);
+            order_.flush_starts.push_back(++order_.next);
+            if (order_.flush_starts.size() != 1) return;
+            order_.changed.notify_all();
+            order_.changed.wait(lock, [this] { return released_; });
+        };
+    }
+    void wait_until_held() {
+        std::unique_lock lock(order_.mutex);
+        order_.changed.wait(lock, [this] { return !order_.flush_starts.empty(); });
+    }
+    void release() {
+        std::lock_guard lock(order_.mutex);
+        released_ = true;
+        order_.changed.notify_all();
+    }
+
+  private:
+    event_order& order_;
+    bool released_ = false;  // guarded by order_.mutex
+};
+
+}  // namespace
+
+TEST_CASE("wal_syncer: an acknowledgement handed over during a flush waits for a flush that starts later") {
+    // A flush already under way may have started before the commit it would acknowledge wrote
+    // its frames: only a flush that starts after the hand-over covers it.
+    test::temp_dir dir;
+    const auto wal = dir.file("some.db-wal");
+    std::ofstream(wal) << "frames";
+    event_order order;
+    held_first_flush held(order);
+    std::promise<std::int64_t> first_covered_by;
+    std::promise<std::int64_t> second_covered_by;
+    std::int64_t first_handed = 0;
+    std::int64_t second_handed = 0;
+    {
+        wal_syncer syncer(wal, held.hook());
+        first_handed = order.note();
+        syncer.after_next_flush([&](std::exception_ptr) { first_covered_by.set_value(order.last_flush_start()); });
+        held.wait_until_held();
+        second_handed = order.note();
+        syncer.after_next_flush([&](std::exception_ptr) { second_covered_by.set_value(order.last_flush_start()); });
+        held.release();
+        CHECK(first_covered_by.get_future().get() > first_handed);
+        CHECK(second_covered_by.get_future().get() > second_handed);
+    }
+}
+
+TEST_CASE("storage: every acknowledged write's commit is covered by a flush that started after the commit") {
+    // The writer and the syncer together, at FULL: a batch committed while the first flush is
+    // held at its start must be acknowledged only after a later flush.
+    test::temp_dir dir;
+    const auto path = dir.file("order.db");
+    storage::sqlite::connection conn(path, /*create=*/true);
+    storage::sqlite::configure_writer(conn, "NORMAL");
+    storage::sqlite::migrate(conn);
+    storage::sqlite::sqlite_repository repo(conn);
+
+    event_order order;
+    held_first_flush held(order);
+    // Commit numbers in the order of the batches (one job per batch here).
+    struct noting_hooks final : storage::sqlite::writer_hooks {
+        explicit noting_hooks(event_order& o) : order(o) {}
+        void committed() override {
+            const auto at = order.note();
+            std::lock_guard lock(mutex);
+            commits.push_back(at);
+        }
+        bool idle_work_due() override { return false; }
+        void idle_work() override {}
+        void before_transaction() override {}
+        event_order& order;
+        std::mutex mutex;
+        std::vector<std::int64_t> commits;
+    } hooks(order);
+
+    constexpr int writes = 5;
+    std::vector<std::promise<std::int64_t>> covered_by(writes);
+    {
+        storage::sqlite::wal_syncer syncer(conn.wal_file_name(), held.hook());
+        storage::sqlite::group_commit_writer writer(conn, repo, &syncer, hooks, {});
+        const auto submit = [&](int i) {
+            writer.submit(storage::write_job{
+                [i](repository& r) { r.upsert_hub(hub_with_id(100 + i)); },
+                [&, i](std::exception_ptr error) {
+                    CHECK_FALSE(error);
+                    covered_by[static_cast<std::size_t>(i)].set_value(order.last_flush_start());
+                }});
+        };
+        submit(0);
+        held.wait_until_held();
+        // These commit while the first flush is held at its start.
+        for (int i = 1; i < writes; ++i) {
+            submit(i);
+            for (;;) {
+                {
+                    std::lock_guard lock(hooks.mutex);
+                    if (hooks.commits.size() == static_cast<std::size_t>(i) + 1) break;
+                }
+                std::this_thread::yield();
+            }
+        }
+        held.release();
+        for (int i = 0; i < writes; ++i) {
+            CAPTURE(i);
+            const auto flush = covered_by[static_cast<std::size_t>(i)].get_future().get();
+            std::lock_guard lock(hooks.mutex);
+            CHECK(flush > hooks.commits[static_cast<std::size_t>(i)]);
+        }
     }
 }

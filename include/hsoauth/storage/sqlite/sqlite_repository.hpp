@@ -42,6 +42,10 @@ public:
     std::vector<user_record> list_users() override;
     std::int64_t upsert_user(const user_record& user) override;
     bool delete_user(std::int64_t user_id) override;
+    std::vector<choice_record> consent_users(const scope_list& required, std::optional<std::int64_t> only_hub,
+                                             std::string_view email_filter, std::size_t limit) override;
+    std::vector<choice_record> consent_hubs(const scope_list& required, std::optional<std::int64_t> only_hub,
+                                            std::string_view email_filter, std::size_t limit) override;
 
     std::optional<install_record> find_live_install(std::int64_t app_id, std::int64_t hub_id) override;
     std::vector<install_record> list_installs() override;
@@ -80,7 +84,9 @@ public:
 
     void reset_sandbox() override;
 
-    std::int64_t delete_expired(std::int64_t cutoff, std::int64_t limit) override;
+    std::int64_t delete_expired_access(std::int64_t cutoff, std::int64_t limit) override;
+    std::int64_t delete_expired_codes(std::int64_t cutoff, std::int64_t limit) override;
+    std::int64_t delete_expired_assertions(std::int64_t cutoff, std::int64_t limit) override;
     live_counts count_live(std::int64_t now) override;
 
     // The sandbox catalogue (sqlite_repository_sandboxes.cpp).

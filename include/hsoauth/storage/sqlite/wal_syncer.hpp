@@ -28,7 +28,9 @@ public:
 
     // `wal_path`: the WAL file SQLite writes (sqlite3_filename_wal); it must exist by the first
     // flush. Its directory is flushed once too, so that the file itself survives a power loss.
-    explicit wal_syncer(std::string wal_path);
+    // `flush_starting` (optional) runs on this class's thread as each flush begins, after it took
+    // the acknowledgements it covers: for tests of the ordering, which may hold it there.
+    explicit wal_syncer(std::string wal_path, std::function<void()> flush_starting = {});
     // Flushes once more and runs every acknowledgement still waiting.
     ~wal_syncer();
     wal_syncer(const wal_syncer&) = delete;
@@ -51,6 +53,7 @@ private:
     std::exception_ptr flush();
 
     std::string wal_path_;
+    const std::function<void()> flush_starting_;
     int wal_fd_ = -1;  // syncer thread only
 
     mutable std::mutex mutex_;

@@ -81,12 +81,23 @@ response redirect(int status, const service::app_redirect& to) {
     return with_page_headers(std::move(r));
 }
 
-// `prefix`: the sandbox's path prefix ("" at the root), so that the form posts back to it.
-response consent_page(const service::consent_screen& screen, std::string_view prefix) {
+// `prefix`: the sandbox's path prefix ("" at the root), so that the form posts back to it;
+// `path`: the authorize path as the route table saw it, which the search form sends to again.
+response consent_page(const service::consent_screen& screen, const request& req,
+                      std::string_view prefix, std::string_view path) {
     if (screen.users.empty() || screen.hubs.empty()) {
+        if (!screen.user_search.empty()) {
+            return error_page("No matching user",
+                              "No user who can connect this app has an e-mail containing \"" +
+                                  screen.user_search +
+                                  "\". Open the authorize URL again to see every user.");
+        }
         return error_page("No account to connect",
-                          screen.hub_fixed ? "No seeded user is a member of this account."
-                                           : "Seed at least one user who belongs to a hub.");
+                          screen.hub_fixed
+                              ? "No seeded user is a member of this account, or it cannot grant "
+                                "the scopes the app requires."
+                              : "Seed at least one user who belongs to a hub that can grant the "
+                                "scopes the app requires.");
     }
     consent_view view;
     view.app_name = screen.app_name;
@@ -97,6 +108,18 @@ response consent_page(const service::consent_screen& screen, std::string_view pr
     view.csrf_token = screen.csrf_token;
     for (const auto& user : screen.users) view.users.push_back({user.user_id, user.email});
     for (const auto& hub : screen.hubs) view.hubs.push_back({hub.hub_id, hub.hub_domain});
+    view.more_users = screen.more_users;
+    view.more_hubs = screen.more_hubs;
+    view.user_search = screen.user_search;
+    if (screen.more_users || screen.more_hubs || !screen.user_search.empty()) {
+        // The search sends the authorize URL's own parameters again (they decoded once already).
+        view.search_action = std::string(prefix) + std::string(path);
+        if (auto query = decode_form(req.query)) {
+            for (const auto& [name, value] : query->all()) {
+                if (name != "user_search") view.search_params.emplace_back(name, value);
+            }
+        }
+    }
     return html(200, render_consent_page(view));
 }
 
@@ -126,13 +149,17 @@ void authorize(const endpoints& e, const request& req, const responder& respond,
     request.code_challenge = query->value_or_empty("code_challenge");
     request.code_challenge_method = query->value_or_empty("code_challenge_method");
     request.fixed_hub_id = fixed_hub;
+    request.user_search = query->value_or_empty("user_search");
     const auto c = call_of(req, respond);
     e.authorization.open(
         c, std::move(request),
         page_answer<service::authorize_outcome>(
-            e, req, respond, [prefix = e.prefix](service::authorize_outcome& next) {
+            // `req` stays valid until its answer is sent (message.hpp); its path may not stay the
+            // one the route table saw (sandbox_front), so that one is copied.
+            e, req, respond,
+            [&req, prefix = e.prefix, path = req.path](service::authorize_outcome& next) {
                 if (const auto* screen = std::get_if<service::consent_screen>(&next)) {
-                    return consent_page(*screen, prefix);
+                    return consent_page(*screen, req, prefix, path);
                 }
                 return redirect(302, std::get<service::app_redirect>(next));
             }));

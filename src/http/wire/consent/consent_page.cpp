@@ -28,6 +28,10 @@ button.decline{background:#fff;color:#ff7a59}
 .error h1{color:#d94c53}
 .error p{overflow-wrap:anywhere}
 .note{font-size:12px;color:#7c98b6;margin-top:24px}
+form.search{display:flex;gap:8px;margin:0 0 20px}
+form.search input[type=search]{flex:1;font-size:14px;padding:8px;border:1px solid #cbd6e2;border-radius:4px}
+form.search button{font-size:14px;padding:8px 14px;background:#fff;color:#33475b;border-color:#cbd6e2}
+p.cut{font-size:13px;color:#516f90;margin:0 0 8px}
 )css";
 
 std::string page(std::string_view title, std::string_view body) {
@@ -57,6 +61,25 @@ void scope_list(std::string& out, const std::vector<std::string>& scopes) {
         out += "</code></li>";
     }
     out += "</ul>";
+}
+
+// The GET form that lists the users whose e-mail contains a text: the authorize URL's own
+// parameters again, and the search.
+void search_form(std::string& out, const consent_view& view) {
+    out += "<form class=\"search\" method=\"get\" action=\"";
+    out += html_escape(view.search_action);
+    out += "\">";
+    for (const auto& [name, value] : view.search_params) {
+        out += "<input type=\"hidden\" name=\"";
+        out += html_escape(name);
+        out += "\" value=\"";
+        out += html_escape(value);
+        out += "\">";
+    }
+    out += "<input type=\"search\" name=\"user_search\" placeholder=\"Find a user by e-mail\" "
+           "aria-label=\"Find a user by e-mail\" value=\"";
+    out += html_escape(view.user_search);
+    out += "\"><button type=\"submit\">Search</button></form>";
 }
 
 }  // namespace
@@ -118,11 +141,17 @@ std::string render_consent_page(const consent_view& view) {
     body += html_escape(view.app_name);
     body += " to HubSpot</h1><p class=\"lead\">Choose who signs in and which account ";
     body += html_escape(view.app_name);
-    body += " may access.</p><form method=\"post\" action=\"";
+    body += " may access.</p>";
+    if (!view.search_action.empty()) search_form(body, view);
+    body += "<form method=\"post\" action=\"";
     body += html_escape(view.form_action);
     body += "\"><input type=\"hidden\" name=\"csrf_token\" value=\"";
     body += html_escape(view.csrf_token);
     body += "\"><fieldset><legend>Sign in as</legend>";
+    if (view.more_users) {
+        body += "<p class=\"cut\">The first " + std::to_string(view.users.size()) +
+                " users are shown; search by e-mail for the others.</p>";
+    }
     bool first = true;
     for (const auto& user : view.users) {
         body += "<label class=\"choice\"><input type=\"radio\" name=\"user_id\" value=\"";
@@ -135,6 +164,11 @@ std::string render_consent_page(const consent_view& view) {
     body += "</fieldset><fieldset><legend>";
     body += view.hub_fixed ? "Account" : "Choose an account";
     body += "</legend>";
+    if (view.more_hubs) {
+        body += "<p class=\"cut\">The first " + std::to_string(view.hubs.size()) +
+                " accounts are shown; search for a user to see theirs, or open "
+                "/oauth/{hubId}/authorize to preselect one.</p>";
+    }
     first = true;
     for (const auto& hub : view.hubs) {
         body += "<label class=\"choice\"><input type=\"radio\" name=\"hub_id\" value=\"";

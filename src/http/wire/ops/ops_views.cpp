@@ -1,5 +1,6 @@
 #include "hsoauth/http/wire/ops/ops_views.hpp"
 
+#include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/operations.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
@@ -15,8 +16,11 @@ void get_metrics(const endpoints& e, const request& req, route_params&, responde
         constexpr std::string_view scheme = "bearer ";
         const auto header = req.header("authorization");
         const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
-        if (const auto refused = e.admin.authenticate(presented)) {
-            return respond(admin_api::error_response(*refused, req.correlation_id).with_header("WWW-Authenticate", "Bearer"));
+        // A wrong key counts against the caller's address, as on the admin routes.
+        if (const auto refused = e.admin.authenticate(call_of(req, respond), presented)) {
+            auto answer = admin_api::error_response(*refused, req.correlation_id);
+            if (answer.status == 401) answer.with_header("WWW-Authenticate", "Bearer");
+            return respond(std::move(answer));
         }
     }
     response r;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hsoauth::http::wire::consent {
@@ -25,6 +26,13 @@ struct consent_view {
     bool hub_fixed = false;
     std::string csrf_token;
     std::string form_action;  // where Approve and Decline post to
+    // The search by e-mail, shown when the lists were cut or searched: the authorize URL's own
+    // parameters (sent again with `user_search`) and where they go.
+    bool more_users = false;
+    bool more_hubs = false;
+    std::string user_search;
+    std::string search_action;  // "" = no search form
+    std::vector<std::pair<std::string, std::string>> search_params;
 };
 
 std::string render_consent_page(const consent_view& view);
