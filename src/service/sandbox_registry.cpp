@@ -60,13 +60,15 @@ struct sandbox_registry::entry {
 
 sandbox_registry::sandbox_registry(storage::store& root, storage::sandbox_storage& worlds,
                                    const crypto::secret_hasher& hasher, site_factory make_site,
-                                   std::function<std::int64_t()> now, sandbox_limits limits)
+                                   std::function<std::int64_t()> now, sandbox_limits limits,
+                                   std::function<void(const std::string&)> removed)
     : root_(root),
       worlds_(worlds),
       hasher_(hasher),
       make_site_(std::move(make_site)),
       now_(std::move(now)),
-      limits_(limits) {
+      limits_(limits),
+      removed_(std::move(removed)) {
     auto sandboxes = storage::read_value(root_, [](storage::repository& repo) { return repo.list_sandboxes(); });
     auto snapshots = storage::read_value(root_, [](storage::repository& repo) { return repo.list_snapshots(); });
     std::set<std::string> kept_sandboxes;
@@ -339,6 +341,7 @@ bool sandbox_registry::remove_now(const std::string& id) {
     } catch (...) {
         // Uncatalogued files are removed at the next start.
     }
+    if (removed_) removed_(id);
     return true;
 }
 

@@ -50,6 +50,7 @@ struct outcome_summary {
     std::string_view client_id;
     std::int64_t access_id = 0;   // issued, or described
     std::int64_t refresh_id = 0;  // issued, or described
+    const api_decision* gateway = nullptr;  // an API call's decision
 };
 
 // What before() decides for the call.
