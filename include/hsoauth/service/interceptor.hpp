@@ -81,7 +81,8 @@ void learn(outcome_summary& s, const oauth::refresh_token_info& v);
 void learn(outcome_summary& s, const oauth::issued_code& v);
 // A gateway decision that refuses the token is a refusal to the controls: expired_token for an
 // expired one, unknown_token for one unknown, revoked or of an uninstalled app (what the report's
-// findings read); the other verdicts are decisions the journal records as they are.
+// findings read); the other verdicts are decisions the journal records as they are, with the
+// status and Retry-After the client saw (answer_labels::of(api_decision)). Sets s.gateway.
 void learn(outcome_summary& s, const api_decision& v);
 template <class T>
 void learn(outcome_summary&, const T&) {}

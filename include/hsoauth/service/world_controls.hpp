@@ -1,8 +1,10 @@
 #pragma once
-// Everything one world's controls own: its fault playbook, its event journal, the interceptor
-// over both, the intercepting decorators around the world's services, and the controls service
-// the admin API reaches them through. Built once per world (app::assembly builds one for the
-// sandbox it serves); rules, events and the clock they read are the world's own, never shared.
+// Everything one world's controls own: its fault playbook and event journal (controls_memory,
+// which may outlive it: a sandbox's are kept while the sandbox is closed), the interceptor over
+// both, the intercepting decorators around the world's services, and the controls service the
+// admin API reaches them through. Built once per open world (app::assembly builds the root's,
+// http::hosted_sandbox each sandbox's); rules, events and the clock they read are the world's
+// own, never shared with another world. A successful reset of the world empties its journal.
 #include <cstdint>
 #include <memory>
 #include <string>
