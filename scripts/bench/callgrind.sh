@@ -49,6 +49,8 @@ for scenario in "${scenarios[@]}"; do
   callgrind_control --dump="$scenario" "$pid" >/dev/null
   sleep 1
   file=$(ls -t "$work"/callgrind.out* | head -n 1)
-  total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p;s/^totals: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
+  # A dump's `summary:` line may say 0 while `totals:` has the count: prefer totals.
+  total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
+  [ -n "$total" ] || total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
   echo "$scenario $(basename "$binary"): $requests requests, $total instructions, $(( total / (requests > 0 ? requests : 1) )) per request"
 done
