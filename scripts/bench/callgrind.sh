@@ -4,7 +4,7 @@
 # the server under valgrind with one network thread, instrumentation switched on after a 2 s wrk
 # warm-up and off after a fixed wrk run (16 connections), instructions divided by the requests
 # answered in that run.
-#   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 (default: all three)
+#   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 S5 S6 (default: S0 S1 S2)
 # Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), CALLGRIND_SECONDS
 # (the measured run, default 10).
 set -euo pipefail
@@ -39,6 +39,8 @@ for scenario in "${scenarios[@]}"; do
     S0) script=s0_healthz.lua ;;
     S1) script=s1_introspect.lua ;;
     S2) script=s2_refresh.lua ;;
+    S5) script=s5_dated_introspect.lua ;;
+    S6) script=s6_dated_refresh.lua ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null
@@ -49,8 +51,7 @@ for scenario in "${scenarios[@]}"; do
   callgrind_control --dump="$scenario" "$pid" >/dev/null
   sleep 1
   file=$(ls -t "$work"/callgrind.out* | head -n 1)
-  # A dump's `summary:` line may say 0 while `totals:` has the count: prefer totals.
-  total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
-  [ -n "$total" ] || total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$file" | head -n 1)
+  # A dump on demand writes "summary: 0" and the events in "totals:".
+  total=$(awk '/^totals:/ {t = $2} /^summary:/ {s = $2} END {print (t > 0 ? t : s)}' "$file")
   echo "$scenario $(basename "$binary"): $requests requests, $total instructions, $(( total / (requests > 0 ? requests : 1) )) per request"
 done

@@ -217,7 +217,7 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
     world_controls.journal.max_events = std::max<std::size_t>(1, world_controls.journal.max_events / 10);
     const std::string seed = settings.deterministic_seed;
     // A sandbox's rules and journal outlive its site (controls_keeper): closed while idle and
-    // opened again, it finds them; removed, they go.
+    // opened again, it finds them; removed or restored, they go.
     auto make_site = [world_settings, world_controls, seed, &hasher, &log, &labels = labels_,
                       &root_admin = sandbox_.admin(), upstream = upstream_.get(), &kept = sandbox_controls_,
                       gateway_counts = &gateway_metrics_](

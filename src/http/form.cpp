@@ -24,11 +24,23 @@ bool has_control(std::string_view text) {
     return false;
 }
 
+// A byte that decodes to itself and keeps any text valid UTF-8 without control characters:
+// printable ASCII other than '%' and '+'.
+bool decodes_to_itself(char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b >= 0x20 && b < 0x7f && c != '%' && c != '+';
+}
+
 // Percent-decodes; '+' becomes a space when `plus_is_space`.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+    std::size_t plain = 0;
+    while (plain < text.size() && decodes_to_itself(text[plain])) ++plain;
+    // Most values (tokens, ids, secrets, grant types) have nothing to decode or check.
+    if (plain == text.size()) return std::string(text);
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    out.append(text.data(), plain);
+    for (std::size_t i = plain; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '%') {
             if (i + 2 >= text.size()) return std::nullopt;

@@ -48,9 +48,9 @@ access_token_signer::access_token_signer(const crypto::secret_hasher& pepper_has
       new_key_(pepper_hasher.hash("signed_access_token/new")) {}
 
 void access_token_signer::sign(signed_access_token& token) const {
-    const std::string text = signed_text(token);
-    token.signature = crypto::base64url(key_.hash(text));
-    token.new_signature = crypto::base64url(new_key_.hash(text));
+    const std::string signature = key_.hash(signed_text(token));
+    token.new_signature = crypto::base64url(new_key_.hash(signature));
+    token.signature = crypto::base64url(signature);
 }
 
 }  // namespace hsoauth::oauth

@@ -1546,6 +1546,9 @@ TEST_CASE("a misspelt or unknown field is refused with 400 naming it, in every a
         {"PUT", "/admin/v1/auto-approve", {{"user_id", s.user_id}, {"hub_id", s.hub_id}, {"enabled", true}}, "enabled",
          "in the body", "user_id"},
         {"POST", "/admin/v1/reset", {{"everything", true}}, "everything", "in the body", "takes none"},
+        {"POST", "/admin/v1/sandboxes", {{"name", "typo"}, {"ttl", 60}}, "ttl", "in the body", "ttl_seconds"},
+        {"POST", "/admin/v1/sandboxes", {{"seed", {{"apps", {app}}}}}, "redirect_uri", "apps[0]: unknown field",
+         "redirect_uris"},
     };
     for (const auto& c : cases) {
         INFO(c.method << " " << c.path << " " << c.body.dump());
@@ -1566,6 +1569,16 @@ TEST_CASE("a misspelt or unknown field is refused with 400 naming it, in every a
           clock_before.at("offset_seconds"));
     CHECK(admin_expect(server, "GET", "/admin/v1/storage-faults", nullptr, 200).at("read_only") == false);
     CHECK(admin_expect(server, "GET", "/admin/v1/auto-approve", nullptr, 200).at("enabled") == false);
+    CHECK(results_of(server, "sandboxes").empty());
+
+    // A restore's body goes through the same check.
+    const std::string sandbox_id = admin_expect(server, "POST", "/admin/v1/sandboxes", json::object(), 201).at("id");
+    const http_response restore = server.admin("POST", "/admin/v1/sandboxes/" + sandbox_id + "/restore",
+                                               json{{"snapshot", "snap-0000000000000000"}});
+    check_error(restore, 400, "VALIDATION_ERROR");
+    CHECK(has_field(restore, "snapshot"));
+    CHECK(error_message(restore).find("unknown field 'snapshot' in the body (its fields: snapshot_id)") !=
+          std::string::npos);
 
     // Members starting with "_" are comments, as in seed files.
     json commented = app;
@@ -2039,6 +2052,27 @@ TEST_CASE("sandboxes: fault rules, the event journal and the report are each san
     REQUIRE(report_a.status == 200);
     CHECK(report_a.json().at("client_id") == wa.client_id);
     CHECK(report_a.json().at("events").get<std::int64_t>() >= 2);
+
+    // Snapshots hold the world's rows, not its controls (docs/sandboxes.md): a restore, and a
+    // sandbox made from the snapshot, start with no fault rules and an empty journal.
+    const http_response snapped = server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/snapshots");
+    REQUIRE(snapped.status == 201);
+    const std::string snapshot_id = snapped.json().at("snapshot_id");
+    REQUIRE(server.admin("POST", "/admin/v1/sandboxes/" + a.id + "/restore", json{{"snapshot_id", snapshot_id}})
+                .status == 200);
+    CHECK(a.admin("GET", "/admin/v1/faults").json().at("results").empty());
+    CHECK(a.admin("GET", "/admin/v1/events?limit=1000").json().at("results").empty());
+    CHECK(refresh_with(a, wa, ta.refresh_token).status == 200);  // the rule is gone, the token is back
+    const sandbox_client copy = create_sandbox(server, {{"from", snapshot_id}});
+    CHECK(copy.admin("GET", "/admin/v1/faults").json().at("results").empty());
+    CHECK(copy.admin("GET", "/admin/v1/events?limit=1000").json().at("results").empty());
+    // A creation seed cannot carry rules: refused rather than dropped.
+    const http_response seeded = server.admin(
+        "POST", "/admin/v1/sandboxes",
+        json{{"seed", {{"faults", json::array({{{"match", {{"route", "token"}}},
+                                                {"action", {{"kind", "server_error"}, {"status", 503}}}}})}}}});
+    check_hubspot_error(seeded, 400, "VALIDATION_ERROR");
+    CHECK(has_field(seeded, "faults"));
 }
 
 

@@ -699,6 +699,14 @@ TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed agai
         check_usage_error(admin({"clock", "advance", "31x"}), {"31x"});
         check_usage_error(admin({"apps", "list", "--bogus", "1"}), {"--bogus"});
 
+        // A seed file is sent as written: a syntax error comes back with its line and column.
+        const std::string broken_seed = server.dir() + "/cli-broken-seed.json";
+        write_text(broken_seed, "{\"hubs\": [\n  {\"hub_domain\": \"broken.example.com\",}\n]}\n");
+        const cli_result broken = admin({"seed", broken_seed});
+        CHECK(broken.exit_code == 1);
+        CHECK(broken.output.find("not valid JSON: line 2, column ") != std::string::npos);
+        CHECK(broken.output.find("(a trailing comma?)") != std::string::npos);
+
         const cli_result unreachable = cli({"admin", "--url", "http://127.0.0.1:1", "apps", "list"});
         CHECK(unreachable.exit_code == 3);
         CHECK(unreachable.output.find("cannot connect") != std::string::npos);

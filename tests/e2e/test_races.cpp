@@ -17,6 +17,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -342,7 +343,10 @@ TEST_CASE("concurrency: a refresh racing a revoke leaves no live access token on
 
 #include "support/sandbox_client.hpp"
 
-TEST_CASE("sandboxes: 20 suites at once, each with its own clock, never see each other") {
+// Each suite also adds a fault rule (503 on its own client's token requests, 1–4 times by suite)
+// and reads its own rules and journal: it sees its rule alone, fired as often as it asked, and
+// exactly the fault events its own requests met.
+TEST_CASE("sandboxes: 20 suites at once, each with its own clock, faults and journal, never see each other") {
     server_process server;
     server.start();
     constexpr int suites = 20;
@@ -376,8 +380,36 @@ TEST_CASE("sandboxes: 20 suites at once, each with its own clock, never see each
                            info.json().at("expires_in").get<std::int64_t>() < 1800 - r.advanced - 3) {
                     problem("expected expires_in " + std::to_string(1800 - r.advanced) + ", got " + info.body);
                 }
+                // Its own fault rule: the next `times` token requests of its client get 503.
+                const int times = 1 + i % 4;
+                const http_response added = r.sandbox.admin(
+                    "POST", "/admin/v1/faults",
+                    {{"match", {{"route", "token"}, {"client_id", r.w.client_id}}},
+                     {"action", {{"kind", "server_error"}, {"status", 503}}},
+                     {"times", times}});
+                if (added.status != 201) problem("adding the fault rule: " + added.body);
+                std::set<std::string> faulted;  // correlation ids of the 503s this suite met
+                for (int k = 0; k < times; ++k) {
+                    const http_response hit = refresh_with(r.sandbox, r.w, r.tokens.refresh_token);
+                    if (hit.status != 503) problem("expected the fault's 503, got " + std::to_string(hit.status) + " " + hit.body);
+                    faulted.insert(hit.header("X-HubSpot-Correlation-Id"));
+                }
                 const http_response refreshed = refresh_with(r.sandbox, r.w, r.tokens.refresh_token);
-                if (refreshed.status != 200) problem("refresh: " + refreshed.body);
+                if (refreshed.status != 200) problem("refresh after the fault was spent: " + refreshed.body);
+                const json rules = r.sandbox.admin("GET", "/admin/v1/faults").json().at("results");
+                if (rules.size() != 1 || rules[0].at("match").value("client_id", "") != r.w.client_id ||
+                    rules[0].at("fired") != times)
+                    problem("rules: " + rules.dump());
+                std::set<std::string> fault_events;
+                const json events = r.sandbox.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+                for (const json& e : events) {
+                    if (e.at("kind") == "fault") fault_events.insert(e.value("correlation_id", ""));
+                    if (e.contains("client_id") && !e.at("client_id").is_null() && e.at("client_id") != r.w.client_id)
+                        problem("an event of another suite: " + e.dump());
+                }
+                if (fault_events != faulted)
+                    problem("the journal's fault events are not the 503s this suite met: " + std::to_string(fault_events.size()) +
+                            " events for " + std::to_string(faulted.size()) + " faults");
                 if (clock_offset(r.sandbox) != r.advanced) problem("the clock moved by another suite");
                 const json apps = r.sandbox.admin("GET", "/admin/v1/apps").json().at("results");
                 if (apps.size() != 1 || apps[0].at("client_id") != r.w.client_id) problem("apps: " + apps.dump());
@@ -403,4 +435,7 @@ TEST_CASE("sandboxes: 20 suites at once, each with its own clock, never see each
     }
     CHECK(server.admin("GET", "/admin/v1/sandboxes").json().at("results").size() == suites);
     CHECK(clock_offset(root_sandbox(server)) == 0);
+    // The root saw none of the suites' rules or faults.
+    CHECK(root_sandbox(server).admin("GET", "/admin/v1/faults").json().at("results").empty());
+    CHECK(root_sandbox(server).admin("GET", "/admin/v1/events?kind=fault").json().at("results").empty());
 }

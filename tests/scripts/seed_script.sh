@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# scripts/seed.sh loads a seed file into a running server, and loading it twice changes nothing.
+# scripts/seed.sh (hsoauth admin seed) loads a seed file into a running server or one of its
+# sandboxes, and loading it twice changes nothing.
 #   tests/scripts/seed_script.sh HSOAUTH_BINARY
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,5 +53,11 @@ check "an unknown field fails the script, named" \
 seed "$root/conf/seed.json" "http://127.0.0.1:1"
 check "a server that is not there is said so" \
   '[ "$(cat "$work/seed.rc")" = 1 ] && grep -q "^seed.sh: no answer from http://127.0.0.1:1" "$work/seed.out"'
+# A sandbox's base_url is a base URL like the root's (hsoauth admin keeps its path prefix).
+sandbox_url=$(curl -sS -X POST -H 'Authorization: Bearer seed-test-admin-key-0' "$base_url/admin/v1/sandboxes" \
+  -d '{"name": "seed.sh"}' | sed -n 's/.*"base_url":"\([^"]*\)".*/\1/p')
+HSOAUTH_ADMIN_KEY=seed-test-admin-key-0 "$root/scripts/seed.sh" "$root/conf/seed.json" "$sandbox_url" >/dev/null
+check "a sandbox's base_url takes the seed into that sandbox" \
+  'curl -sS -H "Authorization: Bearer seed-test-admin-key-0" "$sandbox_url/admin/v1/apps" | grep -q "\"name\":\"Demo Integration\""'
 check "nothing of the refused files was stored" '[ "$(apps)" = "$after_first" ] && ! curl -sS -H "Authorization: Bearer seed-test-admin-key-0" "$base_url/admin/v1/hubs" | grep -q "example.com"'
-[ "$failed" = 0 ] && echo "13 passed, 0 failed" || { echo "failures above"; exit 1; }
+[ "$failed" = 0 ] && echo "14 passed, 0 failed" || { echo "failures above"; exit 1; }

@@ -13,7 +13,7 @@ namespace hsoauth::http {
 class json_object_writer {
 public:
     json_object_writer() {
-        out_.reserve(256);  // a token response in one allocation
+        out_.reserve(1024);  // a token response (with its signed_access_token) in one allocation
         out_ += '{';
     }
 

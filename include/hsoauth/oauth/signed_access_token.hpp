@@ -3,10 +3,11 @@
 // v1 access-token metadata and the v3 / dated introspection answers carry it. The same token gets
 // the same object on every wire version.
 //
-// Both signatures are HMAC-SHA256 over the other fields (signed_text), base64url without padding,
-// with server keys derived from the pepper: `signature` with HMAC(pepper, "signed_access_token"),
-// `newSignature` with HMAC(pepper, "signed_access_token/new"), as a key being rotated in would be.
-// No new secret is stored anywhere; nobody outside the server can check or make them.
+// Both signatures are HMAC-SHA256, base64url without padding, with server keys derived from the
+// pepper: `signature` over the other fields (signed_text) with HMAC(pepper, "signed_access_token");
+// `newSignature` over the 32 bytes of `signature` with HMAC(pepper, "signed_access_token/new"), as
+// a key being rotated in would be (chained, so the fields are hashed once). No new secret is
+// stored anywhere; nobody outside the server can check or make them.
 #include <cstdint>
 #include <string>
 
@@ -34,7 +35,7 @@ struct signed_access_token {
     std::string new_signature;
 };
 
-// The text both signatures cover: every field but the two signatures, one "name=value" line each,
+// The text `signature` covers: every field but the two signatures, one "name=value" line each,
 // in the wire's (alphabetical) order, booleans as true/false.
 std::string signed_text(const signed_access_token& token);
 

@@ -1,7 +1,8 @@
 #pragma once
 // The fault rules and event journals of the non-default sandboxes, by sandbox id, kept while a
 // sandbox is closed (idle, or beyond max_open_sandboxes) so that it finds them again when it is
-// opened; forgotten when the sandbox is removed (deleted, or idle past its TTL). They live in
+// opened; forgotten when the sandbox is removed (deleted, or idle past its TTL) or restored (a
+// restore starts with no rules and an empty journal: docs/sandboxes.md). They live in
 // memory, as the root world's do: a restart starts them empty. At most one memory per sandbox
 // in the catalogue, each bounded by its journal's settings.
 // Threads: any (one mutex, taken when a sandbox opens or is removed).

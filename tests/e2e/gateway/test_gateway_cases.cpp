@@ -18,6 +18,7 @@
 #include "gateway/echo_upstream.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/sandbox_client.hpp"
 #include "support/server_process.hpp"
 
 using namespace hsoauth::e2e;
@@ -514,5 +515,78 @@ TEST_SUITE("gateway") {
         server_process bad({{"--gateway-spec-files", "/nonexistent/spec.json"}});
         CHECK_THROWS(bad.start());
         CHECK(bad.last_exit_status() == 2);
+    }
+
+    // Issue 15: a token belongs to its sandbox on every route family. A and B hold the very same
+    // app (client id and secret), hub and user, so only the sandbox tells their tokens apart.
+    TEST_CASE("sandboxes: a token of sandbox A is unknown to B on v1 metadata, 2026-03 introspection and the gateway") {
+        server_process server({{"--gateway-upstream", shared_echo().url()}});
+        server.start();
+        const sandbox_client root = root_sandbox(server);
+        const sandbox_client a = create_sandbox(server);
+        const sandbox_client b = create_sandbox(server);
+        const world wa = seed_world(a, "twin");
+        const world wb = seed_world(b, "twin");
+        REQUIRE(wa.client_id == wb.client_id);
+        const issued_tokens ta = issue(a, wa);
+        const issued_tokens tb = issue(b, wb);
+        const std::string never = "C" + std::string(54, 'A');
+
+        // v1 metadata: live in A, in B and at the root the answer of a token that never existed.
+        CHECK(a.get("/oauth/v1/access-tokens/" + ta.access_token).status == 200);
+        CHECK(a.get("/oauth/v1/refresh-tokens/" + ta.refresh_token).status == 200);
+        const http_response never_v1 = b.get("/oauth/v1/access-tokens/" + never);
+        REQUIRE(never_v1.status == 401);
+        for (const sandbox_client* other : {&b, &root}) {
+            CAPTURE(other->prefix);
+            const http_response seen = other->get("/oauth/v1/access-tokens/" + ta.access_token);
+            CHECK(seen.status == 401);
+            CHECK(body_of(seen).value("status", "") == body_of(never_v1).value("status", ""));
+            CHECK(body_of(seen).value("message", "") == body_of(never_v1).value("message", ""));
+            CHECK(other->get("/oauth/v1/refresh-tokens/" + ta.refresh_token).status == 401);
+        }
+
+        // 2026-03 introspection: B's own client authenticates and sees its own tokens active,
+        // A's inactive; A's client sees A's tokens active.
+        const auto introspect = [](const sandbox_client& where, const world& w, const std::string& token) {
+            const http_response r = where.form("/oauth/2026-03/token/introspect", {{"client_id", w.client_id},
+                                                                                    {"client_secret", w.client_secret},
+                                                                                    {"token", token}});
+            INFO(where.prefix << " " << r.body);
+            REQUIRE(r.status == 200);
+            return r.json();
+        };
+        CHECK(introspect(a, wa, ta.access_token).at("active") == true);
+        CHECK(introspect(a, wa, ta.refresh_token).at("active") == true);
+        CHECK(introspect(b, wb, tb.access_token).at("active") == true);
+        CHECK(introspect(b, wb, ta.access_token) == json{{"active", false}});
+        CHECK(introspect(b, wb, ta.refresh_token) == json{{"active", false}});
+        CHECK(introspect(a, wa, tb.access_token) == json{{"active", false}});
+        // The root has no such client at all.
+        CHECK(root.form("/oauth/2026-03/token/introspect",
+                        {{"client_id", wa.client_id}, {"client_secret", wa.client_secret}, {"token", ta.access_token}})
+                  .status == 401);
+
+        // The gateway: A's token is forwarded under A's prefix (without the prefix), and is refused
+        // under B's and at the root exactly like a token that never existed.
+        const auto call = [&](const sandbox_client& where, const std::string& token) {
+            return http_request(server.port(), "GET", where.prefix + "/echo/isolation?limit=1",
+                                {{"Authorization", "Bearer " + token}});
+        };
+        const http_response own = call(a, ta.access_token);
+        REQUIRE_MESSAGE(own.status == 200, own.body);
+        CHECK(own.json()["url"] == "/echo/isolation?limit=1");
+        CHECK(own.json()["headers"]["x-hubspot-hub-id"] == std::to_string(wa.hub_id));
+        CHECK(call(b, tb.access_token).status == 200);
+        const http_response never_gateway = call(b, never);
+        check_gateway_error(never_gateway, 401, "INVALID_AUTHENTICATION");
+        for (const sandbox_client* other : {&b, &root}) {
+            CAPTURE(other->prefix);
+            const http_response refused = call(*other, ta.access_token);
+            check_gateway_error(refused, 401, "INVALID_AUTHENTICATION");
+            CHECK(refused.json()["message"] == never_gateway.json()["message"]);
+            CHECK(refused.header("X-HubSpot-Auth-Failure") == "401 Unauthorized");
+        }
+        check_gateway_error(call(a, tb.access_token), 401, "INVALID_AUTHENTICATION");
     }
 }

@@ -156,7 +156,7 @@ TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: check_assertion refuses apps wi
     CHECK(error_of(auth.check_assertion(&worker, &none, "a.b.c", audiences)) == errc::bad_client_assertion);
 }
 
-TEST_CASE("oauth: signed_access_token signatures cover every other field, under pepper-derived keys") {
+TEST_CASE("oauth: signed_access_token's signature covers every other field and newSignature the signature, under pepper-derived keys") {
     const crypto::secret_hasher pepper(test_pepper);
     const oauth::access_token_signer signer(pepper);
     oauth::signed_access_token token;
@@ -170,8 +170,11 @@ TEST_CASE("oauth: signed_access_token signatures cover every other field, under 
     signer.sign(token);
     CHECK(token.signature.size() == 43);
     CHECK(token.signature != token.new_signature);
-    CHECK(token.signature == crypto::base64url(crypto::secret_hasher(pepper.hash("signed_access_token"))
-                                                   .hash(oauth::signed_text(token))));
+    const std::string signature =
+        crypto::secret_hasher(pepper.hash("signed_access_token")).hash(oauth::signed_text(token));
+    CHECK(token.signature == crypto::base64url(signature));
+    CHECK(token.new_signature ==
+          crypto::base64url(crypto::secret_hasher(pepper.hash("signed_access_token/new")).hash(signature)));
     CHECK(oauth::signed_text(token).find("isServiceAccount=false\n") != std::string::npos);
     const std::string before = token.signature;
     signer.sign(token);

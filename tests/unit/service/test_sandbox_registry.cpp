@@ -180,7 +180,7 @@ TEST_CASE("sandbox registry: the catalogue and worlds survive a restart; stray f
     CHECK(restored.value().snapshots == std::vector<std::string>{snap.value().snapshot_id});
 }
 
-TEST_CASE("sandbox registry: the removal hook hears of each sandbox removed, by TTL or by delete") {
+TEST_CASE("sandbox registry: the forgotten hook hears of each sandbox removed, by TTL or by delete") {
     registry_world w;
     const auto by_ttl = w.create(100);
     const auto by_delete = w.create(0);

@@ -114,6 +114,7 @@ constexpr std::string_view storage_faults_keys[] = {"read_only", "max_page_count
 constexpr std::string_view auto_approve_keys[] = {"user_id", "hub_id"};
 constexpr known_keys reset_keys{};
 constexpr std::string_view sandbox_restore_keys[] = {"snapshot_id"};
+constexpr std::string_view sandbox_create_keys[] = {"name", "seed", "from", "ttl_seconds"};
 
 }  // namespace
 
@@ -272,6 +273,10 @@ oauth::result<json> reset_body(const json& body) {
 
 oauth::result<json> sandbox_restore_body(const json& body) {
     return object_of(body, sandbox_restore_keys, "the body");
+}
+
+oauth::result<json> sandbox_create_body(const json& body) {
+    return object_of(body, sandbox_create_keys, "the body");
 }
 
 json to_json(const storage::app_record& app, const std::optional<std::string>& secret) {

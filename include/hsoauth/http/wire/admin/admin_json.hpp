@@ -40,6 +40,7 @@ oauth::result<nlohmann::json> storage_faults_body(const nlohmann::json& body);  
 oauth::result<nlohmann::json> auto_approve_body(const nlohmann::json& body);    // auto-approve
 oauth::result<nlohmann::json> reset_body(const nlohmann::json& body);           // reset: no members
 oauth::result<nlohmann::json> sandbox_restore_body(const nlohmann::json& body);  // sandboxes/{id}/restore
+oauth::result<nlohmann::json> sandbox_create_body(const nlohmann::json& body);   // POST sandboxes
 
 // Records into bodies. The client secret digest is never shown; `secret` is added when given.
 nlohmann::json to_json(const storage::app_record& app,
