@@ -38,6 +38,25 @@ service::sandbox_settings sandbox_settings_of(const config::settings& s, std::st
     return out;
 }
 
+namespace {
+
+// The controls' settings with the server's fired-fault counters.
+service::controls_settings counted(service::controls_settings s, std::shared_ptr<controls::fault_counters> fired) {
+    s.fired = std::move(fired);
+    return s;
+}
+
+void collect_faults_fired(const controls::fault_counters& fired, metrics::exposition& out) {
+    out.family("hsoauth_faults_fired_total", "counter",
+               "Fault rules that fired, by action kind and route name, every sandbox summed (kept when "
+               "rules are removed).");
+    for (const auto& c : fired.snapshot()) {
+        out.sample("hsoauth_faults_fired_total", {{"action", controls::name_of(c.kind)}, {"route", c.route}}, c.value);
+    }
+}
+
+}  // namespace
+
 std::uint64_t seed_number(const std::string& deterministic_seed, std::string_view purpose) {
     const std::string digest = crypto::sha256(std::string(purpose) + ":" + deterministic_seed);
     std::uint64_t out = 0;
@@ -152,7 +171,8 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
                    storage::sandbox_storage* worlds)
     : store_(store),
       sandbox_(store, hasher, sandbox_settings_of(settings, std::move(admin_key))),
-      controls_(sandbox_, controls_settings_of(settings), labels_),
+      faults_fired_(std::make_shared<controls::fault_counters>()),
+      controls_(sandbox_, counted(controls_settings_of(settings), faults_fired_), labels_),
       upstream_(upstream_of(settings)),
       noting_tokens_(controls_.tokens()),
       token_metrics_(noting_tokens_, sandbox_.clock()),
@@ -165,6 +185,7 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
     endpoints_.observer = &recorder_;
     endpoints_.ops = &operations_;
     endpoints_.controls = &controls_.controls();
+    endpoints_.gateway_counts = &gateway_metrics_;
     note_process_start();
     store_.observe(&store_metrics_);
     metrics_.add(collect_process_metrics);
@@ -181,6 +202,8 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
                    static_cast<std::uint64_t>(live.authorization_codes));
         out.sample("hsoauth_live_objects", {{"kind", "install"}}, static_cast<std::uint64_t>(live.installs));
     });
+    metrics_.add([this](metrics::exposition& out) { collect_faults_fired(*faults_fired_, out); });
+    metrics_.add([this](metrics::exposition& out) { gateway_metrics_.collect(out); });
     if (worlds == nullptr) return;
     // A sandbox's settings are the server's, with a key nobody knows behind its own admin check
     // (hosted_sandbox) and no auto-approve: its users and hubs are its own. Its API calls go to
@@ -190,11 +213,14 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
     // id), so that worlds do not repeat each other.
     service::sandbox_settings world_settings = sandbox_settings_of(settings, crypto::base64url(crypto::random_bytes(32)));
     world_settings.auto_approval.reset();
-    service::controls_settings world_controls = controls_settings_of(settings);
+    service::controls_settings world_controls = counted(controls_settings_of(settings), faults_fired_);
     world_controls.journal.max_events = std::max<std::size_t>(1, world_controls.journal.max_events / 10);
     const std::string seed = settings.deterministic_seed;
+    // A sandbox's rules and journal outlive its site (controls_keeper): closed while idle and
+    // opened again, it finds them; removed or restored, they go.
     auto make_site = [world_settings, world_controls, seed, &hasher, &log, &labels = labels_,
-                      &root_admin = sandbox_.admin(), upstream = upstream_.get()](
+                      &root_admin = sandbox_.admin(), upstream = upstream_.get(), &kept = sandbox_controls_,
+                      gateway_counts = &gateway_metrics_](
                          const std::string& sandbox_id, storage::store& world_store,
                          const std::string& key_digest) -> std::unique_ptr<service::sandbox_site> {
         service::sandbox_settings own = world_settings;
@@ -203,11 +229,12 @@ assembly::assembly(const config::settings& settings, std::string admin_key, stor
                 crypto::seeded_random("secrets:" + seed + ":sandbox:" + sandbox_id));
         }
         return std::make_unique<http::hosted_sandbox>(sandbox_id, world_store, hasher, std::move(own), root_admin,
-                                                      key_digest, log, upstream, world_controls, labels);
+                                                      key_digest, log, upstream, world_controls, labels,
+                                                      kept.of(sandbox_id, world_controls), gateway_counts);
     };
     sandboxes_ = std::make_unique<service::sandbox_registry>(
         store, *worlds, hasher, std::move(make_site), [this] { return sandbox_.clock().now(); },
-        sandbox_limits_of(settings));
+        sandbox_limits_of(settings), [this](const std::string& sandbox_id) { sandbox_controls_.forget(sandbox_id); });
     front_ = std::make_unique<http::sandbox_front>(*sandboxes_, log);
     endpoints_.sandboxes = sandboxes_.get();
     endpoints_.sandbox_routes = front_.get();

@@ -6,7 +6,7 @@
 namespace hsoauth::controls {
 namespace {
 
-constexpr std::array<std::pair<event_kind, std::string_view>, 13> kind_names{{
+constexpr std::array<std::pair<event_kind, std::string_view>, 14> kind_names{{
     {event_kind::authorize, "authorize"},
     {event_kind::code_issued, "code_issued"},
     {event_kind::code_exchange, "code_exchange"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<event_kind, std::string_view>, 13> kind_names{{
     {event_kind::failure, "failure"},
     {event_kind::gateway, "gateway"},
     {event_kind::clock, "clock"},
+    {event_kind::app_token, "app_token"},
 }};
 
 }  // namespace

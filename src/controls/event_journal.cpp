@@ -23,6 +23,7 @@ bool shows_tokens(const event& e) {
     switch (e.kind) {
         case event_kind::code_exchange:
         case event_kind::refresh:
+        case event_kind::app_token:
         case event_kind::introspection:
         case event_kind::fault:
         case event_kind::gateway:
@@ -177,6 +178,15 @@ void event_journal::unfollow(follower* f) {
 std::uint64_t event_journal::last_id() const {
     std::lock_guard lock(mutex_);
     return next_id_ - 1;
+}
+
+void event_journal::clear() {
+    std::lock_guard lock(mutex_);
+    events_.clear();
+    access_owners_.clear();
+    refresh_owners_.clear();
+    access_order_.clear();
+    refresh_order_.clear();
 }
 
 }  // namespace hsoauth::controls

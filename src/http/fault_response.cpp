@@ -100,8 +100,14 @@ response fault_response(const controls::fired_fault& fault, std::string_view cor
 }
 
 void break_delivery(response& r, const controls::fired_fault& fault) {
-    if (fault.action.kind == fault_kind::reset) r.how = delivery::reset;
-    if (fault.action.kind == fault_kind::truncate) r.how = delivery::truncated;
+    if (const delivery how = delivery_of(&fault); how != delivery::whole) r.how = how;
+}
+
+delivery delivery_of(const controls::fired_fault* fault) {
+    if (fault == nullptr) return delivery::whole;
+    if (fault->action.kind == fault_kind::reset) return delivery::reset;
+    if (fault->action.kind == fault_kind::truncate) return delivery::truncated;
+    return delivery::whole;
 }
 
 }  // namespace hsoauth::http

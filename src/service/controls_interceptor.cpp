@@ -53,6 +53,7 @@ verdict controls_interceptor::before(const call& c, const operation_facts& facts
         if (const auto owner = journal_.owner_of(facts.token, facts.token_id)) subject.hub_id = owner->hub_id;
     }
     if (auto fired = playbook_.decide(subject, time_.now())) {
+        if (fired_ != nullptr) fired_->fired(fired->action.kind, c.route);
         v.fault = std::make_shared<const controls::fired_fault>(std::move(*fired));
         v.observe = journal_.enabled();
         if (v.observe && v.started_ms == 0) v.started_ms = wall_clock_ms();
@@ -96,6 +97,7 @@ void controls_interceptor::after(const call& c, const operation_facts& facts, co
         e.kind = event_kind::failure;
     } else {
         e.kind = facts.on_success.value_or(event_kind::refusal);
+        if (s.gateway != nullptr) label = labels_.of(*s.gateway);
     }
     if (v.fault) {
         const auto& fault = *v.fault;

@@ -27,8 +27,7 @@ operation_facts grant_facts(const grant_request& r) {
         f.token = token_kind::refresh;
         f.token_id = id_or_zero(oauth::refresh_token_id(r.refresh_token));
     } else {
-        // An app-level token: fault rules apply; the journal has no event for its success (its
-        // refusals are journalled as any other).
+        f.on_success = event_kind::app_token;
         f.grant_type = "client_credentials";
     }
     return f;
@@ -98,6 +97,7 @@ void learn(outcome_summary& s, const oauth::refresh_token_info& v) {
 void learn(outcome_summary&, const oauth::issued_code&) {}
 
 void learn(outcome_summary& s, const api_decision& v) {
+    s.gateway = &v;
     s.app_id = v.identity.app_id;
     s.hub_id = v.identity.hub_id;
     s.user_id = v.identity.user_id;

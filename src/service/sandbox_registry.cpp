@@ -60,13 +60,15 @@ struct sandbox_registry::entry {
 
 sandbox_registry::sandbox_registry(storage::store& root, storage::sandbox_storage& worlds,
                                    const crypto::secret_hasher& hasher, site_factory make_site,
-                                   std::function<std::int64_t()> now, sandbox_limits limits)
+                                   std::function<std::int64_t()> now, sandbox_limits limits,
+                                   std::function<void(const std::string&)> forgotten)
     : root_(root),
       worlds_(worlds),
       hasher_(hasher),
       make_site_(std::move(make_site)),
       now_(std::move(now)),
-      limits_(limits) {
+      limits_(limits),
+      forgotten_(std::move(forgotten)) {
     auto sandboxes = storage::read_value(root_, [](storage::repository& repo) { return repo.list_sandboxes(); });
     auto snapshots = storage::read_value(root_, [](storage::repository& repo) { return repo.list_snapshots(); });
     std::set<std::string> kept_sandboxes;
@@ -339,6 +341,7 @@ bool sandbox_registry::remove_now(const std::string& id) {
     } catch (...) {
         // Uncatalogued files are removed at the next start.
     }
+    if (forgotten_) forgotten_(id);
     return true;
 }
 
@@ -516,6 +519,7 @@ void sandbox_registry::restore(const call&, std::string_view sandbox_id, std::st
             e->busy = false;
             return done(failure{std::current_exception()});
         }
+        if (forgotten_) forgotten_(id);  // still busy: no site of the old world opens meanwhile
         {
             std::lock_guard lock(mutex_);
             e->busy = false;

@@ -43,16 +43,37 @@ class controls_service_core final : public controls_service {
     controls::report_settings report_;
 };
 
+// A sandbox reset also empties the journal (its events name apps and tokens that no longer
+// exist), once the reset is durable; the fault rules stay, as storage faults do.
+class journal_resetting_admin_service final : public admin_service_wrapper {
+  public:
+    journal_resetting_admin_service(admin_service& wrapped, controls::event_journal& journal)
+        : admin_service_wrapper(wrapped), journal_(journal) {}
+
+    void reset(const call& c, reply<clock_reading> done) override {
+        wrapped().reset(c, [&journal = journal_, done = std::move(done)](outcome<clock_reading> out) {
+            if (out.ok()) journal.clear();
+            done(std::move(out));
+        });
+    }
+
+  private:
+    controls::event_journal& journal_;
+};
+
 }  // namespace
 
-world_controls::world_controls(sandbox& world, controls_settings settings, const answer_labels& labels)
-    : playbook_(settings.rule_seeds),
-      journal_(settings.journal),
-      interceptor_(playbook_, journal_, world.clock(), labels),
+world_controls::world_controls(sandbox& world, controls_settings settings, const answer_labels& labels,
+                               std::shared_ptr<controls_memory> memory)
+    : memory_(memory ? std::move(memory) : std::make_shared<controls_memory>(settings)),
+      fired_(settings.fired),
+      interceptor_(memory_->playbook, memory_->journal, world.clock(), labels, fired_.get()),
       tokens_(world.tokens(), interceptor_),
       authorization_(world.authorization(), interceptor_),
       admin_(world.admin(), interceptor_),
       gateway_(world.gateway(), interceptor_),
-      service_(std::make_unique<controls_service_core>(playbook_, journal_, world.admin(), settings.report)) {}
+      resetting_admin_(std::make_unique<journal_resetting_admin_service>(admin_, memory_->journal)),
+      service_(std::make_unique<controls_service_core>(memory_->playbook, memory_->journal, world.admin(),
+                                                       settings.report)) {}
 
 }  // namespace hsoauth::service

@@ -2134,6 +2134,12 @@ TEST_CASE("metrics: a scrape passes promtool and its counters move as the reques
     REQUIRE(refresh_raw(server.port(), s.client_id, s.client_secret, "na1-nonsense").status == 400);       // token 400
     REQUIRE(get_access_token(server.port(), tokens.access_token).status == 200);
     REQUIRE(http_request(server.port(), "GET", "/no/such/path").status == 404);
+    // A fault that fires, and API calls through the gateway: one allowed, one refused.
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "locked"}}}, {"times", 1}});
+    REQUIRE(get_access_token(server.port(), tokens.access_token).status == 423);
+    const header_list bearer{{"Authorization", "Bearer " + tokens.access_token}};
+    REQUIRE(http_request(server.port(), "GET", "/account-info/v3/details", bearer).status == 200);
+    REQUIRE(http_request(server.port(), "GET", "/account-info/v3/details", {{"Authorization", "Bearer na1-x"}}).status == 401);
 
     const std::string text = scrape(server);
     INFO("scrape:\n" << text);
@@ -2171,6 +2177,12 @@ TEST_CASE("metrics: a scrape passes promtool and its counters move as the reques
     CHECK(sample(after, R"(hsoauth_storage_faults{fault="read_only"})") == 0);
     CHECK(sample(after, "process_resident_memory_bytes") > 0);
     CHECK(sample(after, R"(hsoauth_build_info{version="0.1.0"})") == 1);
+    CHECK(delta(R"(hsoauth_faults_fired_total{action="locked",route="access_token_metadata"})") == 1);
+    CHECK(delta(R"(hsoauth_gateway_decisions_total{decision="allowed"})") == 1);
+    CHECK(delta(R"(hsoauth_gateway_decisions_total{decision="invalid_authentication"})") == 1);
+    CHECK(delta(R"(hsoauth_gateway_decisions_total{decision="rate_limited"})") == 0);
+    CHECK(text.find("# TYPE hsoauth_gateway_decisions_total counter\n") != std::string::npos);
+    CHECK(text.find("# TYPE hsoauth_faults_fired_total counter\n") != std::string::npos);
 
     CHECK(promtool_problems(server, text) == "");
 

@@ -760,3 +760,325 @@ TEST_CASE("playbooks load at start from --faults and from a seed file's faults; 
 }
 
 }  // TEST_SUITE
+
+
+// ---- The controls beyond the OAuth routes: the API gateway, client_credentials, reset, sandboxes ----
+
+#include <cctype>
+#include <map>
+
+#include "gateway/echo_upstream.hpp"
+#include "support/sandbox_client.hpp"
+#include "support/versions.hpp"
+
+namespace {
+
+std::string corr(const http_response& r) { return r.header("X-HubSpot-Correlation-Id"); }
+
+http_response api_get(const server_process& server, std::string_view target, std::string_view token,
+                      header_list headers = {}) {
+    headers.emplace_back("Authorization", "Bearer " + std::string(token));
+    return http_request(server.port(), "GET", target, headers);
+}
+
+// The raw bytes of one request over a connection the server closes (a broken answer).
+std::string raw_exchange(const server_process& server, const std::string& request_bytes) {
+    raw_connection c(server.port());
+    c.send(request_bytes);
+    return c.receive_until_closed(std::chrono::seconds(10));
+}
+
+std::string raw_api_get(const server_process& server, std::string_view target, std::string_view token,
+                        std::string_view extra_headers = {}) {
+    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+           "\r\nAuthorization: Bearer " + std::string(token) + "\r\n" + std::string(extra_headers) +
+           "Connection: close\r\n\r\n";
+}
+
+// A truncated answer: `status` line, its headers with Content-Length, half of the body; `json_body`:
+// the body is cut JSON.
+void check_truncated(const std::string& raw, int status, bool json_body,
+                     std::source_location where = std::source_location::current()) {
+    INFO("checked at line " << where.line() << ":\n" << raw);
+    const auto end = raw.find("\r\n\r\n");
+    REQUIRE(end != std::string::npos);
+    std::string head = raw.substr(0, end);
+    const std::string body = raw.substr(end + 4);
+    CHECK(head.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0) == 0);
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // names: any case
+    const auto length_at = head.find("\r\ncontent-length: ");
+    REQUIRE(length_at != std::string::npos);
+    const std::size_t length = std::stoul(head.substr(length_at + 18));
+    CHECK(body.size() == length / 2);
+    CHECK(head.find("\r\nx-hubspot-correlation-id: ") != std::string::npos);
+    if (json_body) {
+        CHECK(length > 2);
+        CHECK(head.find("\r\ncontent-type: application/json") != std::string::npos);
+        CHECK(body.front() == '{');
+        CHECK(json::parse(body, nullptr, false).is_discarded());
+    }
+}
+
+// The samples of GET /metrics: `name{labels}` → value.
+std::map<std::string, double> scrape_samples(const server_process& server) {
+    const http_response r = http_request(server.port(), "GET", "/metrics");
+    REQUIRE(r.status == 200);
+    std::map<std::string, double> out;
+    std::size_t at = 0;
+    while (at < r.body.size()) {
+        const auto end = r.body.find('\n', at);
+        const std::string line = r.body.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        at = end == std::string::npos ? r.body.size() : end + 1;
+        if (line.empty() || line.front() == '#') continue;
+        const auto space = line.rfind(' ');
+        if (space != std::string::npos) out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
+double decisions(const std::map<std::string, double>& samples, std::string_view decision) {
+    const auto it = samples.find("hsoauth_gateway_decisions_total{decision=\"" + std::string(decision) + "\"}");
+    return it == samples.end() ? -1.0 : it->second;
+}
+
+// The events of the journal at `query` whose operation is `operation`.
+std::vector<json> events_of(const server_process& server, std::string_view query, std::string_view operation) {
+    std::vector<json> out;
+    for (const json& e : events(server, query)) {
+        if (e.value("operation", "") == operation) out.push_back(e);
+    }
+    return out;
+}
+
+echo_upstream& faults_echo() {
+    static echo_upstream echo;
+    return echo;
+}
+
+}  // namespace
+
+TEST_SUITE("controls beyond the OAuth routes") {
+
+TEST_CASE("gateway 429: journalled with its Retry-After; a retry at once is reported as Retry-After ignored") {
+    server_process server({.extra_args = {"--gateway-rate-limit", "1"}});
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    REQUIRE(api_get(server, "/account-info/v3/details", tokens.access_token).status == 200);
+    const http_response limited = api_get(server, "/account-info/v3/details", tokens.access_token);
+    REQUIRE(limited.status == 429);
+    const std::string retry_after = limited.header("Retry-After");
+    REQUIRE(!retry_after.empty());
+    const http_response at_once = api_get(server, "/account-info/v3/details", tokens.access_token);
+    REQUIRE(at_once.status == 429);
+
+    const auto calls = events_of(server, "client_id=" + s.client_id + "&limit=1000", "api_call");
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].at("kind") == "gateway");
+    CHECK(!calls[0].at("outcome").contains("status"));
+    for (const json& e : {calls[1], calls[2]}) {
+        CHECK(e.at("kind") == "gateway");
+        CHECK(e.at("route") == "account_info.details");
+        CHECK(e.at("app_id") == s.app_id);
+        CHECK(e.at("outcome").at("status") == 429);
+        CHECK(e.at("outcome").at("retry_after") == std::stoll(retry_after));
+    }
+    CHECK(calls[1].at("correlation_id") == corr(limited));
+
+    const json ignored = finding(report(server, s.app_id), "retry_after_ignored");
+    REQUIRE(!ignored.is_null());
+    CHECK(ignored.at("count") == 1);
+    CHECK(ignored.at("first_correlation_id") == corr(at_once));
+}
+
+TEST_CASE("truncate on gateway routes: a forwarded call, /account-info and /gateway/v1/check are cut, headers kept") {
+    server_process server({.extra_args = {"--gateway-upstream", faults_echo().url()}});
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    const auto before = scrape_samples(server);
+
+    SUBCASE("a forwarded call: the upstream's JSON answer, cut; the call was forwarded") {
+        add_fault(server, {{"match", {{"route", "gateway.forward"}}}, {"action", {{"kind", "truncate"}}}, {"times", 1}});
+        check_truncated(raw_exchange(server, raw_api_get(server, "/crm/v3/objects/contacts?limit=1", tokens.access_token)),
+                        200, true);
+        CHECK(api_get(server, "/crm/v3/objects/contacts?limit=1", tokens.access_token).status == 200);
+        const auto after = scrape_samples(server);
+        CHECK(decisions(after, "forwarded") - decisions(before, "forwarded") == 2);
+        CHECK(after.at(R"(hsoauth_faults_fired_total{action="truncate",route="gateway.forward"})") == 1);
+    }
+    SUBCASE("the built-in account details, and its refusals too") {
+        add_fault(server, {{"match", {{"path", "/account-info/v3/details"}}}, {"action", {{"kind", "truncate"}}}, {"times", 2}});
+        check_truncated(raw_exchange(server, raw_api_get(server, "/account-info/v3/details", tokens.access_token)), 200, true);
+        check_truncated(raw_exchange(server, raw_api_get(server, "/account-info/v3/details", "na1-not-a-token")), 401, true);
+        const http_response whole = api_get(server, "/account-info/v3/details", tokens.access_token);
+        CHECK(whole.status == 200);
+        CHECK(whole.json().at("portalId") == s.hub_id);
+    }
+    SUBCASE("the forward-auth check: its empty 200 keeps its identity headers") {
+        add_fault(server, {{"match", {{"route", "gateway.check"}}}, {"action", {{"kind", "truncate"}}}, {"times", 1}});
+        const std::string raw = raw_exchange(
+            server, raw_api_get(server, "/gateway/v1/check", tokens.access_token,
+                                "X-Forwarded-Uri: /crm/v3/objects/contacts\r\nX-Forwarded-Method: GET\r\n"));
+        check_truncated(raw, 200, false);
+        CHECK(raw.find("X-HubSpot-App-Id: " + std::to_string(s.app_id) + "\r\n") != std::string::npos);
+    }
+    SUBCASE("reset with commit on a forwarded call: no answer, the call went through") {
+        add_fault(server, {{"match", {{"route", "gateway.forward"}}}, {"action", {{"kind", "reset"}, {"commit", true}}}, {"times", 1}});
+        CHECK(raw_exchange(server, raw_api_get(server, "/crm/v3/objects/contacts", tokens.access_token)).empty());
+        const auto after = scrape_samples(server);
+        CHECK(decisions(after, "forwarded") - decisions(before, "forwarded") == 1);
+    }
+}
+
+TEST_CASE("gateway decisions are counted in /metrics by what the client saw") {
+    const std::uint16_t refused_port = closed_port();
+    server_process server({.extra_args = {"--gateway-rate-limit", "3", "--gateway-upstream",
+                                          "http://127.0.0.1:" + std::to_string(refused_port)}});
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    const auto before = scrape_samples(server);
+    CHECK(api_get(server, "/account-info/v3/details", tokens.access_token).status == 200);          // allowed
+    CHECK(api_get(server, "/crm/v3/objects/contacts", tokens.access_token).status == 502);          // upstream_error
+    CHECK(api_get(server, "/account-info/v3/details", "na1-not-a-token").status == 401);            // invalid_authentication
+    add_fault(server, {{"match", {{"route", "account_info.details"}}},
+                       {"action", {{"kind", "server_error"}, {"status", 503}}}, {"times", 1}});
+    CHECK(api_get(server, "/account-info/v3/details", tokens.access_token).status == 503);          // fault
+    CHECK(api_get(server, "/account-info/v3/details", tokens.access_token).status == 200);          // allowed
+    CHECK(api_get(server, "/account-info/v3/details", tokens.access_token).status == 429);          // rate_limited
+    const auto after = scrape_samples(server);
+    const auto moved = [&](std::string_view d) { return decisions(after, d) - decisions(before, d); };
+    CHECK(moved("allowed") == 2);
+    CHECK(moved("upstream_error") == 1);
+    CHECK(moved("invalid_authentication") == 1);
+    CHECK(moved("fault") == 1);
+    CHECK(moved("rate_limited") == 1);
+    CHECK(moved("forwarded") == 0);
+    CHECK(decisions(after, "upstream_timeout") == 0);  // listed at 0
+    CHECK(after.at(R"(hsoauth_faults_fired_total{action="server_error",route="account_info.details"})") == 1);
+}
+
+TEST_CASE("client_credentials: an issued app token is an app_token event; refusals and failed authentication too") {
+    server_process server;
+    server.start();
+    app_options options;
+    options.client_credentials_scopes = {"crm.objects.contacts.read"};
+    const sandbox s = seed_sandbox(server, options);
+    header_list grant = client_fields(s);
+    grant.emplace_back("grant_type", "client_credentials");
+    const http_response v3 = post_oauth(server, "v3", "token", grant);
+    REQUIRE(v3.status == 200);
+    const http_response dated = post_oauth(server, "2026-03", "token", grant);
+    REQUIRE(dated.status == 200);
+    header_list wider = grant;
+    wider.emplace_back("scope", "crm.objects.contacts.read automation");
+    const http_response refused = post_oauth(server, "2026-03", "token", wider);
+    REQUIRE(refused.status == 400);
+    header_list wrong = {{"client_id", s.client_id}, {"client_secret", "wrong-secret"}, {"grant_type", "client_credentials"}};
+    const http_response unauthenticated = post_oauth(server, "v3", "token", wrong);
+    REQUIRE(unauthenticated.status == 401);
+
+    const auto grants = events_of(server, "client_id=" + s.client_id + "&limit=1000", "grant");
+    INFO(events(server).dump(1));
+    REQUIRE(grants.size() == 4);
+    CHECK(grants[0].at("kind") == "app_token");
+    CHECK(grants[0].at("version") == "v3");
+    CHECK(grants[0].at("grant_type") == "client_credentials");
+    CHECK(grants[0].at("correlation_id") == corr(v3));
+    CHECK(grants[0].at("access_token_id").get<std::int64_t>() > 0);
+    CHECK(grants[0].at("outcome").at("result") == "ok");
+    CHECK(grants[1].at("kind") == "app_token");
+    CHECK(grants[1].at("version") == "2026-03");
+    CHECK(grants[1].at("access_token_id") != grants[0].at("access_token_id"));
+    CHECK(grants[2].at("kind") == "refusal");
+    CHECK(grants[2].at("version") == "2026-03");
+    CHECK(grants[2].at("grant_type") == "client_credentials");
+    CHECK(grants[2].at("outcome").at("status") == 400);
+    CHECK(grants[2].at("outcome").at("hubspot_status") == refused.json().at("status"));
+    CHECK(grants[3].at("kind") == "client_auth_failed");
+    CHECK(grants[3].at("outcome").at("status") == 401);
+    // No token in the journal: the issued token's text appears nowhere.
+    const std::string token = v3.json().at("access_token");
+    CHECK(events(server).dump().find(token) == std::string::npos);
+    CHECK(events(server, "kind=app_token").size() == 2);
+}
+
+TEST_CASE("reset: POST /admin/v1/reset empties the journal and keeps the fault rules") {
+    server_process server;
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    const json rule = add_fault(server, {{"match", {{"grant_type", "refresh_token"}}},
+                                         {"action", {{"kind", "server_error"}, {"status", 502}}}});
+    REQUIRE(refresh_raw(server, s, tokens.refresh_token).status == 502);
+    const json before = events(server);
+    REQUIRE(before.size() >= 3);
+    const std::uint64_t last_before = before.back().at("id");
+
+    REQUIRE(server.admin("POST", "/admin/v1/reset").status == 200);
+    CHECK(events(server).empty());
+    CHECK(events(server, "kind=fault").empty());
+    const json rules = list_faults(server);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].at("id") == rule.at("id"));
+    CHECK(rules[0].at("fired") == 1);
+
+    // New events go on after the old ids (a follower's cursor stays valid); the rule still fires.
+    const sandbox again = seed_sandbox(server);
+    const token_pair fresh = authorize(server, again);
+    CHECK(refresh_raw(server, again, fresh.refresh_token).status == 502);
+    const json after = events(server);
+    REQUIRE(!after.empty());
+    CHECK(after.front().at("id").get<std::uint64_t>() > last_before);
+    for (const json& e : after) CHECK(e.value("client_id", "") != s.client_id);
+    CHECK(events(server, "kind=fault").size() == 1);
+}
+
+TEST_CASE("sandboxes: fault rules and the journal survive an idle close and reopening; deletion ends the sandbox") {
+    server_process server({.extra_args = {"--sandbox-idle-close-s", "1"}});
+    server.start();
+    const sandbox_client box = create_sandbox(server);
+    const world w = seed_world(box, "idle");
+    const issued_tokens t = issue(box, w);
+    REQUIRE(box.admin("POST", "/admin/v1/faults", {{"match", {{"grant_type", "refresh_token"}}},
+                                                   {"action", {{"kind", "server_error"}, {"status", 502}}},
+                                                   {"times", 1}})
+                .status == 201);
+    REQUIRE(refresh_with(box, w, t.refresh_token).status == 502);
+    const json events_before = box.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    REQUIRE(events_before.size() >= 3);
+
+    // Closed by the registry's sweep (every second) once idle for a second.
+    const std::string info_path = "/admin/v1/sandboxes/" + box.id;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    bool closed = false;
+    while (!closed && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const http_response info = server.admin("GET", info_path);
+        REQUIRE(info.status == 200);
+        closed = !info.json().at("open").get<bool>();
+    }
+    REQUIRE(closed);
+
+    // The next request opens it again: the rule (spent, its counts kept) and every event are there.
+    const json rules = box.admin("GET", "/admin/v1/faults").json().at("results");
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].at("fired") == 1);
+    CHECK(rules[0].at("spent") == true);
+    CHECK(server.admin("GET", info_path).json().at("open") == true);
+    const json events_after = box.admin("GET", "/admin/v1/events?limit=1000").json().at("results");
+    CHECK(events_after == events_before);
+    // The journal still knows whose tokens they are: the next refresh is the app's.
+    REQUIRE(refresh_with(box, w, t.refresh_token).status == 200);
+    const json refreshes = box.admin("GET", "/admin/v1/events?kind=refresh").json().at("results");
+    REQUIRE(refreshes.size() == 1);
+    CHECK(refreshes[0].at("client_id") == w.client_id);
+
+    // Deleted, the sandbox and its controls are gone (the registry drops its kept rules and journal).
+    REQUIRE(server.admin("DELETE", info_path).status == 204);
+    CHECK(box.admin("GET", "/admin/v1/faults").status == 404);
+    CHECK(box.admin("GET", "/admin/v1/events").status == 404);
+}
+
+}  // TEST_SUITE

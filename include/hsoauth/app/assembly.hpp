@@ -8,6 +8,7 @@
 #include "hsoauth/config/config.hpp"
 #include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/http/endpoints.hpp"
+#include "hsoauth/http/gateway_metrics.hpp"
 #include "hsoauth/http/log_writer.hpp"
 #include "hsoauth/http/operations.hpp"
 #include "hsoauth/http/request_metrics.hpp"
@@ -17,6 +18,7 @@
 #include "hsoauth/http/wire/answer_labels.hpp"
 #include "hsoauth/http/upstream_client.hpp"
 #include "hsoauth/metrics/registry.hpp"
+#include "hsoauth/service/controls_keeper.hpp"
 #include "hsoauth/service/noting_admin_service.hpp"
 #include "hsoauth/service/noting_token_service.hpp"
 #include "hsoauth/service/sandbox.hpp"
@@ -84,6 +86,7 @@ class assembly {
     storage::store& store_;
     service::sandbox sandbox_;
     http::wire::wire_answer_labels labels_;
+    std::shared_ptr<controls::fault_counters> faults_fired_;  // every world's
     service::world_controls controls_;
     std::unique_ptr<http::upstream_client> upstream_;
     service::noting_token_service noting_tokens_;
@@ -94,7 +97,9 @@ class assembly {
     storage::store_metrics store_metrics_;
     metrics::registry metrics_;
     http::operations operations_;
+    http::gateway_metrics gateway_metrics_;  // every world's
     http::endpoints endpoints_;
+    service::controls_keeper sandbox_controls_;  // the sandboxes' rules and journals, while closed too
     std::unique_ptr<service::sandbox_registry> sandboxes_;  // closed before the root's parts
     std::unique_ptr<http::sandbox_front> front_;
 };

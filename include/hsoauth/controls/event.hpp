@@ -25,6 +25,7 @@ enum class event_kind : std::uint8_t {
     failure,             // broken infrastructure answered 503 or 500
     gateway,             // an API call's decision at the gateway
     clock,               // the sandbox clock was moved
+    app_token,           // an app-level access token issued (client_credentials)
 };
 
 // The journal's word for `kind` ("code_exchange", …) and back.

@@ -105,6 +105,10 @@ class event_journal {
 
     // The id of the last event recorded (0: none).
     std::uint64_t last_id() const;
+    // Forgets every event and every token owner (a sandbox reset: they name apps and tokens
+    // that no longer exist). Ids go on from last_id(), so that a follower's or a pager's cursor
+    // stays valid. Any thread.
+    void clear();
 
   private:
     friend class follower;

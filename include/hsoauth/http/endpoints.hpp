@@ -20,6 +20,7 @@ class sandbox_front;
 class upstream_client;
 class request_observer;
 class operations;
+class gateway_metrics;
 
 struct endpoints {
     service::token_service& tokens;
@@ -42,6 +43,8 @@ struct endpoints {
     request_observer* observer = nullptr;
     // GET /metrics and GET /openapi.json; null: those routes answer 404.
     const operations* ops = nullptr;
+    // Counts the API gateway's decisions (shared by every world); null: not counted.
+    gateway_metrics* gateway_counts = nullptr;
 };
 
 }  // namespace hsoauth::http

@@ -19,6 +19,9 @@ response fault_response(const controls::fired_fault& fault, std::string_view cor
 
 // `r` broken as `fault` says (reset or truncate); unchanged for any other fault.
 void break_delivery(response& r, const controls::fired_fault& fault);
+// How an answer goes when `fault` (nullptr: none) breaks it: reset, truncated, else whole. For
+// answers shaped after the outcome is gone (the gateway's forwarded calls).
+delivery delivery_of(const controls::fired_fault* fault);
 
 // HubSpot's rate-limit headers on a 429 of the ten-secondly policy (OAuth apps: 110 requests).
 inline constexpr int rate_limit_max = 110;

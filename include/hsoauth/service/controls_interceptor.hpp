@@ -8,6 +8,7 @@
 
 #include "hsoauth/clock/clock.hpp"
 #include "hsoauth/controls/event_journal.hpp"
+#include "hsoauth/controls/fault_counters.hpp"
 #include "hsoauth/controls/fault_playbook.hpp"
 #include "hsoauth/service/interceptor.hpp"
 
@@ -28,14 +29,19 @@ class answer_labels {
     virtual answer_label of(std::string_view version, const oauth::error& refusal) const = 0;
     virtual answer_label of(const failure& f) const = 0;
     virtual answer_label of(const controls::fired_fault& fault) const = 0;
+    // An API call's decision that refuses it with something else than a token refusal (429 with
+    // its Retry-After, 403, 404); {} for an allowed call.
+    virtual answer_label of(const api_decision& decision) const = 0;
 };
 
 class controls_interceptor final : public interceptor {
   public:
-    // Every reference must outlive the interceptor.
+    // Every reference must outlive the interceptor; so must `fired` (counts the faults that
+    // fire, by kind and route; null: not counted).
     controls_interceptor(controls::fault_playbook& playbook, controls::event_journal& journal,
-                         const clock& sandbox_time, const answer_labels& labels)
-        : playbook_(playbook), journal_(journal), time_(sandbox_time), labels_(labels) {}
+                         const clock& sandbox_time, const answer_labels& labels,
+                         controls::fault_counters* fired = nullptr)
+        : playbook_(playbook), journal_(journal), time_(sandbox_time), labels_(labels), fired_(fired) {}
 
     verdict before(const call& c, const operation_facts& facts) override;
     void after(const call& c, const operation_facts& facts, const verdict& v,
@@ -46,6 +52,7 @@ class controls_interceptor final : public interceptor {
     controls::event_journal& journal_;
     const clock& time_;
     const answer_labels& labels_;
+    controls::fault_counters* fired_;
 };
 
 // Real time in ms since the epoch (the journal's wall clock).

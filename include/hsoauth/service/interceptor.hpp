@@ -50,6 +50,7 @@ struct outcome_summary {
     std::string_view client_id;
     std::int64_t access_id = 0;   // issued, or described
     std::int64_t refresh_id = 0;  // issued, or described
+    const api_decision* gateway = nullptr;  // an API call's decision
 };
 
 // What before() decides for the call.
@@ -80,7 +81,8 @@ void learn(outcome_summary& s, const oauth::refresh_token_info& v);
 void learn(outcome_summary& s, const oauth::issued_code& v);
 // A gateway decision that refuses the token is a refusal to the controls: expired_token for an
 // expired one, unknown_token for one unknown, revoked or of an uninstalled app (what the report's
-// findings read); the other verdicts are decisions the journal records as they are.
+// findings read); the other verdicts are decisions the journal records as they are, with the
+// status and Retry-After the client saw (answer_labels::of(api_decision)). Sets s.gateway.
 void learn(outcome_summary& s, const api_decision& v);
 template <class T>
 void learn(outcome_summary&, const T&) {}

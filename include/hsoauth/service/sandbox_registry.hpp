@@ -55,10 +55,14 @@ class sandbox_registry final : public sandbox_service {
         const std::string& sandbox_id, storage::store& store, const std::string& admin_key_digest)>;
 
     // Reads the catalogue from `root` and removes the worlds and snapshots it does not list;
-    // `now` is the server's clock (seconds). Every reference must outlive the registry.
-    // Throws what the storage throws.
+    // `now` is the server's clock (seconds). `forgotten`, when given, is told the id of each
+    // sandbox whose world ends: removed (deleted, or idle past its TTL; once it is closed and out
+    // of the catalogue) or restored (once closed and put back, before it opens again). It runs on
+    // the maintenance thread; what the site factory keeps beyond a site's life (across idle
+    // closes) goes then. Every reference must outlive the registry. Throws what the storage throws.
     sandbox_registry(storage::store& root, storage::sandbox_storage& worlds, const crypto::secret_hasher& hasher,
-                     site_factory make_site, std::function<std::int64_t()> now, sandbox_limits limits);
+                     site_factory make_site, std::function<std::int64_t()> now, sandbox_limits limits,
+                     std::function<void(const std::string&)> forgotten = {});
     // Stops the maintenance thread (after the task at hand), writes the last-use times and closes
     // every sandbox. No lease may be held any more.
     ~sandbox_registry() override;
@@ -111,6 +115,7 @@ class sandbox_registry final : public sandbox_service {
     site_factory make_site_;
     std::function<std::int64_t()> now_;
     sandbox_limits limits_;
+    std::function<void(const std::string&)> forgotten_;
 
     // Ids are looked up by std::string_view, without a copy.
     struct id_hash {

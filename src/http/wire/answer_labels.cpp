@@ -1,6 +1,7 @@
 #include "hsoauth/http/wire/answer_labels.hpp"
 
 #include "hsoauth/http/wire/dated/dated_errors.hpp"
+#include "hsoauth/http/wire/gateway/gateway_answers.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
 
 namespace hsoauth::http::wire {
@@ -50,6 +51,20 @@ service::answer_label wire_answer_labels::of(const controls::fired_fault& fault)
         case fault_kind::reset:
         case fault_kind::truncate:
         case fault_kind::delay: return {0, "", 0};
+    }
+    return {};
+}
+
+service::answer_label wire_answer_labels::of(const service::api_decision& decision) const {
+    using service::api_verdict;
+    switch (decision.verdict) {
+        case api_verdict::rate_limited:
+        case api_verdict::search_rate_limited: return {429, "error", gateway::retry_after_s(decision)};
+        case api_verdict::missing_scopes: return {403, "error", 0};
+        case api_verdict::unknown_operation: return {404, "error", 0};
+        case api_verdict::invalid_authentication:
+        case api_verdict::expired_authentication: return {401, "error", 0};
+        case api_verdict::allowed: break;
     }
     return {};
 }

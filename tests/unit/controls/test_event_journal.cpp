@@ -127,3 +127,27 @@ TEST_CASE("journal: switched off, it records nothing") {
     CHECK(journal.query({}, 1000).events.empty());
     CHECK(journal.last_id() == 0);
 }
+
+TEST_CASE("journal: clear forgets events and token owners; ids go on; app tokens are learned") {
+    controls::event_journal journal({});
+    auto issued = make(event_kind::app_token);
+    issued.app_id = 3;
+    issued.access_id = 21;
+    journal.record(issued, 1000);
+    REQUIRE(journal.owner_of(token_kind::access, 21));
+    CHECK(journal.owner_of(token_kind::access, 21)->app_id == 3);
+
+    journal.clear();
+    CHECK(journal.query({}, 1000).events.empty());
+    CHECK_FALSE(journal.owner_of(token_kind::access, 21));
+    CHECK(journal.events_of_app(3, "client-a").empty());
+    CHECK(journal.last_id() == 1);
+
+    journal.record(make(event_kind::refresh), 1000);
+    const auto page = journal.query({}, 1000);
+    REQUIRE(page.events.size() == 1);
+    CHECK(page.events[0].id == 2);
+    controls::event_query after_old;
+    after_old.since = 1;  // a cursor from before the clear
+    CHECK(journal.query(after_old, 1000).events.size() == 1);
+}

@@ -8,8 +8,12 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "../storage/temp_database.hpp"
+#include "hsoauth/service/controls_keeper.hpp"
 #include "hsoauth/service/sandbox_registry.hpp"
 #include "hsoauth/storage/sqlite/sandbox_files.hpp"
 
@@ -50,7 +54,15 @@ struct registry_world {
             [this](const std::string&, storage::store& store, const std::string&) {
                 return std::make_unique<plain_site>(store, hasher);
             },
-            [this] { return now.load(); }, limits_);
+            [this] { return now.load(); }, limits_,
+            [this](const std::string& id) {
+                std::lock_guard lock(removed_mutex);
+                removed.push_back(id);
+            });
+    }
+    std::vector<std::string> removed_ids() {
+        std::lock_guard lock(removed_mutex);
+        return removed;
     }
     void restart() {
         registry.reset();
@@ -75,6 +87,8 @@ struct registry_world {
     service::sandbox_limits limits_;
     std::unique_ptr<storage::sqlite::sandbox_files> files;
     std::unique_ptr<service::sandbox_registry> registry;
+    std::mutex removed_mutex;
+    std::vector<std::string> removed;  // guarded by removed_mutex
 };
 
 admin::seed_document one_hub(std::int64_t hub_id) {
@@ -164,4 +178,35 @@ TEST_CASE("sandbox registry: the catalogue and worlds survive a restart; stray f
     });
     REQUIRE(restored.ok());
     CHECK(restored.value().snapshots == std::vector<std::string>{snap.value().snapshot_id});
+}
+
+TEST_CASE("sandbox registry: the forgotten hook hears of each sandbox removed, by TTL or by delete") {
+    registry_world w;
+    const auto by_ttl = w.create(100);
+    const auto by_delete = w.create(0);
+    const auto kept = w.create(0);
+    REQUIRE(w.known(kept.info.sandbox_id));
+    w.now += 101;
+    w.registry->sweep_now();
+    CHECK(w.removed_ids() == std::vector<std::string>{by_ttl.info.sandbox_id});
+    auto out = wait_for<oauth::done>([&](auto done) {
+        w.registry->remove(service::call{}, by_delete.info.sandbox_id, std::move(done));
+    });
+    REQUIRE(out.ok());
+    CHECK(w.removed_ids() == std::vector<std::string>{by_ttl.info.sandbox_id, by_delete.info.sandbox_id});
+    CHECK(w.known(kept.info.sandbox_id));
+}
+
+TEST_CASE("controls keeper: one memory per sandbox until forgotten") {
+    service::controls_keeper keeper;
+    service::controls_settings settings;
+    settings.rule_seeds = 7;
+    const auto a = keeper.of("a", settings);
+    CHECK(keeper.of("a", settings) == a);
+    CHECK(keeper.of("b", settings) != a);
+    CHECK(keeper.size() == 2);
+    keeper.forget("a");
+    keeper.forget("unknown");
+    CHECK(keeper.size() == 1);
+    CHECK(keeper.of("a", settings) != a);  // a new sandbox under an old id starts empty
 }

@@ -11,6 +11,8 @@ class wire_answer_labels final : public service::answer_labels {
     service::answer_label of(std::string_view version, const oauth::error& refusal) const override;
     service::answer_label of(const service::failure& f) const override;
     service::answer_label of(const controls::fired_fault& fault) const override;
+    // The gateway's answers (gateway::refusal): 429 with Retry-After, 403, 404.
+    service::answer_label of(const service::api_decision& decision) const override;
 };
 
 }  // namespace hsoauth::http::wire

@@ -84,6 +84,14 @@ response refusal(const service::api_decision& d, std::string_view correlation_id
     return r;
 }
 
+std::int64_t retry_after_s(const service::api_decision& d) {
+    std::int64_t ms = 0;
+    if (d.verdict == api_verdict::rate_limited) ms = d.rate ? d.rate->retry_after_ms : 1000;
+    else if (d.verdict == api_verdict::search_rate_limited) ms = d.search_retry_after_ms;
+    else return 0;
+    return std::max<std::int64_t>((ms + 999) / 1000, 1);
+}
+
 response not_found(std::string_view correlation_id) {
     // The same body as every other 404 of hsoauth's.
     return transport_error_response(transport_errc::route_not_found, correlation_id, "no such endpoint");

@@ -5,6 +5,8 @@
 #include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/failure.hpp"
+#include "hsoauth/http/fault_response.hpp"
+#include "hsoauth/http/gateway_metrics.hpp"
 #include "hsoauth/http/upstream_client.hpp"
 #include "hsoauth/http/upstream_request.hpp"
 #include "hsoauth/http/wire/gateway/gateway_answers.hpp"
@@ -28,8 +30,14 @@ std::string bearer_token(std::string_view authorization) {
     return std::string(token);
 }
 
+void count(const endpoints& e, gateway_outcome outcome) {
+    if (e.gateway_counts != nullptr) e.gateway_counts->count(outcome);
+}
+
 // Asks the gateway about `call`; a refusal or a failure is answered here, an allowed call is
-// handed to `on_allowed(decision, respond)`, on whichever thread the service answers.
+// handed to `on_allowed(decision, respond, how)`, on whichever thread the service answers. `how`
+// is how its answer must go (a truncate or reset fault rule breaks it on its way, as on the
+// OAuth routes); refusals and failures are counted here, allowed calls by `on_allowed`.
 template <class OnAllowed>
 void decide_then(const endpoints& e, const request& req, responder respond, service::api_call call,
                  OnAllowed on_allowed) {
@@ -39,15 +47,20 @@ void decide_then(const endpoints& e, const request& req, responder respond, serv
                       [respond, &req, &e, on_allowed = std::move(on_allowed)](service::outcome<api_decision> out) mutable {
                           if (!out.ok()) {
                               const service::failure* f = out.failed();
+                              count(e, f && f->injected ? gateway_outcome::fault : gateway_outcome::failure);
                               return std::move(respond).finish(
                                   f ? failure_response(*f, req.correlation_id, e.log)
                                     : internal_error_response(req.correlation_id));
                           }
                           api_decision& d = out.value();
+                          const delivery how = delivery_of(out.broken_delivery());
                           if (d.verdict != api_verdict::allowed) {
-                              return std::move(respond).finish(refusal(d, req.correlation_id));
+                              count(e, outcome_of(d.verdict));
+                              response r = refusal(d, req.correlation_id);
+                              r.how = how;
+                              return std::move(respond).finish(std::move(r));
                           }
-                          on_allowed(d, respond);
+                          on_allowed(d, respond, how);
                       });
 }
 
@@ -70,9 +83,12 @@ std::string ui_domain(const std::string& hublet) {
 template <class Shape>
 void answer_account(const endpoints& e, const request& req, responder respond, Shape shape) {
     service::api_call call{req.method, req.target, bearer_token(req.header("authorization")), true};
-    decide_then(e, req, std::move(respond), std::move(call), [&req, shape](const api_decision& d, responder& connection) {
+    decide_then(e, req, std::move(respond), std::move(call),
+                [&e, &req, shape](const api_decision& d, responder& connection, delivery how) {
+        count(e, gateway_outcome::allowed);
         response r = d.account ? json_response(200, shape(*d.account).dump()) : not_found(req.correlation_id);
         add_rate_headers(r, d);
+        r.how = how;
         std::move(connection).finish(std::move(r));
     });
 }
@@ -139,10 +155,13 @@ void get_check(const endpoints& e, const request& req, route_params&, responder 
         return respond(bad_request("the path has a . or .. segment or an encoded slash", req.correlation_id));
     }
     service::api_call call{std::string(method), std::string(uri), bearer_token(req.header("authorization")), false};
-    decide_then(e, req, std::move(respond), std::move(call), [](const api_decision& d, responder& connection) {
+    decide_then(e, req, std::move(respond), std::move(call),
+                [&e](const api_decision& d, responder& connection, delivery how) {
+        count(e, gateway_outcome::allowed);
         response r = empty_response(200);
         r.headers = identity_headers(d.identity);
         add_rate_headers(r, d);
+        r.how = how;
         std::move(connection).finish(std::move(r));
     });
 }
@@ -153,17 +172,22 @@ void forward(const endpoints& e, const request& req, route_params&, responder re
         return respond(bad_request("the path has a . or .. segment or an encoded slash", req.correlation_id));
     }
     service::api_call call{req.method, req.target, bearer_token(req.header("authorization")), false};
-    decide_then(e, req, std::move(respond), std::move(call), [&e, &req](const api_decision& d, responder& connection) {
+    decide_then(e, req, std::move(respond), std::move(call),
+                [&e, &req](const api_decision& d, responder& connection, delivery how) {
         std::optional<hsoauth::gateway::rate_decision> rate = d.rate;
         std::string bytes = upstream_request_bytes(req, identity_headers(d.identity));
         // The exchange runs on the connection's own thread, whose io_context it uses.
-        connection.post([&e, &req, connection, rate, bytes = std::move(bytes)]() mutable {
+        connection.post([&e, &req, connection, rate, how, bytes = std::move(bytes)]() mutable {
             e.upstream->exchange(std::move(bytes), req.method == "HEAD", idempotent(req.method),
-                                 [&req, connection, rate](upstream_answer a) mutable {
+                                 [&e, &req, connection, rate, how](upstream_answer a) mutable {
+                                     count(e, a.failed == upstream_failure::none        ? gateway_outcome::forwarded
+                                              : a.failed == upstream_failure::timed_out ? gateway_outcome::upstream_timeout
+                                                                                        : gateway_outcome::upstream_error);
                                      response r = relayed(a, req.correlation_id);
                                      api_decision window;
                                      window.rate = rate;
                                      add_rate_headers(r, window);
+                                     r.how = how;
                                      std::move(connection).finish(std::move(r));
                                  });
         });

@@ -2,6 +2,7 @@
 // HubSpot's API gateway on the wire: its error table and headers. Its bodies are not the OAuth
 // API's: {"status": "error", "message": …, "correlationId": <UUIDv4>, "category": …} plus, by
 // error, `context`, `errors`, `links`, `errorType`, `policyName`, `groupName`.
+#include <cstdint>
 #include <string_view>
 
 #include "hsoauth/http/message.hpp"
@@ -30,6 +31,10 @@ response bad_request(std::string_view message, std::string_view correlation_id);
 // answer within gateway_timeout_ms).
 response bad_gateway(std::string_view message, std::string_view correlation_id);
 response gateway_timeout(std::string_view correlation_id);
+
+// The Retry-After (whole seconds, rounded up, at least 1) of a rate-limited decision; 0 for
+// any other.
+std::int64_t retry_after_s(const service::api_decision& d);
 
 // X-HubSpot-RateLimit-Max, -Remaining and -Interval-Milliseconds from the decision's window;
 // nothing for Search API calls and unauthenticated ones.
