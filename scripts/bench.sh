@@ -573,17 +573,6 @@ for r in "${results[@]}"; do
   fi
 done
 echo
-cpu_ratio() {  # cpu_ratio LABEL A B: CPU per request of A over B
-  local a b
-  a=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$2" ] && field "$r" cpu_us_per_request; done)
-  b=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$3" ] && field "$r" cpu_us_per_request; done)
-  [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN {printf "%s = %.2f\n", l, a / b}'
-}
-for sc in "S0 healthz" "S1 introspect" "S2 refresh" "S3 code flow" "S4 revoke"; do
-  cpu_ratio "CPU/req in a sandbox / at the root, ${sc%% *}" "sandbox/$sc" "main/$sc" || true
-done
-ratio "S1/S0" "main/S1 introspect" "main/S0 healthz" || true
-ratio "S2/S0" "main/S2 refresh" "main/S0 healthz" || true
 # cpu_ratio LABEL A B: CPU per request of scenario A over B's.
 cpu_ratio() {
   local a b
@@ -591,6 +580,11 @@ cpu_ratio() {
   b=$(for r in "${results[@]}"; do [ "$(field "$r" scenario)" = "$3" ] && field "$r" cpu_us_per_request; done)
   [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v l="$1" 'BEGIN {if (b > 0) printf "%s = %.2f\n", l, a / b}'
 }
+for sc in "S0 healthz" "S1 introspect" "S2 refresh" "S3 code flow" "S4 revoke"; do
+  cpu_ratio "CPU/req in a sandbox / at the root, ${sc%% *}" "sandbox/$sc" "main/$sc" || true
+done
+ratio "S1/S0" "main/S1 introspect" "main/S0 healthz" || true
+ratio "S2/S0" "main/S2 refresh" "main/S0 healthz" || true
 cpu_ratio "G1/G2 server CPU per proxied call (target <= 1.5)" "main/G1 gateway proxy" "nginx/G2 proxy_pass" || true
 cpu_ratio "G3/S1 server CPU per check (target <= 1.0)" "main/G3 gateway check" "main/S1 introspect" || true
 # The dated twins against v1 (the issue's target: within 10 %), and client_credentials against

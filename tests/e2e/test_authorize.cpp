@@ -1028,7 +1028,13 @@ TEST_CASE("50,000 anonymous authorize GETs hold no memory, and a form opened bef
     REQUIRE(get_many(server, target, 50'000) == 50'000);
     const long after = rss_kib(server.pid());
     INFO("RSS warm " << warm << " KiB, after 50,000 GETs " << after << " KiB");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // A sanitizer keeps freed memory in quarantine and shadow pages of its own: RSS says nothing
+    // about the server's memory there. The Release suite holds the bound.
+    MESSAGE("sanitizer build: RSS bound not checked");
+#else
     CHECK(after - warm < 4 * 1024);  // README: no memory per open consent form
+#endif
     const auto r = approve(server, early.csrf, dev_user, demo_hub);
     REQUIRE(r.status == 303);
     CHECK(redeem(server, code_of(r)).status == 200);
