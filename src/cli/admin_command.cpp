@@ -14,13 +14,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "admin_session.hpp"
 #include "hsoauth/cli/http_client.hpp"
 #include "hsoauth/cli/table.hpp"
 
 namespace hsoauth::cli {
 namespace {
-
-using nlohmann::json;
 
 constexpr const char* default_url = "http://127.0.0.1:8080";
 
@@ -43,227 +42,16 @@ const char* usage_text =
     "                                      redirect URI and its required scopes)\n"
     "  clock show | advance DURATION  e.g. 90s, 31m, 2h, 1d, 1h30m\n"
     "  storage-faults show | set [--read-only true|false] [--max-page-count N]\n"
-    "  auto-approve show | set --user USER_ID --hub HUB_ID | off\n"
+    "  auto-approve show | set --user USER_ID --hub HUB_ID | off\n";
+
+// After the commands (the controls' own lines come between).
+const char* usage_tail =
     "\n"
     "URL and key: --url and --admin-key, else HSOAUTH_URL and HSOAUTH_ADMIN_KEY (default URL\n"
     "http://127.0.0.1:8080). Flags that take lists take the flag again or one space- or\n"
     "comma-separated value. --json prints the server's JSON as it came.\n"
     "Exit codes: 0 done, 1 the server refused (its status and message on stderr), 2 bad command\n"
     "line, 3 the server cannot be reached, 4 not found.\n";
-
-struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-// The server answered with an error.
-struct refused : std::runtime_error {
-    refused(int s, const std::string& what) : std::runtime_error(what), status(s) {}
-    int status;
-};
-
-// A command's words after RESOURCE VERB: positional arguments, flags with values, switches.
-struct arguments {
-    std::vector<std::string> positional;
-    std::map<std::string, std::vector<std::string>> values;
-    std::set<std::string> switches;
-
-    bool has(const std::string& flag) const { return values.contains(flag); }
-    std::optional<std::string> one(const std::string& flag) const {
-        const auto it = values.find(flag);
-        if (it == values.end()) return std::nullopt;
-        if (it->second.size() > 1) throw usage_error(flag + " is given more than once");
-        return it->second.front();
-    }
-    std::string required(const std::string& flag) const {
-        auto value = one(flag);
-        if (!value) throw usage_error(flag + " is required");
-        return *value;
-    }
-    // Every value of a list flag, each split at spaces and commas.
-    std::vector<std::string> list(const std::string& flag) const {
-        std::vector<std::string> out;
-        const auto it = values.find(flag);
-        if (it == values.end()) return out;
-        for (const auto& value : it->second) {
-            std::string item;
-            for (const char c : value + " ") {
-                if (c == ' ' || c == ',') {
-                    if (!item.empty()) out.push_back(item);
-                    item.clear();
-                } else {
-                    item += c;
-                }
-            }
-        }
-        return out;
-    }
-};
-
-struct command_spec {
-    std::set<std::string> value_flags;
-    std::set<std::string> switch_flags;
-    std::size_t min_positional = 0;
-    std::size_t max_positional = 0;
-    std::string positional_names;  // for the usage error
-};
-
-// A command that takes the flags `values` (with a value) and `switches`, and no positional argument.
-command_spec flags_only(std::set<std::string> values, std::set<std::string> switches = {}) {
-    return command_spec{std::move(values), std::move(switches), 0, 0, ""};
-}
-
-arguments parse_arguments(const std::vector<std::string>& words, const command_spec& spec, const std::string& name) {
-    arguments out;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string& word = words[i];
-        if (word.rfind("--", 0) == 0 && word.size() > 2) {
-            std::string flag = word;
-            std::optional<std::string> value;
-            if (const auto eq = word.find('='); eq != std::string::npos) {
-                flag = word.substr(0, eq);
-                value = word.substr(eq + 1);
-            }
-            if (spec.switch_flags.contains(flag)) {
-                if (value) throw usage_error(flag + " takes no value");
-                out.switches.insert(flag);
-            } else if (spec.value_flags.contains(flag)) {
-                if (!value) {
-                    if (i + 1 >= words.size()) throw usage_error(flag + " needs a value");
-                    value = words[++i];
-                }
-                out.values[flag].push_back(*value);
-            } else {
-                throw usage_error("admin " + name + ": unknown flag " + flag);
-            }
-        } else {
-            out.positional.push_back(word);
-        }
-    }
-    if (out.positional.size() < spec.min_positional || out.positional.size() > spec.max_positional) {
-        throw usage_error("admin " + name + " takes " +
-                          (spec.positional_names.empty() ? std::string("no argument") : spec.positional_names) +
-                          (out.positional.empty() ? std::string() : ", got '" + out.positional.back() + "'"));
-    }
-    return out;
-}
-
-std::int64_t positive_id(const std::string& text, const std::string& what) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-        throw usage_error(what + " must be a positive integer, got '" + text + "'");
-    }
-    return value;
-}
-
-// "90s", "31m", "2h", "1d", "1h30m", or a bare number of seconds.
-std::int64_t parse_duration(const std::string& text) {
-    if (text.empty()) throw usage_error("a duration is required, e.g. 31m");
-    std::int64_t total = 0;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        std::int64_t number = 0;
-        const auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), number);
-        if (ec != std::errc() || number < 0) throw usage_error("bad duration '" + text + "' (e.g. 90s, 31m, 2h, 1d)");
-        i = static_cast<std::size_t>(end - text.data());
-        std::int64_t unit = 1;
-        if (i < text.size()) {
-            switch (text[i]) {
-                case 's': unit = 1; break;
-                case 'm': unit = 60; break;
-                case 'h': unit = 3600; break;
-                case 'd': unit = 86400; break;
-                default: throw usage_error("bad duration '" + text + "' (e.g. 90s, 31m, 2h, 1d)");
-            }
-            ++i;
-        } else if (total != 0) {
-            throw usage_error("bad duration '" + text + "': give a unit to every number");
-        }
-        total += number * unit;
-    }
-    return total;
-}
-
-bool parse_bool(const std::string& text, const std::string& flag) {
-    if (text == "true" || text == "1") return true;
-    if (text == "false" || text == "0") return false;
-    throw usage_error(flag + " takes true or false, got '" + text + "'");
-}
-
-std::string join(const json& items, const char* separator = " ") {
-    std::string out;
-    if (!items.is_array()) return out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += separator;
-        out += item.is_string() ? item.get<std::string>() : item.dump();
-    }
-    return out;
-}
-
-std::string text_of(const json& value) {
-    if (value.is_null()) return "-";
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_array()) return join(value);
-    return value.dump();
-}
-
-std::string utc_time(std::int64_t seconds) {
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc));
-}
-
-class admin_session {
-  public:
-    admin_session(base_url url, std::string key, bool json_output)
-        : url_(std::move(url)), key_(std::move(key)), json_(json_output) {}
-
-    bool json_output() const { return json_; }
-
-    // The answer's JSON (null for an empty body); throws refused for an error answer.
-    json call(const std::string& method, const std::string& path, const std::optional<json>& body = std::nullopt) {
-        return call_text(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
-    }
-
-    // As call, with a JSON body sent exactly as given (the server judges its syntax).
-    json call_text(const std::string& method, const std::string& path, const std::optional<std::string>& body) {
-        std::vector<std::pair<std::string, std::string>> headers;
-        if (!key_.empty()) headers.emplace_back("Authorization", "Bearer " + key_);
-        if (body) headers.emplace_back("Content-Type", "application/json");
-        last_ = send_request(url_, method, path, headers, body ? *body : std::string());
-        json parsed = last_.body.empty() ? json(nullptr) : json::parse(last_.body, nullptr, false);
-        if (last_.status >= 400) {
-            std::string message = "the server answered " + std::to_string(last_.status);
-            if (parsed.is_object()) {
-                if (parsed.contains("status") && parsed["status"].is_string()) message += " " + parsed["status"].get<std::string>();
-                if (parsed.contains("message") && parsed["message"].is_string()) message += ": " + parsed["message"].get<std::string>();
-            }
-            if (last_.status == 401 && key_.empty()) message += " (no admin key: pass --admin-key or set HSOAUTH_ADMIN_KEY)";
-            throw refused(last_.status, method + " " + path + ": " + message);
-        }
-        if (!last_.body.empty() && parsed.is_discarded()) {
-            throw connection_error(method + " " + path + ": the server's answer is not JSON");
-        }
-        return parsed;
-    }
-
-    // With --json, the last answer's body as it came (nothing for an empty one); else `human`.
-    void print(const std::string& human) const {
-        if (json_) {
-            if (!last_.body.empty()) std::cout << last_.body << "\n";
-        } else {
-            std::cout << human;
-        }
-    }
-
-  private:
-    base_url url_;
-    std::string key_;
-    bool json_;
-    http_reply last_;
-};
 
 // ---- the resources ----
 
@@ -328,15 +116,6 @@ std::string installs_table(const json& installs) {
     }
     return t.text();
 }
-
-using handler = std::function<int(admin_session&, const arguments&)>;
-
-struct command {
-    std::string resource;
-    std::string verb;  // "" when the resource takes no verb (seed, code)
-    command_spec spec;
-    handler run;
-};
 
 int list_of(admin_session& s, const std::string& path, std::string (*render)(const json&)) {
     const json body = s.call("GET", path);
@@ -554,6 +333,7 @@ const std::vector<command>& commands() {
                          if (!s.json_output()) std::cout << "auto-approve: off\n";
                          return exit_ok;
                      }});
+        add_controls_commands(c);
         return c;
     }();
     return all;
@@ -585,7 +365,7 @@ int run_admin(const std::vector<std::string>& args, char** environment) {
                 return args[++i];
             };
             if (arg == "--help" || arg == "-h" || (words.empty() && arg == "help")) {
-                std::cout << usage_text;
+                std::cout << usage_text << controls_usage_text << usage_tail;
                 return exit_ok;
             } else if (arg == "--json") {
                 json_output = true;

@@ -712,3 +712,71 @@ TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed agai
         CHECK(unreachable.output.find("cannot connect") != std::string::npos);
     }
 }
+
+TEST_CASE("hsoauth admin: faults, events, report, sandboxes and reset against a running server") {
+    server_process server;
+    server.start();
+    const env_list env = {{"HSOAUTH_URL", server.base_url()}, {"HSOAUTH_ADMIN_KEY", server.admin_key()}};
+    const auto admin = [&](std::vector<std::string> words) {
+        words.insert(words.begin(), "admin");
+        return cli(words, env);
+    };
+    const admin_sandbox s = make_sandbox(server, "controls");
+    const token_grant tokens = issue_tokens(server, s);
+
+    // A rule from a file: the next refresh of this client gets 502, then it fired once.
+    const std::string rules_file = server.dir() + "/rules.json";
+    write_text(rules_file, R"([{"match": {"route": "token", "client_id": ")" + s.client_id +
+                               R"("}, "action": {"kind": "server_error", "status": 502}, "times": 1}])");
+    const cli_result added = admin({"faults", "add", rules_file});
+    INFO(added.output);
+    REQUIRE(added.exit_code == 0);
+    CHECK(added.output.find("added 1 rule(s): ") != std::string::npos);
+    CHECK(refresh_raw(server.port(), s.client_id, s.client_secret, tokens.refresh_token).status == 502);
+    const json rules = json::parse(admin({"--json", "faults", "list"}).output);
+    REQUIRE(rules.at("results").size() == 1);
+    CHECK(rules["results"][0].at("fired") == 1);
+    CHECK(admin({"faults", "list"}).output.rfind("ID", 0) == 0);
+    const std::string rule_id = std::to_string(rules["results"][0].at("id").get<std::int64_t>());
+    CHECK(admin({"faults", "delete", rule_id}).exit_code == 0);
+    CHECK(admin({"faults", "delete", rule_id}).exit_code == 4);
+    CHECK(admin({"faults", "clear"}).exit_code == 0);
+
+    // The journal holds the fault, for this client; the report names the app.
+    const cli_result events = admin({"events", "--client-id", s.client_id, "--json"});
+    REQUIRE(events.exit_code == 0);
+    bool fault_seen = false;
+    const json journal = json::parse(events.output);
+    for (const auto& e : journal.at("results")) {
+        CHECK(e.at("client_id") == s.client_id);
+        fault_seen = fault_seen || e.at("kind") == "fault";
+    }
+    CHECK(fault_seen);
+    CHECK(admin({"events", "--limit", "2"}).output.rfind("ID", 0) == 0);
+    const cli_result report = admin({"report", std::to_string(s.app_id)});
+    INFO(report.output);
+    CHECK(report.exit_code == 0);
+    CHECK(report.output.find(s.client_id) != std::string::npos);
+    CHECK(admin({"report", "987654321"}).exit_code == 4);
+
+    // A sandbox: created, listed, snapshotted, restored, deleted.
+    const cli_result created = admin({"--json", "sandboxes", "create", "--name", "cli-suite"});
+    INFO(created.output);
+    REQUIRE(created.exit_code == 0);
+    const std::string id = json::parse(created.output).at("id");
+    CHECK(admin({"sandboxes", "list"}).output.find("cli-suite") != std::string::npos);
+    CHECK(admin({"sandboxes", "show", id}).output.find("base_url:") != std::string::npos);
+    const cli_result snapshot = admin({"--json", "sandboxes", "snapshot", id});
+    REQUIRE(snapshot.exit_code == 0);
+    const std::string snapshot_id = json::parse(snapshot.output).at("snapshot_id");
+    CHECK(admin({"sandboxes", "restore", id, snapshot_id}).exit_code == 0);
+    CHECK(admin({"sandboxes", "delete", id}).exit_code == 0);
+    CHECK(admin({"sandboxes", "show", id}).exit_code == 4);
+    check_usage_error(admin({"sandboxes", "show", "../apps"}), {"sandbox id"});
+
+    // A reset: the app is gone.
+    const cli_result reset = admin({"reset"});
+    CHECK(reset.exit_code == 0);
+    CHECK(reset.output.find("reset:") == 0);
+    CHECK(json::parse(admin({"--json", "apps", "list"}).output).at("results").empty());
+}
