@@ -28,9 +28,13 @@ auto client_error_as_418 = [](const oauth::error&) {
 
 // A log that discards what it is given.
 struct quiet_log {
-    quiet_log() : fd(::open("/dev/null", O_WRONLY)), log(fd) {}
-    ~quiet_log() { ::close(fd); }
-    int fd;
+    // Closed after the log (declared after it) has stopped its thread.
+    struct closing_fd {
+        int fd;
+        ~closing_fd() { ::close(fd); }
+    };
+    quiet_log() : file{::open("/dev/null", O_WRONLY)}, log(file.fd) {}
+    closing_fd file;
     http::log_writer log;
 };
 

@@ -48,7 +48,8 @@ service::outcome<T> wait_for(Operation operation) {
 
 struct decorated_world {
     decorated_world()
-        : log_fd(::open("/dev/null", O_WRONLY)),
+        : log_file{::open("/dev/null", O_WRONLY)},
+          log_fd(log_file.fd),
           log(log_fd),
           hasher(test::test_pepper),
           parts(settings(), "unit-admin-key-0123456789", store.db, hasher, log),
@@ -66,7 +67,6 @@ struct decorated_world {
         seed.apps.push_back(app);
         parts.sandbox().seed_now(seed);
     }
-    ~decorated_world() { ::close(log_fd); }
 
     static config::settings settings() {
         config::settings s;
@@ -101,7 +101,14 @@ struct decorated_world {
         return port->take();
     }
 
+    // Closes the log's descriptor after the log (declared after it) has stopped its thread.
+    struct closing_fd {
+        int fd;
+        ~closing_fd() { ::close(fd); }
+    };
+
     test::temp_database store;
+    closing_fd log_file;
     int log_fd;
     http::log_writer log;
     crypto::secret_hasher hasher;
