@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 
 namespace hsoauth::cli {
 
@@ -109,6 +111,21 @@ std::string utc_time(std::int64_t seconds) {
     gmtime_r(&t, &utc);
     char text[32];
     return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc));
+}
+
+std::string read_input(const std::string& file, const std::string& what) {
+    if (file == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw usage_error("cannot read " + what + " " + file);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+json read_json_input(const std::string& file, const std::string& what) {
+    try {
+        return json::parse(read_input(file, what));
+    } catch (const json::parse_error& e) {
+        throw usage_error(what + " " + file + " is not JSON: " + e.what());
+    }
 }
 
 }  // namespace hsoauth::cli

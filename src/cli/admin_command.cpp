@@ -2,17 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
-#include <ctime>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <iterator>
-#include <map>
 #include <optional>
-#include <set>
 #include <sstream>
-#include <stdexcept>
 
 #include "admin_session.hpp"
 #include "hsoauth/cli/http_client.hpp"
@@ -170,15 +162,7 @@ int create_user(admin_session& s, const arguments& a) {
 }
 
 int seed(admin_session& s, const arguments& a) {
-    const std::string& file = a.positional.front();
-    std::string text;
-    if (file == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw usage_error("cannot read seed file " + file);
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
+    const std::string text = read_input(a.positional.front(), "seed file");
     // Sent as written, so that the server's refusals (a syntax error's line and column) point
     // into the file itself.
     const json outcome = s.call_text("POST", "/admin/v1/seed", text);

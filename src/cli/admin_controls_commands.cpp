@@ -1,7 +1,5 @@
 // `hsoauth admin` over the controls (fault rules, the event journal, the integration report), the
 // sandboxes and the reset: thin calls of their admin routes, tables for people, --json for scripts.
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "admin_session.hpp"
@@ -23,13 +21,6 @@ const char* const controls_usage_text =
     "                                 put the clock back to real time\n";
 
 namespace {
-
-std::string read_file_or_stdin(const std::string& file, const std::string& what) {
-    if (file == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw usage_error("cannot read " + what + " " + file);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // A sandbox or snapshot id as the server hands them out: letters, digits, '-' and '_'.
 const std::string& checked_id(const std::string& id, const std::string& what) {
@@ -117,8 +108,7 @@ void add_controls_commands(std::vector<command>& c) {
                      return print_and_succeed(s, rules_table(s.call("GET", "/admin/v1/faults").value("results", json::array())));
                  }});
     c.push_back({"faults", "add", {{}, {}, 1, 1, "a FILE (- for stdin)"}, [](admin_session& s, const arguments& a) {
-                     const json rules = json::parse(read_file_or_stdin(a.positional[0], "fault rule file"), nullptr, false);
-                     if (rules.is_discarded()) throw usage_error("the fault rule file " + a.positional[0] + " is not JSON");
+                     const json rules = read_json_input(a.positional[0], "fault rule file");
                      json added = json::array();
                      for (const auto& rule : rules.is_array() ? rules : json::array({rules})) {
                          added.push_back(s.call("POST", "/admin/v1/faults", rule));
@@ -179,11 +169,7 @@ void add_controls_commands(std::vector<command>& c) {
                      if (auto v = a.one("--name")) body["name"] = *v;
                      if (auto v = a.one("--from")) body["from"] = checked_id(*v, "--from");
                      if (auto v = a.one("--ttl-seconds")) body["ttl_seconds"] = *v == "0" ? 0 : positive_id(*v, "--ttl-seconds");
-                     if (auto v = a.one("--seed")) {
-                         const json seed = json::parse(read_file_or_stdin(*v, "seed file"), nullptr, false);
-                         if (seed.is_discarded()) throw usage_error("the seed file " + *v + " is not JSON");
-                         body["seed"] = seed;
-                     }
+                     if (auto v = a.one("--seed")) body["seed"] = read_json_input(*v, "seed file");
                      return print_and_succeed(s, sandbox_details(s.call("POST", "/admin/v1/sandboxes", body)));
                  }});
     c.push_back({"sandboxes", "snapshot", one_id, [](admin_session& s, const arguments& a) {

@@ -93,6 +93,10 @@ std::string join(const json& items, const char* separator = " ");
 std::string text_of(const json& value);
 // Epoch seconds as "YYYY-MM-DDTHH:MM:SSZ".
 std::string utc_time(std::int64_t seconds);
+// The whole text of `file` ("-": standard input); usage_error naming `what` when it cannot be read.
+std::string read_input(const std::string& file, const std::string& what);
+// `file` (as read_input) parsed as JSON; usage_error with the parser's line and column otherwise.
+json read_json_input(const std::string& file, const std::string& what);
 
 class admin_session {
   public:

@@ -1,9 +1,9 @@
 #include "hsoauth/http/fault_response.hpp"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hsoauth/gateway/expiry.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
 
@@ -12,16 +12,6 @@ namespace {
 
 using controls::fault_kind;
 using nlohmann::json;
-
-// Seconds since the epoch as HubSpot's gateway writes times: 2026-03-10T23:04:41.000Z.
-std::string iso_time(std::int64_t seconds) {
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &utc);
-    return text;
-}
 
 response json_error(int status, json body, std::string_view correlation_id) {
     body["correlationId"] = correlation_id;
@@ -82,9 +72,9 @@ response fault_response(const controls::fired_fault& fault, std::string_view cor
         case fault_kind::expired_authentication:
             return json_error(401,
                               json{{"status", "error"},
-                                   {"message", "The OAuth token used to make this call expired 0 second(s) ago."},
+                                   {"message", hsoauth::gateway::expired_message(0)},
                                    {"category", "EXPIRED_AUTHENTICATION"},
-                                   {"context", {{"expire time", json::array({iso_time(fault.sandbox_now)})}}}},
+                                   {"context", {{"expire time", json::array({hsoauth::gateway::expire_time_text(fault.sandbox_now)})}}}},
                               correlation_id);
         case fault_kind::reset:
         case fault_kind::truncate:

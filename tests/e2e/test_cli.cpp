@@ -620,14 +620,23 @@ TEST_CASE("deterministic_seed is refused unless every address served is a loopba
 
 // ---- hsoauth admin: the admin API from the command line ----
 
-TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed against a running server") {
-    server_process server;
-    server.start();
+namespace {
+
+// Runs `hsoauth admin WORDS…` against `server`, its URL and admin key from the environment.
+auto admin_command_of(const server_process& server) {
     const env_list env = {{"HSOAUTH_URL", server.base_url()}, {"HSOAUTH_ADMIN_KEY", server.admin_key()}};
-    const auto admin = [&](std::vector<std::string> words) {
+    return [env](std::vector<std::string> words) {
         words.insert(words.begin(), "admin");
         return cli(words, env);
     };
+}
+
+}  // namespace
+
+TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed against a running server") {
+    server_process server;
+    server.start();
+    const auto admin = admin_command_of(server);
 
     const cli_result hub = admin({"hubs", "create", "--domain", "cli.example.com", "--hub-id", "7001"});
     INFO(hub.output);
@@ -716,11 +725,7 @@ TEST_CASE("hsoauth admin: apps, hubs, users, code, clock, installs and seed agai
 TEST_CASE("hsoauth admin: faults, events, report, sandboxes and reset against a running server") {
     server_process server;
     server.start();
-    const env_list env = {{"HSOAUTH_URL", server.base_url()}, {"HSOAUTH_ADMIN_KEY", server.admin_key()}};
-    const auto admin = [&](std::vector<std::string> words) {
-        words.insert(words.begin(), "admin");
-        return cli(words, env);
-    };
+    const auto admin = admin_command_of(server);
     const admin_sandbox s = make_sandbox(server, "controls");
     const token_grant tokens = issue_tokens(server, s);
 
@@ -741,6 +746,9 @@ TEST_CASE("hsoauth admin: faults, events, report, sandboxes and reset against a 
     CHECK(admin({"faults", "delete", rule_id}).exit_code == 0);
     CHECK(admin({"faults", "delete", rule_id}).exit_code == 4);
     CHECK(admin({"faults", "clear"}).exit_code == 0);
+    const std::string broken_file = server.dir() + "/broken.json";
+    write_text(broken_file, "{\"match\": {,}\n");
+    check_usage_error(admin({"faults", "add", broken_file}), {"broken.json", "line 1, column 12"});
 
     // The journal holds the fault, for this client; the report names the app.
     const cli_result events = admin({"events", "--client-id", s.client_id, "--json"});

@@ -1,13 +1,12 @@
 // How a view's reply turns a service outcome into the answer (http/answer.hpp), on whatever thread
 // the outcome arrives.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <stdexcept>
 
 #include "hsoauth/http/answer.hpp"
 #include "hsoauth/storage/errors.hpp"
+#include "quiet_log.hpp"
 
 using namespace hsoauth;
 using http::response;
@@ -26,21 +25,9 @@ auto client_error_as_418 = [](const oauth::error&) {
     return r;
 };
 
-// A log that discards what it is given.
-struct quiet_log {
-    // Closed after the log (declared after it) has stopped its thread.
-    struct closing_fd {
-        int fd;
-        ~closing_fd() { ::close(fd); }
-    };
-    quiet_log() : file{::open("/dev/null", O_WRONLY)}, log(file.fd) {}
-    closing_fd file;
-    http::log_writer log;
-};
-
 response shape(service::outcome<int> out) {
-    static quiet_log sink;
-    return http::shape_answer(out, value_as_201, client_error_as_418, "corr-1", sink.log);
+    static test::quiet_log sink;
+    return http::shape_answer(out, value_as_201, client_error_as_418, "corr-1", sink.writer());
 }
 
 }  // namespace
@@ -68,10 +55,10 @@ TEST_CASE("answer: a storage fault that passes answers 503 with Retry-After, any
 }
 
 TEST_CASE("answer: a shaping function that throws answers 500 instead of escaping") {
-    quiet_log sink;
+    test::quiet_log sink;
     service::outcome<int> out(7);
     auto throwing = [](int&) -> response { throw std::runtime_error("cannot render"); };
     const auto answered =
-        http::shape_answer(out, throwing, client_error_as_418, "corr-2", sink.log);
+        http::shape_answer(out, throwing, client_error_as_418, "corr-2", sink.writer());
     CHECK(answered.status == 500);
 }

@@ -1,8 +1,6 @@
 // The seam where cross-cutting controls join: a decorator wraps the real token service, and a v1
 // request routed through http::dispatch reaches the domain only through it.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <future>
 #include <memory>
@@ -16,6 +14,7 @@
 #include "hsoauth/service/controls_service.hpp"
 #include "hsoauth/service/token_service.hpp"
 #include "in_process_port.hpp"
+#include "quiet_log.hpp"
 
 using namespace hsoauth;
 using nlohmann::json;
@@ -48,10 +47,7 @@ service::outcome<T> wait_for(Operation operation) {
 
 struct decorated_world {
     decorated_world()
-        : log_file{::open("/dev/null", O_WRONLY)},
-          log_fd(log_file.fd),
-          log(log_fd),
-          hasher(test::test_pepper),
+        : hasher(test::test_pepper),
           parts(settings(), "unit-admin-key-0123456789", store.db, hasher, log),
           tokens(parts.sandbox().tokens()),
           endpoints{tokens, parts.sandbox().authorization(), parts.sandbox().admin(), log, nullptr, nullptr} {
@@ -101,16 +97,9 @@ struct decorated_world {
         return port->take();
     }
 
-    // Closes the log's descriptor after the log (declared after it) has stopped its thread.
-    struct closing_fd {
-        int fd;
-        ~closing_fd() { ::close(fd); }
-    };
-
     test::temp_database store;
-    closing_fd log_file;
-    int log_fd;
-    http::log_writer log;
+    test::quiet_log quiet;
+    http::log_writer& log = quiet.writer();
     crypto::secret_hasher hasher;
     app::assembly parts;
     counting_tokens tokens;
