@@ -4,7 +4,7 @@
 # the server under valgrind with one network thread, instrumentation switched on after a 2 s wrk
 # warm-up and off after a fixed wrk run (16 connections), instructions divided by the requests
 # answered in that run.
-#   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 S5 S6 (default: S0 S1 S2)
+#   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 S5 S6 S7 (default: S0 S1 S2)
 # Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), CALLGRIND_SECONDS
 # (the measured run, default 10).
 set -euo pipefail
@@ -41,6 +41,7 @@ for scenario in "${scenarios[@]}"; do
     S2) script=s2_refresh.lua ;;
     S5) script=s5_dated_introspect.lua ;;
     S6) script=s6_dated_refresh.lua ;;
+    S7) script=s7_client_credentials.lua ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null
