@@ -45,6 +45,7 @@
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
 #include "network_thread.hpp"
+#include "request_arena.hpp"
 
 namespace hsoauth::http {
 namespace {
@@ -241,7 +242,18 @@ private:
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
     void read_header() {
-        parser_.emplace();
+        // The last request's header goes back to the arena and its body buffer to the new parser:
+        // a request that fits what the connection has held allocates nothing.
+        std::string spare_body;
+        if (parser_) {
+            spare_body.swap(parser_->get().body());
+            parser_.reset();
+        }
+        header_arena_.reset();
+        parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                        std::make_tuple(header_allocator(header_arena_)));
+        spare_body.clear();
+        parser_->get().body().swap(spare_body);
         parser_->header_limit(static_cast<std::uint32_t>(state_.limits.max_header_bytes));
         parser_->body_limit(state_.limits.max_body_bytes);
         const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
@@ -319,9 +331,9 @@ private:
         started_ = steady::now();
         if (state_.ids) {
             std::lock_guard lock(state_.ids->mutex);
-            correlation_id_ = state_.ids->source.next();
+            state_.ids->source.next(correlation_id_);
         } else {
-            correlation_id_ = correlation_ids_.next();
+            correlation_ids_.next(correlation_id_);
         }
         request_.route = {};
         request_.version = {};
@@ -496,13 +508,17 @@ private:
         } else {
             request_.query.clear();
         }
-        request_.headers.clear();
+        // Into the entries the connection's last request left: their strings keep their capacity.
+        std::size_t count = 0;
         for (const auto& field : message) {
-            std::string name(field.name_string());
+            if (count == request_.headers.size()) request_.headers.emplace_back();
+            auto& [name, value] = request_.headers[count++];
+            name.assign(field.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            request_.headers.emplace_back(std::move(name), std::string(field.value()));
+            value.assign(field.value());
         }
-        request_.body = std::move(message.body());
+        request_.headers.erase(request_.headers.begin() + static_cast<std::ptrdiff_t>(count), request_.headers.end());
+        request_.body.swap(message.body());  // the parser gets the last body's buffer back
         request_.correlation_id = correlation_id_;
         request_.secure = is_tls;
         keep_alive_ = message.keep_alive();
@@ -518,7 +534,7 @@ private:
         hubspot_status_ = r.hubspot_status;
         if (r.how == delivery::reset) return reset_connection();
         if (r.stream) keep_alive_ = false;  // the stream's end is the connection's
-        wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
+        write_wire(wire_, r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
         body_ = std::move(r.stream);
         if (r.how == delivery::truncated) {
             // The status line and headers as they are (Content-Length of the whole body), half
@@ -680,7 +696,9 @@ private:
     shared_state& state_;
     worker& home_;
     beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    using header_allocator = detail::arena_allocator<char>;
+    detail::request_arena header_arena_;  // the parsed header's memory; outlives parser_
+    std::optional<bhttp::request_parser<bhttp::string_body, header_allocator>> parser_;
     std::string wire_;  // the response being written
     request request_;
     std::string correlation_id_;
