@@ -86,31 +86,53 @@ struct worker {
 
     // Runs `work` on this thread, from any other. Work handed over while earlier work still
     // waits joins it: a batch of write completions costs one handler and at most one wake-up.
-    void hand_in(std::function<void()> work) {
+    void hand_in(std::function<void()> work) { hand_in(inbox_entry{std::move(work), nullptr, {}}); }
+
+    // Sends `answer` on `port`'s connection from this thread, then drops `port` there; from any
+    // other thread, in order with hand_in's work. Allocates nothing once the inbox has grown.
+    void hand_in(std::shared_ptr<connection_port> port, response answer) {
+        hand_in(inbox_entry{nullptr, std::move(port), std::move(answer)});
+    }
+
+private:
+    // Work to run, or an answer to send on a port.
+    struct inbox_entry {
+        std::function<void()> work;
+        std::shared_ptr<connection_port> port;
+        response answer;
+    };
+
+    void hand_in(inbox_entry entry) {
         {
             std::lock_guard lock(inbox_mutex);
-            inbox.push_back(std::move(work));
+            inbox.push_back(std::move(entry));
             if (inbox_drain_posted) return;
             inbox_drain_posted = true;
         }
         asio::post(ctx, [this] { drain_inbox(); });
     }
 
-private:
     void drain_inbox() {
         {
             std::lock_guard lock(inbox_mutex);
             running.swap(inbox);
             inbox_drain_posted = false;
         }
-        for (auto& work : running) work();
+        for (auto& entry : running) {
+            if (entry.port) {
+                const auto port = std::move(entry.port);
+                port->send(std::move(entry.answer));
+            } else {
+                entry.work();
+            }
+        }
         running.clear();  // keeps its capacity for the next drain
     }
 
     std::mutex inbox_mutex;
-    std::vector<std::function<void()>> inbox;  // guarded by inbox_mutex
-    bool inbox_drain_posted = false;           // guarded by inbox_mutex
-    std::vector<std::function<void()>> running;  // this thread only
+    std::vector<inbox_entry> inbox;     // guarded by inbox_mutex
+    bool inbox_drain_posted = false;    // guarded by inbox_mutex
+    std::vector<inbox_entry> running;   // this thread only
 };
 
 }  // namespace
@@ -209,8 +231,11 @@ public:
 
     void send(response r) override {
         if (home_.ctx.get_executor().running_in_this_thread()) return write_response(std::move(r));
-        home_.hand_in(
-            [self = this->shared_from_this(), r = std::move(r)]() mutable { self->write_response(std::move(r)); });
+        home_.hand_in(this->shared_from_this(), std::move(r));
+    }
+
+    void send_and_release(std::shared_ptr<connection_port> self, response r) override {
+        home_.hand_in(std::move(self), std::move(r));
     }
 
     void post(std::function<void()> work) override {

@@ -77,6 +77,7 @@ void write_wire(std::string& out, const response& r, std::string_view correlatio
     out += reason_phrase(r.status);
     out += "\r\n";
     bool cache_control_set = false;
+    if (!r.content_type.empty()) append_header(out, "Content-Type", r.content_type);
     for (const auto& [name, value] : r.headers) {
         if (iequals(name, "Cache-Control")) cache_control_set = true;
         append_header(out, name, value);
