@@ -22,15 +22,9 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
-export BENCH_TOKENS_DIR=$work
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
-  "$binary" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key callgrind-admin-key-0123 \
-  --synchronous FULL --cleanup-interval-s 0 --threads 1 >"$work/server.out" 2>"$work/server.log" &
-pid=$!
-for _ in $(seq 600); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+. "$root/scripts/bench/one_thread_server.sh"
+start_one_thread_server "$work" "$build_dir" \
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" "$binary"
 
 # Calls of malloc in a callgrind profile: the calls= lines that follow a call of it (names are
 # compressed: "cfn=(7) malloc" the first time, "cfn=(7)" after).

@@ -30,14 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
-export BENCH_TOKENS_DIR=$work
-"$binary" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key syscalls-admin-key-0123 \
-  --synchronous FULL --cleanup-interval-s 0 --threads 1 >"$work/server.out" 2>"$work/server.log" &
-pid=$!
-for _ in $(seq 100); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+. "$root/scripts/bench/one_thread_server.sh"
+start_one_thread_server "$work" "$build_dir" "$binary"
 
 wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null
 strace -f -c -o "$work/strace.txt" -p "$pid" 2>/dev/null &
