@@ -75,6 +75,9 @@ class session_base : public connection_port {
 public:
     // Drain: a connection that is not handling a request is closed now.
     virtual void close_if_idle() = 0;
+    // The read or write under way has outlived its deadline (server_limits) at `now`: the
+    // connection is closed, and the operation completes with an error.
+    virtual void close_if_late(steady::time_point now) = 0;
 };
 
 // One network thread: its io_context and the sessions living on it (touched only from it).
@@ -83,6 +86,23 @@ public:
 struct worker {
     std::unordered_set<session_base*> sessions;
     asio::io_context ctx{1};
+    // Closes the sessions whose deadline has passed, every `tick`: one timer per thread instead
+    // of one per read and write (Beast's tcp_stream deadlines each cost a timer operation).
+    // Started by server::run; a deadline is enforced at most one tick late, never early.
+    asio::steady_timer sweep_timer{ctx};
+    std::vector<session_base*> late;  // this thread only
+
+    void sweep_every(std::chrono::milliseconds tick) {
+        sweep_timer.expires_after(tick);
+        sweep_timer.async_wait([this, tick](beast::error_code ec) {
+            if (ec) return;
+            const auto now = steady::now();
+            late.assign(sessions.begin(), sessions.end());  // closing never destroys a session at once
+            for (auto* s : late) s->close_if_late(now);
+            late.clear();
+            sweep_every(tick);
+        });
+    }
 
     // Runs `work` on this thread, from any other. Work handed over while earlier work still
     // waits joins it: a batch of write completions costs one handler and at most one wake-up.
@@ -214,7 +234,7 @@ public:
         if constexpr (is_tls) {
             // The handshake has its own deadline; the connection already counts against
             // max_connections from accept.
-            lowest().expires_after(std::chrono::milliseconds(state_.limits.tls_handshake_timeout_ms));
+            expire_after(state_.limits.tls_handshake_timeout_ms);
             stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
                 if (ec) return self->close_now();
                 self->read_header();
@@ -227,6 +247,12 @@ public:
     void close_if_idle() override {
         if (body_ || streaming_) return end_stream();  // a streamed answer (follow) ends at the drain
         if (!busy_) close_now();
+    }
+
+    void close_if_late(steady::time_point now) override {
+        if (deadline_ > now) return;
+        deadline_ = steady::time_point::max();
+        lowest().close();
     }
 
     void send(response r) override {
@@ -266,6 +292,9 @@ private:
 
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
+    // The read or write about to start must end within `ms` (the worker's sweep enforces it).
+    void expire_after(std::int64_t ms) { deadline_ = steady::now() + std::chrono::milliseconds(ms); }
+
     void read_header() {
         // The last request's header goes back to the arena and its body buffer to the new parser:
         // a request that fits what the connection has held allocates nothing.
@@ -282,7 +311,7 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(state_.limits.max_header_bytes));
         parser_->body_limit(state_.limits.max_body_bytes);
         const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
-        lowest().expires_after(std::chrono::milliseconds(timeout));
+        expire_after(timeout);
         fill_header();
     }
 
@@ -394,7 +423,7 @@ private:
         }
         if (parser_->is_done()) return on_request();
         if (facts.expects_continue && http11) {
-            lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+            expire_after(state_.limits.write_timeout_ms);
             asio::async_write(stream_, asio::buffer(continue_line.data(), continue_line.size()),
                               [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
                                   if (write_ec) return self->close_now();
@@ -406,7 +435,7 @@ private:
     }
 
     void read_body() {
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
+        expire_after(state_.limits.body_timeout_ms);
         if (parser_->chunked()) {
             body_wire_bytes_ = 0;
             return read_chunks();
@@ -522,6 +551,7 @@ private:
     }
 
     void on_request() {
+        deadline_ = steady::time_point::max();  // read whole: no deadline while it is handled
         auto& message = parser_->get();
         // Assigned field by field: the strings keep their capacity from request to request.
         request_.method.assign(message.method_string());
@@ -569,7 +599,7 @@ private:
             keep_alive_ = false;
             cut_ = true;
         }
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        expire_after(state_.limits.write_timeout_ms);
         asio::async_write(stream_, asio::buffer(wire_),
                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
@@ -622,7 +652,7 @@ private:
     // need a second read beside the one kept open).
     void begin_stream() {
         streaming_ = true;
-        lowest().expires_never();
+        deadline_ = steady::time_point::max();
         stream_.async_read_some(buffer_.prepare(512), [self = this->shared_from_this()](beast::error_code, std::size_t) {
             self->client_left_ = true;
             self->end_stream();
@@ -662,10 +692,11 @@ private:
 
     void write_chunk(bool last) {
         writing_ = true;
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        expire_after(state_.limits.write_timeout_ms);
         asio::async_write(stream_, asio::buffer(wire_),
                           [self = this->shared_from_this(), last](beast::error_code ec, std::size_t) {
                               self->writing_ = false;
+                              self->deadline_ = steady::time_point::max();  // until the next chunk
                               if (ec || last || self->client_left_) return self->finish_stream();
                               if (self->ending_) return self->end_stream();
                               self->pull_piece();
@@ -704,7 +735,7 @@ private:
     void close() {
         if constexpr (is_tls) {
             busy_ = true;  // the drain leaves the shutdown to its own deadline
-            lowest().expires_after(std::chrono::milliseconds(std::min<std::int64_t>(state_.limits.write_timeout_ms, 1000)));
+            expire_after(std::min<std::int64_t>(state_.limits.write_timeout_ms, 1000));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_now(); });
         } else {
             close_now();
@@ -729,6 +760,7 @@ private:
     std::string correlation_id_;
     inline static thread_local correlation_id_source correlation_ids_;
     steady::time_point started_{};
+    steady::time_point deadline_ = steady::time_point::max();  // of the read or write under way
     std::size_t served_ = 0;
     std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
@@ -842,6 +874,15 @@ struct server::impl {
             }
             accept(l);
         });
+    }
+
+    // How often each network thread looks for connections past their deadline: an eighth of
+    // the shortest timeout, within 5 to 250 ms.
+    std::chrono::milliseconds sweep_tick() const {
+        const auto& l = state.limits;
+        const std::int64_t shortest = std::min({l.header_timeout_ms, l.body_timeout_ms, l.idle_timeout_ms,
+                                                l.write_timeout_ms, l.tls_handshake_timeout_ms});
+        return std::chrono::milliseconds(std::clamp<std::int64_t>(shortest / 8, 5, 250));
     }
 
     void begin_drain() {
@@ -976,6 +1017,7 @@ void server::run() {
         if (!ec) impl_->begin_drain();
     });
     for (auto& l : impl_->listeners) impl_->accept(*l);
+    for (auto& w : impl_->workers) w->sweep_every(impl_->sweep_tick());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
         threads.emplace_back([&ctx = impl_->workers[i]->ctx] {
