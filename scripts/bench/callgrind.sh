@@ -6,7 +6,8 @@
 # answered in that run.
 #   scripts/bench/callgrind.sh BINARY [SCENARIO...]   scenarios: S0 S1 S2 S5 S6 S7 (default: S0 S1 S2)
 # Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), CALLGRIND_SECONDS
-# (the measured run, default 10).
+# (the measured run, default 10), CALLGRIND_KEEP (a directory: each scenario's profile is copied
+# there as callgrind.SCENARIO, for callgrind_annotate, e.g. the inclusive calls of malloc).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 binary=$(realpath "${1:?usage: scripts/bench/callgrind.sh BINARY [S0 S1 S2]}")
@@ -21,16 +22,18 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
-export BENCH_TOKENS_DIR=$work
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
-  "$binary" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key callgrind-admin-key-0123 \
-  --synchronous FULL --cleanup-interval-s 0 --threads 1 >"$work/server.out" 2>"$work/server.log" &
-pid=$!
-for _ in $(seq 600); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+. "$root/scripts/bench/one_thread_server.sh"
+start_one_thread_server "$work" "$build_dir" \
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" "$binary"
 
+# Calls of malloc in a callgrind profile: the calls= lines that follow a call of it (names are
+# compressed: "cfn=(7) malloc" the first time, "cfn=(7)" after).
+mallocs_of() {
+  awk '/^c?fn=\([0-9]+\) / { id = substr($1, index($1, "(")); names[id] = $2 }
+       /^cfn=/ { id = substr($1, index($1, "(")); target = (names[id] == "malloc") }
+       /^calls=/ { if (target) { split($1, c, "="); n += c[2] }; target = 0 }
+       END { print n + 0 }' "$1"
+}
 requests_of() { grep '^{' | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 instructions() { callgrind_control --stat "$pid" 2>/dev/null | sed -n 's/.*Ir: *\([0-9,]*\).*/\1/p' | tr -d , | tail -n 1; }
 
@@ -54,5 +57,10 @@ for scenario in "${scenarios[@]}"; do
   file=$(ls -t "$work"/callgrind.out* | head -n 1)
   # A dump on demand writes "summary: 0" and the events in "totals:".
   total=$(awk '/^totals:/ {t = $2} /^summary:/ {s = $2} END {print (t > 0 ? t : s)}' "$file")
-  echo "$scenario $(basename "$binary"): $requests requests, $total instructions, $(( total / (requests > 0 ? requests : 1) )) per request"
+  echo "$scenario $(basename "$binary"): $requests requests, $total instructions, $(( total / (requests > 0 ? requests : 1) )) per request, $(mallocs_of "$file" | awk -v r="$requests" '{printf "%.1f", $1 / (r > 0 ? r : 1)}') mallocs per request"
+  if [ -n "${CALLGRIND_KEEP:-}" ]; then
+    mkdir -p "$CALLGRIND_KEEP"
+    cp "$file" "$CALLGRIND_KEEP/callgrind.$scenario"
+    echo "$requests" >"$CALLGRIND_KEEP/requests.$scenario"
+  fi
 done

@@ -26,6 +26,12 @@ correlation_id_source::correlation_id_source(std::uint64_t seed) {
 }
 
 std::string correlation_id_source::next() {
+    std::string out;
+    next(out);
+    return out;
+}
+
+void correlation_id_source::next(std::string& out) {
     // xorshift128+: two 64-bit outputs make the 122 random bits of a version-4 UUID.
     const auto step = [this] {
         std::uint64_t a = state_[0];
@@ -40,7 +46,7 @@ std::string correlation_id_source::next() {
     hi = (hi & ~0xf000ULL) | 0x4000ULL;                        // version 4
     lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out(36, '-');
+    out.assign(36, '-');
     std::size_t at = 0;
     const auto put = [&](std::uint64_t value, int nibbles) {
         for (int i = nibbles - 1; i >= 0; --i) {
@@ -50,7 +56,6 @@ std::string correlation_id_source::next() {
     };
     put(hi, 16);
     put(lo, 16);
-    return out;
 }
 
 }  // namespace hsoauth::http

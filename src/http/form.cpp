@@ -31,11 +31,19 @@ bool decodes_to_itself(char c) {
     return b >= 0x20 && b < 0x7f && c != '%' && c != '+';
 }
 
+// Whether `text` is its own decoded form: most values (tokens, ids, secrets, grant types) have
+// nothing to decode or check.
+bool decodes_whole_to_itself(std::string_view text) {
+    for (const char c : text) {
+        if (!decodes_to_itself(c)) return false;
+    }
+    return true;
+}
+
 // Percent-decodes; '+' becomes a space when `plus_is_space`.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
     std::size_t plain = 0;
     while (plain < text.size() && decodes_to_itself(text[plain])) ++plain;
-    // Most values (tokens, ids, secrets, grant types) have nothing to decode or check.
     if (plain == text.size()) return std::string(text);
     std::string out;
     out.reserve(text.size());
@@ -66,8 +74,8 @@ std::optional<std::string> decode_form_component(std::string_view text) {
 }
 
 std::optional<std::string_view> form_fields::get(std::string_view name) const {
-    for (const auto& [key, value] : fields_) {
-        if (key == name) return std::string_view(value);
+    for (const auto& [key, value] : all()) {
+        if (key == name) return value;
     }
     return std::nullopt;
 }
@@ -76,10 +84,37 @@ std::string_view form_fields::value_or_empty(std::string_view name) const {
     return get(name).value_or(std::string_view{});
 }
 
+std::span<const form_fields::field> form_fields::all() const {
+    if (count_ <= inline_fields) return {inline_.data(), count_};
+    return more_;
+}
+
+void form_fields::add(std::string_view name, std::string_view value) {
+    if (count_ < inline_fields) {
+        inline_[count_++] = {name, value};
+        return;
+    }
+    if (count_ == inline_fields) more_.assign(inline_.begin(), inline_.end());
+    more_.emplace_back(name, value);
+    ++count_;
+}
+
+std::string_view form_fields::keep(std::string decoded) {
+    decoded_.push_front(std::move(decoded));
+    return decoded_.front();
+}
+
 oauth::result<form_fields> decode_form(std::string_view text) {
     using oauth::errc;
     using oauth::make_error;
     form_fields fields;
+    // A name or value as it decodes: a view of `text` when it needs no decoding.
+    const auto decoded = [&fields](std::string_view part) -> std::optional<std::string_view> {
+        if (decodes_whole_to_itself(part)) return part;
+        auto out = percent_decode(part, true);
+        if (!out) return std::nullopt;
+        return fields.keep(std::move(*out));
+    };
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t end = text.find('&', start);
@@ -88,19 +123,18 @@ oauth::result<form_fields> decode_form(std::string_view text) {
         start = end + 1;
         if (pair.empty()) continue;
         const std::size_t eq = pair.find('=');
-        const auto name = percent_decode(pair.substr(0, eq), true);
+        const auto name = decoded(pair.substr(0, eq));
         if (!name || name->empty()) {
             return make_error(errc::malformed_request, "a form field name is empty or badly encoded");
         }
-        const auto value =
-            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+        const auto value = decoded(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
         if (!value) {
-            return make_error(errc::malformed_request, "form field '" + *name + "' is badly encoded",
-                              *name);
+            const std::string shown(*name);
+            return make_error(errc::malformed_request, "form field '" + shown + "' is badly encoded", shown);
         }
         if (fields.get(*name)) {
-            return make_error(errc::malformed_request,
-                              "form field '" + *name + "' appears more than once", *name);
+            const std::string shown(*name);
+            return make_error(errc::malformed_request, "form field '" + shown + "' appears more than once", shown);
         }
         if (fields.all().size() >= max_fields) {
             return make_error(errc::malformed_request, "too many form fields");

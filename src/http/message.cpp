@@ -28,7 +28,7 @@ std::string_view request::header(std::string_view name) const {
 response json_response(int status, std::string body) {
     response r;
     r.status = status;
-    r.headers.emplace_back("Content-Type", std::string(json_content_type));
+    r.content_type = json_content_type;
     r.body = std::move(body);
     return r;
 }

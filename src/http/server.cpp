@@ -45,6 +45,7 @@
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
 #include "network_thread.hpp"
+#include "request_arena.hpp"
 
 namespace hsoauth::http {
 namespace {
@@ -74,6 +75,9 @@ class session_base : public connection_port {
 public:
     // Drain: a connection that is not handling a request is closed now.
     virtual void close_if_idle() = 0;
+    // The read or write under way has outlived its deadline (server_limits) at `now`: the
+    // connection is closed, and the operation completes with an error.
+    virtual void close_if_late(steady::time_point now) = 0;
 };
 
 // One network thread: its io_context and the sessions living on it (touched only from it).
@@ -82,34 +86,73 @@ public:
 struct worker {
     std::unordered_set<session_base*> sessions;
     asio::io_context ctx{1};
+    // Closes the sessions whose deadline has passed, every `tick`: one timer per thread instead
+    // of one per read and write (Beast's tcp_stream deadlines each cost a timer operation).
+    // Started by server::run; a deadline is enforced at most one tick late, never early.
+    asio::steady_timer sweep_timer{ctx};
+    std::vector<session_base*> late;  // this thread only
+
+    void sweep_every(std::chrono::milliseconds tick) {
+        sweep_timer.expires_after(tick);
+        sweep_timer.async_wait([this, tick](beast::error_code ec) {
+            if (ec) return;
+            const auto now = steady::now();
+            late.assign(sessions.begin(), sessions.end());  // closing never destroys a session at once
+            for (auto* s : late) s->close_if_late(now);
+            late.clear();
+            sweep_every(tick);
+        });
+    }
 
     // Runs `work` on this thread, from any other. Work handed over while earlier work still
     // waits joins it: a batch of write completions costs one handler and at most one wake-up.
-    void hand_in(std::function<void()> work) {
+    void hand_in(std::function<void()> work) { hand_in(inbox_entry{std::move(work), nullptr, {}}); }
+
+    // Sends `answer` on `port`'s connection from this thread, then drops `port` there; from any
+    // other thread, in order with hand_in's work. Allocates nothing once the inbox has grown.
+    void hand_in(std::shared_ptr<connection_port> port, response answer) {
+        hand_in(inbox_entry{nullptr, std::move(port), std::move(answer)});
+    }
+
+private:
+    // Work to run, or an answer to send on a port.
+    struct inbox_entry {
+        std::function<void()> work;
+        std::shared_ptr<connection_port> port;
+        response answer;
+    };
+
+    void hand_in(inbox_entry entry) {
         {
             std::lock_guard lock(inbox_mutex);
-            inbox.push_back(std::move(work));
+            inbox.push_back(std::move(entry));
             if (inbox_drain_posted) return;
             inbox_drain_posted = true;
         }
         asio::post(ctx, [this] { drain_inbox(); });
     }
 
-private:
     void drain_inbox() {
         {
             std::lock_guard lock(inbox_mutex);
             running.swap(inbox);
             inbox_drain_posted = false;
         }
-        for (auto& work : running) work();
+        for (auto& entry : running) {
+            if (entry.port) {
+                const auto port = std::move(entry.port);
+                port->send(std::move(entry.answer));
+            } else {
+                entry.work();
+            }
+        }
         running.clear();  // keeps its capacity for the next drain
     }
 
     std::mutex inbox_mutex;
-    std::vector<std::function<void()>> inbox;  // guarded by inbox_mutex
-    bool inbox_drain_posted = false;           // guarded by inbox_mutex
-    std::vector<std::function<void()>> running;  // this thread only
+    std::vector<inbox_entry> inbox;     // guarded by inbox_mutex
+    bool inbox_drain_posted = false;    // guarded by inbox_mutex
+    std::vector<inbox_entry> running;   // this thread only
 };
 
 }  // namespace
@@ -191,7 +234,7 @@ public:
         if constexpr (is_tls) {
             // The handshake has its own deadline; the connection already counts against
             // max_connections from accept.
-            lowest().expires_after(std::chrono::milliseconds(state_.limits.tls_handshake_timeout_ms));
+            expire_after(state_.limits.tls_handshake_timeout_ms);
             stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
                 if (ec) return self->close_now();
                 self->read_header();
@@ -206,10 +249,19 @@ public:
         if (!busy_) close_now();
     }
 
+    void close_if_late(steady::time_point now) override {
+        if (deadline_ > now) return;
+        deadline_ = steady::time_point::max();
+        lowest().close();
+    }
+
     void send(response r) override {
         if (home_.ctx.get_executor().running_in_this_thread()) return write_response(std::move(r));
-        home_.hand_in(
-            [self = this->shared_from_this(), r = std::move(r)]() mutable { self->write_response(std::move(r)); });
+        home_.hand_in(this->shared_from_this(), std::move(r));
+    }
+
+    void send_and_release(std::shared_ptr<connection_port> self, response r) override {
+        home_.hand_in(std::move(self), std::move(r));
     }
 
     void post(std::function<void()> work) override {
@@ -240,12 +292,26 @@ private:
 
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
+    // The read or write about to start must end within `ms` (the worker's sweep enforces it).
+    void expire_after(std::int64_t ms) { deadline_ = steady::now() + std::chrono::milliseconds(ms); }
+
     void read_header() {
-        parser_.emplace();
+        // The last request's header goes back to the arena and its body buffer to the new parser:
+        // a request that fits what the connection has held allocates nothing.
+        std::string spare_body;
+        if (parser_) {
+            spare_body.swap(parser_->get().body());
+            parser_.reset();
+        }
+        header_arena_.reset();
+        parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                        std::make_tuple(header_allocator(header_arena_)));
+        spare_body.clear();
+        parser_->get().body().swap(spare_body);
         parser_->header_limit(static_cast<std::uint32_t>(state_.limits.max_header_bytes));
         parser_->body_limit(state_.limits.max_body_bytes);
         const auto timeout = served_ == 0 ? state_.limits.header_timeout_ms : state_.limits.idle_timeout_ms;
-        lowest().expires_after(std::chrono::milliseconds(timeout));
+        expire_after(timeout);
         fill_header();
     }
 
@@ -319,9 +385,9 @@ private:
         started_ = steady::now();
         if (state_.ids) {
             std::lock_guard lock(state_.ids->mutex);
-            correlation_id_ = state_.ids->source.next();
+            state_.ids->source.next(correlation_id_);
         } else {
-            correlation_id_ = correlation_ids_.next();
+            correlation_ids_.next(correlation_id_);
         }
         request_.route = {};
         request_.version = {};
@@ -357,7 +423,7 @@ private:
         }
         if (parser_->is_done()) return on_request();
         if (facts.expects_continue && http11) {
-            lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+            expire_after(state_.limits.write_timeout_ms);
             asio::async_write(stream_, asio::buffer(continue_line.data(), continue_line.size()),
                               [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
                                   if (write_ec) return self->close_now();
@@ -369,7 +435,7 @@ private:
     }
 
     void read_body() {
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.body_timeout_ms));
+        expire_after(state_.limits.body_timeout_ms);
         if (parser_->chunked()) {
             body_wire_bytes_ = 0;
             return read_chunks();
@@ -485,6 +551,7 @@ private:
     }
 
     void on_request() {
+        deadline_ = steady::time_point::max();  // read whole: no deadline while it is handled
         auto& message = parser_->get();
         // Assigned field by field: the strings keep their capacity from request to request.
         request_.method.assign(message.method_string());
@@ -496,13 +563,17 @@ private:
         } else {
             request_.query.clear();
         }
-        request_.headers.clear();
+        // Into the entries the connection's last request left: their strings keep their capacity.
+        std::size_t count = 0;
         for (const auto& field : message) {
-            std::string name(field.name_string());
+            if (count == request_.headers.size()) request_.headers.emplace_back();
+            auto& [name, value] = request_.headers[count++];
+            name.assign(field.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            request_.headers.emplace_back(std::move(name), std::string(field.value()));
+            value.assign(field.value());
         }
-        request_.body = std::move(message.body());
+        request_.headers.erase(request_.headers.begin() + static_cast<std::ptrdiff_t>(count), request_.headers.end());
+        request_.body.swap(message.body());  // the parser gets the last body's buffer back
         request_.correlation_id = correlation_id_;
         request_.secure = is_tls;
         keep_alive_ = message.keep_alive();
@@ -518,7 +589,7 @@ private:
         hubspot_status_ = r.hubspot_status;
         if (r.how == delivery::reset) return reset_connection();
         if (r.stream) keep_alive_ = false;  // the stream's end is the connection's
-        wire_ = to_wire(r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
+        write_wire(wire_, r, correlation_id_, keep_alive_, request_.method == "HEAD", announce_keep_alive_);
         body_ = std::move(r.stream);
         if (r.how == delivery::truncated) {
             // The status line and headers as they are (Content-Length of the whole body), half
@@ -528,7 +599,7 @@ private:
             keep_alive_ = false;
             cut_ = true;
         }
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        expire_after(state_.limits.write_timeout_ms);
         asio::async_write(stream_, asio::buffer(wire_),
                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
@@ -581,7 +652,7 @@ private:
     // need a second read beside the one kept open).
     void begin_stream() {
         streaming_ = true;
-        lowest().expires_never();
+        deadline_ = steady::time_point::max();
         stream_.async_read_some(buffer_.prepare(512), [self = this->shared_from_this()](beast::error_code, std::size_t) {
             self->client_left_ = true;
             self->end_stream();
@@ -621,10 +692,11 @@ private:
 
     void write_chunk(bool last) {
         writing_ = true;
-        lowest().expires_after(std::chrono::milliseconds(state_.limits.write_timeout_ms));
+        expire_after(state_.limits.write_timeout_ms);
         asio::async_write(stream_, asio::buffer(wire_),
                           [self = this->shared_from_this(), last](beast::error_code ec, std::size_t) {
                               self->writing_ = false;
+                              self->deadline_ = steady::time_point::max();  // until the next chunk
                               if (ec || last || self->client_left_) return self->finish_stream();
                               if (self->ending_) return self->end_stream();
                               self->pull_piece();
@@ -663,7 +735,7 @@ private:
     void close() {
         if constexpr (is_tls) {
             busy_ = true;  // the drain leaves the shutdown to its own deadline
-            lowest().expires_after(std::chrono::milliseconds(std::min<std::int64_t>(state_.limits.write_timeout_ms, 1000)));
+            expire_after(std::min<std::int64_t>(state_.limits.write_timeout_ms, 1000));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_now(); });
         } else {
             close_now();
@@ -680,12 +752,15 @@ private:
     shared_state& state_;
     worker& home_;
     beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    using header_allocator = detail::arena_allocator<char>;
+    detail::request_arena header_arena_;  // the parsed header's memory; outlives parser_
+    std::optional<bhttp::request_parser<bhttp::string_body, header_allocator>> parser_;
     std::string wire_;  // the response being written
     request request_;
     std::string correlation_id_;
     inline static thread_local correlation_id_source correlation_ids_;
     steady::time_point started_{};
+    steady::time_point deadline_ = steady::time_point::max();  // of the read or write under way
     std::size_t served_ = 0;
     std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
@@ -799,6 +874,15 @@ struct server::impl {
             }
             accept(l);
         });
+    }
+
+    // How often each network thread looks for connections past their deadline: an eighth of
+    // the shortest timeout, within 5 to 250 ms.
+    std::chrono::milliseconds sweep_tick() const {
+        const auto& l = state.limits;
+        const std::int64_t shortest = std::min({l.header_timeout_ms, l.body_timeout_ms, l.idle_timeout_ms,
+                                                l.write_timeout_ms, l.tls_handshake_timeout_ms});
+        return std::chrono::milliseconds(std::clamp<std::int64_t>(shortest / 8, 5, 250));
     }
 
     void begin_drain() {
@@ -933,6 +1017,7 @@ void server::run() {
         if (!ec) impl_->begin_drain();
     });
     for (auto& l : impl_->listeners) impl_->accept(*l);
+    for (auto& w : impl_->workers) w->sweep_every(impl_->sweep_tick());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
         threads.emplace_back([&ctx = impl_->workers[i]->ctx] {

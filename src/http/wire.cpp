@@ -63,6 +63,13 @@ std::string_view reason_phrase(int status) {
 std::string to_wire(const response& r, std::string_view correlation_id, bool keep_alive,
                     bool head_request, bool announce_keep_alive) {
     std::string out;
+    write_wire(out, r, correlation_id, keep_alive, head_request, announce_keep_alive);
+    return out;
+}
+
+void write_wire(std::string& out, const response& r, std::string_view correlation_id, bool keep_alive,
+                bool head_request, bool announce_keep_alive) {
+    out.clear();
     out.reserve(256 + r.body.size());
     out += "HTTP/1.1 ";
     out += std::to_string(r.status);
@@ -70,6 +77,7 @@ std::string to_wire(const response& r, std::string_view correlation_id, bool kee
     out += reason_phrase(r.status);
     out += "\r\n";
     bool cache_control_set = false;
+    if (!r.content_type.empty()) append_header(out, "Content-Type", r.content_type);
     for (const auto& [name, value] : r.headers) {
         if (iequals(name, "Cache-Control")) cache_control_set = true;
         append_header(out, name, value);
@@ -89,12 +97,11 @@ std::string to_wire(const response& r, std::string_view correlation_id, bool kee
     if (r.stream) {
         append_header(out, "Transfer-Encoding", "chunked");
         out += "\r\n";
-        return out;
+        return;
     }
     if (!has_no_body(r.status)) append_header(out, "Content-Length", std::to_string(r.body.size()));
     out += "\r\n";
     if (!has_no_body(r.status) && !head_request) out += r.body;
-    return out;
 }
 
 }  // namespace hsoauth::http

@@ -27,27 +27,37 @@ enum class on_refusal {
 template <class T, class Work>
 void submit_write(storage::store& store, const call& c, on_refusal policy, Work work,
                   reply<T> done) {
-    auto outcome_slot = std::make_shared<std::optional<oauth::result<T>>>();
+    // One allocation for the write's whole state: `run` holds a plain pointer to it (stored in
+    // the std::function itself), `complete` the owning reference; the job keeps `complete`
+    // alive while `run` runs.
+    struct write_state {
+        std::optional<oauth::result<T>> outcome;
+        on_refusal policy;
+        Work work;
+        reply<T> done;
+    };
+    auto state = std::make_shared<write_state>(write_state{std::nullopt, policy, std::move(work), std::move(done)});
+    write_state* const s = state.get();
     storage::write_job job{
-        [outcome_slot, policy, work = std::move(work)](storage::repository& repo) mutable {
-            outcome_slot->emplace(work(repo));
-            if (!(*outcome_slot)->ok() && policy == on_refusal::roll_back)
-                throw storage::rollback_only{};
+        [s](storage::repository& repo) {
+            s->outcome.emplace(s->work(repo));
+            if (!s->outcome->ok() && s->policy == on_refusal::roll_back) throw storage::rollback_only{};
         },
-        [outcome_slot, done = std::move(done)](std::exception_ptr error) {
+        [state = std::move(state)](std::exception_ptr error) {
+            auto& outcome = state->outcome;
+            auto& answer = state->done;
             if (error) {
                 try {
                     std::rethrow_exception(error);
                 } catch (const storage::rollback_only&) {
-                    if (*outcome_slot && !(*outcome_slot)->ok())
-                        return done((*outcome_slot)->err());
+                    if (outcome && !outcome->ok()) return answer(outcome->err());
                 } catch (...) {
                 }
-                return done(failure{error});
+                return answer(failure{error});
             }
-            auto& result = **outcome_slot;
-            if (!result.ok()) return done(result.err());
-            done(std::move(result.value()));
+            auto& result = *outcome;
+            if (!result.ok()) return answer(result.err());
+            answer(std::move(result.value()));
         }};
     if (c.from == nullptr) return store.submit(std::move(job));
     if (!store.in_burst()) c.from->defer([&store] { store.seal_burst(); });

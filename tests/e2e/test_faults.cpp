@@ -549,6 +549,28 @@ TEST_CASE("delay: the answer comes late and normal, and the network thread serve
     CHECK(list_faults(server).at(0).at("fired") == 1);
 }
 
+TEST_CASE("delay: an answer that takes longer than the read timeouts still comes, on a connection kept open") {
+    // The read deadlines (header, body, idle) bound reading a request, never handling one.
+    server_process server({{"--threads", "1", "--header-timeout-ms", "200", "--body-timeout-ms", "200",
+                            "--idle-timeout-ms", "200"}});
+    server.start();
+    const sandbox s = seed_sandbox(server);
+    const token_pair tokens = authorize(server, s);
+    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "delay"}, {"delay_ms", 700}}}, {"times", 1}});
+    raw_connection delayed(server.port());
+    const auto request = "GET /oauth/v1/access-tokens/" + url_encode(tokens.access_token) +
+                         " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n\r\n";
+    delayed.send(request);
+    const auto answer = delayed.read_response(std::chrono::seconds(10));
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->json().at("token") == tokens.access_token);
+    delayed.send(request);  // the same connection serves the next request
+    const auto again = delayed.read_response(std::chrono::seconds(5));
+    REQUIRE(again);
+    CHECK(again->status == 200);
+}
+
 TEST_CASE("reset: the connection closes without an answer; with commit the operation ran first") {
     server_process server;
     server.start();

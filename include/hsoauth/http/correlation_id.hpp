@@ -13,6 +13,8 @@ public:
     // Seeded with `seed`: the same seed gives the same ids (reproducible runs).
     explicit correlation_id_source(std::uint64_t seed);
     std::string next();
+    // The next id into `out` (its capacity kept: no allocation once it has held one).
+    void next(std::string& out);
 
 private:
     std::uint64_t state_[2];

@@ -1,7 +1,10 @@
 #pragma once
 // Decoding of application/x-www-form-urlencoded bodies and query strings, strictly: a request
 // that cannot be read unambiguously is refused rather than guessed at.
+#include <array>
 #include <cstdint>
+#include <forward_list>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,20 +15,34 @@
 
 namespace hsoauth::http {
 
+// A decoded form: its names and values view the text it was decoded from (which must outlive
+// it) where nothing needed decoding, and strings of its own otherwise; moving it keeps both valid.
+// Up to inline_fields fields take no allocation.
 class form_fields {
 public:
+    using field = std::pair<std::string_view, std::string_view>;
+    static constexpr std::size_t inline_fields = 8;
+
     // The value of `name`, or nullopt when absent.
     std::optional<std::string_view> get(std::string_view name) const;
     // The value of `name`, or "" when absent.
     std::string_view value_or_empty(std::string_view name) const;
-    const std::vector<std::pair<std::string, std::string>>& all() const { return fields_; }
-    void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+    // Every field, in the order given.
+    std::span<const field> all() const;
 
 private:
-    std::vector<std::pair<std::string, std::string>> fields_;
+    friend oauth::result<form_fields> decode_form(std::string_view text);
+    void add(std::string_view name, std::string_view value);
+    // Keeps a decoded name or value; the view stays valid for this object's life.
+    std::string_view keep(std::string decoded);
+
+    std::array<field, inline_fields> inline_{};
+    std::vector<field> more_;  // every field, once there are more than inline_fields
+    std::size_t count_ = 0;
+    std::forward_list<std::string> decoded_;  // nodes do not move when the object does
 };
 
-// Decodes `a=1&b=2`. '+' is a space; %XX is a byte. Refused with malformed_request (naming the
+// Decodes `a=1&b=2` (the result views `text`). '+' is a space; %XX is a byte. Refused with malformed_request (naming the
 // field when it can): bad percent-encoding, a decoded name or value that is not valid UTF-8 or
 // holds a control character (NUL included), a name given twice, more than 64 fields.
 oauth::result<form_fields> decode_form(std::string_view text);

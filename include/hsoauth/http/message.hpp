@@ -48,6 +48,9 @@ enum class delivery {
 
 struct response {
     int status = 200;
+    // Content-Type when it is a static string (json_response sets it), sent before `headers`
+    // without an allocation; "" when `headers` names it, or there is none.
+    std::string_view content_type;
     header_list headers;  // Content-Type, Location, …; the server adds the common ones
     std::string body;
     delivery how = delivery::whole;

@@ -21,6 +21,12 @@ public:
     virtual void post(std::function<void()> work) = 0;
     // Whether the caller runs on the connection's thread.
     virtual bool on_own_thread() const = 0;
+    // Sends `r` from another thread and gives up `self` (a reference to this port) on the
+    // connection's thread, so that the caller never holds the last one. By default a hop
+    // through post(); the server's connections queue the answer itself, without allocating.
+    virtual void send_and_release(std::shared_ptr<connection_port> self, response r) {
+        post([self = std::move(self), r = std::move(r)]() mutable { self->send(std::move(r)); });
+    }
 };
 
 class responder {
@@ -58,7 +64,8 @@ inline void responder::finish(response r) && {
         const auto self = std::move(*this);
         return self(std::move(r));
     }
-    std::move(*this).hand_over([r = std::move(r)](responder& connection) mutable { connection(std::move(r)); });
+    connection_port* port = port_.get();
+    port->send_and_release(std::move(port_), std::move(r));
 }
 
 }  // namespace hsoauth::http

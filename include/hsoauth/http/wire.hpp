@@ -22,5 +22,9 @@ std::string_view reason_phrase(int status);
 // sends the stream's pieces as chunks.
 std::string to_wire(const response& r, std::string_view correlation_id, bool keep_alive,
                     bool head_request = false, bool announce_keep_alive = false);
+// The same bytes into `out`, replacing what it held (its capacity kept: a connection's buffer
+// allocates no more once it has held its largest answer).
+void write_wire(std::string& out, const response& r, std::string_view correlation_id, bool keep_alive,
+                bool head_request = false, bool announce_keep_alive = false);
 
 }  // namespace hsoauth::http

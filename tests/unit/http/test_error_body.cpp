@@ -26,6 +26,7 @@ json body_of(const http::response& r) {
 }
 
 std::string content_type(const http::response& r) {
+    if (!r.content_type.empty()) return std::string(r.content_type);
     for (const auto& [name, value] : r.headers) {
         if (name == "Content-Type") return value;
     }

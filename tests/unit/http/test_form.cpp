@@ -1,7 +1,9 @@
 // Strict application/x-www-form-urlencoded decoding (http/form.hpp).
 #include <doctest/doctest.h>
 
+#include <forward_list>
 #include <string>
+#include <vector>
 
 #include "hsoauth/http/form.hpp"
 
@@ -10,9 +12,11 @@ using oauth::errc;
 
 namespace {
 
-// Decodes and requires success.
+// Decodes and requires success. A form views the text it was decoded from, which is kept here
+// for the whole run (callers pass temporaries).
 http::form_fields ok_form(std::string_view text) {
-    auto r = http::decode_form(text);
+    static std::forward_list<std::string> texts;
+    auto r = http::decode_form(texts.emplace_front(text));
     REQUIRE_MESSAGE(r.ok(), "decode_form refused: ", std::string(text));
     return std::move(*r);
 }
@@ -187,4 +191,19 @@ TEST_CASE("http: parse_positive_id accepts positive decimal ids only") {
     CHECK_FALSE(http::parse_positive_id("12a"));
     CHECK_FALSE(http::parse_positive_id(""));
     CHECK_FALSE(http::parse_positive_id("99999999999999999999"));
+}
+
+TEST_CASE("http: a form keeps its values when moved, decoded ones and views of the text alike") {
+    const std::string text = "plain=abc&coded=%41%20b+c&f3=3&f4=4&f5=5&f6=6&f7=7&f8=8&f9=9&f10=ten";
+    auto decoded = http::decode_form(text);
+    REQUIRE(decoded.ok());
+    http::form_fields moved = std::move(*decoded);
+    std::vector<http::form_fields> elsewhere;
+    elsewhere.push_back(std::move(moved));
+    const auto& f = elsewhere.front();
+    CHECK(f.value_or_empty("plain") == "abc");
+    CHECK(f.value_or_empty("coded") == "A b c");
+    CHECK(f.value_or_empty("f10") == "ten");
+    REQUIRE(f.all().size() == 10);
+    CHECK(f.all()[9].first == "f10");
 }

@@ -60,8 +60,8 @@ std::optional<controls::event_query> events_query(const request& req, const resp
             if (!n || (name == "limit" && (*n < 1 || *n > max_page))) {
                 refuse(req, respond, make_error(errc::invalid_field,
                                                 name == "limit" ? "limit must be 1 to 1000"
-                                                                : name + " must be a non-negative integer",
-                                                name));
+                                                                : std::string(name) + " must be a non-negative integer",
+                                                std::string(name)));
                 return std::nullopt;
             }
             if (name == "since") q.since = *n;
@@ -94,7 +94,7 @@ std::optional<controls::event_query> events_query(const request& req, const resp
             }
             follow = value == "true";
         } else {
-            refuse(req, respond, make_error(errc::invalid_field, name + " is not a filter of the journal", name));
+            refuse(req, respond, make_error(errc::invalid_field, std::string(name) + " is not a filter of the journal", std::string(name)));
             return std::nullopt;
         }
     }

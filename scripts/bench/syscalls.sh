@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# System calls per request of one server binary: the server (one network thread) on a fresh
+# database with 10,000 preloaded token pairs, warmed up by a 2 s wrk run, then `strace -f -c`
+# attached for a fixed wrk run (16 connections); each call's count divided by the requests
+# answered in that run. strace slows the server several times over: the counts per request are
+# the figure, never the rate.
+#   scripts/bench/syscalls.sh BINARY [SCENARIO]   scenario: S0 S1 S2 (default S2)
+# Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), SYSCALL_SECONDS
+# (the measured run, default 5).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+binary=$(realpath "${1:?usage: scripts/bench/syscalls.sh BINARY [S0|S1|S2]}")
+scenario=${2:-S2}
+build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
+seconds=${SYSCALL_SECONDS:-5}
+export BENCH_LUA_DIR=$root/scripts/bench
+case $scenario in
+  S0) script=s0_healthz.lua ;;
+  S1) script=s1_introspect.lua ;;
+  S2) script=s2_refresh.lua ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+work=$(mktemp -d /tmp/hsoauth-syscalls-XXXXXX)
+pid=
+tracer=
+cleanup() {
+  [ -n "$tracer" ] && kill "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+. "$root/scripts/bench/one_thread_server.sh"
+start_one_thread_server "$work" "$build_dir" "$binary"
+
+wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null
+strace -f -c -o "$work/strace.txt" -p "$pid" 2>/dev/null &
+tracer=$!
+sleep 1  # strace attaches to every thread
+requests=$(wrk -t1 -c16 -d"${seconds}s" --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" |
+  grep '^{' | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')
+kill -INT "$tracer"
+wait "$tracer" 2>/dev/null || true
+tracer=
+echo "$scenario $(basename "$binary"): $requests requests; system calls per request:"
+# strace -c's table: % time, seconds, usecs/call, calls, errors, syscall.
+awk -v r="$requests" '$4 ~ /^[0-9]+$/ && $NF ~ /^[a-z_0-9]+$/ && $NF != "total" {
+    printf "  %-16s %8.2f\n", $NF, $4 / (r > 0 ? r : 1); total += $4 }
+  END { printf "  %-16s %8.2f\n", "all", total / (r > 0 ? r : 1) }' "$work/strace.txt"
