@@ -569,7 +569,7 @@ private:
             if (count == request_.headers.size()) request_.headers.emplace_back();
             auto& [name, value] = request_.headers[count++];
             name.assign(field.name_string());
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (auto& c : name) c = ascii_lower(c);
             value.assign(field.value());
         }
         request_.headers.erase(request_.headers.begin() + static_cast<std::ptrdiff_t>(count), request_.headers.end());

@@ -70,6 +70,9 @@ struct response {
 inline constexpr std::string_view json_content_type = "application/json;charset=utf-8";
 inline constexpr std::string_view html_content_type = "text/html;charset=utf-8";
 
+// `c` in lower case if it is an ASCII capital letter; any other byte as it is (no locale).
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 // ASCII case-insensitive equality, as HTTP compares field names and tokens (RFC 9110 §5.1).
 bool iequals(std::string_view a, std::string_view b);
 // Whether `text` begins with `prefix`, ASCII case-insensitively.
