@@ -31,9 +31,13 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 
+// What a connection's buffer holds from the start: an answer of up to this size is read in
+// one receive (Beast reads at most the buffer's free space, at least 512 bytes, at a time).
+constexpr std::size_t initial_read_bytes = 16 << 10;
+
 // One kept-alive connection to the upstream, owned by one network thread.
 struct connection {
-    explicit connection(asio::io_context& ctx) : stream(ctx) {}
+    explicit connection(asio::io_context& ctx) : stream(ctx) { buffer.reserve(initial_read_bytes); }
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
 };
