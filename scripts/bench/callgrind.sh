@@ -11,7 +11,8 @@
 # does. G2 is G1's requests through nginx proxy_pass to the same stub, nginx (one process,
 # master_process off) under callgrind in the same way: the instruction count to hold G1 against.
 # Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), CALLGRIND_SECONDS
-# (the measured run, default 10).
+# (the measured run, default 10), CALLGRIND_KEEP (a path prefix: each scenario's callgrind file is
+# kept as PREFIX.SCENARIO, for callgrind_annotate).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 binary=$(realpath "${1:?usage: scripts/bench/callgrind.sh BINARY [S0 S1 S2]}")
@@ -21,6 +22,8 @@ scenarios=("${@:-S0 S1 S2}")
 build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${CALLGRIND_SECONDS:-10}
 export BENCH_LUA_DIR=$root/scripts/bench
+# shellcheck source=nginx_proxy_conf.sh
+source "$root/scripts/bench/nginx_proxy_conf.sh"
 work=$(mktemp -d /tmp/hsoauth-callgrind-XXXXXX)
 pid=
 stub_pid=
@@ -57,31 +60,7 @@ start_nginx() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p "$work/nginx"
-  cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log $work/nginx/access.log;
-    client_body_temp_path $work/nginx/client_body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    upstream echo_stub { server ${stub_url#http://}; keepalive 64; }
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_pass http://echo_stub;
-        }
-    }
-}
-CONF
+  nginx_proxy_conf "$work/nginx" "$port" "$stub_url" off
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/nginx.callgrind.out" \
     "$(command -v nginx || echo /usr/sbin/nginx)" -c "$work/nginx/nginx.conf" -p "$work/nginx" \
     2>"$work/nginx/valgrind.log" &

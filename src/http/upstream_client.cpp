@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "hsoauth/http/upstream_request.hpp"
 #include "network_thread.hpp"
 
 namespace hsoauth::http {
@@ -82,20 +83,6 @@ bool dropped_answer_field(bhttp::field f, std::string_view name) {
             return iequals(name, "x-hubspot-correlation-id") || istarts_with(name, "x-hubspot-ratelimit-");
         default: return false;
     }
-}
-
-// Whether the comma-separated `tokens` (a Connection value) name `name`.
-bool names_token(std::string_view tokens, std::string_view name) {
-    while (!tokens.empty()) {
-        const auto comma = tokens.find(',');
-        std::string_view token = tokens.substr(0, comma);
-        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-        if (!token.empty() && iequals(token, name)) return true;
-        if (comma == std::string_view::npos) break;
-        tokens.remove_prefix(comma + 1);
-    }
-    return false;
 }
 
 // Beast's parser of one answer, keeping only what is relayed: the status, the headers less the

@@ -10,6 +10,8 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     out += "\r\n";
 }
 
+}  // namespace
+
 bool names_token(std::string_view tokens, std::string_view name) {
     while (!tokens.empty()) {
         const auto comma = tokens.find(',');
@@ -22,8 +24,6 @@ bool names_token(std::string_view tokens, std::string_view name) {
     }
     return false;
 }
-
-}  // namespace
 
 bool dropped_request_header(std::string_view name, std::string_view connection_tokens) {
     static constexpr std::string_view dropped[] = {
