@@ -5,7 +5,7 @@
 # warm-up and off after a fixed wrk run (16 connections), instructions divided by the requests
 # answered in that run.
 #   scripts/bench/callgrind.sh BINARY [SCENARIO...]
-#     scenarios: S0 S1 S2 S5 S6, G1 G3 (the gateway), G2 (default: S0 S1 S2)
+#     scenarios: S0 S1 S2 S5 S6 S7, G1 G3 (the gateway), G2 (default: S0 S1 S2)
 # G1 and G3 start the echo stub upstream (tests/support/echo-upstream.mjs, node, outside valgrind)
 # and run the server with it as gateway_upstream and gateway_rate_limit at 1,000,000, as bench.sh
 # does. G2 is G1's requests through nginx proxy_pass to the same stub, nginx (one process,
@@ -96,6 +96,7 @@ for scenario in "${scenarios[@]}"; do
     S2) script=s2_refresh.lua ;;
     S5) script=s5_dated_introspect.lua ;;
     S6) script=s6_dated_refresh.lua ;;
+    S7) script=s7_client_credentials.lua ;;
     G1) script=g1_gateway_proxy.lua ;;
     G3) script=g3_gateway_check.lua ;;
     G2)

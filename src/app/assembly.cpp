@@ -79,12 +79,26 @@ service::controls_settings controls_settings_of(const config::settings& s) {
     return out;
 }
 
+namespace {
+
+// HubSpot's operation table, built once per process on first use: every sandbox's gateway shares
+// it (building it costs tens of milliseconds, which a sandbox's creation must not pay).
+std::shared_ptr<const gateway::operation_table> shared_hubspot_operations() {
+    static const auto table = std::make_shared<const gateway::operation_table>(service::gateway_operations());
+    return table;
+}
+
+}  // namespace
+
 service::gateway_settings gateway_settings_of(const config::settings& s) {
     service::gateway_settings out;
     out.rate_limit = s.gateway_rate_limit;
     out.allow_unknown_operations = s.gateway_unknown_operations != "404";
     const auto files = config::split_list(s.gateway_spec_files);
-    if (files.empty()) return out;  // the service builds HubSpot's table itself
+    if (files.empty()) {
+        out.operations = shared_hubspot_operations();
+        return out;
+    }
     auto table = service::gateway_operations();
     for (const auto& file : files) {
         std::ifstream in(file);

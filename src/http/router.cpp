@@ -19,6 +19,11 @@ namespace {
 // Returns false on no match; sets `bad_encoding` when a parameter could not be decoded.
 bool match(std::string_view pattern, std::string_view path, route_params& params, bool& bad_encoding) {
     params.clear();
+    // The pattern's text before its first parameter can only match itself: most routes are told
+    // apart there, without walking the segments.
+    const auto literal = pattern.substr(0, pattern.find('{'));
+    if (literal.size() == pattern.size()) return path == pattern;
+    if (!path.starts_with(literal)) return false;
     while (!pattern.empty() && !path.empty()) {
         if (pattern.front() != '/' || path.front() != '/') return false;
         pattern.remove_prefix(1);

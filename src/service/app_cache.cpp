@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "hsoauth/crypto/digest.hpp"
 #include "hsoauth/storage/repository.hpp"
 
 namespace hsoauth::service {
@@ -17,7 +18,7 @@ std::shared_ptr<const storage::app_record> app_cache::find(std::string_view clie
             apps_.clear();
             cached_version_ = version;
         }
-        if (const auto it = apps_.find(client_id); it != apps_.end()) return it->second;
+        if (const auto it = apps_.find(client_id); it != apps_.end()) return it->second.app;
     }
     std::optional<storage::app_record> found;
     store_.read([&](storage::repository& repo) { found = repo.find_app_by_client_id(client_id); });
@@ -26,13 +27,33 @@ std::shared_ptr<const storage::app_record> app_cache::find(std::string_view clie
     std::lock_guard lock(mutex_);
     // Read at `version` or later; kept only while that is still the current version.
     if (cached_version_ == version && version_.load(std::memory_order_acquire) == version) {
-        apps_.emplace(app->client_id, app);
+        apps_.emplace(app->client_id, entry{app, {}});
     }
     return app;
 }
 
 void app_cache::invalidate() {
     version_.fetch_add(1, std::memory_order_release);
+}
+
+app_cache::entry* app_cache::current_entry(const storage::app_record& app) {
+    if (cached_version_ != version_.load(std::memory_order_acquire)) return nullptr;
+    const auto it = apps_.find(app.client_id);
+    // The caller holds `app`, so no other record can have its address.
+    if (it == apps_.end() || it->second.app.get() != &app) return nullptr;
+    return &it->second;
+}
+
+bool app_cache::knows_secret(const storage::app_record& app, std::string_view secret) {
+    std::lock_guard lock(mutex_);
+    const entry* known = current_entry(app);
+    return known && !known->verified_secret.empty() &&
+           crypto::constant_time_equal(known->verified_secret, secret);
+}
+
+void app_cache::remember_secret(const storage::app_record& app, std::string_view secret) {
+    std::lock_guard lock(mutex_);
+    if (entry* known = current_entry(app)) known->verified_secret.assign(secret);
 }
 
 }  // namespace hsoauth::service

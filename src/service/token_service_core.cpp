@@ -40,12 +40,15 @@ oauth::result<token_service_core::authenticated_client> token_service_core::auth
         out.assertion = std::move(*verified);
         return out;
     }
+    // A secret verified once for this app (as it is now) is not hashed again.
+    if (out.app && apps_.knows_secret(*out.app, client.client_secret)) return out;
     if (auto problem = authority_.check_client(out.app.get(), client.client_secret)) {
         if (problem->code == errc::wrong_client_secret) {
             throttle_.record_failure(client.client_id, source, now);
         }
         return std::move(*problem);
     }
+    apps_.remember_secret(*out.app, client.client_secret);
     return out;
 }
 

@@ -7,8 +7,14 @@
 // is. Apps changed behind the store's back (an offline `hsoauth seed` into the file of a running
 // server) are seen after invalidate() or a restart.
 //
-// Threads: find() and invalidate() from any thread. Guarded by mutex_: the map and the version it
-// was filled at; version_ is atomic. find() reads through the store without holding mutex_.
+// The cache also keeps, per cached app, the client secret last verified against the app's digest
+// (in memory only, never written anywhere), so that a client presenting the same secret again is
+// authenticated by a constant-time comparison instead of an HMAC; it goes with the app when the
+// app changes.
+//
+// Threads: every operation from any thread. Guarded by mutex_: the map (apps and verified
+// secrets) and the version it was filled at; version_ is atomic. find() reads through the store
+// without holding mutex_.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -37,6 +43,13 @@ class app_cache {
     // Forgets every app: the next find() of each reads it again.
     void invalidate();
 
+    // Whether `secret` is, byte for byte (compared in constant time), the secret remembered for
+    // `app`, which must be what find() returned and is still cached (false once it changed).
+    bool knows_secret(const storage::app_record& app, std::string_view secret);
+    // Remembers `secret`, just verified against `app`'s digest, in place of the one before; no
+    // effect when `app` is no longer the cached one. One secret per app: memory stays bounded.
+    void remember_secret(const storage::app_record& app, std::string_view secret);
+
   private:
     // Looked up by string_view without building a std::string.
     struct string_hash {
@@ -46,13 +59,18 @@ class app_cache {
         }
     };
 
+    struct entry {
+        std::shared_ptr<const storage::app_record> app;
+        std::string verified_secret;  // "" until a secret is verified
+    };
+    // The entry of `app` while it is the current one (mutex_ held), or nullptr.
+    entry* current_entry(const storage::app_record& app);
+
     storage::store& store_;
     std::atomic<std::uint64_t> version_{0};  // bumped by invalidate()
     std::mutex mutex_;
     std::uint64_t cached_version_ = 0;  // guarded by mutex_: the version apps_ holds
-    std::unordered_map<std::string, std::shared_ptr<const storage::app_record>, string_hash,
-                       std::equal_to<>>
-        apps_;  // guarded by mutex_
+    std::unordered_map<std::string, entry, string_hash, std::equal_to<>> apps_;  // guarded by mutex_
 };
 
 }  // namespace hsoauth::service

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -22,6 +23,7 @@
 #include "support/http_client.hpp"
 #include "support/sandbox_client.hpp"
 #include "support/server_process.hpp"
+#include "support/versions.hpp"
 
 using namespace hsoauth::e2e;
 using nlohmann::json;
@@ -516,6 +518,75 @@ TEST_SUITE("gateway") {
         check_gateway_error(api(server, "GET", "/gateway/v1/check", t.access_token), 400, "VALIDATION_ERROR");
         check_gateway_error(api(server, "GET", "/gateway/v1/check", t.access_token, {{"X-Original-URI", "/a/../b"}}), 400,
                             "VALIDATION_ERROR");
+    }
+
+    TEST_CASE("an app-level (client_credentials) token: checked by its own scopes, forwarded for no account") {
+        auto& server = shared_gateway();
+        app_options options;
+        options.client_credentials_scopes = {"crm.objects.contacts.read", "oauth"};
+        const sandbox s = seed_sandbox(server, options);
+        header_list grant = client_fields(s);
+        grant.emplace_back("grant_type", "client_credentials");
+        const http_response issued = post_oauth(server, "2026-03", "token", grant);
+        REQUIRE(issued.status == 200);
+        const std::string token = issued.json().at("access_token");
+        const auto scopes_of = [](std::string text) {
+            std::vector<std::string> out;
+            for (std::size_t at = 0; at <= text.size();) {
+                const std::size_t end = std::min(text.find(' ', at), text.size());
+                out.push_back(text.substr(at, end - at));
+                at = end + 1;
+            }
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        const std::vector<std::string> granted{"crm.objects.contacts.read", "oauth"};
+
+        // Forwarded with the app and its scopes, and no account: no hub or user header, not even
+        // one the client sent.
+        const auto forwarded = api(server, "POST", "/crm/v3/objects/contacts/batch/read", token,
+                                   {{"Content-Type", "application/json"},
+                                    {"X-HubSpot-Hub-Id", "0"},
+                                    {"X-HubSpot-User-Id", "7"}},
+                                   R"({"inputs":[{"id":"1"}]})");
+        REQUIRE(forwarded.status == 200);
+        const json echo = forwarded.json();
+        REQUIRE(echo.contains("headers"));
+        const json& h = echo["headers"];
+        CHECK_FALSE(h.contains("x-hubspot-hub-id"));
+        CHECK_FALSE(h.contains("x-hubspot-user-id"));
+        CHECK(h["x-hubspot-app-id"] == std::to_string(s.app_id));
+        CHECK(scopes_of(h["x-hubspot-scopes"]) == granted);
+        check_rate_headers(forwarded, 110, 109);
+
+        // The scopes are the app's client_credentials scopes, checked as any token's.
+        check_gateway_error(api(server, "GET", "/crm/v3/objects/deals", token), 403, "MISSING_SCOPES");
+
+        // The forward-auth check names the app and no account either.
+        const auto checked = api(server, "GET", "/gateway/v1/check", token,
+                                 {{"X-Forwarded-Uri", "/crm/v3/objects/contacts"}, {"X-Forwarded-Method", "GET"}});
+        REQUIRE(checked.status == 200);
+        CHECK(checked.header_count("X-HubSpot-Hub-Id") == 0);
+        CHECK(checked.header_count("X-HubSpot-User-Id") == 0);
+        CHECK(checked.header("X-HubSpot-App-Id") == std::to_string(s.app_id));
+        CHECK(scopes_of(checked.header("X-HubSpot-Scopes")) == granted);
+        check_rate_headers(checked, 110, 107);
+
+        // The account endpoints have no account to describe: 404, never a hub numbered 0.
+        for (const char* path : {"/account-info/v3/details", "/account-info/2026-03/details", "/integrations/v1/me"}) {
+            INFO(path);
+            const auto account = api(server, "GET", path, token);
+            check_error(account, 404, "NOT_FOUND");
+            CHECK(account.body.find("portalId") == std::string::npos);
+            CHECK(account.header_count("X-HubSpot-Hub-Id") == 0);
+        }
+
+        // Revoked (RFC 7009 on 2026-03): unknown to the gateway from then on.
+        header_list revoke = client_fields(s);
+        revoke.emplace_back("token", token);
+        REQUIRE(post_oauth(server, "2026-03", "token/revoke", revoke).status == 200);
+        check_gateway_error(api(server, "GET", "/crm/v3/objects/contacts", token), 401, "INVALID_AUTHENTICATION");
+        check_gateway_error(api(server, "GET", "/account-info/v3/details", token), 401, "INVALID_AUTHENTICATION");
     }
 
     TEST_CASE("operations no table knows: allowed by default, 404 by configuration; user OpenAPI files add scopes") {

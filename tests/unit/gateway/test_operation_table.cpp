@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hsoauth/app/assembly.hpp"
+#include "hsoauth/config/config.hpp"
 #include "hsoauth/gateway/operation_table.hpp"
 #include "hsoauth/gateway/scope_check.hpp"
 
@@ -403,4 +405,14 @@ TEST_CASE("gateway: table text with shared sets, and add() overriding by route")
     CHECK(table.match("GET", "/q")->scopes_any_of[0] == scope_alternative{"a", "b"});
     CHECK(table.match("GET", "/r")->scopes_any_of.size() == 2);
     CHECK(table.match("GET", "/s")->scopes_any_of[0] == scope_alternative{"a|b"});
+}
+
+TEST_CASE("gateway: every sandbox's gateway shares HubSpot's one table, built once") {
+    // A sandbox's creation must not build the 3,590 operations again (issue 15's 20 ms budget).
+    const hsoauth::config::settings defaults;
+    const auto first = hsoauth::app::gateway_settings_of(defaults);
+    const auto second = hsoauth::app::gateway_settings_of(defaults);
+    REQUIRE(first.operations != nullptr);
+    CHECK(first.operations == second.operations);
+    CHECK(first.operations->match("GET", "/integrations/v1/me") != nullptr);
 }

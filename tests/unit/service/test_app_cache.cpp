@@ -20,6 +20,11 @@ storage::app_record cached_app() {
     return app;
 }
 
+// Stores `app` (a new app when its app_id is 0) and returns its app_id.
+std::int64_t store_app(test::temp_database& t, const storage::app_record& app) {
+    return storage::write_and_wait(t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
+}
+
 // Runs `work` as a write and then invalidates the cache, as the handlers that change apps do,
 // whether the write succeeded or failed; rethrows what the write threw.
 template <class Work>
@@ -41,8 +46,7 @@ TEST_CASE(
     test::temp_database t;
     service::app_cache apps(t.db);
     storage::app_record app = cached_app();
-    app.app_id = storage::write_and_wait(
-        t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
+    app.app_id = store_app(t, app);
 
     REQUIRE(apps.find("cached-client") != nullptr);
     CHECK(apps.find("cached-client")->client_secret_digest == "digest-1");
@@ -80,15 +84,14 @@ TEST_CASE("app_cache: a hit is served from memory, without reading the store") {
     test::temp_database t;
     service::app_cache apps(t.db);
     storage::app_record app = cached_app();
-    app.app_id = storage::write_and_wait(
-        t.db, [&](storage::repository& repo) { return repo.upsert_app(app); });
+    app.app_id = store_app(t, app);
     const auto first = apps.find("cached-client");
     REQUIRE(first != nullptr);
 
     // Changed behind the cache's back (no invalidate): the remembered app is still served, the
     // very same object.
     app.client_secret_digest = "digest-2";
-    storage::write_and_wait(t.db, [&](storage::repository& repo) { repo.upsert_app(app); });
+    store_app(t, app);
     const auto second = apps.find("cached-client");
     CHECK(second == first);
     CHECK(second->client_secret_digest == "digest-1");
@@ -109,8 +112,44 @@ TEST_CASE("app_cache: an unknown client_id is not remembered") {
 
     // The app appears without an invalidation: had the miss been remembered, it would stay unseen.
     storage::app_record app = cached_app();
-    storage::write_and_wait(t.db, [&](storage::repository& repo) { repo.upsert_app(app); });
+    store_app(t, app);
     const auto found = apps.find("cached-client");
     REQUIRE(found != nullptr);
     CHECK(found->client_secret_digest == "digest-1");
+}
+
+TEST_CASE("app_cache: a verified secret is known byte for byte until its app changes") {
+    test::temp_database t;
+    service::app_cache apps(t.db);
+    storage::app_record app = cached_app();
+    app.app_id = store_app(t, app);
+    const auto first = apps.find("cached-client");
+    REQUIRE(first != nullptr);
+    CHECK_FALSE(apps.knows_secret(*first, "secret-1"));
+    CHECK_FALSE(apps.knows_secret(*first, ""));
+
+    apps.remember_secret(*first, "secret-1");
+    CHECK(apps.knows_secret(*first, "secret-1"));
+    CHECK(apps.knows_secret(*apps.find("cached-client"), "secret-1"));
+    CHECK_FALSE(apps.knows_secret(*first, "secret-2"));
+    CHECK_FALSE(apps.knows_secret(*first, "secret-"));
+    CHECK_FALSE(apps.knows_secret(*first, "secret-10"));
+    CHECK_FALSE(apps.knows_secret(*first, "SECRET-1"));
+
+    // A record that is not the cached one (a copy, or another app) knows nothing.
+    const storage::app_record copy = *first;
+    CHECK_FALSE(apps.knows_secret(copy, "secret-1"));
+    apps.remember_secret(copy, "secret-3");
+    CHECK_FALSE(apps.knows_secret(*first, "secret-3"));
+
+    // A write that changed apps forgets it, also for the record read before the change.
+    app.client_secret_digest = "digest-2";
+    write_app(t, apps, [&](storage::repository& repo) { repo.upsert_app(app); });
+    CHECK_FALSE(apps.knows_secret(*first, "secret-1"));
+    const auto second = apps.find("cached-client");
+    REQUIRE(second != nullptr);
+    CHECK_FALSE(apps.knows_secret(*second, "secret-1"));
+    // The record of before the change cannot teach the new one a secret.
+    apps.remember_secret(*first, "secret-1");
+    CHECK_FALSE(apps.knows_secret(*second, "secret-1"));
 }

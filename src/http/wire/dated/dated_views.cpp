@@ -2,13 +2,11 @@
 
 #include <variant>
 
-#include "hsoauth/http/answer.hpp"
-#include "hsoauth/http/form.hpp"
 #include "hsoauth/http/json_writer.hpp"
-#include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire/dated/client_authentication.hpp"
 #include "hsoauth/http/wire/dated/dated_errors.hpp"
-#include "hsoauth/http/wire/v1/token_views.hpp"
+#include "hsoauth/http/wire/token_bodies.hpp"
+#include "hsoauth/http/wire/token_view_steps.hpp"
 #include "hsoauth/service/token_service.hpp"
 #include "hsoauth/storage/scope_text.hpp"
 
@@ -18,18 +16,9 @@ namespace {
 using oauth::errc;
 using oauth::make_error;
 
-// AccessTokenResponse (members in alphabetical order, as every JSON body of this server).
+// AccessTokenResponse, the same body as v1's.
 response access_token_response(const oauth::issued_tokens& t) {
-    return json_response(200, json_object_writer()
-                                  .add("access_token", t.access_token)
-                                  .add("expires_in", t.expires_in)
-                                  .add("hub_id", t.hub_id)
-                                  .add("refresh_token", t.refresh_token)
-                                  .add("scopes", t.scopes)
-                                  .add("token_type", "bearer")
-                                  .add("token_use", "access_token")
-                                  .add("user_id", t.user_id)
-                                  .finish());
+    return json_response(200, access_token_grant_json(t));
 }
 
 // ClientCredentialsTokenResponse: no refresh token, hub or user.
@@ -54,7 +43,7 @@ std::string access_info_json(const oauth::access_token_info& info) {
     out.add("hub_id", info.hub_id)
         .add_bool("is_private_distribution", info.is_private_distribution)
         .add("scopes", info.scopes)
-        .add_raw("signed_access_token", v1::signed_access_token_json(info.signed_token))
+        .add_raw("signed_access_token", signed_access_token_json(info.signed_token))
         .add("token", info.token)
         .add("token_type", "Bearer")
         .add("token_use", "access_token");
@@ -92,28 +81,24 @@ response introspection_response(const version_profile& version, const oauth::int
     return json_response(200, refresh_info_json(std::get<oauth::refresh_token_info>(found)));
 }
 
+// `version`'s error body for an error.
+auto in_words_of(const version_profile& version) {
+    return [&version](const oauth::error& err, std::string_view correlation_id) {
+        return error_response(version, err, correlation_id);
+    };
+}
+
 // A reply that answers the value with `on_value` and errors in `version`'s words.
 template <class T, class OnValue>
 service::reply<T> dated_answer(const version_profile& version, const endpoints& e,
                                const request& req, responder respond, OnValue on_value) {
-    return answer<T>(std::move(respond), req.correlation_id, e.log, std::move(on_value),
-                     [&version, correlation_id = std::string_view(req.correlation_id)](
-                         const oauth::error& err) { return error_response(version, err, correlation_id); });
+    return answer_in<T>(e, req, std::move(respond), std::move(on_value), in_words_of(version));
 }
 
 // The form of a POST, or the answer refusing it (415 for another media type, 400 when unreadable).
 std::optional<form_fields> read_form(const version_profile& version, const request& req,
                                      responder& respond) {
-    if (!is_form_content_type(req.header("content-type"))) {
-        respond(transport_error_response(transport_errc::unsupported_media_type, req.correlation_id));
-        return std::nullopt;
-    }
-    auto form = decode_form(req.body);
-    if (!form) {
-        respond(error_response(version, form.err(), req.correlation_id));
-        return std::nullopt;
-    }
-    return std::move(*form);
+    return read_form_body(req, respond, in_words_of(version));
 }
 
 // The token an introspection or revocation names: `token` (RFC 7662, RFC 7009), or HubSpot's

@@ -3,10 +3,9 @@
 #include <array>
 #include <span>
 
-#include "hsoauth/http/answer.hpp"
-#include "hsoauth/http/form.hpp"
 #include "hsoauth/http/json_writer.hpp"
-#include "hsoauth/http/transport_error.hpp"
+#include "hsoauth/http/wire/token_bodies.hpp"
+#include "hsoauth/http/wire/token_view_steps.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
 #include "hsoauth/service/token_service.hpp"
 
@@ -18,16 +17,7 @@ using oauth::make_error;
 
 // Members in alphabetical order, as every JSON body of this server.
 response token_response(const oauth::issued_tokens& t) {
-    return json_response(200, json_object_writer()
-                                  .add("access_token", t.access_token)
-                                  .add("expires_in", t.expires_in)
-                                  .add("hub_id", t.hub_id)
-                                  .add("refresh_token", t.refresh_token)
-                                  .add("scopes", t.scopes)
-                                  .add("token_type", "bearer")
-                                  .add("token_use", "access_token")
-                                  .add("user_id", t.user_id)
-                                  .finish());
+    return json_response(200, access_token_grant_json(t));
 }
 
 response access_token_response(const oauth::access_token_info& info) {
@@ -64,42 +54,14 @@ response refresh_token_response(const oauth::refresh_token_info& info) {
 template <class T, class OnValue>
 service::reply<T> v1_answer(const endpoints& e, const request& req, responder respond,
                             OnValue on_value) {
-    return answer<T>(std::move(respond), req.correlation_id, e.log, std::move(on_value),
-                     [correlation_id = std::string_view(req.correlation_id)](
-                         const oauth::error& err) { return error_response(err, correlation_id); });
+    return answer_in<T>(e, req, std::move(respond), std::move(on_value), &error_response);
 }
 
 }  // namespace
 
-std::string signed_access_token_json(const oauth::signed_access_token& t) {
-    return json_object_writer()
-        .add("appId", t.app_id)
-        .add("appInstallId", t.app_install_id)
-        .add("audience", t.audience)
-        .add("expiresAt", t.expires_at_ms)
-        .add("hubId", t.hub_id)
-        .add("hublet", t.hublet)
-        .add("installingUserId", t.installing_user_id)
-        .add_bool("isPrivateDistribution", t.is_private_distribution)
-        .add_bool("isServiceAccount", t.is_service_account)
-        .add_bool("isUserLevel", t.is_user_level)
-        .add("newSignature", t.new_signature)
-        .add("scopeToScopeGroupPks", t.scope_to_scope_group_pks)
-        .add("scopes", t.scopes)
-        .add("signature", t.signature)
-        .add("trialScopeToScopeGroupPks", t.trial_scope_to_scope_group_pks)
-        .add("trialScopes", t.trial_scopes)
-        .add("userId", t.user_id)
-        .finish();
-}
-
 void post_token(const endpoints& e, const request& req, route_params&, responder respond) {
-    if (!is_form_content_type(req.header("content-type"))) {
-        return respond(
-            transport_error_response(transport_errc::unsupported_media_type, req.correlation_id));
-    }
-    auto form = decode_form(req.body);
-    if (!form) return respond(error_response(form.err(), req.correlation_id));
+    auto form = read_form_body(req, respond, &error_response);
+    if (!form) return;
 
     const auto grant = form->get("grant_type");
     const bool code_grant = grant == std::string_view("authorization_code");

@@ -8,10 +8,6 @@
 
 namespace hsoauth::http::wire::v1 {
 
-// The `signed_access_token` object of an access token's metadata, as JSON text (its 17 members
-// in alphabetical order). Later versions' introspection answers carry the same object.
-std::string signed_access_token_json(const oauth::signed_access_token& t);
-
 // POST /oauth/v1/token: authorization_code or refresh_token grant, form-encoded
 void post_token(const endpoints& e, const request& req, route_params& params, responder respond);
 // GET /oauth/v1/access-tokens/{token}: the access token's metadata
