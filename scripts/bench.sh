@@ -421,6 +421,8 @@ run_peers() {
 }
 
 # The gateway's upstream: the echo stub, and nginx proxy_pass in front of the same stub (G2).
+# shellcheck source=bench/nginx_proxy_conf.sh
+source "$root/scripts/bench/nginx_proxy_conf.sh"
 gateway_args=()
 stub_pid=
 nginx_pid=
@@ -453,30 +455,7 @@ start_gateway_peers() {
   [ -x "$nginx_bin" ] || { echo "nginx not installed: G2 skipped" >&2; return 0; }
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log $work/nginx/access.log;
-    client_body_temp_path $work/nginx/client_body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    upstream echo_stub { server ${stub_url#http://}; keepalive 64; }
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_pass http://echo_stub;
-        }
-    }
-}
-CONF
+  nginx_proxy_conf "$work/nginx" "$port" "$stub_url"
   "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log" &
   nginx_pid=$!
   nginx_url=http://127.0.0.1:$port

@@ -1,7 +1,8 @@
 # Sourced by the per-request profilers (callgrind.sh, syscalls.sh): preloads a fresh database
 # with 10,000 token pairs into WORK and starts the server on it with one network thread, as the
 # command given (BINARY, or a wrapper such as valgrind followed by BINARY) runs it. Sets `pid`
-# (the command's process) and `url`; exports BENCH_TOKENS_DIR for the Lua scenarios.
+# (the command's process) and `url`; exports BENCH_TOKENS_DIR for the Lua scenarios. The array
+# `server_extra_args`, when set, is added to the server's flags (the gateway's upstream, say).
 #   start_one_thread_server WORK BUILD_DIR COMMAND...
 start_one_thread_server() {
   local work=$1 build_dir=$2
@@ -9,7 +10,7 @@ start_one_thread_server() {
   "$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
   export BENCH_TOKENS_DIR=$work
   "$@" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key profile-admin-key-0123 \
-    --synchronous FULL --cleanup-interval-s 0 --threads 1 >"$work/server.out" 2>"$work/server.log" &
+    --synchronous FULL --cleanup-interval-s 0 --threads 1 "${server_extra_args[@]}" >"$work/server.out" 2>"$work/server.log" &
   pid=$!
   for _ in $(seq 600); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/server.out")

@@ -1,6 +1,8 @@
 #include "hsoauth/http/router.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <span>
 
 #include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/failure.hpp"
@@ -68,6 +70,36 @@ const error_context& oauth_endpoints() {
     return listed;
 }
 
+// The first segment of a path or pattern: "oauth" of "/oauth/v1/token".
+std::string_view first_segment(std::string_view path) {
+    if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    return path.substr(0, path.find('/'));
+}
+
+// Whether a route of the table may match `path`: some route's pattern begins with the path's
+// first segment (or with a parameter). Most API calls for the gateway begin with one no route
+// has ("crm", "cms", …) and skip the table's walk.
+bool may_match_a_route(std::string_view path) {
+    struct firsts {
+        std::vector<std::string_view> segments;
+        bool any = false;  // a pattern begins with a parameter
+    };
+    static const firsts table = [] {
+        firsts out;
+        for (const auto& r : all_routes()) {
+            const std::string_view segment = first_segment(r.pattern);
+            if (segment.starts_with('{')) out.any = true;
+            if (std::find(out.segments.begin(), out.segments.end(), segment) == out.segments.end()) {
+                out.segments.push_back(segment);
+            }
+        }
+        return out;
+    }();
+    if (table.any) return true;
+    const std::string_view segment = first_segment(path);
+    return std::find(table.segments.begin(), table.segments.end(), segment) != table.segments.end();
+}
+
 }  // namespace
 
 void dispatch(const endpoints& e, request& req, responder respond) {
@@ -77,7 +109,9 @@ void dispatch(const endpoints& e, request& req, responder respond) {
     route_params params;
     std::string allowed;
     bool bad_encoding = false;
-    for (const auto& r : all_routes()) {
+    const std::span<const route> routes =
+        may_match_a_route(req.path) ? std::span<const route>(all_routes()) : std::span<const route>();
+    for (const auto& r : routes) {
         if (!match(r.pattern, req.path, params, bad_encoding)) continue;
         if (r.method != req.method) {
             if (!allowed.empty()) allowed += ", ";

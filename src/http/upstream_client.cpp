@@ -2,15 +2,15 @@
 
 #include <sys/socket.h>
 
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "hsoauth/http/upstream_request.hpp"
 #include "network_thread.hpp"
 
 namespace hsoauth::http {
@@ -30,11 +31,19 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
+// The network thread's own executor type: no type-erased executor on every operation.
+using executor = asio::io_context::executor_type;
+using socket_type = asio::basic_stream_socket<tcp, executor>;
+using timer_type = asio::basic_waitable_timer<steady, asio::wait_traits<steady>, executor>;
+
+// What a connection's buffer holds from the start: an answer of up to this size is read in
+// one receive (Beast reads at most the buffer's free space, at least 512 bytes, at a time).
+constexpr std::size_t initial_read_bytes = 16 << 10;
 
 // One kept-alive connection to the upstream, owned by one network thread.
 struct connection {
-    explicit connection(asio::io_context& ctx) : stream(ctx) {}
-    beast::tcp_stream stream;
+    explicit connection(asio::io_context& ctx) : socket(ctx.get_executor()) { buffer.reserve(initial_read_bytes); }
+    socket_type socket;
     beast::flat_buffer buffer;
 };
 
@@ -52,32 +61,80 @@ thread_local bool cleanup_registered = false;
 bool still_open(connection& c) {
     if (c.buffer.size() != 0) return false;
     char byte = 0;
-    const auto n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    const auto n = ::recv(c.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-// Whether an answer header of the upstream's is not relayed: framing and hop-by-hop headers
-// (RFC 9110 §7.6.1), and those hsoauth sets itself.
-bool dropped_answer_header(std::string_view name, std::string_view connection_tokens) {
-    static constexpr std::string_view dropped[] = {
-        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer",
-        "transfer-encoding", "upgrade", "content-length", "server", "x-hubspot-correlation-id"};
-    for (const auto d : dropped) {
-        if (iequals(name, d)) return true;
+// Whether a header of the upstream's answer is not relayed, by Beast's name for it: framing and
+// hop-by-hop headers (RFC 9110 §7.6.1), and those hsoauth sets itself.
+bool dropped_answer_field(bhttp::field f, std::string_view name) {
+    switch (f) {
+        case bhttp::field::connection:
+        case bhttp::field::keep_alive:
+        case bhttp::field::proxy_connection:
+        case bhttp::field::proxy_authenticate:
+        case bhttp::field::te:
+        case bhttp::field::trailer:
+        case bhttp::field::transfer_encoding:
+        case bhttp::field::upgrade:
+        case bhttp::field::content_length:
+        case bhttp::field::server: return true;
+        case bhttp::field::unknown:
+            return iequals(name, "x-hubspot-correlation-id") || istarts_with(name, "x-hubspot-ratelimit-");
+        default: return false;
     }
-    if (istarts_with(name, "x-hubspot-ratelimit-")) return true;
-    // Headers the Connection field names are the hop's too.
-    while (!connection_tokens.empty()) {
-        const auto comma = connection_tokens.find(',');
-        std::string_view token = connection_tokens.substr(0, comma);
-        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-        if (!token.empty() && iequals(token, name)) return true;
-        if (comma == std::string_view::npos) break;
-        connection_tokens.remove_prefix(comma + 1);
-    }
-    return false;
 }
+
+// Beast's parser of one answer, keeping only what is relayed: the status, the headers less the
+// dropped ones (chosen as they are parsed, the others never stored), and the body. Limits,
+// keep-alive and framing are basic_parser's.
+class answer_parser final : public bhttp::basic_parser<false> {
+  public:
+    int status = 0;
+    response relayed;
+
+  private:
+    void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
+
+    void on_response_impl(int code, beast::string_view, int, beast::error_code&) override { status = code; }
+
+    void on_field_impl(bhttp::field f, beast::string_view name, beast::string_view value, beast::error_code&) override {
+        const std::string_view n(name.data(), name.size());
+        const std::string_view v(value.data(), value.size());
+        if (f == bhttp::field::connection) {
+            if (!connection_tokens_.empty()) connection_tokens_ += ',';
+            connection_tokens_ += v;
+        }
+        if (dropped_answer_field(f, n)) return;
+        relayed.headers.emplace_back(n, v);
+    }
+
+    // Headers the Connection field names are the hop's too, wherever they came.
+    void on_header_impl(beast::error_code&) override {
+        if (connection_tokens_.empty()) return;
+        std::erase_if(relayed.headers, [&](const auto& h) { return names_token(connection_tokens_, h.first); });
+    }
+
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+        if (length) relayed.body.reserve(static_cast<std::size_t>(*length));
+    }
+
+    std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+        relayed.body.append(body.data(), body.size());
+        return body.size();
+    }
+
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+        relayed.body.append(body.data(), body.size());
+        return body.size();
+    }
+
+    void on_finish_impl(beast::error_code&) override {}
+
+    std::string connection_tokens_;
+};
 
 }  // namespace
 
@@ -88,7 +145,8 @@ struct upstream_client::impl {
 
 namespace {
 
-// One request and its answer, from choosing a connection to calling `done`.
+// One request and its answer, from choosing a connection to calling `done`. One timer bounds
+// the whole exchange: when it fires, the socket is closed and the pending operation fails.
 class exchange_op : public std::enable_shared_from_this<exchange_op> {
   public:
     exchange_op(std::shared_ptr<const upstream_client::impl> client, asio::io_context& ctx,
@@ -99,9 +157,16 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
           head_(head),
           idempotent_(idempotent),
           done_(std::move(done)),
-          deadline_(steady::now() + std::chrono::milliseconds(client_->options.timeout_ms)) {}
+          timer_(ctx.get_executor()) {}
 
     void start() {
+        timer_.expires_after(std::chrono::milliseconds(client_->options.timeout_ms));
+        timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec || self->finished_) return;
+            self->timed_out_ = true;
+            beast::error_code ignored;
+            if (self->conn_) self->conn_->socket.close(ignored);  // the pending operation fails
+        });
         conn_ = take_idle();
         reused_ = conn_ != nullptr;
         if (reused_) return send();
@@ -122,21 +187,19 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
 
     void connect() {
         conn_ = std::make_unique<connection>(ctx_);
-        conn_->stream.expires_at(deadline_);
-        conn_->stream.async_connect(client_->endpoints,
-                                    [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
-                                        if (ec) return self->fail(ec, true);
-                                        beast::error_code ignored;
-                                        self->conn_->stream.socket().set_option(tcp::no_delay(true), ignored);
-                                        self->send();
-                                    });
+        asio::async_connect(conn_->socket, client_->endpoints,
+                            [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                                if (ec || self->timed_out_) return self->fail(ec, true);
+                                beast::error_code ignored;
+                                self->conn_->socket.set_option(tcp::no_delay(true), ignored);
+                                self->send();
+                            });
     }
 
     void send() {
-        conn_->stream.expires_at(deadline_);
-        asio::async_write(conn_->stream, asio::buffer(request_),
+        asio::async_write(conn_->socket, asio::buffer(request_),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) return self->fail(ec, true);
+                              if (ec || self->timed_out_) return self->fail(ec, true);
                               self->read();
                           });
     }
@@ -146,9 +209,9 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
         parser_->header_limit(static_cast<std::uint32_t>(client_->options.max_header_bytes));
         parser_->body_limit(client_->options.max_response_bytes);
         if (head_) parser_->skip(true);
-        bhttp::async_read(conn_->stream, conn_->buffer, *parser_,
+        bhttp::async_read(conn_->socket, conn_->buffer, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) return self->fail(ec, false);
+                              if (ec || self->timed_out_) return self->fail(ec, false);
                               self->finish();
                           });
     }
@@ -157,7 +220,7 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
     void fail(beast::error_code ec, bool before_answer) {
         const bool nothing_came = before_answer || !parser_ || !parser_->got_some();
         conn_.reset();
-        if (ec == beast::error::timeout) return answer(upstream_failure::timed_out);
+        if (timed_out_) return answer(upstream_failure::timed_out);
         if (reused_ && !retried_ && nothing_came && (idempotent_ || before_answer)) {
             // A kept-alive connection the upstream closed meanwhile: once more on a new one.
             retried_ = true;
@@ -177,8 +240,7 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
     }
 
     void finish() {
-        auto& message = parser_->get();
-        const int status = message.result_int();
+        const int status = parser_->status;
         if (status >= 100 && status < 200) {
             if (status == 101) {
                 conn_.reset();
@@ -187,14 +249,9 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
             return read();  // an interim answer (100 Continue, 103): the real one follows
         }
         upstream_answer out;
+        out.relayed = std::move(parser_->relayed);
         out.relayed.status = status;
-        const std::string_view connection_tokens = message[bhttp::field::connection];
-        for (const auto& field : message) {
-            if (dropped_answer_header(field.name_string(), connection_tokens)) continue;
-            out.relayed.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-        }
-        out.relayed.body = std::move(message.body());
-        const bool reusable = message.keep_alive() && parser_->is_done();
+        const bool reusable = parser_->keep_alive() && parser_->is_done();
         parser_.reset();
         if (reusable && idle_connections.size() < client_->options.max_idle_per_thread) {
             if (!cleanup_registered) {
@@ -204,17 +261,22 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
                     cleanup_registered = false;
                 });
             }
-            conn_->stream.expires_never();
             idle_connections.push_back({client_.get(), std::move(conn_)});
         } else {
             conn_.reset();
         }
-        done_(std::move(out));
+        complete(std::move(out));
     }
 
     void answer(upstream_failure failed) {
         upstream_answer out;
         out.failed = failed;
+        complete(std::move(out));
+    }
+
+    void complete(upstream_answer out) {
+        finished_ = true;
+        timer_.cancel();
         done_(std::move(out));
     }
 
@@ -224,11 +286,13 @@ class exchange_op : public std::enable_shared_from_this<exchange_op> {
     bool head_;
     bool idempotent_;
     std::function<void(upstream_answer)> done_;
-    steady::time_point deadline_;
+    timer_type timer_;
     std::unique_ptr<connection> conn_;
-    std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
+    std::optional<answer_parser> parser_;
     bool reused_ = false;
     bool retried_ = false;
+    bool timed_out_ = false;
+    bool finished_ = false;
 };
 
 }  // namespace

@@ -10,6 +10,8 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     out += "\r\n";
 }
 
+}  // namespace
+
 bool names_token(std::string_view tokens, std::string_view name) {
     while (!tokens.empty()) {
         const auto comma = tokens.find(',');
@@ -23,14 +25,19 @@ bool names_token(std::string_view tokens, std::string_view name) {
     return false;
 }
 
-}  // namespace
-
 bool dropped_request_header(std::string_view name, std::string_view connection_tokens) {
     static constexpr std::string_view dropped[] = {
         "connection",       "keep-alive",        "proxy-connection", "proxy-authorization",
         "te",               "trailer",           "transfer-encoding", "upgrade",
         "content-length",   "expect",            "x-hubspot-hub-id", "x-hubspot-user-id",
         "x-hubspot-app-id", "x-hubspot-scopes",  "x-hubspot-correlation-id"};
+    // Most headers (Host, Authorization, Accept, User-Agent, …) begin with a letter no dropped
+    // name begins with: one test instead of the list.
+    const char first = name.empty() ? '\0' : static_cast<char>(name.front() | 0x20);
+    if (first != 'c' && first != 'k' && first != 'p' && first != 't' && first != 'u' && first != 'e' &&
+        first != 'x') {
+        return names_token(connection_tokens, name);
+    }
     for (const auto d : dropped) {
         if (iequals(name, d)) return true;
     }

@@ -235,6 +235,14 @@ result<access_token_info> authority::introspect_access(repository& repo,
 
 result<access_token_info> authority::introspect_access(repository& repo, std::string_view token,
                                                        std::int64_t now) const {
+    auto info = check_access(repo, token, now);
+    if (!info.ok()) return info;
+    sign_access_info(*info);
+    return info;
+}
+
+result<access_token_info> authority::check_access(repository& repo, std::string_view token,
+                                                  std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
     auto found = repo.find_access(*access_id, hasher_.hash(token));
@@ -258,7 +266,10 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
     info.expires_at = found->expires_at;
     info.expires_in = found->expires_at - now;
     info.app_level = !found->refresh_id.has_value();
+    return info;
+}
 
+void authority::sign_access_info(access_token_info& info) const {
     signed_access_token& signed_token = info.signed_token;
     signed_token.app_id = info.app_id;
     signed_token.app_install_id = info.app_level ? "" : std::to_string(info.install_id);
@@ -272,7 +283,6 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
     signed_token.scopes = storage::join_scopes(info.scopes);
     signed_token.user_id = info.user_id;
     signer_.sign(signed_token);
-    return info;
 }
 
 result<refresh_token_info> authority::introspect_refresh(repository& repo,

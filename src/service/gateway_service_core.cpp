@@ -42,7 +42,7 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
     std::shared_ptr<const storage::app_record> app;
     try {
         store_.read([&](storage::repository& repo) {
-            found.emplace(authority_.introspect_access(repo, request.access_token, now));
+            found.emplace(authority_.check_access(repo, request.access_token, now));
             if (request.wants_account && found->ok()) decision.account = repo.find_hub((*found)->hub_id);
         });
         if (found->ok()) app = apps_.find((*found)->client_id);

@@ -15,6 +15,10 @@ namespace hsoauth::http {
 // that no client can pose as another hub. `connection_tokens` is the request's Connection value.
 bool dropped_request_header(std::string_view name, std::string_view connection_tokens);
 
+// Whether the comma-separated `tokens` (a Connection value) name `name`, ASCII
+// case-insensitively, with the blanks around each token ignored.
+bool names_token(std::string_view tokens, std::string_view name);
+
 // The HTTP/1.1 bytes forwarded for `req`: its method, target and body unchanged, its headers but
 // the dropped ones (Authorization and Host kept), then `added` and X-HubSpot-Correlation-Id, and
 // Content-Length when there is a body or the method is POST, PUT or PATCH.

@@ -207,6 +207,9 @@ public:
     // The same at sandbox time `now` (seconds), which the caller read once for the whole call.
     result<access_token_info> introspect_access(repository& repo, std::string_view token,
                                                 std::int64_t now) const;
+    // The same without the signed_access_token (left empty): for callers that only need to
+    // know whether the token is live and whose it is (the API gateway), two HMACs cheaper.
+    result<access_token_info> check_access(repository& repo, std::string_view token, std::int64_t now) const;
     // Read. unknown_token when unknown, revoked, rotated away or uninstalled.
     result<refresh_token_info> introspect_refresh(repository& repo, std::string_view token) const;
 
@@ -239,6 +242,8 @@ private:
                                            std::int64_t user_id) const;
     issued_tokens issue_tokens(repository& repo, const storage::refresh_insert& base,
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
+    // Fills info.signed_token from the other facts of `info` and signs it.
+    void sign_access_info(access_token_info& info) const;
     // Stores a new access token of `refresh_id` and returns it.
     std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 

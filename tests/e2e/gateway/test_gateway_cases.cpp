@@ -13,7 +13,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/echo_upstream.hpp"
@@ -141,6 +143,42 @@ TEST_SUITE("gateway") {
         REQUIRE(first.status == 200);
         REQUIRE(second.status == 200);
         CHECK(first.json()["connection"] == second.json()["connection"]);
+    }
+
+    TEST_CASE("the upstream connections made: one per network thread for calls in turn, one per concurrent call") {
+        // Its own stub, whose connection counter starts at 1, and its own server.
+        echo_upstream echo;
+        server_process server({{"--gateway-upstream", echo.url(), "--threads", "2", "--gateway-rate-limit", "1000"}});
+        server.start();
+        const sandbox s = seed_sandbox(server);
+        const token_pair t = authorize(server, s);
+        // Each network thread keeps its own kept-alive connections: two at most.
+        int in_turn = 0;
+        for (int i = 0; i < 60; ++i) {
+            const auto r = api(server, "GET", "/echo/in-turn", t.access_token);
+            REQUIRE(r.status == 200);
+            in_turn = std::max(in_turn, r.json()["connection"].get<int>());
+        }
+        CHECK(in_turn <= 2);
+        // 4 clients at once, 25 calls each: each network thread needs at most 4 connections.
+        std::vector<std::thread> clients;
+        std::vector<int> highest(4, 0);
+        std::vector<int> failed(4, 0);
+        for (std::size_t c = 0; c < 4; ++c) {
+            clients.emplace_back([&, c] {
+                for (int i = 0; i < 25; ++i) {
+                    const auto r = api(server, "GET", "/echo/concurrent", t.access_token);
+                    if (r.status != 200) {
+                        ++failed[c];
+                        continue;
+                    }
+                    highest[c] = std::max(highest[c], r.json()["connection"].get<int>());
+                }
+            });
+        }
+        for (auto& c : clients) c.join();
+        CHECK(*std::max_element(failed.begin(), failed.end()) == 0);
+        CHECK(*std::max_element(highest.begin(), highest.end()) <= in_turn + 2 * 4);
     }
 
     TEST_CASE("no, malformed and unknown tokens get 401 INVALID_AUTHENTICATION with X-HubSpot-Auth-Failure") {
