@@ -173,13 +173,15 @@ http::response exchange(const http::endpoints& s, const http::request& req) {
 void check_response(const http::request& req, const http::response& r) {
     const auto detail = [&] {
         std::string out = "status " + std::to_string(r.status) + "\n";
+        if (!r.content_type.empty()) out += "  Content-Type: " + std::string(r.content_type) + "\n";
         for (const auto& [name, value] : r.headers) out += "  " + name + ": " + printable(value) + "\n";
         return out + "body: " + printable(r.body);
     };
     if (r.status < 100 || r.status > 599) fail("status out of range", req, detail());
     if (r.status == 500) fail("500 Internal Server Error", req, detail());
 
-    const std::string_view content_type = header_of(r, "Content-Type");
+    // A static Content-Type travels in its own member; any other is one of the headers.
+    const std::string_view content_type = r.content_type.empty() ? header_of(r, "Content-Type") : r.content_type;
     const bool json_declared = content_type == http::json_content_type;
     const bool html_declared = content_type == http::html_content_type;
     if (!content_type.empty() && !json_declared && !html_declared) fail("unexpected Content-Type", req, detail());
