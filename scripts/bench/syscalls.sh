@@ -4,12 +4,12 @@
 # attached for a fixed wrk run (16 connections); each call's count divided by the requests
 # answered in that run. strace slows the server several times over: the counts per request are
 # the figure, never the rate.
-#   scripts/bench/syscalls.sh BINARY [SCENARIO]   scenario: S0 S1 S2 (default S2)
+#   scripts/bench/syscalls.sh BINARY [SCENARIO]   scenario: S0 S1 S2 S5 (default S2)
 # Environment: HSOAUTH_BUILD_DIR (for tests/hsoauth_preload, default build), SYSCALL_SECONDS
 # (the measured run, default 5).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-binary=$(realpath "${1:?usage: scripts/bench/syscalls.sh BINARY [S0|S1|S2]}")
+binary=$(realpath "${1:?usage: scripts/bench/syscalls.sh BINARY [S0|S1|S2|S5]}")
 scenario=${2:-S2}
 build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${SYSCALL_SECONDS:-5}
@@ -18,6 +18,7 @@ case $scenario in
   S0) script=s0_healthz.lua ;;
   S1) script=s1_introspect.lua ;;
   S2) script=s2_refresh.lua ;;
+  S5) script=s5_dated_introspect.lua ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
 work=$(mktemp -d /tmp/hsoauth-syscalls-XXXXXX)

@@ -1,5 +1,6 @@
 #include "hsoauth/http/form.hpp"
 
+#include <array>
 #include <charconv>
 
 #include "hsoauth/http/message.hpp"
@@ -26,19 +27,23 @@ bool has_control(std::string_view text) {
 
 // A byte that decodes to itself and keeps any text valid UTF-8 without control characters:
 // printable ASCII other than '%' and '+'.
-bool decodes_to_itself(char c) {
+constexpr bool decodes_to_itself(char c) {
     const auto b = static_cast<unsigned char>(c);
     return b >= 0x20 && b < 0x7f && c != '%' && c != '+';
 }
 
-// Whether `text` is its own decoded form: most values (tokens, ids, secrets, grant types) have
-// nothing to decode or check.
-bool decodes_whole_to_itself(std::string_view text) {
-    for (const char c : text) {
-        if (!decodes_to_itself(c)) return false;
+// How decode_form's scan treats a byte: `plain` bytes decode to themselves (decodes_to_itself),
+// `to_decode` bytes need percent_decode (and its checks), '=' and '&' split the pairs.
+enum class form_byte : unsigned char { plain, to_decode, equals, pair_end };
+constexpr std::array<form_byte, 256> form_byte_kinds = [] {
+    std::array<form_byte, 256> kinds{};
+    for (int b = 0; b < 256; ++b) {
+        kinds[b] = decodes_to_itself(static_cast<char>(b)) ? form_byte::plain : form_byte::to_decode;
     }
-    return true;
-}
+    kinds['='] = form_byte::equals;
+    kinds['&'] = form_byte::pair_end;
+    return kinds;
+}();
 
 // Percent-decodes; '+' becomes a space when `plus_is_space`.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
@@ -108,26 +113,41 @@ oauth::result<form_fields> decode_form(std::string_view text) {
     using oauth::errc;
     using oauth::make_error;
     form_fields fields;
-    // A name or value as it decodes: a view of `text` when it needs no decoding.
-    const auto decoded = [&fields](std::string_view part) -> std::optional<std::string_view> {
-        if (decodes_whole_to_itself(part)) return part;
+    // A name or value as it decodes: a view of `text` when the scan found nothing to decode.
+    const auto decoded = [&fields](std::string_view part, bool plain) -> std::optional<std::string_view> {
+        if (plain) return part;
         auto out = percent_decode(part, true);
         if (!out) return std::nullopt;
         return fields.keep(std::move(*out));
     };
     std::size_t start = 0;
     while (start <= text.size()) {
-        std::size_t end = text.find('&', start);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view pair = text.substr(start, end - start);
+        // One pass over the pair: where it ends, where its first '=' is, and whether the name
+        // or the value holds a byte that does not decode to itself.
+        std::size_t end = start;
+        std::size_t eq = std::string_view::npos;
+        bool plain_name = true;
+        bool plain_value = true;
+        for (; end < text.size(); ++end) {
+            const form_byte kind = form_byte_kinds[static_cast<unsigned char>(text[end])];
+            if (kind == form_byte::plain) continue;
+            if (kind == form_byte::pair_end) break;
+            if (kind == form_byte::equals && eq == std::string_view::npos) {
+                eq = end;
+            } else if (kind == form_byte::to_decode) {
+                (eq == std::string_view::npos ? plain_name : plain_value) = false;
+            }
+        }
+        const std::size_t pair_start = start;
         start = end + 1;
-        if (pair.empty()) continue;
-        const std::size_t eq = pair.find('=');
-        const auto name = decoded(pair.substr(0, eq));
+        if (end == pair_start) continue;
+        const std::size_t name_end = eq == std::string_view::npos ? end : eq;
+        const auto name = decoded(text.substr(pair_start, name_end - pair_start), plain_name);
         if (!name || name->empty()) {
             return make_error(errc::malformed_request, "a form field name is empty or badly encoded");
         }
-        const auto value = decoded(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+        const auto value = decoded(
+            eq == std::string_view::npos ? std::string_view{} : text.substr(eq + 1, end - eq - 1), plain_value);
         if (!value) {
             const std::string shown(*name);
             return make_error(errc::malformed_request, "form field '" + shown + "' is badly encoded", shown);
@@ -212,7 +232,8 @@ bool is_valid_utf8(std::string_view text) {
 
 bool is_form_content_type(std::string_view content_type) {
     constexpr std::string_view form = "application/x-www-form-urlencoded";
-    if (!istarts_with(content_type, form)) return false;
+    // Clients send the media type as written here: compare bytes first, then case-insensitively.
+    if (!content_type.starts_with(form) && !istarts_with(content_type, form)) return false;
     const auto rest = content_type.substr(form.size());
     return rest.empty() || rest.front() == ';' || rest.front() == ' ';
 }
