@@ -440,11 +440,33 @@ private:
             body_wire_bytes_ = 0;
             return read_chunks();
         }
+        if (parse_buffered_body()) return;
         bhttp::async_read(stream_, buffer_, *parser_,
                           [self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
                               if (body_ec) return self->on_read_error(body_ec);
                               self->on_request();
                           });
+    }
+
+    // A body sized by Content-Length that came in the same reads as its header (as most small
+    // forms do) is parsed from the buffer at once, and the request answered without another
+    // read operation. Returns false, with the bytes used so far consumed, when the body is not
+    // all here yet: the read continues where this left off.
+    bool parse_buffered_body() {
+        while (!parser_->is_done() && buffer_.size() > 0) {
+            beast::error_code ec;
+            const std::size_t used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == bhttp::error::need_more) break;
+            if (ec) {
+                on_read_error(ec);
+                return true;
+            }
+            if (used == 0) break;
+        }
+        if (!parser_->is_done()) return false;
+        on_request();
+        return true;
     }
 
     // A chunked body is read piece by piece so that its framing counts: Beast's body limit
