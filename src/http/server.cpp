@@ -326,6 +326,7 @@ private:
             begin_request();
             return reject(transport_errc::bad_request, verdict.problem);
         }
+        if (verdict.complete && parse_buffered_header()) return;
         if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
             bhttp::async_read_header(stream_, buffer_, *parser_,
                                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -342,6 +343,19 @@ private:
                                     self->buffer_.commit(n);
                                     self->fill_header();
                                 });
+    }
+
+    // A whole header block is in the buffer: Beast parses it from there (enforcing its header
+    // limit) and on_header runs without a read operation. Returns false when the parser wants
+    // more bytes after all (then the read goes on as usual).
+    bool parse_buffered_header() {
+        beast::error_code ec;
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more && !parser_->is_header_done()) return false;
+        if (!ec && !parser_->is_header_done()) return false;
+        on_header(ec == bhttp::error::need_more ? beast::error_code{} : ec);
+        return true;
     }
 
     struct header_verdict {
