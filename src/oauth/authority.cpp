@@ -101,7 +101,7 @@ authority::authority(const clock& time, const crypto::secret_hasher& hasher,
 
 std::optional<error> authority::check_client(const app_record* app, std::string_view client_secret) const {
     if (!app) return make_error(errc::unknown_client);
-    if (!crypto::constant_time_equal(hasher_.hash(client_secret), app->client_secret_digest)) {
+    if (!crypto::constant_time_equal(hasher_.hash_inline(client_secret), app->client_secret_digest)) {
         return make_error(errc::wrong_client_secret);
     }
     return std::nullopt;
@@ -245,7 +245,7 @@ result<access_token_info> authority::check_access(repository& repo, std::string_
                                                   std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
-    auto found = repo.find_access(*access_id, hasher_.hash(token));
+    auto found = repo.find_access(*access_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
     if (now >= found->expires_at) {
         error expired = make_error(errc::expired_token);
@@ -289,7 +289,7 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
     if (!refresh_id) return make_error(errc::unknown_token);
-    const auto found = repo.find_refresh(*refresh_id, hasher_.hash(token));
+    const auto found = repo.find_refresh(*refresh_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::unknown_token);
     }
@@ -309,7 +309,7 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
 result<done> authority::revoke_refresh(repository& repo, std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
     if (!refresh_id) return make_error(errc::unknown_token);
-    const auto found = repo.find_refresh_state(*refresh_id, hasher_.hash(token));
+    const auto found = repo.find_refresh_state(*refresh_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::unknown_token);
     }

@@ -115,7 +115,7 @@ std::optional<storage::refresh_state> authority::live_refresh_of(repository& rep
                                                                  std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
     if (!refresh_id) return std::nullopt;
-    auto found = repo.find_refresh_state(*refresh_id, hasher_.hash(token));
+    auto found = repo.find_refresh_state(*refresh_id, hasher_.hash_inline(token));
     if (!found || found->app_id != app.app_id || found->revoked_at || found->rotated_at ||
         !found->install_live) {
         return std::nullopt;
@@ -152,7 +152,7 @@ result<done> authority::revoke(repository& repo, const app_record& app, std::str
     const auto revoke_access_token = [&]() {
         const auto access_id = access_token_id(token);
         if (!access_id) return false;
-        const auto found = repo.find_access(*access_id, hasher_.hash(token));
+        const auto found = repo.find_access(*access_id, hasher_.hash_inline(token));
         if (found && found->app_id == app.app_id && !found->revoked_at) {
             repo.revoke_access(*access_id, time_.now());
         }

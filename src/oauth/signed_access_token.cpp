@@ -48,8 +48,8 @@ access_token_signer::access_token_signer(const crypto::secret_hasher& pepper_has
       new_key_(pepper_hasher.hash("signed_access_token/new")) {}
 
 void access_token_signer::sign(signed_access_token& token) const {
-    const std::string signature = key_.hash(signed_text(token));
-    token.new_signature = crypto::base64url(new_key_.hash(signature));
+    const crypto::inline_digest signature = key_.hash_inline(signed_text(token));
+    token.new_signature = crypto::base64url(new_key_.hash_inline(signature));
     token.signature = crypto::base64url(signature);
 }
 

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "library_settings.hpp"
+
 namespace hsoauth::storage::sqlite {
 namespace {
 
@@ -34,6 +36,7 @@ bool is_unavailable(int code) {
 void throw_error(int code, const std::string& what) { throw storage_error(code, what, is_unavailable(code)); }
 
 connection::connection(const std::string& path, bool create, bool read_only) {
+    apply_library_settings();
     int flags = SQLITE_OPEN_NOMUTEX;
     flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
