@@ -14,14 +14,14 @@ request_metrics::request_metrics(const std::vector<route>& routes) {
             slots_.push_back(std::make_unique<slot>(r.name, r.version));
             found = by_name_.emplace(key, slots_.back().get()).first;
         }
-        by_name_address_.emplace(r.name.data(), found->second);
+        by_name_address_.emplace(text_addresses{r.name.data(), r.version.data()}, found->second);
     }
 }
 
 request_metrics::slot& request_metrics::slot_of(std::string_view route, std::string_view version) {
     if (route.empty()) return *slots_.front();
-    if (const auto it = by_name_address_.find(route.data()); it != by_name_address_.end() &&
-                                                             it->second->version == version) {
+    if (const auto it = by_name_address_.find(text_addresses{route.data(), version.data()});
+        it != by_name_address_.end() && it->second->version == version) {
         return *it->second;
     }
     // A name that is not a view into the route table (a handler's own): look it up by text.

@@ -51,7 +51,15 @@ class request_metrics {
     slot& slot_of(std::string_view route, std::string_view version);
 
     std::vector<std::unique_ptr<slot>> slots_;                  // built once; [0] is "unmatched"
-    std::unordered_map<const char*, slot*> by_name_address_;   // built once, read-only after
+    // A route's name and version as addresses into the route table (several wire versions share
+    // one name): the router hands those same views to record().
+    using text_addresses = std::pair<const char*, const char*>;
+    struct hash_addresses {
+        std::size_t operator()(const text_addresses& a) const {
+            return std::hash<const char*>()(a.first) * 31 + std::hash<const char*>()(a.second);
+        }
+    };
+    std::unordered_map<text_addresses, slot*, hash_addresses> by_name_address_;  // built once, read-only after
     std::map<std::pair<std::string, std::string>, slot*, std::less<>> by_name_;  // the fallback
     mutable std::mutex refusals_mutex_;
     std::map<std::string, std::uint64_t, std::less<>> refusals_;  // guarded by refusals_mutex_
