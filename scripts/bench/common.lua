@@ -17,15 +17,16 @@ function M.setup(thread)
 end
 
 -- Installs wrk's init and request functions for a scenario that sends one request per token,
--- cycling over the tokens in $BENCH_TOKENS_DIR/<file> (`once`: each token once, then the last one
--- again). `build(token)` makes the request text. Every request is built in init, before wrk starts
--- its clock: wrk shares the two cores with the server, and building each request as it is sent
--- cost wrk 20 µs per refresh at 10,000 tokens and about 55 at 1,000,000 (Lua interns every new
--- string in one table), which showed up as server latency. All scenarios, S0 and the peers'
--- included, send prebuilt requests. init runs in wrk's per-thread Lua states only.
+-- cycling over the tokens in $BENCH_TOKENS_DIR/<file> (`once`: each token once, from the first
+-- after the $BENCH_SKIP that earlier runs used up, then the last one again). `build(token)` makes
+-- the request text. Every request is built in init, before wrk starts its clock: wrk shares the
+-- two cores with the server, and building each request as it is sent cost wrk 20 µs per refresh
+-- at 10,000 tokens and about 55 at 1,000,000 (Lua interns every new string in one table), which
+-- showed up as server latency. All scenarios, S0 and the peers' included, send prebuilt requests.
+-- init runs in wrk's per-thread Lua states only.
 function M.per_token(file, build, once)
   local requests = {}
-  local i = 0
+  local i = tonumber(os.getenv("BENCH_SKIP") or "0")
   init = function()
     for _, token in ipairs(M.load(os.getenv("BENCH_TOKENS_DIR") .. "/" .. file)) do
       requests[#requests + 1] = build(token)
