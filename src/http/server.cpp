@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "hsoauth/http/log_event.hpp"
+#include "hsoauth/util/thread_name.hpp"
 #include "network_thread.hpp"
 #include "server_session.hpp"
 #include "server_state.hpp"
@@ -206,7 +207,10 @@ void server::run() {
     for (auto& w : impl_->workers) w->sweep_every(impl_->sweep_tick());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
-        threads.emplace_back([&ctx = impl_->workers[i]->ctx] {
+        threads.emplace_back([&ctx = impl_->workers[i]->ctx, i] {
+            // hs-net-1, hs-net-2, ...: network loop 0 runs on the calling thread, which keeps the
+            // process's name (hsoauth), so that ps, top, pidof and killall still find the server.
+            util::name_this_thread("hs-net-" + std::to_string(i));
             const detail::network_thread_scope network_thread(ctx);
             auto guard = asio::make_work_guard(ctx);
             ctx.run();
