@@ -40,6 +40,10 @@ struct header_facts {
     bool expects_continue = false;          // Expect: 100-continue
 };
 
+// The templates below have internal linkage, as when they lived in server.cpp, so that the
+// compiler inlines them into the session's per-request path.
+namespace {
+
 // Request-smuggling defences Beast does not apply itself, and the fields the session acts on,
 // in one pass over a parsed `header` (a Beast request header of any fields allocator).
 template <class Header>
@@ -111,6 +115,8 @@ inline bool parse_buffered_body(Parser& parser, boost::beast::flat_buffer& buffe
     ec = {};
     return parser.is_done();
 }
+
+}  // namespace
 
 // What a failed read of a request means for the client: either nobody to answer (the client
 // went away, was too slow, or the stream broke) or an error answer before the connection closes.

@@ -43,6 +43,10 @@
 
 namespace hsoauth::http::detail {
 
+// Internal linkage, as when this lived in server.cpp: the header is included by server.cpp
+// alone, and the compiler may then inline the per-request path across it.
+namespace {
+
 namespace ssl = boost::asio::ssl;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
@@ -542,4 +546,5 @@ private:
     bool busy_ = false;
 };
 
+}  // namespace
 }  // namespace hsoauth::http::detail

@@ -13,6 +13,10 @@
 
 namespace hsoauth::http::detail {
 
+// Internal linkage, as when this lived in server.cpp: the header is included by server.cpp
+// alone, and the compiler may then inline the per-request path across it.
+namespace {
+
 // State shared by every session. Set up before the threads start (the TLS context and the host
 // list are not changed after that); counters are atomic.
 struct shared_state {
@@ -32,4 +36,5 @@ struct shared_state {
     std::unique_ptr<seeded_ids> ids = nullptr;
 };
 
+}  // namespace
 }  // namespace hsoauth::http::detail

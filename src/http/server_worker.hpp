@@ -19,6 +19,10 @@
 
 namespace hsoauth::http::detail {
 
+// Internal linkage, as when this lived in server.cpp: the header is included by server.cpp
+// alone, and the compiler may then inline the per-request path across it.
+namespace {
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using steady = std::chrono::steady_clock;
@@ -108,4 +112,5 @@ private:
     std::vector<inbox_entry> running;   // this thread only
 };
 
+}  // namespace
 }  // namespace hsoauth::http::detail
