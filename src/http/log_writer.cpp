@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "hsoauth/util/thread_name.hpp"
+
 namespace hsoauth::http {
 namespace {
 
@@ -48,7 +50,10 @@ const char* name_of(log_level level) {
     return "info";
 }
 
-log_writer::log_writer(int fd, log_style style) : fd_(fd), style_(style), thread_([this] { run(); }) {}
+log_writer::log_writer(int fd, log_style style) : fd_(fd), style_(style), thread_([this] {
+          util::name_this_thread("hs-log");
+          run();
+      }) {}
 
 log_writer::~log_writer() {
     {

@@ -9,6 +9,7 @@
 
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/storage/repository.hpp"
+#include "hsoauth/util/thread_name.hpp"
 
 namespace hsoauth::service {
 namespace {
@@ -89,7 +90,10 @@ sandbox_registry::sandbox_registry(storage::store& root, storage::sandbox_storag
         kept_snapshots.insert(snap.snapshot_id);
     }
     worlds_.remove_strays(kept_sandboxes, kept_snapshots);
-    maintenance_ = std::thread([this] { loop(); });
+    maintenance_ = std::thread([this] {
+        util::name_this_thread("hs-sandboxes");
+        loop();
+    });
 }
 
 sandbox_registry::~sandbox_registry() {

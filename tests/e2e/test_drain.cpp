@@ -6,7 +6,10 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -182,3 +185,44 @@ TEST_CASE("SIGTERM ends open follow streams of the event journal (last chunk sen
     CHECK(*status == 0);
     CHECK(ms_since(start) < 3000);
 }
+
+#if defined(__linux__)
+namespace {
+
+// The names the kernel shows for the server's threads (top -H, perf, /proc/PID/task/*/comm).
+std::multiset<std::string> thread_names(pid_t pid) {
+    std::multiset<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        if (std::getline(comm, name)) names.insert(name);
+    }
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("the server's threads are named for top -H and perf; the main thread keeps the process's name") {
+    server_process server({.extra_args = {"--threads", "3", "--synchronous", "FULL"}});
+    server.start();
+    REQUIRE(server.admin("GET", "/admin/v1/apps").status == 200);  // started, and answering
+    const auto names = thread_names(server.pid());
+    INFO("threads: " << [&] {
+        std::string all;
+        for (const auto& n : names) all += n + " ";
+        return all;
+    }());
+    CHECK(names.count("hs-writer") == 1);
+    CHECK(names.count("hs-wal-sync") == 1);
+    CHECK(names.count("hs-checkpoint") == 1);
+    CHECK(names.count("hs-log") == 1);
+    CHECK(names.count("hs-net-1") == 1);
+    CHECK(names.count("hs-net-2") == 1);
+    CHECK(names.count("hs-net-3") == 0);  // network loop 0 runs on the main thread
+    std::ifstream main_comm("/proc/" + std::to_string(server.pid()) + "/comm");
+    std::string main_name;
+    std::getline(main_comm, main_name);
+    CHECK(main_name == "hsoauth");  // ps, pidof and killall still find the server
+    CHECK(server.stop() == 0);
+}
+#endif

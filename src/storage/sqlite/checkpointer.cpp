@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "hsoauth/util/thread_name.hpp"
+
 namespace hsoauth::storage::sqlite {
 namespace {
 
@@ -21,7 +23,10 @@ checkpointer::checkpointer(const std::string& path, connection& writer, reader_p
     configure_reader(*conn_);
     writer_.exec("PRAGMA wal_autocheckpoint = 0");
     sqlite3_wal_hook(writer_.handle(), &checkpointer::on_wal_commit, this);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        util::name_this_thread("hs-checkpoint");
+        loop();
+    });
 }
 
 checkpointer::~checkpointer() {

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "hsoauth/util/thread_name.hpp"
+
 namespace hsoauth::storage::sqlite {
 namespace {
 
@@ -22,7 +24,10 @@ group_commit_writer::group_commit_writer(connection& conn, repository& repo, wal
       page_cap_(settings.page_cap),
       faults_(settings.faults),
       faults_changed_(settings.faults.read_only || settings.faults.max_page_count != 0 || settings.page_cap != 0) {
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        util::name_this_thread("hs-writer");
+        loop();
+    });
 }
 
 group_commit_writer::~group_commit_writer() {

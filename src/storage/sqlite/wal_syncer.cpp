@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/util/thread_name.hpp"
 
 namespace hsoauth::storage::sqlite {
 namespace {
@@ -30,7 +31,10 @@ std::string directory_of(const std::string& path) {
 
 wal_syncer::wal_syncer(std::string wal_path, std::function<void()> flush_starting)
     : wal_path_(std::move(wal_path)), flush_starting_(std::move(flush_starting)) {
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        util::name_this_thread("hs-wal-sync");
+        loop();
+    });
 }
 
 wal_syncer::~wal_syncer() {

@@ -1,0 +1,75 @@
+// The request reader's checks that need no parser state (server_request_reader.hpp).
+#include "server_request_reader.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include <algorithm>
+
+namespace hsoauth::http::detail {
+
+header_verdict check_header_bytes(std::string_view raw) {
+    header_verdict verdict;
+    bool line_start = true;
+    bool seen_request_line = false;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '\0') return {false, "NUL byte in the request header"};
+        if (c == '\n') return {false, "bare LF in the request header"};
+        if (c == '\r') {
+            if (i + 1 >= raw.size()) return verdict;  // need the next byte
+            if (raw[i + 1] != '\n') return {false, "bare CR in the request header"};
+            ++i;
+            if (line_start && seen_request_line) {
+                verdict.complete = true;  // the empty line that ends the header block
+                return verdict;
+            }
+            if (!line_start) seen_request_line = true;
+            line_start = true;
+            continue;
+        }
+        if (line_start && seen_request_line && (c == ' ' || c == '\t')) {
+            return {false, "obsolete line folding in the request header"};
+        }
+        line_start = false;
+    }
+    return verdict;
+}
+
+std::string_view host_without_port(std::string_view value) {
+    std::size_t colon = std::string_view::npos;
+    if (!value.empty() && value.front() == '[') {
+        const auto close = value.find(']');
+        if (close == std::string_view::npos || close + 1 == value.size()) return value;
+        colon = close + 1;
+        if (value[colon] != ':') return value;
+    } else {
+        colon = value.rfind(':');
+        if (colon == std::string_view::npos) return value;
+    }
+    const std::string_view port = value.substr(colon + 1);
+    if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return value;
+    return value.substr(0, colon);
+}
+
+read_failure classify_read_error(boost::beast::error_code ec, bool header_done) {
+    namespace asio = boost::asio;
+    namespace beast = boost::beast;
+    namespace bhttp = boost::beast::http;
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
+        return {};  // the client went away, or was too slow: nobody to answer
+    }
+    if (ec == bhttp::error::header_limit) return {true, transport_errc::headers_too_large, {}};
+    if (ec == bhttp::error::body_limit) return {true, transport_errc::payload_too_large, {}};
+    // A chunk line (size and extensions) that does not fit the read buffer.
+    if (ec == bhttp::error::buffer_overflow && header_done) return {true, transport_errc::payload_too_large, {}};
+    if (ec == bhttp::error::partial_message) return {};
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+        return {true, transport_errc::bad_request, "the request is not valid HTTP/1.1"};
+    }
+    return {};  // TLS errors among others: no answer can be sent on a broken stream
+}
+
+}  // namespace hsoauth::http::detail
