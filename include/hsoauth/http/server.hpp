@@ -2,7 +2,7 @@
 // The HTTP/1.1 server: one io_context per network thread, acceptors (plain HTTP, HTTPS or both)
 // handing connections out round-robin, one session per connection. Plain and TLS connections
 // run the same session code (a template over the stream). Beast, Asio and the TLS set-up stay
-// inside server.cpp.
+// inside src/http/server*.{hpp,cpp}.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,7 +39,7 @@ public:
     // addresses, IPv6 in brackets (wildcard names left out).
     const std::vector<std::string>& names() const;
 
-    struct impl;  // the OpenSSL context, inside server.cpp
+    struct impl;  // the OpenSSL context, in src/http/server_tls.hpp
 
 private:
     friend class server;
