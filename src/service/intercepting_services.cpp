@@ -47,9 +47,10 @@ operation_facts token_facts(std::string_view operation, event_kind kind, token_k
 operation_facts presented_token_facts(std::string_view operation, event_kind kind, const client_credentials& client,
                                       std::string_view token, oauth::token_hint hint) {
     const auto access = oauth::access_token_id(token);
-    const auto refresh = oauth::refresh_token_id(token);
-    const bool is_refresh = hint == oauth::token_hint::refresh_token ? refresh.has_value() || !access
-                                                                      : !access && refresh.has_value();
+    // The refresh shape is read only when it can decide: a refresh hint, or no access shape.
+    const bool refresh_asked = hint == oauth::token_hint::refresh_token;
+    const auto refresh = refresh_asked || !access ? oauth::refresh_token_id(token) : std::nullopt;
+    const bool is_refresh = refresh_asked ? refresh.has_value() || !access : refresh.has_value();
     operation_facts f = is_refresh ? token_facts(operation, kind, token_kind::refresh, id_or_zero(refresh))
                                    : token_facts(operation, kind, token_kind::access, id_or_zero(access));
     f.client_id = client.client_id;

@@ -26,7 +26,15 @@ oauth::result<token_service_core::authenticated_client> token_service_core::auth
         return throttled;
     }
     authenticated_client out;
-    out.app = apps_.find(client.client_id);
+    // A secret verified once for this app (as it is now) is not hashed again.
+    bool secret_known = false;
+    if (client.assertion) {
+        out.app = apps_.find(client.client_id);
+    } else {
+        auto found = apps_.find_with_secret(client.client_id, client.client_secret);
+        out.app = std::move(found.app);
+        secret_known = found.secret_known;
+    }
     // Only a known client has a secret to guess: unknown client_ids are not tracked, so they
     // cannot crowd the real ones out of the throttle.
     if (client.assertion) {
@@ -40,8 +48,7 @@ oauth::result<token_service_core::authenticated_client> token_service_core::auth
         out.assertion = std::move(*verified);
         return out;
     }
-    // A secret verified once for this app (as it is now) is not hashed again.
-    if (out.app && apps_.knows_secret(*out.app, client.client_secret)) return out;
+    if (secret_known) return out;
     if (auto problem = authority_.check_client(out.app.get(), client.client_secret)) {
         if (problem->code == errc::wrong_client_secret) {
             throttle_.record_failure(client.client_id, source, now);

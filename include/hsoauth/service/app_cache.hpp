@@ -40,6 +40,14 @@ class app_cache {
     // client_ids are not remembered: they cannot grow the cache. Throws what store::read throws.
     std::shared_ptr<const storage::app_record> find(std::string_view client_id);
 
+    // find(), and whether `secret` is, byte for byte (compared in constant time), the secret
+    // remembered for the app found: knows_secret() in the same lookup. Throws what find() throws.
+    struct app_and_secret {
+        std::shared_ptr<const storage::app_record> app;  // nullptr: no app has `client_id`
+        bool secret_known = false;
+    };
+    app_and_secret find_with_secret(std::string_view client_id, std::string_view secret);
+
     // Forgets every app: the next find() of each reads it again.
     void invalidate();
 
@@ -63,8 +71,16 @@ class app_cache {
         std::shared_ptr<const storage::app_record> app;
         std::string verified_secret;  // "" until a secret is verified
     };
+    // Whether `secret` is the one verified for `known` (compared in constant time).
+    static bool holds_secret(const entry& known, std::string_view secret);
     // The entry of `app` while it is the current one (mutex_ held), or nullptr.
     entry* current_entry(const storage::app_record& app);
+    // The cached entry of `client_id` (mutex_ held), after emptying the map when it was filled at
+    // another version than `version`; nullptr when not cached.
+    const entry* cached_entry(std::string_view client_id, std::uint64_t version);
+    // The app read through the store (mutex_ not held), kept when `version` is still current.
+    std::shared_ptr<const storage::app_record> read_through(std::string_view client_id,
+                                                            std::uint64_t version);
 
     storage::store& store_;
     std::atomic<std::uint64_t> version_{0};  // bumped by invalidate()

@@ -49,6 +49,32 @@ TEST_CASE("http: decode_form turns + into a space and %XX into a byte") {
     CHECK(f.value_or_empty("f") == "%");
 }
 
+TEST_CASE("http: decode_form finds every separator and byte to decode at any offset of a long run") {
+    // Each separator, byte to decode and refused byte, at every offset of a 24-byte value: the
+    // scan must see it wherever it falls, first byte and last included.
+    const std::string plain = "abcdefghijklmnopqrstuvwx";
+    for (std::size_t at = 0; at < plain.size(); ++at) {
+        CAPTURE(at);
+        const auto with = [&](std::string_view part) {
+            return "client_id=" + plain.substr(0, at) + std::string(part) + plain.substr(at + 1);
+        };
+        const auto expect_value = [&](std::string_view text, std::string_view decoded) {
+            return plain.substr(0, at) + std::string(decoded) + plain.substr(at + 1) == std::string(text);
+        };
+        CHECK(expect_value(ok_form(with("+")).value_or_empty("client_id"), " "));
+        CHECK(expect_value(ok_form(with("%41")).value_or_empty("client_id"), "A"));
+        CHECK(expect_value(ok_form(with("=")).value_or_empty("client_id"), "="));
+        CHECK(expect_value(ok_form(with("\xc3\xa9")).value_or_empty("client_id"), "\xc3\xa9"));
+        const auto split = ok_form(with("&"));
+        CHECK(split.value_or_empty("client_id") == plain.substr(0, at));
+        CHECK(split.all().size() == (at + 1 < plain.size() ? 2u : 1u));
+        CHECK(refused(with("%")));
+        CHECK(refused(with(std::string_view("\x01", 1))));
+        CHECK(refused(with("\x7f")));
+        CHECK(refused(with("\xff")));
+    }
+}
+
 TEST_CASE("http: decode_form keeps a name without '=' as an empty value") {
     const auto f = ok_form("flag&x=");
     CHECK(f.get("flag") == std::optional<std::string_view>(""));

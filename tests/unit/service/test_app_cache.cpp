@@ -153,3 +153,33 @@ TEST_CASE("app_cache: a verified secret is known byte for byte until its app cha
     apps.remember_secret(*first, "secret-1");
     CHECK_FALSE(apps.knows_secret(*second, "secret-1"));
 }
+
+TEST_CASE("app_cache: find_with_secret finds the app and knows its verified secret until it changes") {
+    test::temp_database t;
+    service::app_cache apps(t.db);
+    CHECK(apps.find_with_secret("cached-client", "secret-1").app == nullptr);
+
+    storage::app_record app = cached_app();
+    app.app_id = store_app(t, app);
+    const auto read = apps.find_with_secret("cached-client", "secret-1");
+    REQUIRE(read.app != nullptr);
+    CHECK_FALSE(read.secret_known);  // read through the store: nothing verified yet
+
+    apps.remember_secret(*read.app, "secret-1");
+    const auto again = apps.find_with_secret("cached-client", "secret-1");
+    CHECK(again.app == read.app);
+    CHECK(again.secret_known);
+    CHECK_FALSE(apps.find_with_secret("cached-client", "secret-2").secret_known);
+    CHECK_FALSE(apps.find_with_secret("cached-client", "secret-").secret_known);
+    CHECK_FALSE(apps.find_with_secret("cached-client", "").secret_known);
+    CHECK_FALSE(apps.find_with_secret("other-client", "secret-1").secret_known);
+
+    // A write that changed apps forgets the secret at once.
+    app.client_secret_digest = "digest-2";
+    write_app(t, apps, [&](storage::repository& repo) { repo.upsert_app(app); });
+    const auto changed = apps.find_with_secret("cached-client", "secret-1");
+    REQUIRE(changed.app != nullptr);
+    CHECK(changed.app != read.app);
+    CHECK(changed.app->client_secret_digest == "digest-2");
+    CHECK_FALSE(changed.secret_known);
+}
