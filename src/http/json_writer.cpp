@@ -1,5 +1,6 @@
 #include "hsoauth/http/json_writer.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -57,37 +58,27 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void json_object_writer::key(std::string_view name) {
-    if (out_.size() > 1) out_ += ',';
-    append_json_string(out_, name);
-    out_ += ':';
-}
-
-json_object_writer& json_object_writer::add(std::string_view name, std::string_view value) {
+json_object_writer& json_object_writer::add(json_key name, std::string_view value) {
     key(name);
     append_json_string(out_, value);
     return *this;
 }
 
-json_object_writer& json_object_writer::add_bool(std::string_view name, bool value) {
+json_object_writer& json_object_writer::add_bool(json_key name, bool value) {
     key(name);
-    out_ += value ? "true" : "false";
+    out_ += value ? std::string_view("true") : std::string_view("false");
     return *this;
 }
 
-json_object_writer& json_object_writer::add_raw(std::string_view name, std::string_view json) {
+json_object_writer& json_object_writer::add(json_key name, std::int64_t value) {
     key(name);
-    out_ += json;
+    char digits[24];  // an int64 in decimal, sign included, is at most 20 bytes
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    out_.append(digits, static_cast<std::size_t>(written.ptr - digits));
     return *this;
 }
 
-json_object_writer& json_object_writer::add(std::string_view name, std::int64_t value) {
-    key(name);
-    out_ += std::to_string(value);
-    return *this;
-}
-
-json_object_writer& json_object_writer::add(std::string_view name, const std::vector<std::string>& values) {
+json_object_writer& json_object_writer::add(json_key name, const std::vector<std::string>& values) {
     key(name);
     out_ += '[';
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -95,6 +86,19 @@ json_object_writer& json_object_writer::add(std::string_view name, const std::ve
         append_json_string(out_, values[i]);
     }
     out_ += ']';
+    return *this;
+}
+
+json_object_writer& json_object_writer::begin_object(json_key name) {
+    key(name);
+    out_ += '{';
+    first_ = true;
+    return *this;
+}
+
+json_object_writer& json_object_writer::end_object() {
+    out_ += '}';
+    first_ = false;
     return *this;
 }
 

@@ -2,13 +2,55 @@
 // A JSON object written straight into a string, for the hot responses (token grants and
 // introspection) where building an nlohmann::json tree costs more than the rest of the reply.
 // Callers add members in the order they want them on the wire; strings must be UTF-8 (every
-// value stored here was parsed from JSON or a form and is).
+// value stored here was parsed from JSON or a form and is). Member names are string literals,
+// checked when the program is compiled (json_key); values are escaped as they are written.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hsoauth::http {
+
+// A member name known when the program is compiled, kept as the text that introduces its
+// member, `,"name":`, so that writing it is one append. Made only from a string literal, in a
+// constant expression: a name that would need escaping in JSON (a '"', a '\\', a byte below
+// 0x20) or longer than max_length does not compile.
+class json_key {
+public:
+    static constexpr std::size_t max_length = 40;
+
+    template <std::size_t N>
+    consteval json_key(const char (&name)[N]) : size_(static_cast<unsigned char>(N - 1 + 4)) {
+        static_assert(N >= 1 && N - 1 <= max_length, "a JSON member name of at most max_length bytes");
+        if (name[N - 1] != '\0' || !needs_no_escaping(std::string_view(name, N - 1))) {
+            throw "a JSON member name must be written as it is: no '\"', '\\\\' or control byte";
+        }
+        text_[0] = ',';
+        text_[1] = '"';
+        for (std::size_t i = 0; i + 1 < N; ++i) text_[2 + i] = name[i];
+        text_[N + 1] = '"';
+        text_[N + 2] = ':';
+    }
+
+    // Whether `name` is written in JSON as it is (RFC 8259 §7: no quotation mark, reverse
+    // solidus or control character below 0x20).
+    static constexpr bool needs_no_escaping(std::string_view name) {
+        for (const char c : name) {
+            if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+        }
+        return true;
+    }
+
+    // `"name":`, for the first member of an object.
+    constexpr std::string_view first() const { return {text_ + 1, size_ - 1u}; }
+    // `,"name":`, for a member after another.
+    constexpr std::string_view next() const { return {text_, size_}; }
+
+private:
+    char text_[max_length + 4] = {};
+    unsigned char size_;
+};
 
 class json_object_writer {
 public:
@@ -17,20 +59,27 @@ public:
         out_ += '{';
     }
 
-    json_object_writer& add(std::string_view key, std::string_view value);
-    json_object_writer& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
-    json_object_writer& add(std::string_view key, std::int64_t value);
-    json_object_writer& add(std::string_view key, const std::vector<std::string>& values);
-    json_object_writer& add_bool(std::string_view key, bool value);
-    // `json` is written as it is: a complete JSON value (another writer's finish()).
-    json_object_writer& add_raw(std::string_view key, std::string_view json);
+    json_object_writer& add(json_key key, std::string_view value);
+    json_object_writer& add(json_key key, const char* value) { return add(key, std::string_view(value)); }
+    json_object_writer& add(json_key key, std::int64_t value);
+    json_object_writer& add(json_key key, const std::vector<std::string>& values);
+    json_object_writer& add_bool(json_key key, bool value);
+
+    // Opens the member `key` whose value is an object: the members added next are its own, until
+    // end_object() closes it. Objects nest; every one begun must be ended before finish().
+    json_object_writer& begin_object(json_key key);
+    json_object_writer& end_object();
 
     // The finished object; the writer is spent afterwards.
     std::string finish();
 
 private:
-    void key(std::string_view name);
+    void key(const json_key& name) {
+        out_ += first_ ? name.first() : name.next();
+        first_ = false;
+    }
     std::string out_;
+    bool first_ = true;  // no member written yet in the innermost open object
 };
 
 // Appends `text` as a JSON string literal (quotes included), escaped as RFC 8259 §7 requires.

@@ -17,8 +17,8 @@ std::string access_token_grant_json(const oauth::issued_tokens& t) {
         .finish();
 }
 
-std::string signed_access_token_json(const oauth::signed_access_token& t) {
-    return json_object_writer()
+void add_signed_access_token(json_object_writer& out, const oauth::signed_access_token& t) {
+    out.begin_object("signed_access_token")
         .add("appId", t.app_id)
         .add("appInstallId", t.app_install_id)
         .add("audience", t.audience)
@@ -36,7 +36,7 @@ std::string signed_access_token_json(const oauth::signed_access_token& t) {
         .add("trialScopeToScopeGroupPks", t.trial_scope_to_scope_group_pks)
         .add("trialScopes", t.trial_scopes)
         .add("userId", t.user_id)
-        .finish();
+        .end_object();
 }
 
 }  // namespace hsoauth::http::wire

@@ -2,6 +2,8 @@
 // went in, whatever the strings hold.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/http/json_writer.hpp"
@@ -71,4 +73,45 @@ TEST_CASE("json_writer: bytes at and around the escape boundaries are kept or es
         expected += "\"}";
         CHECK(written == expected);
     }
+}
+
+TEST_CASE("json_writer: a member name is checked and quoted when the program is compiled") {
+    static_assert(json_key::needs_no_escaping("signed_access_token"));
+    static_assert(json_key::needs_no_escaping("héllo"));  // UTF-8 is written as it is
+    static_assert(!json_key::needs_no_escaping("a\"b"));
+    static_assert(!json_key::needs_no_escaping("a\\b"));
+    static_assert(!json_key::needs_no_escaping("tab\there"));
+    static_assert(!json_key::needs_no_escaping(std::string_view("nul\0", 4)));
+    constexpr json_key key("expiresAt");
+    static_assert(key.first() == "\"expiresAt\":");
+    static_assert(key.next() == ",\"expiresAt\":");
+    constexpr json_key longest("0123456789012345678901234567890123456789");
+    static_assert(longest.next().size() == json_key::max_length + 4);
+    CHECK(json_object_writer().add("", "empty name").finish() == R"({"":"empty name"})");
+}
+
+TEST_CASE("json_writer: a nested object is written in place, its values escaped") {
+    std::string nasty = "quote\" backslash\\ newline\n unit\x1f é";
+    nasty.push_back('\0');
+    json_object_writer out;
+    out.add("before", "a\"b").begin_object("inner").add("text", nasty).add("n", std::int64_t{-1});
+    out.begin_object("deeper").end_object().add_bool("flag", false).end_object();
+    out.begin_object("first").add("only", std::vector<std::string>{"x\\y"}).end_object();
+    out.add("after", std::int64_t{1778000000000});
+    const std::string text = out.finish();
+    CHECK(text == R"({"before":"a\"b","inner":{"text":"quote\" backslash\\ newline\n unit\u001f é\u0000",)"
+                  R"("n":-1,"deeper":{},"flag":false},"first":{"only":["x\\y"]},"after":1778000000000})");
+    const auto parsed = nlohmann::json::parse(text);
+    CHECK(parsed["inner"]["text"].get<std::string>() == nasty);
+    CHECK(parsed["inner"]["deeper"].empty());
+    CHECK(parsed["after"].get<std::int64_t>() == 1778000000000);
+}
+
+TEST_CASE("json_writer: numbers at the ends of the 64-bit range") {
+    const std::string text = json_object_writer()
+                                 .add("min", std::numeric_limits<std::int64_t>::min())
+                                 .add("max", std::numeric_limits<std::int64_t>::max())
+                                 .add("zero", std::int64_t{0})
+                                 .finish();
+    CHECK(text == R"({"min":-9223372036854775808,"max":9223372036854775807,"zero":0})");
 }

@@ -4,6 +4,7 @@
 // differs between versions (metadata, introspection, error tables) stays in each version's views.
 #include <string>
 
+#include "hsoauth/http/json_writer.hpp"
 #include "hsoauth/oauth/authority.hpp"
 
 namespace hsoauth::http::wire {
@@ -13,8 +14,8 @@ namespace hsoauth::http::wire {
 // "bearer", token_use "access_token", user_id (members in alphabetical order).
 std::string access_token_grant_json(const oauth::issued_tokens& t);
 
-// The `signed_access_token` object of an access token's v1 metadata and of its introspection on
-// v3 and the dated versions: its 17 members in alphabetical order.
-std::string signed_access_token_json(const oauth::signed_access_token& t);
+// Adds the member `signed_access_token` to `out`: the object of an access token's v1 metadata and
+// of its introspection on v3 and the dated versions, its 17 members in alphabetical order.
+void add_signed_access_token(json_object_writer& out, const oauth::signed_access_token& t);
 
 }  // namespace hsoauth::http::wire

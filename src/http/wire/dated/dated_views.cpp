@@ -42,9 +42,9 @@ std::string access_info_json(const oauth::access_token_info& info) {
     if (!info.hub_domain.empty()) out.add("hub_domain", info.hub_domain);
     out.add("hub_id", info.hub_id)
         .add_bool("is_private_distribution", info.is_private_distribution)
-        .add("scopes", info.scopes)
-        .add_raw("signed_access_token", signed_access_token_json(info.signed_token))
-        .add("token", info.token)
+        .add("scopes", info.scopes);
+    add_signed_access_token(out, info.signed_token);
+    out.add("token", info.token)
         .add("token_type", "Bearer")
         .add("token_use", "access_token");
     if (!info.user.empty()) out.add("user", info.user);

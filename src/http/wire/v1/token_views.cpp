@@ -21,20 +21,19 @@ response token_response(const oauth::issued_tokens& t) {
 }
 
 response access_token_response(const oauth::access_token_info& info) {
-    return json_response(200, json_object_writer()
-                                  .add("app_id", info.app_id)
-                                  .add("expires_in", info.expires_in)
-                                  .add("hub_domain", info.hub_domain)
-                                  .add("hub_id", info.hub_id)
-                                  .add_bool("is_private_distribution", info.is_private_distribution)
-                                  .add("scopes", info.scopes)
-                                  .add_raw("signed_access_token",
-                                           signed_access_token_json(info.signed_token))
-                                  .add("token", info.token)
-                                  .add("token_type", "access")
-                                  .add("user", info.user)
-                                  .add("user_id", info.user_id)
-                                  .finish());
+    json_object_writer out;
+    out.add("app_id", info.app_id)
+        .add("expires_in", info.expires_in)
+        .add("hub_domain", info.hub_domain)
+        .add("hub_id", info.hub_id)
+        .add_bool("is_private_distribution", info.is_private_distribution)
+        .add("scopes", info.scopes);
+    add_signed_access_token(out, info.signed_token);
+    out.add("token", info.token)
+        .add("token_type", "access")
+        .add("user", info.user)
+        .add("user_id", info.user_id);
+    return json_response(200, out.finish());
 }
 
 response refresh_token_response(const oauth::refresh_token_info& info) {
