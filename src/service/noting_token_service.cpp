@@ -7,7 +7,7 @@ namespace {
 template <class T>
 reply<T> noting(call_notes* notes, reply<T> done) {
     if (notes == nullptr) return done;
-    return [notes, done = std::move(done)](outcome<T> out) {
+    return [notes, done = std::move(done)](outcome<T>&& out) {
         if (out.ok()) {
             if constexpr (requires { out.value().client_id; }) {
                 if (!out.value().client_id.empty()) notes->client_id = out.value().client_id;

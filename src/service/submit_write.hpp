@@ -31,7 +31,7 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
     // the std::function itself), `complete` the owning reference; the job keeps `complete`
     // alive while `run` runs.
     struct write_state {
-        std::optional<oauth::result<T>> outcome;
+        std::optional<service::outcome<T>> result;
         on_refusal policy;
         Work work;
         reply<T> done;
@@ -40,24 +40,22 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
     write_state* const s = state.get();
     storage::write_job job{
         [s](storage::repository& repo) {
-            s->outcome.emplace(s->work(repo));
-            if (!s->outcome->ok() && s->policy == on_refusal::roll_back) throw storage::rollback_only{};
+            s->result.emplace(s->work(repo));
+            if (!s->result->ok() && s->policy == on_refusal::roll_back) throw storage::rollback_only{};
         },
         [state = std::move(state)](std::exception_ptr error) {
-            auto& outcome = state->outcome;
+            auto& result = state->result;
             auto& answer = state->done;
             if (error) {
                 try {
                     std::rethrow_exception(error);
                 } catch (const storage::rollback_only&) {
-                    if (outcome && !outcome->ok()) return answer(outcome->err());
+                    if (result && !result->ok()) return answer(std::move(*result));
                 } catch (...) {
                 }
                 return answer(failure{error});
             }
-            auto& result = *outcome;
-            if (!result.ok()) return answer(result.err());
-            answer(std::move(result.value()));
+            answer(std::move(*result));
         }};
     if (c.from == nullptr) return store.submit(std::move(job));
     if (!store.in_burst()) c.from->defer([&store] { store.seal_burst(); });
@@ -68,14 +66,13 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
 // storage fault or anything `work` threw becomes a failure.
 template <class T, class Work>
 void answer_read(storage::store& store, Work&& work, const reply<T>& done) {
-    std::optional<oauth::result<T>> result;
+    std::optional<outcome<T>> result;
     try {
         store.read([&](storage::repository& repo) { result.emplace(work(repo)); });
     } catch (...) {
         return done(failure{std::current_exception()});
     }
-    if (!result->ok()) return done(result->err());
-    done(std::move(result->value()));
+    done(std::move(*result));
 }
 
 }  // namespace hsoauth::service

@@ -29,7 +29,7 @@ void token_metrics::grant(const call& c, grant_request request, reply<oauth::iss
     std::string client_id = request.client.client_id;
     wrapped().grant(c, std::move(request),
                     [this, type, client_id = std::move(client_id), done = std::move(done)](
-                        outcome<oauth::issued_tokens> out) {
+                        outcome<oauth::issued_tokens>&& out) {
                         std::size_t outcome = 0;
                         if (const auto* e = out.error()) {
                             outcome = outcome_of(*e);

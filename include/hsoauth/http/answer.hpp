@@ -55,7 +55,7 @@ template <class T, class OnValue, class OnError>
 service::reply<T> answer(responder respond, std::string_view correlation_id, log_writer& log,
                          OnValue on_value, OnError on_error) {
     return [respond = std::move(respond), correlation_id, &log, on_value = std::move(on_value),
-            on_error = std::move(on_error)](service::outcome<T> out) mutable {
+            on_error = std::move(on_error)](service::outcome<T>&& out) mutable {
         std::move(respond).finish(shape_answer(out, on_value, on_error, correlation_id, log));
     };
 }

@@ -48,7 +48,7 @@ void intercept(interceptor& hook, const call& c, operation_facts facts, reply<T>
 
     // Answers with the fault when it replaces the answer, else with the operation's outcome,
     // marked to be broken on its way when the fault says so.
-    auto finish = [s](outcome<T> out) {
+    auto finish = [s](outcome<T>&& out) {
         if (s->v.observe) s->hook.after(s->at, s->facts, s->v, summary_of(out));
         if (const auto& f = s->v.fault) {
             if (f->replaces_answer()) return s->done(failure_of(f));
@@ -73,7 +73,7 @@ void intercept(interceptor& hook, const call& c, operation_facts facts, reply<T>
     c.from->defer_for(std::chrono::milliseconds(delay), [s, act = std::move(act)]() mutable {
         auto answered = std::make_shared<bool>(false);
         auto original = s->done;
-        s->done = [answered, original](outcome<T> out) {
+        s->done = [answered, original](outcome<T>&& out) {
             *answered = true;
             original(std::move(out));
         };

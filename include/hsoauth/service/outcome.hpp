@@ -29,10 +29,14 @@ struct failure_report {
 };
 failure_report describe(const failure& f);
 
+// A value is moved in (made from a result, it is moved once, out of the result); an outcome is
+// handed on by rvalue reference (reply), so that a large value (an introspection) is not moved
+// again at each hop between the service and the view.
 template <class T>
 class outcome {
   public:
-    outcome(T value) : v_(std::move(value)) {}
+    outcome(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}
+    outcome(const T& value) : v_(std::in_place_index<0>, value) {}
     outcome(oauth::error e) : v_(std::move(e)) {}
     outcome(failure f) : v_(std::move(f)) {}
     outcome(oauth::result<T> r) : v_(from(std::move(r))) {}
@@ -61,8 +65,9 @@ class outcome {
 };
 
 // How a use case answers: called exactly once, on any thread (at once on the calling thread
-// for reads, on the storage engine's thread once a write is durable). It must not block.
+// for reads, on the storage engine's thread once a write is durable). It must not block. The
+// outcome is the reply's to move from.
 template <class T>
-using reply = std::function<void(outcome<T>)>;
+using reply = std::function<void(outcome<T>&&)>;
 
 }  // namespace hsoauth::service
