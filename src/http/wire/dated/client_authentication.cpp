@@ -13,8 +13,7 @@ using oauth::make_error;
 constexpr std::string_view hubspot_api = "https://api.hubapi.com";
 
 // The field's value when present and not empty.
-std::optional<std::string_view> given(const form_fields& form, std::string_view name) {
-    auto value = form.get(name);
+std::optional<std::string_view> given(std::optional<std::string_view> value) {
     if (value && value->empty()) return std::nullopt;
     return value;
 }
@@ -39,14 +38,14 @@ std::vector<std::string> audiences_of(const version_profile& version, const requ
 }  // namespace
 
 oauth::result<client_reading> read_client(const version_profile& version, const request& req,
-                                          std::string_view prefix, const form_fields& form,
+                                          std::string_view prefix, const dated_form& form,
                                           bool token_endpoint) {
     auto basic = parse_basic_authorization(req.header("authorization"));
     if (!basic) return basic.err();
-    const auto body_id = given(form, "client_id");
-    const auto body_secret = given(form, "client_secret");
-    const auto assertion = given(form, "client_assertion");
-    const auto assertion_type = given(form, "client_assertion_type");
+    const auto body_id = given(form.client_id);
+    const auto body_secret = given(form.client_secret);
+    const auto assertion = given(form.client_assertion);
+    const auto assertion_type = given(form.client_assertion_type);
 
     client_reading out;
     if (assertion || assertion_type) {

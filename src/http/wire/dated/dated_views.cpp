@@ -107,13 +107,12 @@ struct named_token {
     std::string token;
     oauth::token_hint hint = oauth::token_hint::none;
 };
-oauth::result<std::optional<named_token>> read_token(const form_fields& form) {
+oauth::result<std::optional<named_token>> read_token(const dated_form& form) {
     std::optional<named_token> out;
     int given = 0;
-    for (const auto& [field, kind] : {std::pair{"token", oauth::token_hint::none},
-                                      std::pair{"access_token", oauth::token_hint::access_token},
-                                      std::pair{"refresh_token", oauth::token_hint::refresh_token}}) {
-        const auto value = form.get(field);
+    for (const auto& [value, kind] : {std::pair{form.token, oauth::token_hint::none},
+                                      std::pair{form.access_token, oauth::token_hint::access_token},
+                                      std::pair{form.refresh_token, oauth::token_hint::refresh_token}}) {
         if (!value || value->empty()) continue;
         ++given;
         out = named_token{std::string(*value), kind};
@@ -123,7 +122,7 @@ oauth::result<std::optional<named_token>> read_token(const form_fields& form) {
                           "name the token once: token, access_token or refresh_token", "token");
     }
     if (out && out->hint == oauth::token_hint::none) {
-        const auto hint = form.value_or_empty("token_type_hint");
+        const auto hint = form.token_type_hint.value_or("");
         // RFC 7662 §2.1: a hint is only a hint; one this server does not know is ignored.
         if (hint == "access_token") out->hint = oauth::token_hint::access_token;
         if (hint == "refresh_token") out->hint = oauth::token_hint::refresh_token;
@@ -139,14 +138,15 @@ struct token_request {
 };
 std::optional<token_request> read_token_request(const version_profile& version, const endpoints& e,
                                                 const request& req, responder& respond) {
-    auto form = read_form(version, req, respond);
-    if (!form) return std::nullopt;
-    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/false);
+    const auto decoded = read_form(version, req, respond);
+    if (!decoded) return std::nullopt;
+    const dated_form form = read_dated_form(*decoded);
+    auto client = read_client(version, req, e.prefix, form, /*token_endpoint=*/false);
     if (!client) {
         respond(error_response(version, client.err(), req.correlation_id));
         return std::nullopt;
     }
-    auto token = read_token(*form);
+    auto token = read_token(form);
     if (!token) {
         respond(error_response(version, token.err(), req.correlation_id));
         return std::nullopt;
@@ -163,9 +163,10 @@ std::optional<token_request> read_token_request(const version_profile& version, 
 
 void post_token(const version_profile& version, const endpoints& e, const request& req,
                 route_params&, responder respond) {
-    auto form = read_form(version, req, respond);
-    if (!form) return;
-    const auto grant = form->get("grant_type");
+    const auto decoded = read_form(version, req, respond);
+    if (!decoded) return;
+    const dated_form form = read_dated_form(*decoded);
+    const auto grant = form.grant_type;
     service::grant_request request;
     std::vector<std::string> missing;
     if (!grant || grant->empty()) {
@@ -180,27 +181,25 @@ void post_token(const version_profile& version, const endpoints& e, const reques
         return respond(error_response(
             version, make_error(errc::unsupported_grant_type, "", "grant_type"), req.correlation_id));
     }
-    auto client = read_client(version, req, e.prefix, *form, /*token_endpoint=*/true);
+    auto client = read_client(version, req, e.prefix, form, /*token_endpoint=*/true);
     if (!client) return respond(error_response(version, client.err(), req.correlation_id));
     missing.insert(missing.end(), client->missing.begin(), client->missing.end());
-    const auto require = [&](const char* field) {
-        const auto value = form->get(field);
+    const auto require = [&](std::optional<std::string_view> value, const char* field) {
         if (!value || value->empty()) missing.emplace_back(field);
         return std::string(value.value_or(""));
     };
     if (grant && !grant->empty()) {
         switch (request.type) {
             case service::grant_type::authorization_code:
-                request.code = require("code");
-                request.redirect_uri = require("redirect_uri");
-                if (const auto verifier = form->get("code_verifier"))
-                    request.code_verifier = std::string(*verifier);
+                request.code = require(form.code, "code");
+                request.redirect_uri = require(form.redirect_uri, "redirect_uri");
+                if (form.code_verifier) request.code_verifier = std::string(*form.code_verifier);
                 break;
             case service::grant_type::refresh_token:
-                request.refresh_token = require("refresh_token");
+                request.refresh_token = require(form.refresh_token, "refresh_token");
                 break;
             case service::grant_type::client_credentials:
-                request.scopes = storage::split_scopes(form->value_or_empty("scope"));
+                request.scopes = storage::split_scopes(form.scope.value_or(""));
                 break;
         }
     }

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "hsoauth/http/form.hpp"
 #include "hsoauth/http/message.hpp"
+#include "hsoauth/http/wire/dated/dated_form.hpp"
 #include "hsoauth/http/wire/dated/version_profile.hpp"
 #include "hsoauth/oauth/result.hpp"
 #include "hsoauth/service/token_service.hpp"
@@ -27,7 +27,7 @@ struct client_reading {
 // server's, as reached (http and https with the request's Host, under `prefix`: the sandbox's
 // path prefix, "" at the root) and as HubSpot's (https://api.hubapi.com).
 oauth::result<client_reading> read_client(const version_profile& version, const request& req,
-                                          std::string_view prefix, const form_fields& form,
+                                          std::string_view prefix, const dated_form& form,
                                           bool token_endpoint);
 
 }  // namespace hsoauth::http::wire::dated
