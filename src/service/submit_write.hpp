@@ -62,8 +62,9 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
     store.submit_in_burst(std::move(job));
 }
 
-// Runs `work(repository&) -> oauth::result<T>` as a read on this thread and answers at once; a
-// storage fault or anything `work` threw becomes a failure.
+// Runs `work(repository&) -> oauth::result<T>` (or a T, for a read that cannot be refused) as a
+// read on this thread and answers at once; a storage fault or anything `work` threw becomes a
+// failure. The value is moved once, into the outcome handed to `done`.
 template <class T, class Work>
 void answer_read(storage::store& store, Work&& work, const reply<T>& done) {
     std::optional<outcome<T>> result;

@@ -160,9 +160,7 @@ void token_service_core::introspect(const call& c, client_credentials client, st
     const storage::app_record& app = *who->app;
     answer_read<oauth::introspection>(
         store_,
-        [&](storage::repository& repo) -> oauth::result<oauth::introspection> {
-            return authority_.introspect(repo, app, token, hint);
-        },
+        [&](storage::repository& repo) { return authority_.introspect(repo, app, token, hint); },
         done);
 }
 

@@ -39,7 +39,7 @@ class outcome {
     outcome(const T& value) : v_(std::in_place_index<0>, value) {}
     outcome(oauth::error e) : v_(std::move(e)) {}
     outcome(failure f) : v_(std::move(f)) {}
-    outcome(oauth::result<T> r) : v_(from(std::move(r))) {}
+    outcome(oauth::result<T>&& r) : v_(from(std::move(r))) {}
 
     bool ok() const { return v_.index() == 0; }
     T& value() { return std::get<0>(v_); }
