@@ -627,7 +627,7 @@ for line in "${bounded_ratios[@]}"; do
   read -r mid low high n < <(echo "$per_round" | sort -g | awk '{v[NR] = $1}
     END {printf "%.2f %.2f %.2f %d\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR], NR}')
   printf '%s = %s (rounds %s to %s, median of %s; target %s)\n' "$name" "$mid" "$low" "$high" "$n" "$target"
-  results+=("{\"scenario\":\"ratio/$name\",\"median\":$mid,\"min\":$low,\"max\":$high,\"rounds\":$n}")
+  results+=("{\"scenario\":\"ratio/$name\",\"median\":$mid,\"min\":$low,\"max\":$high,\"rounds\":$n,\"per_round\":[$(echo "$per_round" | paste -sd,)]}")
 done
 if [ "$scale" -gt 0 ]; then
   ratio "S1 at $scale / S1 at 10k" "scale-$scale/S1 introspect" "main/S1 introspect" || true
