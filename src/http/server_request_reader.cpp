@@ -5,35 +5,44 @@
 #include <boost/beast/core/error.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace hsoauth::http::detail {
 
+namespace {
+
+// The bytes check_header_bytes stops at: the ends of lines and NUL. Every other byte passes.
+constexpr std::array<bool, 256> header_stop_bytes = [] {
+    std::array<bool, 256> stops{};
+    stops['\0'] = stops['\n'] = stops['\r'] = true;
+    return stops;
+}();
+
+}  // namespace
+
 header_verdict check_header_bytes(std::string_view raw) {
-    header_verdict verdict;
-    bool line_start = true;
+    const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+    const auto* const end = p + raw.size();
+    const auto* line = p;  // where the current line begins
     bool seen_request_line = false;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        const char c = raw[i];
-        if (c == '\0') return {false, "NUL byte in the request header"};
-        if (c == '\n') return {false, "bare LF in the request header"};
-        if (c == '\r') {
-            if (i + 1 >= raw.size()) return verdict;  // need the next byte
-            if (raw[i + 1] != '\n') return {false, "bare CR in the request header"};
-            ++i;
-            if (line_start && seen_request_line) {
-                verdict.complete = true;  // the empty line that ends the header block
-                return verdict;
-            }
-            if (!line_start) seen_request_line = true;
-            line_start = true;
-            continue;
+    for (;; ++p) {
+        while (p != end && !header_stop_bytes[*p]) ++p;
+        if (p == end) return {};  // need more bytes
+        if (*p == '\0') return {false, "NUL byte in the request header"};
+        if (*p == '\n') return {false, "bare LF in the request header"};
+        if (p + 1 == end) return {};  // a CR: need the next byte
+        if (p[1] != '\n') return {false, "bare CR in the request header"};
+        if (p != line) {
+            seen_request_line = true;
+        } else if (seen_request_line) {
+            return {true, nullptr};  // the empty line that ends the header block
         }
-        if (line_start && seen_request_line && (c == ' ' || c == '\t')) {
+        ++p;  // the LF; the loop steps past it
+        line = p + 1;
+        if (seen_request_line && line != end && (*line == ' ' || *line == '\t')) {
             return {false, "obsolete line folding in the request header"};
         }
-        line_start = false;
     }
-    return verdict;
 }
 
 std::string_view host_without_port(std::string_view value) {
