@@ -66,7 +66,8 @@ TEST_CASE("check_header_bytes: the requests the abuse tests send") {
           "bare LF in the request header");
     CHECK(std::string_view(check_header_bytes("GET / HTTP/1.1\r\nX: a\rb\r\n\r\n").problem) ==
           "bare CR in the request header");
-    CHECK(std::string_view(check_header_bytes(std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 29)).problem) ==
+    constexpr char with_nul[] = "GET / HTTP/1.1\r\nX: a\0b\r\n\r\n";
+    CHECK(std::string_view(check_header_bytes(std::string_view(with_nul, sizeof with_nul - 1)).problem) ==
           "NUL byte in the request header");
     for (const std::string_view raw : {std::string_view(ok), std::string_view(" GET / HTTP/1.1\r\n\r\n"),
                                        std::string_view("GET / HTTP/1.1\r\n \r\n"), std::string_view("")}) {
