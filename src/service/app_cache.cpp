@@ -72,12 +72,6 @@ app_cache::entry* app_cache::current_entry(const storage::app_record& app) {
     return &it->second;
 }
 
-bool app_cache::knows_secret(const storage::app_record& app, std::string_view secret) {
-    std::lock_guard lock(mutex_);
-    const entry* known = current_entry(app);
-    return known && holds_secret(*known, secret);
-}
-
 void app_cache::remember_secret(const storage::app_record& app, std::string_view secret) {
     std::lock_guard lock(mutex_);
     if (entry* known = current_entry(app)) known->verified_secret.assign(secret);

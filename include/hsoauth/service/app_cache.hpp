@@ -41,7 +41,7 @@ class app_cache {
     std::shared_ptr<const storage::app_record> find(std::string_view client_id);
 
     // find(), and whether `secret` is, byte for byte (compared in constant time), the secret
-    // remembered for the app found: knows_secret() in the same lookup. Throws what find() throws.
+    // remembered for the app found (false once the app changed). Throws what find() throws.
     struct app_and_secret {
         std::shared_ptr<const storage::app_record> app;  // nullptr: no app has `client_id`
         bool secret_known = false;
@@ -51,9 +51,6 @@ class app_cache {
     // Forgets every app: the next find() of each reads it again.
     void invalidate();
 
-    // Whether `secret` is, byte for byte (compared in constant time), the secret remembered for
-    // `app`, which must be what find() returned and is still cached (false once it changed).
-    bool knows_secret(const storage::app_record& app, std::string_view secret);
     // Remembers `secret`, just verified against `app`'s digest, in place of the one before; no
     // effect when `app` is no longer the cached one. One secret per app: memory stays bounded.
     void remember_secret(const storage::app_record& app, std::string_view secret);

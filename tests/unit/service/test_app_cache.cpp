@@ -118,6 +118,11 @@ TEST_CASE("app_cache: an unknown client_id is not remembered") {
     CHECK(found->client_secret_digest == "digest-1");
 }
 
+// Whether the cache knows `secret` as the verified one of "cached-client" as it is now.
+static bool knows(service::app_cache& apps, std::string_view secret) {
+    return apps.find_with_secret("cached-client", secret).secret_known;
+}
+
 TEST_CASE("app_cache: a verified secret is known byte for byte until its app changes") {
     test::temp_database t;
     service::app_cache apps(t.db);
@@ -125,33 +130,29 @@ TEST_CASE("app_cache: a verified secret is known byte for byte until its app cha
     app.app_id = store_app(t, app);
     const auto first = apps.find("cached-client");
     REQUIRE(first != nullptr);
-    CHECK_FALSE(apps.knows_secret(*first, "secret-1"));
-    CHECK_FALSE(apps.knows_secret(*first, ""));
+    CHECK_FALSE(knows(apps, "secret-1"));
+    CHECK_FALSE(knows(apps, ""));
 
     apps.remember_secret(*first, "secret-1");
-    CHECK(apps.knows_secret(*first, "secret-1"));
-    CHECK(apps.knows_secret(*apps.find("cached-client"), "secret-1"));
-    CHECK_FALSE(apps.knows_secret(*first, "secret-2"));
-    CHECK_FALSE(apps.knows_secret(*first, "secret-"));
-    CHECK_FALSE(apps.knows_secret(*first, "secret-10"));
-    CHECK_FALSE(apps.knows_secret(*first, "SECRET-1"));
+    CHECK(knows(apps, "secret-1"));
+    CHECK_FALSE(knows(apps, "secret-2"));
+    CHECK_FALSE(knows(apps, "secret-"));
+    CHECK_FALSE(knows(apps, "secret-10"));
+    CHECK_FALSE(knows(apps, "SECRET-1"));
 
-    // A record that is not the cached one (a copy, or another app) knows nothing.
+    // A record that is not the cached one (a copy) teaches the cache nothing.
     const storage::app_record copy = *first;
-    CHECK_FALSE(apps.knows_secret(copy, "secret-1"));
     apps.remember_secret(copy, "secret-3");
-    CHECK_FALSE(apps.knows_secret(*first, "secret-3"));
+    CHECK_FALSE(knows(apps, "secret-3"));
+    CHECK(knows(apps, "secret-1"));
 
-    // A write that changed apps forgets it, also for the record read before the change.
+    // A write that changed apps forgets it.
     app.client_secret_digest = "digest-2";
     write_app(t, apps, [&](storage::repository& repo) { repo.upsert_app(app); });
-    CHECK_FALSE(apps.knows_secret(*first, "secret-1"));
-    const auto second = apps.find("cached-client");
-    REQUIRE(second != nullptr);
-    CHECK_FALSE(apps.knows_secret(*second, "secret-1"));
+    CHECK_FALSE(knows(apps, "secret-1"));
     // The record of before the change cannot teach the new one a secret.
     apps.remember_secret(*first, "secret-1");
-    CHECK_FALSE(apps.knows_secret(*second, "secret-1"));
+    CHECK_FALSE(knows(apps, "secret-1"));
 }
 
 TEST_CASE("app_cache: find_with_secret finds the app and knows its verified secret until it changes") {
