@@ -1,6 +1,8 @@
 #include "hsoauth/http/sandbox_front.hpp"
 
+#include <chrono>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -13,23 +15,33 @@
 namespace hsoauth::http {
 namespace {
 
-// The connection's port with a sandbox's lease: the sandbox stays open while the request's
-// answer, and any work it deferred to the connection's thread, is pending.
+// A port that cannot hold a lease itself (connection_port::hold), with a sandbox's lease: the
+// sandbox stays open while the request's answer, and any work it deferred to the connection's
+// thread, is pending. The server's connections hold the lease themselves, without this.
 class leased_port final : public connection_port {
   public:
-    leased_port(std::shared_ptr<connection_port> inner, std::shared_ptr<service::sandbox_site> site)
-        : inner_(std::move(inner)), site_(std::move(site)) {}
+    leased_port(std::shared_ptr<connection_port> inner, std::shared_ptr<void> lease)
+        : inner_(std::move(inner)), lease_(std::move(lease)) {}
     void send(response r) override { inner_->send(std::move(r)); }
     void post(std::function<void()> work) override { inner_->post(std::move(work)); }
     bool on_own_thread() const override { return inner_->on_own_thread(); }
     void defer(std::function<void()> work) override {
-        inner_->defer([site = site_, work = std::move(work)] { work(); });
+        inner_->defer([lease = lease_, work = std::move(work)] { work(); });
+    }
+    void defer_for(std::chrono::milliseconds delay, std::function<void()> work) override {
+        inner_->defer_for(delay, [lease = lease_, work = std::move(work)] { work(); });
     }
 
   private:
     std::shared_ptr<connection_port> inner_;
-    std::shared_ptr<service::sandbox_site> site_;
+    std::shared_ptr<void> lease_;
 };
+
+// `respond`, with `lease` held until the request's answer is sent and its deferred work ran.
+responder holding(responder respond, std::shared_ptr<void> lease) {
+    if (respond.port()->hold(lease)) return respond;
+    return responder(std::make_shared<leased_port>(respond.port(), std::move(lease)));
+}
 
 }  // namespace
 
@@ -57,15 +69,16 @@ void sandbox_front::dispatch(request& req, responder respond) const {
     // The registry's sites are hosted_sandbox (app::assembly gives it that factory).
     const endpoints& served = static_cast<const hosted_sandbox&>(*lease.site).served();
     const std::size_t prefix_size = path_prefix.size() + slash;
-    auto port = std::make_shared<leased_port>(respond.port(), std::move(lease.site));
+    responder leased = holding(std::move(respond), std::move(lease.site));
     // The route table sees the path as the root would; the log sees it whole again once the
     // handler returns (views copy what they keep of the path). The target stays without the
     // prefix: the gateway forwards it, possibly after the handler returned.
-    std::string prefix = req.path.substr(0, prefix_size);
+    req.mount.assign(req.path, 0, prefix_size);
     req.path.erase(0, prefix_size);
     req.target.erase(0, prefix_size);
-    http::dispatch(served, req, responder(std::move(port)));
-    req.path.insert(0, prefix);
+    http::dispatch(served, req, std::move(leased));
+    req.path.insert(0, req.mount);
+    req.mount.clear();
 }
 
 }  // namespace hsoauth::http

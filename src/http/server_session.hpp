@@ -125,13 +125,25 @@ public:
         home_.hand_in(std::move(work));
     }
 
-    void defer(std::function<void()> work) override { asio::post(home_.ctx, std::move(work)); }
+    void defer(std::function<void()> work) override {
+        // The lease rides in Asio's handler, whose memory Asio recycles: no allocation.
+        if (on_own_thread() && lease_) {
+            return asio::post(home_.ctx, [lease = lease_, work = std::move(work)] { work(); });
+        }
+        asio::post(home_.ctx, std::move(work));
+    }
 
     void defer_for(std::chrono::milliseconds delay, std::function<void()> work) override {
         auto timer = std::make_shared<asio::steady_timer>(home_.ctx, delay);
-        timer->async_wait([timer, work = std::move(work)](beast::error_code ec) {
+        std::shared_ptr<void> lease = on_own_thread() ? lease_ : nullptr;
+        timer->async_wait([timer, lease = std::move(lease), work = std::move(work)](beast::error_code ec) {
             if (!ec) work();
         });
+    }
+
+    bool hold(std::shared_ptr<void>& lease) override {
+        lease_ = std::move(lease);
+        return true;
     }
 
     bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
@@ -383,12 +395,19 @@ private:
             cut_ = false;
             ec = asio::error::connection_aborted;  // logged as sent, then closed at once
         }
-        log_finished();
+        end_request();
         busy_ = false;
         wire_.clear();
         if (ec) return close_now();
         if (!keep_alive_ || state_.draining.load()) return close();
         read_header();
+    }
+
+    // The answer went out (or none will): the observer hears of it, and what the request held
+    // (hold()) is let go.
+    void end_request() {
+        log_finished();
+        lease_.reset();
     }
 
     // Tells the observer (log line, metrics) of the answer just sent, or logs it itself.
@@ -408,7 +427,7 @@ private:
     // A fault rule's reset: no answer, and the peer sees the connection reset (SO_LINGER 0).
     void reset_connection() {
         status_ = 0;
-        log_finished();
+        end_request();
         beast::error_code ignored;
         lowest().socket().set_option(asio::socket_base::linger(true, 0), ignored);
         lowest().close();
@@ -493,7 +512,7 @@ private:
         if (stream_finished_) return;
         stream_finished_ = true;
         drop_stream();
-        log_finished();
+        end_request();
         busy_ = false;
         wire_.clear();
         close_now();
@@ -534,6 +553,7 @@ private:
     std::size_t body_wire_bytes_ = 0;  // bytes of a chunked body read so far, framing included
     int status_ = 0;
     std::shared_ptr<body_stream> body_;  // the streamed answer being sent, if any
+    std::shared_ptr<void> lease_;        // what the request in hand holds (hold()); this thread only
     bool streaming_ = false;    // its headers went out; chunks follow
     bool stream_finished_ = false;
     bool writing_ = false;      // a chunk of the stream is being written

@@ -1057,6 +1057,24 @@ TEST_CASE("reset: POST /admin/v1/reset empties the journal and keeps the fault r
     CHECK(events(server, "kind=fault").size() == 1);
 }
 
+TEST_CASE("sandboxes: a delay rule under a sandbox's prefix delays its answer as at the root") {
+    server_process server;
+    server.start();
+    const sandbox_client box = create_sandbox(server);
+    const world w = seed_world(box, "delay");
+    const issued_tokens t = issue(box, w);
+    REQUIRE(box.admin("POST", "/admin/v1/faults", {{"match", {{"route", "access_token_metadata"}}},
+                                                   {"action", {{"kind", "delay"}, {"delay_ms", 700}}},
+                                                   {"times", 1}})
+                .status == 201);
+    const auto started = std::chrono::steady_clock::now();
+    const http_response delayed = box.get("/oauth/v1/access-tokens/" + url_encode(t.access_token));
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(700));
+    REQUIRE(delayed.status == 200);
+    CHECK(delayed.json().at("token") == t.access_token);
+    CHECK(box.admin("GET", "/admin/v1/faults").json().at("results").at(0).at("fired") == 1);
+}
+
 TEST_CASE("sandboxes: fault rules and the journal survive an idle close and reopening; deletion ends the sandbox") {
     server_process server({.extra_args = {"--sandbox-idle-close-s", "1"}});
     server.start();

@@ -27,6 +27,8 @@ struct request {
     std::string remote_address;  // the peer's IP address as text ("127.0.0.1", "::1"), set by the
                                  // server for the connection; "" when unknown
     bool secure = false;         // arrived over HTTPS (for the URLs a view writes)
+    std::string mount;           // scratch of sandbox_front: the "/sandboxes/{id}" it took off
+                                 // `path` while the sandbox's routes serve it; "" otherwise
     std::string_view route;      // the matched route's name and wire version (router.hpp), set by
     std::string_view version;    // dispatch before the handler runs; "" until then
     // Who the request is about, noted by the service for the request log (service::call::notes).

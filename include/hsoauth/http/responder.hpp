@@ -27,6 +27,15 @@ public:
     virtual void send_and_release(std::shared_ptr<connection_port> self, response r) {
         post([self = std::move(self), r = std::move(r)]() mutable { self->send(std::move(r)); });
     }
+    // On the connection's thread, while a request is handled: keeps `lease` (taking it) until
+    // the request's answer has been sent, and copies it into the work deferred meanwhile
+    // (defer, defer_for) from this thread, so that what the request uses outlives all of it.
+    // False, leaving `lease` alone, when this port cannot: the caller then wraps the port (a
+    // sandbox's requests do, sandbox_front). The server's connections can, without allocating.
+    virtual bool hold(std::shared_ptr<void>& lease) {
+        (void)lease;
+        return false;
+    }
 };
 
 class responder {
