@@ -23,7 +23,7 @@ class token_metrics final : public token_service_wrapper {
     // `time` (the sandbox clock) must outlive this object.
     token_metrics(token_service& wrapped, const clock& time);
 
-    void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) override;
+    void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
 
     // hsoauth_token_grants_total, hsoauth_throttled_clients.
     void collect(metrics::exposition& out);
