@@ -7,6 +7,7 @@
 // type is for callbacks made once per request (service replies), where that allocation counts.
 // Calling an empty inline_function throws std::bad_function_call. Not thread-safe.
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
@@ -49,7 +50,7 @@ class inline_function<R(Args...), Capacity> {
     }
     inline_function(inline_function&& other) noexcept : ops_(other.ops_) {
         if (ops_ != nullptr) {
-            ops_->move(other.storage_, storage_);
+            relocate(other.storage_, storage_);
             other.ops_ = nullptr;
         }
     }
@@ -61,8 +62,8 @@ class inline_function<R(Args...), Capacity> {
         if (this != &other) {
             reset();
             if (other.ops_ != nullptr) {
-                other.ops_->move(other.storage_, storage_);
                 ops_ = other.ops_;
+                relocate(other.storage_, storage_);
                 other.ops_ = nullptr;
             }
         }
@@ -87,8 +88,10 @@ class inline_function<R(Args...), Capacity> {
     struct operations {
         R (*call)(void* self, Args... args);
         void (*copy)(const void* from, void* to);
-        void (*move)(void* from, void* to) noexcept;  // and destroys `from`
-        void (*destroy)(void* self) noexcept;
+        // Moves `from` to `to` and destroys `from`; nullptr: copying the bytes does (a trivially
+        // copyable callable, or the pointer to one on the heap).
+        void (*move)(void* from, void* to) noexcept;
+        void (*destroy)(void* self) noexcept;  // nullptr: nothing to do (trivially destructible)
     };
 
     template <class T>
@@ -105,25 +108,38 @@ class inline_function<R(Args...), Capacity> {
     }
 
     template <class T>
+    static constexpr bool trivial = std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>;
+
+    template <class T>
     static constexpr operations in_place_ops{
         [](void* self, Args... args) -> R { return invoke(*static_cast<T*>(self), std::forward<Args>(args)...); },
         [](const void* from, void* to) { ::new (to) T(*static_cast<const T*>(from)); },
-        [](void* from, void* to) noexcept {
-            ::new (to) T(std::move(*static_cast<T*>(from)));
-            static_cast<T*>(from)->~T();
-        },
-        [](void* self) noexcept { static_cast<T*>(self)->~T(); }};
+        trivial<T> ? nullptr
+                   : +[](void* from, void* to) noexcept {
+                         ::new (to) T(std::move(*static_cast<T*>(from)));
+                         static_cast<T*>(from)->~T();
+                     },
+        trivial<T> ? nullptr : +[](void* self) noexcept { static_cast<T*>(self)->~T(); }};
 
     template <class T>
     static constexpr operations on_heap_ops{
         [](void* self, Args... args) -> R { return invoke(**static_cast<T**>(self), std::forward<Args>(args)...); },
         [](const void* from, void* to) { ::new (to) T*(new T(**static_cast<T* const*>(from))); },
-        [](void* from, void* to) noexcept { ::new (to) T*(*static_cast<T**>(from)); },
+        nullptr,
         [](void* self) noexcept { delete *static_cast<T**>(self); }};
+
+    // Moves the callable in `from` (this object's ops_) to `to`, leaving `from` destroyed.
+    void relocate(void* from, void* to) noexcept {
+        if (ops_->move != nullptr) {
+            ops_->move(from, to);
+        } else {
+            std::memcpy(to, from, sizeof storage_);
+        }
+    }
 
     void reset() noexcept {
         if (ops_ != nullptr) {
-            ops_->destroy(storage_);
+            if (ops_->destroy != nullptr) ops_->destroy(storage_);
             ops_ = nullptr;
         }
     }
