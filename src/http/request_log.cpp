@@ -21,9 +21,8 @@ void append_escaped(std::string& out, std::string_view text) {
     }
 }
 
-std::string masked_path(std::string_view path) {
-    std::string out;
-    out.reserve(path.size());
+void append_masked_path(std::string& out, std::string_view path) {
+    const std::size_t start = out.size();
     bool mask_next = false;
     std::size_t i = 0;
     while (i < path.size()) {
@@ -42,14 +41,20 @@ std::string masked_path(std::string_view path) {
         mask_next = name == "access-tokens" || name == "refresh-tokens" || (mask_next && name.empty());
         i = end;
     }
-    if (out.size() > 200) {
-        std::size_t cut = 200;
+    if (out.size() - start > 200) {
+        std::size_t cut = start + 200;
         // Never cut an escape in two: "\xNN" is whole or gone.
         const auto escape = out.rfind("\\x", cut);
-        if (escape != std::string::npos && escape + 4 > cut) cut = escape;
+        if (escape != std::string::npos && escape >= start && escape + 4 > cut) cut = escape;
         out.resize(cut);
         out += "...";
     }
+}
+
+std::string masked_path(std::string_view path) {
+    std::string out;
+    out.reserve(path.size());
+    append_masked_path(out, path);
     return out;
 }
 
@@ -85,7 +90,7 @@ void format_request_line(std::string& line, std::time_t seconds, std::string_vie
     line += ' ';
     append_escaped(line, method.substr(0, 16));
     line += ' ';
-    line += masked_path(path);
+    append_masked_path(line, path);
     line += ' ';
     append_number(line, status);
     line += ' ';

@@ -120,59 +120,59 @@ failure failure_of(std::shared_ptr<const controls::fired_fault> fault) {
 // ---- token_service ----
 
 void intercepting_token_service::grant(const call& c, grant_request request,
-                                       reply<oauth::issued_tokens> done) {
+                                       reply<oauth::issued_tokens>&& done) {
     auto facts = grant_facts(request);
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, r = std::move(request)](const call& at, reply<oauth::issued_tokens> d) mutable {
+              [this, r = std::move(request)](const call& at, reply<oauth::issued_tokens>&& d) mutable {
                   wrapped().grant(at, std::move(r), std::move(d));
               });
 }
 
 void intercepting_token_service::describe_access_token(const call& c, std::string token,
-                                                       reply<oauth::access_token_info> done) {
+                                                       reply<oauth::access_token_info>&& done) {
     auto facts = token_facts("describe_access_token", event_kind::introspection, token_kind::access,
                              id_or_zero(oauth::access_token_id(token)));
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, t = std::move(token)](const call& at, reply<oauth::access_token_info> d) mutable {
+              [this, t = std::move(token)](const call& at, reply<oauth::access_token_info>&& d) mutable {
                   wrapped().describe_access_token(at, std::move(t), std::move(d));
               });
 }
 
 void intercepting_token_service::describe_refresh_token(const call& c, std::string token,
-                                                        reply<oauth::refresh_token_info> done) {
+                                                        reply<oauth::refresh_token_info>&& done) {
     auto facts = token_facts("describe_refresh_token", event_kind::introspection,
                              token_kind::refresh, id_or_zero(oauth::refresh_token_id(token)));
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, t = std::move(token)](const call& at, reply<oauth::refresh_token_info> d) mutable {
+              [this, t = std::move(token)](const call& at, reply<oauth::refresh_token_info>&& d) mutable {
                   wrapped().describe_refresh_token(at, std::move(t), std::move(d));
               });
 }
 
 void intercepting_token_service::revoke_refresh_token(const call& c, std::string token,
-                                                      reply<oauth::done> done) {
+                                                      reply<oauth::done>&& done) {
     auto facts = token_facts("revoke_refresh_token", event_kind::revocation, token_kind::refresh,
                              id_or_zero(oauth::refresh_token_id(token)));
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, t = std::move(token)](const call& at, reply<oauth::done> d) mutable {
+              [this, t = std::move(token)](const call& at, reply<oauth::done>&& d) mutable {
                   wrapped().revoke_refresh_token(at, std::move(t), std::move(d));
               });
 }
 
 void intercepting_token_service::introspect(const call& c, client_credentials client, std::string token,
-                                            oauth::token_hint hint, reply<oauth::introspection> done) {
+                                            oauth::token_hint hint, reply<oauth::introspection>&& done) {
     auto facts = presented_token_facts("introspect", event_kind::introspection, client, token, hint);
     intercept(hook_, c, std::move(facts), std::move(done),
               [this, cl = std::move(client), t = std::move(token), hint](const call& at,
-                                                                        reply<oauth::introspection> d) mutable {
+                                                                        reply<oauth::introspection>&& d) mutable {
                   wrapped().introspect(at, std::move(cl), std::move(t), hint, std::move(d));
               });
 }
 
 void intercepting_token_service::revoke(const call& c, client_credentials client, std::string token,
-                                        oauth::token_hint hint, reply<oauth::done> done) {
+                                        oauth::token_hint hint, reply<oauth::done>&& done) {
     auto facts = presented_token_facts("revoke", event_kind::revocation, client, token, hint);
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, cl = std::move(client), t = std::move(token), hint](const call& at, reply<oauth::done> d) mutable {
+              [this, cl = std::move(client), t = std::move(token), hint](const call& at, reply<oauth::done>&& d) mutable {
                   wrapped().revoke(at, std::move(cl), std::move(t), hint, std::move(d));
               });
 }
@@ -189,7 +189,7 @@ void intercepting_authorization_service::open(const call& c, authorize_request r
     facts.state_sent = request.state.has_value() && !request.state->empty();
     facts.pkce_sent = !request.code_challenge.empty();
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, r = std::move(request)](const call& at, reply<authorize_outcome> d) mutable {
+              [this, r = std::move(request)](const call& at, reply<authorize_outcome>&& d) mutable {
                   wrapped().open(at, std::move(r), std::move(d));
               });
 }
@@ -202,7 +202,7 @@ void intercepting_authorization_service::decide(const call& c, consent_decision 
     facts.hub_id = decision.hub_id.value_or(0);
     facts.user_id = decision.user_id.value_or(0);
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, d0 = std::move(decision)](const call& at, reply<decision_outcome> d) mutable {
+              [this, d0 = std::move(decision)](const call& at, reply<decision_outcome>&& d) mutable {
                   wrapped().decide(at, std::move(d0), std::move(d));
               });
 }
@@ -213,7 +213,7 @@ void intercepting_gateway_service::decide(const call& c, api_call request, reply
     auto facts = token_facts("api_call", event_kind::gateway, token_kind::access,
                              id_or_zero(oauth::access_token_id(request.access_token)));
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, r = std::move(request)](const call& at, reply<api_decision> d) mutable {
+              [this, r = std::move(request)](const call& at, reply<api_decision>&& d) mutable {
                   wrapped().decide(at, std::move(r), std::move(d));
               });
 }
@@ -263,7 +263,7 @@ void intercepting_admin_service::mint_code(const call& c, code_request request,
     facts.user_id = request.user_id;
     facts.pkce_sent = !request.code_challenge.empty();
     intercept(hook_, c, std::move(facts), std::move(done),
-              [this, r = std::move(request)](const call& at, reply<oauth::issued_code> d) mutable {
+              [this, r = std::move(request)](const call& at, reply<oauth::issued_code>&& d) mutable {
                   wrapped().mint_code(at, std::move(r), std::move(d));
               });
 }

@@ -24,22 +24,32 @@ std::size_t outcome_of(const oauth::error& e) {
 
 token_metrics::token_metrics(token_service& wrapped, const clock& time) : token_service_wrapper(wrapped), time_(time) {}
 
-void token_metrics::grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) {
+void token_metrics::grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) {
     const std::size_t type = request.type == grant_type::authorization_code ? 0 : 1;
-    std::string client_id = request.client.client_id;
-    wrapped().grant(c, std::move(request),
-                    [this, type, client_id = std::move(client_id), done = std::move(done)](
-                        outcome<oauth::issued_tokens>&& out) {
-                        std::size_t outcome = 0;
-                        if (const auto* e = out.error()) {
-                            outcome = outcome_of(*e);
-                            if (outcome == 2) note_throttled(client_id, e->seconds);
-                        } else if (out.failed()) {
-                            outcome = 6;
-                        }
-                        grants_[type][outcome].fetch_add(1, std::memory_order_relaxed);
-                        done(std::move(out));
-                    });
+    if (c.notes != nullptr) {
+        // The request's notes carry the client_id to the tap (they live until the answer is
+        // sent, and the client_id is noted so anyway): the tap holds no string of its own.
+        c.notes->client_id = request.client.client_id;
+        done.tap([this, type, notes = c.notes](outcome<oauth::issued_tokens>& out) {
+            count(type, out, notes->client_id);
+        });
+    } else {
+        done.tap([this, type, client_id = request.client.client_id](outcome<oauth::issued_tokens>& out) {
+            count(type, out, client_id);
+        });
+    }
+    wrapped().grant(c, std::move(request), std::move(done));
+}
+
+void token_metrics::count(std::size_t type, const outcome<oauth::issued_tokens>& out, const std::string& client_id) {
+    std::size_t outcome = 0;
+    if (const auto* e = out.error()) {
+        outcome = outcome_of(*e);
+        if (outcome == 2) note_throttled(client_id, e->seconds);
+    } else if (out.failed()) {
+        outcome = 6;
+    }
+    grants_[type][outcome].fetch_add(1, std::memory_order_relaxed);
 }
 
 void token_metrics::note_throttled(const std::string& client_id, std::int64_t retry_after) {

@@ -105,7 +105,7 @@ auto admitted_or_answered(Authenticate authenticate, Reply& done)
 }  // namespace
 
 void token_service_core::grant(const call& c, grant_request request,
-                               reply<oauth::issued_tokens> done) {
+                               reply<oauth::issued_tokens>&& done) {
     // May read the app through the store.
     auto client = admitted_or_answered([&] { return authenticate(request.client, c.source); }, done);
     if (!client) return;
@@ -154,7 +154,7 @@ void token_service_core::grant(const call& c, grant_request request,
 }
 
 void token_service_core::introspect(const call& c, client_credentials client, std::string token,
-                                    oauth::token_hint hint, reply<oauth::introspection> done) {
+                                    oauth::token_hint hint, reply<oauth::introspection>&& done) {
     auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const storage::app_record& app = *who->app;
@@ -165,7 +165,7 @@ void token_service_core::introspect(const call& c, client_credentials client, st
 }
 
 void token_service_core::revoke(const call& c, client_credentials client, std::string token,
-                                oauth::token_hint hint, reply<oauth::done> done) {
+                                oauth::token_hint hint, reply<oauth::done>&& done) {
     auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const auto& authority = authority_;
@@ -177,14 +177,14 @@ void token_service_core::revoke(const call& c, client_credentials client, std::s
 }
 
 void token_service_core::describe_access_token(const call&, std::string token,
-                                               reply<oauth::access_token_info> done) {
+                                               reply<oauth::access_token_info>&& done) {
     answer_read<oauth::access_token_info>(
         store_,
         [&](storage::repository& repo) { return authority_.introspect_access(repo, token); }, done);
 }
 
 void token_service_core::describe_refresh_token(const call&, std::string token,
-                                                reply<oauth::refresh_token_info> done) {
+                                                reply<oauth::refresh_token_info>&& done) {
     answer_read<oauth::refresh_token_info>(
         store_,
         [&](storage::repository& repo) { return authority_.introspect_refresh(repo, token); },
@@ -192,7 +192,7 @@ void token_service_core::describe_refresh_token(const call&, std::string token,
 }
 
 void token_service_core::revoke_refresh_token(const call& c, std::string token,
-                                              reply<oauth::done> done) {
+                                              reply<oauth::done>&& done) {
     const auto& authority = authority_;
     submit_write<oauth::done>(
         store_, c, on_refusal::roll_back,

@@ -19,6 +19,8 @@ void append_escaped(std::string& out, std::string_view text);
 // "refresh-tokens" (skipping empty ones), and every segment over 24 characters; escaped as by
 // append_escaped, and cut after about 200 characters ("..." marks the cut).
 std::string masked_path(std::string_view path);
+// masked_path(path) appended to `out` (the request line is written so, without a string of its own).
+void append_masked_path(std::string& out, std::string_view path);
 
 // The log line of one request into `line` (replacing its content): UTC time of `seconds`,
 // method (16 bytes at most) and masked path escaped, status, duration in milliseconds,

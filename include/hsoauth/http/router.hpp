@@ -2,7 +2,11 @@
 // The HTTP surface as one table (see routes.cpp): method, path pattern, handler, and whether the
 // route needs the admin key. Patterns are literal segments and {name} segments; a {name} matches
 // one non-empty segment, percent-decoded, and is passed to the handler in order.
+#include <array>
+#include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +16,27 @@
 
 namespace hsoauth::http {
 
-using route_params = std::vector<std::string>;  // the handler may move values out
+// The decoded {name} segments of the matched route, in order, kept in place: no route of the
+// table has more than `capacity` (a longer pattern is a programming error: push_back throws
+// std::length_error). The handler may move values out.
+class route_params {
+  public:
+    static constexpr std::size_t capacity = 4;
+
+    std::string& operator[](std::size_t i) { return values_[i]; }
+    const std::string& operator[](std::size_t i) const { return values_[i]; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    void clear() { size_ = 0; }
+    void push_back(std::string&& value) {
+        if (size_ == capacity) throw std::length_error("a route pattern has more parameters than route_params holds");
+        values_[size_++] = std::move(value);
+    }
+
+  private:
+    std::array<std::string, capacity> values_;
+    std::size_t size_ = 0;
+};
 using handler = void (*)(const endpoints&, const request&, route_params&, responder);
 
 enum class access { open, admin };

@@ -18,16 +18,16 @@ class intercepting_token_service final : public token_service_wrapper {
     intercepting_token_service(token_service& wrapped, interceptor& hook)
         : token_service_wrapper(wrapped), hook_(hook) {}
 
-    void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) override;
+    void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
     void describe_access_token(const call& c, std::string token,
-                               reply<oauth::access_token_info> done) override;
+                               reply<oauth::access_token_info>&& done) override;
     void describe_refresh_token(const call& c, std::string token,
-                                reply<oauth::refresh_token_info> done) override;
-    void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override;
+                                reply<oauth::refresh_token_info>&& done) override;
+    void revoke_refresh_token(const call& c, std::string token, reply<oauth::done>&& done) override;
     void introspect(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
-                    reply<oauth::introspection> done) override;
+                    reply<oauth::introspection>&& done) override;
     void revoke(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
-                reply<oauth::done> done) override;
+                reply<oauth::done>&& done) override;
 
   private:
     interceptor& hook_;

@@ -12,9 +12,9 @@ class noting_token_service final : public token_service_wrapper {
   public:
     using token_service_wrapper::token_service_wrapper;
 
-    void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) override;
-    void describe_access_token(const call& c, std::string token, reply<oauth::access_token_info> done) override;
-    void describe_refresh_token(const call& c, std::string token, reply<oauth::refresh_token_info> done) override;
+    void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
+    void describe_access_token(const call& c, std::string token, reply<oauth::access_token_info>&& done) override;
+    void describe_refresh_token(const call& c, std::string token, reply<oauth::refresh_token_info>&& done) override;
 };
 
 }  // namespace hsoauth::service

@@ -11,6 +11,7 @@
 
 #include "hsoauth/controls/fault.hpp"
 #include "hsoauth/oauth/result.hpp"
+#include "hsoauth/service/reply.hpp"
 
 namespace hsoauth::service {
 
@@ -63,11 +64,5 @@ class outcome {
     variant v_;
     std::shared_ptr<const controls::fired_fault> broken_;
 };
-
-// How a use case answers: called exactly once, on any thread (at once on the calling thread
-// for reads, on the storage engine's thread once a write is durable). It must not block. The
-// outcome is the reply's to move from.
-template <class T>
-using reply = std::function<void(outcome<T>&&)>;
 
 }  // namespace hsoauth::service

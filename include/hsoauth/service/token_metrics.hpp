@@ -23,7 +23,7 @@ class token_metrics final : public token_service_wrapper {
     // `time` (the sandbox clock) must outlive this object.
     token_metrics(token_service& wrapped, const clock& time);
 
-    void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) override;
+    void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
 
     // hsoauth_token_grants_total, hsoauth_throttled_clients.
     void collect(metrics::exposition& out);
@@ -32,6 +32,8 @@ class token_metrics final : public token_service_wrapper {
     static constexpr std::size_t outcome_count = 7;
     static constexpr std::size_t max_tracked = 10000;
 
+    // Counts one grant's outcome; `client_id` is the client that asked (for a throttled one).
+    void count(std::size_t type, const outcome<oauth::issued_tokens>& out, const std::string& client_id);
     void note_throttled(const std::string& client_id, std::int64_t retry_after);
 
     const clock& time_;

@@ -17,16 +17,16 @@ class token_service_core final : public token_service {
     token_service_core(storage::store& store, app_cache& apps, client_auth_throttle& throttle,
                        const oauth::authority& authority);
 
-    void grant(const call& c, grant_request request, reply<oauth::issued_tokens> done) override;
+    void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
     void describe_access_token(const call& c, std::string token,
-                               reply<oauth::access_token_info> done) override;
+                               reply<oauth::access_token_info>&& done) override;
     void describe_refresh_token(const call& c, std::string token,
-                                reply<oauth::refresh_token_info> done) override;
-    void revoke_refresh_token(const call& c, std::string token, reply<oauth::done> done) override;
+                                reply<oauth::refresh_token_info>&& done) override;
+    void revoke_refresh_token(const call& c, std::string token, reply<oauth::done>&& done) override;
     void introspect(const call& c, client_credentials client, std::string token,
-                    oauth::token_hint hint, reply<oauth::introspection> done) override;
+                    oauth::token_hint hint, reply<oauth::introspection>&& done) override;
     void revoke(const call& c, client_credentials client, std::string token, oauth::token_hint hint,
-                reply<oauth::done> done) override;
+                reply<oauth::done>&& done) override;
 
     // An authenticated client: its app, and the assertion it authenticated with (whose jti the
     // grant's write must remember), if any.

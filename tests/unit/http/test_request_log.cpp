@@ -88,3 +88,17 @@ TEST_CASE("http: the request log line escapes the method and the path") {
                   "corr=0f8fad5b-d9cb-469f-a165-70867728950e");
     CHECK(printable_ascii(line));
 }
+
+TEST_CASE("http: append_masked_path appends what masked_path returns, cut included") {
+    std::string escaped_segments;  // escaped, about 480 characters: cut near an escape
+    for (int i = 0; i < 80; ++i) escaped_segments += "/a\x01";
+    std::string plain_segments;  // about 300 characters
+    for (int i = 0; i < 30; ++i) plain_segments += "/abcdefghi";
+    for (const std::string& path : {std::string("/oauth/v1/access-tokens/CJSecretToken123"), std::string("/healthz"),
+                                    std::string("/x/\x7f\x80/y"), escaped_segments, plain_segments}) {
+        std::string line = "GET ";
+        http::append_masked_path(line, path);
+        CHECK(line == "GET " + http::masked_path(path));
+        CHECK(line.size() <= 4 + 203);
+    }
+}

@@ -27,7 +27,7 @@ class counting_tokens final : public service::token_service_wrapper {
     using token_service_wrapper::token_service_wrapper;
 
     void grant(const service::call& c, service::grant_request request,
-               service::reply<oauth::issued_tokens> done) override {
+               service::reply<oauth::issued_tokens>&& done) override {
         ++grants;
         if (refusal) return done(*refusal);
         wrapped().grant(c, std::move(request), std::move(done));
