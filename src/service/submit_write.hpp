@@ -31,8 +31,8 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
                   reply<T> done) {
     // One allocation for the write's whole state: `run` holds a plain pointer to it (stored in
     // the std::function itself), `complete` the owning reference; the job keeps `complete`
-    // alive while `run` runs. `from` (the request's origin) lives until `done` has answered
-    // (call.hpp), and `done` holds the answer's way back: `complete` calls it before `done` runs.
+    // alive while `run` runs. `from` lives until `done` has answered (call.hpp): `complete`
+    // hands the answer back through it while the state, and so `done`, is still waiting.
     struct write_state {
         std::optional<service::outcome<T>> result;
         on_refusal policy;
@@ -65,7 +65,8 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
         [state = std::move(state)](std::exception_ptr error) mutable {
             state->error = std::move(error);
             if (state->from == nullptr) return state->answer();
-            // Only the owning reference rides along: the std::function keeps it without allocating.
+            // The owning reference rides along (libstdc++'s std::function allocates for it: a
+            // shared_ptr is not trivially copyable, so it is not stored in place).
             origin* const from = state->from;
             from->hand_back([state = std::move(state)] { state->answer(); });
         }};
