@@ -23,39 +23,52 @@ enum class on_refusal {
 // `work(repository&) -> oauth::result<T>` runs on the writer thread. Once the write is durable,
 // `done` gets the value or the domain error; a storage fault or anything `work` threw becomes a
 // failure. From a network thread (c.from set) the write joins that thread's burst, sealed after
-// the work at hand (store.hpp); otherwise it is submitted alone.
+// the work at hand (store.hpp), and `done` runs back on that thread (origin::hand_back): the
+// engine's thread, which gates the next flush, only hands the answer over. Otherwise the write
+// is submitted alone and `done` runs on the engine's thread.
 template <class T, class Work>
 void submit_write(storage::store& store, const call& c, on_refusal policy, Work work,
                   reply<T> done) {
     // One allocation for the write's whole state: `run` holds a plain pointer to it (stored in
     // the std::function itself), `complete` the owning reference; the job keeps `complete`
-    // alive while `run` runs.
+    // alive while `run` runs. `from` lives until `done` has answered (call.hpp): `complete`
+    // hands the answer back through it while the state, and so `done`, is still waiting.
     struct write_state {
         std::optional<service::outcome<T>> result;
         on_refusal policy;
         Work work;
         reply<T> done;
+        origin* from;
+        std::exception_ptr error;  // the write's storage error, once durable or failed
+
+        void answer() {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const storage::rollback_only&) {
+                    if (result && !result->ok()) return done(std::move(*result));
+                } catch (...) {
+                }
+                return done(failure{error});
+            }
+            done(std::move(*result));
+        }
     };
-    auto state = std::make_shared<write_state>(write_state{std::nullopt, policy, std::move(work), std::move(done)});
+    auto state = std::make_shared<write_state>(
+        write_state{std::nullopt, policy, std::move(work), std::move(done), c.from, nullptr});
     write_state* const s = state.get();
     storage::write_job job{
         [s](storage::repository& repo) {
             s->result.emplace(s->work(repo));
             if (!s->result->ok() && s->policy == on_refusal::roll_back) throw storage::rollback_only{};
         },
-        [state = std::move(state)](std::exception_ptr error) {
-            auto& result = state->result;
-            auto& answer = state->done;
-            if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const storage::rollback_only&) {
-                    if (result && !result->ok()) return answer(std::move(*result));
-                } catch (...) {
-                }
-                return answer(failure{error});
-            }
-            answer(std::move(*result));
+        [state = std::move(state)](std::exception_ptr error) mutable {
+            state->error = std::move(error);
+            if (state->from == nullptr) return state->answer();
+            // The owning reference rides along (libstdc++'s std::function allocates for it: a
+            // shared_ptr is not trivially copyable, so it is not stored in place).
+            origin* const from = state->from;
+            from->hand_back([state = std::move(state)] { state->answer(); });
         }};
     if (c.from == nullptr) return store.submit(std::move(job));
     if (!store.in_burst()) c.from->defer([&store] { store.seal_burst(); });

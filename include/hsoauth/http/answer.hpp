@@ -46,11 +46,11 @@ response shape_answer(service::outcome<T>& out, OnValue& on_value, OnError& on_e
     return r;
 }
 
-// A reply for a service operation. It may run on any thread (at once for reads, on the storage
-// engine's thread for writes): it shapes the answer where it runs, so that the connection's
-// thread, the busiest, only sends it. `on_value` and `on_error` must touch only what they
-// captured and thread-safe state. `correlation_id` views the request, which stays valid until
-// its response is sent (message.hpp).
+// A reply for a service operation. It may run on any thread (at once for reads; for writes, on
+// the request's thread once the write is durable and handed back, see origin::hand_back): it
+// shapes the answer where it runs and sends it from there. `on_value` and `on_error` must touch
+// only what they captured and thread-safe state. `correlation_id` views the request, which
+// stays valid until its response is sent (message.hpp).
 template <class T, class OnValue, class OnError>
 service::reply<T> answer(responder respond, std::string_view correlation_id, log_writer& log,
                          OnValue on_value, OnError on_error) {

@@ -19,6 +19,9 @@ public:
     virtual void send(response r) = 0;
     // Runs `work` on the connection's thread (at once when called there).
     virtual void post(std::function<void()> work) = 0;
+    // A write's completion comes back through post(): the server's connections queue it in
+    // their thread's inbox, so that a flush's completions make one handler and one wake-up.
+    void hand_back(std::function<void()> work) override { post(std::move(work)); }
     // Whether the caller runs on the connection's thread.
     virtual bool on_own_thread() const = 0;
     // Sends `r` from another thread and gives up `self` (a reference to this port) on the

@@ -21,6 +21,10 @@ class origin {
         (void)delay;
         defer(std::move(work));
     }
+    // From another thread (the storage engine's, a write's completion): runs `work` on the
+    // request's thread, in order with the other work handed back. A transport may run what was
+    // handed back meanwhile as one batch, at one wake-up of the thread. By default defer().
+    virtual void hand_back(std::function<void()> work) { defer(std::move(work)); }
 };
 
 // Who a request turned out to be about, noted by the service (or a decorator) for the request
@@ -39,7 +43,9 @@ struct call_notes {
 // a use case copies what it keeps.
 struct call {
     std::string_view correlation_id;  // also in the answer, for support and the logs
-    origin* from = nullptr;           // null: not a network thread (start-up, command line, tests)
+    // The request's thread; null: not a network thread (start-up, command line, tests). Lives
+    // until the answer is sent: a write's reply is handed back through it (origin::hand_back).
+    origin* from = nullptr;
     std::string_view route;           // the endpoint's stable name ("token", "admin.apps.create"), for controls
     std::string_view version;         // the wire version that asked ("v1", "admin", …); "" when none
     std::string_view source;          // the caller's network address ("127.0.0.1", "::1"); "" when none

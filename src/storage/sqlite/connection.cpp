@@ -139,6 +139,12 @@ statement& statement::bind_blob(int index, std::string_view bytes) {
     return *this;
 }
 
+statement& statement::bind_blob_in_place(int index, std::string_view bytes) {
+    const int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+    if (rc != SQLITE_OK) fail(db_, rc, "bind failed");
+    return *this;
+}
+
 statement& statement::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) fail(db_, rc, "bind failed");

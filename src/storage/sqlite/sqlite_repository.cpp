@@ -279,9 +279,10 @@ access_view read_access_view(const statement& s) {
     return v;
 }
 
-// Binds a token lookup's id (?1) and digest (?2) and steps; true when it found the row.
+// Binds a token lookup's id (?1) and digest (?2) and steps; true when it found the row. The digest
+// is bound in place: it outlives the caller's statement_scope.
 bool step_token_lookup(statement& s, std::int64_t id, std::string_view token_digest) {
-    s.bind(1, id).bind_blob(2, token_digest);
+    s.bind(1, id).bind_blob_in_place(2, token_digest);
     return s.step();
 }
 
@@ -715,7 +716,7 @@ void sqlite_repository::start_access_ids() { access_ids_->start(db_, sql_next_ac
 
 void sqlite_repository::insert_access(const access_insert& token) {
     statement_scope s(cached(sql_insert_access));
-    s->bind(1, token.access_id).bind_blob(2, token.token_digest).bind(3, token.refresh_id).bind(4, token.app_id);
+    s->bind(1, token.access_id).bind_blob_in_place(2, token.token_digest).bind(3, token.refresh_id).bind(4, token.app_id);
     if (token.app_id) s->bind(5, join_scopes(token.scopes));  // else NULL: the refresh token's scopes apply
     s->bind(6, token.expires_at).run();
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "../storage/temp_database.hpp"
 #include "hsoauth/app/assembly.hpp"
@@ -35,6 +36,23 @@ class counting_tokens final : public service::token_service_wrapper {
 
     int grants = 0;
     std::optional<oauth::error> refusal;
+};
+
+// Notes the thread each grant's reply runs on, then passes the reply on.
+class thread_noting_tokens final : public service::token_service_wrapper {
+  public:
+    using token_service_wrapper::token_service_wrapper;
+
+    void grant(const service::call& c, service::grant_request request,
+               service::reply<oauth::issued_tokens> done) override {
+        wrapped().grant(c, std::move(request),
+                        [this, done = std::move(done)](service::outcome<oauth::issued_tokens>&& out) {
+                            replied_on = std::this_thread::get_id();
+                            done(std::move(out));
+                        });
+    }
+
+    std::thread::id replied_on;  // read once the answer has been sent
 };
 
 // Waits for a service operation's reply (from a thread that is not a network thread).
@@ -193,4 +211,34 @@ TEST_CASE_FIXTURE(decorated_world,
     CHECK(page.events[2].kind == controls::event_kind::fault);
     CHECK(page.events[2].committed);
     CHECK(page.events[2].result == controls::event_result::ok);
+}
+
+TEST_CASE_FIXTURE(decorated_world,
+                  "service: a write from a network thread is answered on that thread once durable; "
+                  "the storage engine's thread only hands it back") {
+    thread_noting_tokens noting(parts.sandbox().tokens());
+    http::endpoints through{noting, parts.sandbox().authorization(), parts.sandbox().admin(), log};
+    const std::string code = mint_code();
+    // The in-process port stands for the network thread: this thread runs what it is handed.
+    const auto r = post_token(
+        "grant_type=authorization_code&client_id=demo-client&client_secret=demo-secret-0123456789"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&code=" +
+            code,
+        through);
+    CHECK(r.status == 200);
+    CHECK(noting.replied_on == std::this_thread::get_id());
+
+    // Without a network thread (start-up, the command line) the engine's thread answers.
+    std::thread::id minted_on;
+    service::code_request request{"demo-client", 62515, 123, "http://localhost:3000/cb", {"oauth"}, "", ""};
+    auto issued = wait_for<oauth::issued_code>([&](auto done) {
+        parts.sandbox().admin().mint_code(
+            service::call{"corr", nullptr, "admin.codes.create", "admin", "", nullptr}, request,
+            [&minted_on, done = std::move(done)](service::outcome<oauth::issued_code>&& out) {
+                minted_on = std::this_thread::get_id();
+                done(std::move(out));
+            });
+    });
+    CHECK(issued.ok());
+    CHECK(minted_on != std::this_thread::get_id());
 }

@@ -71,6 +71,9 @@ public:
     statement& bind(int index, std::int64_t value);
     statement& bind(int index, std::string_view text);
     statement& bind_blob(int index, std::string_view bytes);
+    // Binds `bytes` where they are, without SQLite's copy (and its allocation): they must stay
+    // valid and unchanged until the statement is reset (the end of its statement_scope).
+    statement& bind_blob_in_place(int index, std::string_view bytes);
     statement& bind_null(int index);
     statement& bind(int index, const std::optional<std::int64_t>& value);
 
