@@ -44,12 +44,9 @@ class thread_noting_tokens final : public service::token_service_wrapper {
     using token_service_wrapper::token_service_wrapper;
 
     void grant(const service::call& c, service::grant_request request,
-               service::reply<oauth::issued_tokens> done) override {
-        wrapped().grant(c, std::move(request),
-                        [this, done = std::move(done)](service::outcome<oauth::issued_tokens>&& out) {
-                            replied_on = std::this_thread::get_id();
-                            done(std::move(out));
-                        });
+               service::reply<oauth::issued_tokens>&& done) override {
+        done.tap([this](service::outcome<oauth::issued_tokens>&) { replied_on = std::this_thread::get_id(); });
+        wrapped().grant(c, std::move(request), std::move(done));
     }
 
     std::thread::id replied_on;  // read once the answer has been sent
