@@ -14,6 +14,8 @@
 namespace hsoauth::service {
 
 // What happens to a write's own changes when the domain refuses it.
+// A `keep_writes` job never throws to refuse, so it runs without a savepoint of its own
+// (write_job::own_savepoint): the token grants, the hot path, save its cost.
 enum class on_refusal {
     roll_back,    // all or nothing (admin upserts, seeds, approvals, revocations)
     keep_writes,  // the refusal itself records something (code replay and rotated-token reuse
@@ -69,7 +71,8 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
             // shared_ptr is not trivially copyable, so it is not stored in place).
             origin* const from = state->from;
             from->hand_back([state = std::move(state)] { state->answer(); });
-        }};
+        },
+        policy == on_refusal::roll_back};
     if (c.from == nullptr) return store.submit(std::move(job));
     if (!store.in_burst()) c.from->defer([&store] { store.seal_burst(); });
     store.submit_in_burst(std::move(job));

@@ -6,8 +6,9 @@
 //
 // The contract every engine keeps:
 // - Atomicity: each write job runs in its own savepoint inside a batch transaction. A job that
-//   throws leaves nothing behind; the other jobs of its batch still commit. A batch commits as
-//   a whole or not at all.
+//   throws leaves nothing behind; the other jobs of its batch still commit. A job without a
+//   savepoint (write_job::own_savepoint) that throws after a change fails its whole batch
+//   instead. A batch commits as a whole or not at all.
 // - Durability: a job's `complete` runs only once its batch is durable (see write_job.hpp).
 // - Visibility: a read sees every write whose `complete` has run. It may also see a write whose
 //   batch has committed but is not yet durable (at most one flush early); a power loss in that

@@ -74,6 +74,8 @@ statement connection::prepare(std::string_view sql) {
 
 std::int64_t connection::changes() const { return sqlite3_changes64(db_); }
 
+std::int64_t connection::total_changes() const { return sqlite3_total_changes64(db_); }
+
 bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 std::string connection::wal_file_name() const {

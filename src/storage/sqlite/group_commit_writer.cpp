@@ -11,6 +11,12 @@ namespace {
 // The writer in which this thread has a burst open (submit_in_burst), if any.
 thread_local group_commit_writer* burst_owner = nullptr;
 
+// Runs a statement without results (the transaction control), reset after.
+void run_statement(statement& s) {
+    statement_scope scope(s);
+    s.run();
+}
+
 }  // namespace
 
 group_commit_writer::group_commit_writer(connection& conn, repository& repo, wal_syncer* syncer,
@@ -168,13 +174,9 @@ void group_commit_writer::run_jobs(open_batch& batch, std::vector<write_job>& ar
             conn_.prepare("BEGIN IMMEDIATE"), conn_.prepare("SAVEPOINT job"), conn_.prepare("RELEASE job"),
             conn_.prepare("ROLLBACK TO job"), conn_.prepare("COMMIT")});
     }
-    const auto run = [](statement& s) {
-        statement_scope scope(s);
-        s.run();
-    };
     if (!batch.begun && !batch.failed) {
         try {
-            run(transaction_->begin);
+            run_statement(transaction_->begin);
             batch.begun = true;
         } catch (...) {
             batch.failed = std::current_exception();
@@ -185,21 +187,41 @@ void group_commit_writer::run_jobs(open_batch& batch, std::vector<write_job>& ar
         batch.outcome.emplace_back();
         if (batch.failed) continue;  // it fails with the batch
         try {
-            run(transaction_->savepoint);
-            try {
-                batch.jobs.back().run(repo_);
-                run(transaction_->release);
-            } catch (...) {
-                // Disk full or an I/O error can make SQLite roll back the whole transaction:
-                // then no savepoint is left and the whole batch fails with this job's error.
-                if (!conn_.in_transaction()) throw;
-                batch.outcome.back() = std::current_exception();
-                run(transaction_->rollback_to);
-                run(transaction_->release);
+            if (batch.jobs.back().own_savepoint) {
+                run_in_savepoint(batch.jobs.back(), batch.outcome.back());
+            } else {
+                run_without_savepoint(batch.jobs.back(), batch.outcome.back());
             }
         } catch (...) {
             batch.failed = std::current_exception();
         }
+    }
+}
+
+void group_commit_writer::run_in_savepoint(write_job& job, std::exception_ptr& outcome) {
+    run_statement(transaction_->savepoint);
+    try {
+        job.run(repo_);
+        run_statement(transaction_->release);
+    } catch (...) {
+        // Disk full or an I/O error can make SQLite roll back the whole transaction:
+        // then no savepoint is left and the whole batch fails with this job's error.
+        if (!conn_.in_transaction()) throw;
+        outcome = std::current_exception();
+        run_statement(transaction_->rollback_to);
+        run_statement(transaction_->release);
+    }
+}
+
+void group_commit_writer::run_without_savepoint(write_job& job, std::exception_ptr& outcome) {
+    // SQLite undoes a failed statement by itself, so a job that threw before any row changed
+    // left nothing behind; one that threw after can only be undone with its whole batch.
+    const std::int64_t changes_before = conn_.total_changes();
+    try {
+        job.run(repo_);
+    } catch (...) {
+        if (!conn_.in_transaction() || conn_.total_changes() != changes_before) throw;
+        outcome = std::current_exception();
     }
 }
 

@@ -1,4 +1,5 @@
-// The single writer: queued writes commit together (group commit), each job in its own savepoint.
+// The single writer: queued writes commit together (group commit), each job in its own savepoint
+// or, when it goes without, undone with its batch.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -146,6 +147,68 @@ TEST_CASE("storage: a job that throws is rolled back alone; the rest of its batc
         CHECK(repo.find_hub(3).has_value());
     });
     CHECK(t.db.statistics().commits - commits_before == 2);  // the gate's batch and the three jobs' batch
+}
+
+namespace {
+
+// Submits, behind `gate`, jobs without a savepoint of their own: job k upserts hub k+1 (unless it
+// throws first) and throws when told; returns once every job has completed, with their outcomes.
+std::vector<std::exception_ptr> run_without_savepoints(storage::store& db, const std::vector<char>& plan) {
+    std::vector<std::exception_ptr> outcomes(plan.size());
+    std::latch completed(static_cast<std::ptrdiff_t>(plan.size()));
+    {
+        writer_gate gate(db);
+        for (std::size_t k = 0; k < plan.size(); ++k) {
+            const char what = plan[k];  // '.' succeeds, 'b' throws before its write, 'a' after it
+            storage::write_job job{[k, what](repository& repo) {
+                                       if (what == 'b') throw std::runtime_error("refused before writing");
+                                       repo.upsert_hub(hub_with_id(static_cast<std::int64_t>(k) + 1));
+                                       if (what == 'a') throw std::runtime_error("failed after writing");
+                                   },
+                                   [&outcomes, &completed, k](std::exception_ptr error) {
+                                       outcomes[k] = error;
+                                       completed.count_down();
+                                   }};
+            job.own_savepoint = false;
+            db.submit(std::move(job));
+        }
+        gate.open();
+        completed.wait();
+    }
+    return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE("storage: a job without a savepoint that throws before any change fails alone") {
+    test::temp_database t;
+    const auto outcomes = run_without_savepoints(t.db, {'.', 'b', '.'});
+    CHECK_FALSE(outcomes[0]);
+    REQUIRE(outcomes[1]);
+    CHECK_THROWS_WITH_AS(std::rethrow_exception(outcomes[1]), "refused before writing", std::runtime_error);
+    CHECK_FALSE(outcomes[2]);
+    storage::read_value(t.db, [](repository& repo) {
+        CHECK(repo.find_hub(1).has_value());
+        CHECK_FALSE(repo.find_hub(2).has_value());
+        CHECK(repo.find_hub(3).has_value());
+    });
+}
+
+TEST_CASE("storage: a job without a savepoint that throws after a change fails its whole batch") {
+    test::temp_database t;
+    const auto failed_before = t.db.statistics().failed_batches;
+    const auto outcomes = run_without_savepoints(t.db, {'.', 'a', '.'});
+    for (const auto& outcome : outcomes) {
+        REQUIRE(outcome);
+        CHECK_THROWS_WITH_AS(std::rethrow_exception(outcome), "failed after writing", std::runtime_error);
+    }
+    storage::read_value(t.db, [](repository& repo) {
+        for (std::int64_t hub = 1; hub <= 3; ++hub) CHECK_FALSE(repo.find_hub(hub).has_value());
+    });
+    CHECK(t.db.statistics().failed_batches - failed_before == 1);
+    // The writer goes on working.
+    storage::write_and_wait(t.db, [](repository& repo) { repo.upsert_hub(hub_with_id(10)); });
+    CHECK(storage::read_value(t.db, [](repository& repo) { return repo.find_hub(10).has_value(); }));
 }
 
 TEST_CASE("storage: write_and_wait rethrows what the job threw and keeps none of its writes") {

@@ -38,6 +38,8 @@ public:
     void exec(std::string_view sql);
     statement prepare(std::string_view sql);
     std::int64_t changes() const;
+    // Rows inserted, updated or deleted by this connection's statements since it opened.
+    std::int64_t total_changes() const;
     // Whether a transaction is open (SQLite may roll one back by itself after disk full or an
     // I/O error).
     bool in_transaction() const;

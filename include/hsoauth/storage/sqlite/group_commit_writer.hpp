@@ -5,8 +5,9 @@
 // What it guarantees (the store contract's atomicity, durability and order):
 // - Jobs run in the order they were queued, each between SAVEPOINT and RELEASE: a job that throws
 //   is rolled back alone and its `complete` gets its exception; the others of the batch commit.
-//   When SQLite rolls back the whole transaction (disk full, an I/O error), or BEGIN or COMMIT
-//   fails, every job of the batch fails with that error.
+//   A job without a savepoint (write_job::own_savepoint) fails alone when it throws before
+//   changing a row. When it throws after one, when SQLite rolls back the whole transaction (disk
+//   full, an I/O error), or when BEGIN or COMMIT fails, every job of the batch fails with that error.
 // - A batch holds at most max_batch jobs. It commits as soon as nothing is queued and no burst is
 //   open, once the transaction has been open burst_wait, or once it holds max_batch jobs.
 // - After COMMIT: hooks.committed(), then the batch's acknowledgements go to the wal_syncer (run
@@ -111,8 +112,13 @@ private:
     };
 
     void loop();
-    // Runs `arrived` in `batch`'s transaction (BEGIN first, when not yet), each in its own savepoint.
+    // Runs `arrived` in `batch`'s transaction (BEGIN first, when not yet), each in its own
+    // savepoint unless the job goes without (write_job::own_savepoint).
     void run_jobs(open_batch& batch, std::vector<write_job>& arrived);
+    // Run `job`, setting `outcome` to its error when it failed alone; throw what must fail the
+    // whole batch (the transaction rolled back by SQLite, or changes that cannot be undone alone).
+    void run_in_savepoint(write_job& job, std::exception_ptr& outcome);
+    void run_without_savepoint(write_job& job, std::exception_ptr& outcome);
     // COMMIT (or roll back a failed batch), then hands the acknowledgements over. Leaves `batch` empty.
     void finish_batch(open_batch& batch);
     // Runs each job's `complete` with its own error, else `sync_error`.
