@@ -23,7 +23,7 @@ class leased_port final : public connection_port {
     leased_port(std::shared_ptr<connection_port> inner, std::shared_ptr<void> lease)
         : inner_(std::move(inner)), lease_(std::move(lease)) {}
     void send(response r) override { inner_->send(std::move(r)); }
-    void post(std::function<void()> work) override { inner_->post(std::move(work)); }
+    void post(service::handed_work work) override { inner_->post(std::move(work)); }
     bool on_own_thread() const override { return inner_->on_own_thread(); }
     void defer(std::function<void()> work) override {
         inner_->defer([lease = lease_, work = std::move(work)] { work(); });

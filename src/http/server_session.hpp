@@ -119,7 +119,7 @@ public:
         home_.hand_in(std::move(self), std::move(r));
     }
 
-    void post(std::function<void()> work) override {
+    void post(service::handed_work work) override {
         // Already on this connection's thread (a handler answering a read at once): no hop.
         if (home_.ctx.get_executor().running_in_this_thread()) return work();
         home_.hand_in(std::move(work));

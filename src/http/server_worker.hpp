@@ -63,7 +63,7 @@ struct worker {
 
     // Runs `work` on this thread, from any other. Work handed over while earlier work still
     // waits joins it: a batch of write completions costs one handler and at most one wake-up.
-    void hand_in(std::function<void()> work) { hand_in(inbox_entry{std::move(work), nullptr, {}}); }
+    void hand_in(service::handed_work work) { hand_in(inbox_entry{std::move(work), nullptr, {}}); }
 
     // Sends `answer` on `port`'s connection from this thread, then drops `port` there; from any
     // other thread, in order with hand_in's work. Allocates nothing once the inbox has grown.
@@ -74,7 +74,7 @@ struct worker {
 private:
     // Work to run, or an answer to send on a port.
     struct inbox_entry {
-        std::function<void()> work;
+        service::handed_work work;
         std::shared_ptr<connection_port> port;
         response answer;
     };

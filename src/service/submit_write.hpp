@@ -67,8 +67,7 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
         [state = std::move(state)](std::exception_ptr error) mutable {
             state->error = std::move(error);
             if (state->from == nullptr) return state->answer();
-            // The owning reference rides along (libstdc++'s std::function allocates for it: a
-            // shared_ptr is not trivially copyable, so it is not stored in place).
+            // The owning reference rides along, in place (handed_work), as it does in `complete`.
             origin* const from = state->from;
             from->hand_back([state = std::move(state)] { state->answer(); });
         },

@@ -23,7 +23,7 @@ class in_process_port final : public http::connection_port {
         ready_.notify_all();
     }
 
-    void post(std::function<void()> work) override {
+    void post(service::handed_work work) override {
         // The server runs work at once when already on the connection's thread.
         if (on_own_thread()) return work();
         const std::lock_guard lock(mutex_);

@@ -18,10 +18,10 @@ public:
     // caller does not hold the last reference). Called at most once per request.
     virtual void send(response r) = 0;
     // Runs `work` on the connection's thread (at once when called there).
-    virtual void post(std::function<void()> work) = 0;
+    virtual void post(service::handed_work work) = 0;
     // A write's completion comes back through post(): the server's connections queue it in
     // their thread's inbox, so that a flush's completions make one handler and one wake-up.
-    void hand_back(std::function<void()> work) override { post(std::move(work)); }
+    void hand_back(service::handed_work work) override { post(std::move(work)); }
     // Whether the caller runs on the connection's thread.
     virtual bool on_own_thread() const = 0;
     // Sends `r` from another thread and gives up `self` (a reference to this port) on the
@@ -47,7 +47,7 @@ public:
     // Thread-safe.
     void operator()(response r) const;
     // Runs `work` on the connection's thread; thread-safe.
-    void post(std::function<void()> work) const { port_->post(std::move(work)); }
+    void post(service::handed_work work) const { port_->post(std::move(work)); }
     // The connection's thread, as the service layer sees it.
     service::origin& origin() const { return *port_; }
     // The connection's side, for a port that wraps it (a sandbox's lease rides on its own port).

@@ -7,7 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "hsoauth/util/inline_function.hpp"
+
 namespace hsoauth::service {
+
+// Work handed to a request's thread from another (origin::hand_back): kept in place when it
+// captures up to 32 bytes (a shared_ptr and a pointer), so a write's answer crosses unallocated.
+using handed_work = inline_function<void(), 32>;
 
 // The thread a request arrived on, as the service may use it. Implemented by the transport.
 class origin {
@@ -24,7 +30,7 @@ class origin {
     // From another thread (the storage engine's, a write's completion): runs `work` on the
     // request's thread, in order with the other work handed back. A transport may run what was
     // handed back meanwhile as one batch, at one wake-up of the thread. By default defer().
-    virtual void hand_back(std::function<void()> work) { defer(std::move(work)); }
+    virtual void hand_back(handed_work work) { defer(std::move(work)); }
 };
 
 // Who a request turned out to be about, noted by the service (or a decorator) for the request

@@ -4,6 +4,8 @@
 #include <exception>
 #include <functional>
 
+#include "hsoauth/util/inline_function.hpp"
+
 namespace hsoauth::storage {
 
 class repository;
@@ -18,10 +20,11 @@ class repository;
 // `complete` then executes once the batch is durable (after the WAL flush at synchronous FULL
 // and EXTRA; after COMMIT otherwise), on a thread of the engine's: it gets nullptr on success or
 // the exception that failed this write (its own, the batch's commit, or the flush). `complete`
-// must not block: it hands its result to another thread. Either may be empty.
+// must not block: it hands its result to another thread. Either may be empty. A `complete` that
+// captures up to 32 bytes (a shared_ptr and a pointer) is kept without allocating.
 struct write_job {
     std::function<void(repository&)> run;
-    std::function<void(std::exception_ptr)> complete;
+    inline_function<void(std::exception_ptr), 32> complete;
     bool own_savepoint = true;
 };
 
