@@ -47,20 +47,21 @@ struct issued_tokens {
 };
 
 // A refresh grant with its hashing done ahead of the write, on the thread that received it: the
-// presented token's digest, and the access token a successful refresh issues.
+// presented token's digest, and the access token a successful refresh issues. The digests are
+// held in place (no allocation).
 struct refresh_grant {
     std::string refresh_token;
-    std::string refresh_digest;
+    crypto::inline_digest refresh_digest;
     std::int64_t access_id = 0;
     std::string access_token;
-    std::string access_digest;
+    crypto::inline_digest access_digest;
 };
 
 // A prepared app-level access token (client_credentials), made and hashed ahead of its write.
 struct app_token_grant {
     std::int64_t access_id = 0;
     std::string access_token;
-    std::string access_digest;
+    crypto::inline_digest access_digest;
     scope_list scopes;  // what it grants, checked by plan_app_token
 };
 
@@ -197,9 +198,10 @@ public:
     // Write. invalid_refresh_token unless the grant's token is live and belongs to `app`
     // (uninstalled_refresh_token when its install is gone). Returns the
     // grant's access token and the same refresh token, or new tokens when the app rotates;
-    // presenting a rotated token revokes its whole chain.
+    // presenting a rotated token revokes its whole chain. The grant is used up: its tokens move
+    // into the answer (no copy), so a caller keeps what it needs of them beforehand.
     result<issued_tokens> refresh(repository& repo, const app_record& app,
-                                  const refresh_grant& grant) const;
+                                  refresh_grant&& grant) const;
 
     // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
     // since) when expired. The answer carries its signed_access_token.

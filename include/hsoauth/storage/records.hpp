@@ -122,7 +122,9 @@ struct access_view {
 // A new access token row: issued from a refresh token, or app-level (client credentials).
 struct access_insert {
     std::int64_t access_id = 0;  // from store/repository allocate_access_id; the token carries it
-    std::string token_digest;
+    // A view of the caller's 32-byte digest: it must stay alive until insert_access returns (the
+    // row is a parameter, never kept). Never assign it a temporary.
+    std::string_view token_digest;
     std::optional<std::int64_t> refresh_id;  // set for tokens issued from a refresh token
     std::optional<std::int64_t> app_id;      // set for app-level tokens
     scope_list scopes;                       // app-level tokens only; others have their refresh token's
