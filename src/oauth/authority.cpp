@@ -133,7 +133,7 @@ issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_i
     out.expires_in = ttl;
     out.hub_id = hub_id;
     out.user_id = base.user_id;
-    out.scopes = base.scopes;
+    out.scopes = scope_text(base.scopes);
     return out;
 }
 
@@ -223,7 +223,7 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     storage::refresh_insert base;
     base.install_id = found->install_id;
     base.user_id = found->user_id;
-    base.scopes = found->scopes;
+    base.scopes = found->scopes.to_list();
     base.chain_id = found->chain_id;
     base.created_at = now;
     return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
@@ -281,7 +281,7 @@ void authority::sign_access_info(access_token_info& info) const {
     signed_token.installing_user_id = info.user_id;
     signed_token.is_private_distribution = info.is_private_distribution;
     signed_token.is_service_account = info.app_level;
-    signed_token.scopes = storage::join_scopes(info.scopes);
+    signed_token.scopes = info.scopes.text();
     signed_token.user_id = info.user_id;
     signer_.sign(signed_token);
 }
@@ -290,17 +290,17 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
     if (!refresh_id) return make_error(errc::unknown_token);
-    const auto found = repo.find_refresh(*refresh_id, hasher_.hash_inline(token));
+    auto found = repo.find_refresh(*refresh_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::unknown_token);
     }
     refresh_token_info info;
     info.token = std::string(token);
-    info.client_id = found->client_id;
-    info.user = found->user_email;
-    info.hub_domain = found->hub_domain;
-    info.hublet = found->hublet;
-    info.scopes = found->scopes;
+    info.client_id = std::move(found->client_id);
+    info.user = std::move(found->user_email);
+    info.hub_domain = std::move(found->hub_domain);
+    info.hublet = std::move(found->hublet);
+    info.scopes = std::move(found->scopes);
     info.hub_id = found->hub_id;
     info.app_id = found->app_id;
     info.user_id = found->user_id;

@@ -106,7 +106,7 @@ result<issued_tokens> authority::issue_app_token(repository& repo, const app_rec
     issued_tokens out;
     out.access_token = grant.access_token;
     out.expires_in = app.access_token_ttl;
-    out.scopes = grant.scopes;
+    out.scopes = scope_text(grant.scopes);
     return out;
 }
 

@@ -26,6 +26,7 @@ namespace hsoauth::oauth {
 using storage::app_record;
 using storage::repository;
 using storage::scope_list;
+using storage::scope_text;
 
 struct authority_settings {
     std::int64_t code_ttl = 600;   // seconds an authorization code lives
@@ -43,7 +44,7 @@ struct issued_tokens {
     std::int64_t expires_in = 0;
     std::int64_t hub_id = 0;
     std::int64_t user_id = 0;
-    scope_list scopes;
+    scope_text scopes;
 };
 
 // A refresh grant with its hashing done ahead of the write, on the thread that received it: the
@@ -73,7 +74,7 @@ struct access_token_info {
     std::string hub_domain;
     std::string hublet;
     std::string client_id;
-    scope_list scopes;
+    scope_text scopes;
     std::int64_t hub_id = 0;
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
@@ -91,7 +92,7 @@ struct refresh_token_info {
     std::string user;
     std::string hub_domain;
     std::string hublet;
-    scope_list scopes;
+    scope_text scopes;
     std::int64_t hub_id = 0;
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
