@@ -66,32 +66,37 @@ std::string random_bytes(std::size_t count) {
 
 std::string base64url(std::string_view bytes) {
     std::string out;
-    out.reserve((bytes.size() * 4 + 2) / 3);
     base64url_append(out, bytes);
     return out;
 }
 
 void base64url_append(std::string& out, std::string_view bytes) {
+    const std::size_t at = out.size();
+    out.resize(at + base64url_length(bytes.size()));
+    base64url_write(bytes, out.data() + at);
+}
+
+void base64url_write(std::string_view bytes, char* out) {
     static constexpr char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::size_t i = 0;
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
     for (; i + 3 <= bytes.size(); i += 3) {
         const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
+        *out++ = alphabet[v & 63];
     }
     if (bytes.size() - i == 1) {
         const unsigned v = byte(i) << 16;
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
     } else if (bytes.size() - i == 2) {
         const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
     }
 }
 

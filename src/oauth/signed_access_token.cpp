@@ -63,8 +63,8 @@ void access_token_signer::sign(signed_access_token& token) const {
     text.clear();
     append_signed_text(text, token);
     const crypto::inline_digest signature = key_.hash_inline(text);
-    token.new_signature = crypto::base64url(new_key_.hash_inline(signature));
-    token.signature = crypto::base64url(signature);
+    crypto::base64url_write(new_key_.hash_inline(signature), token.new_signature.chars.data());
+    crypto::base64url_write(signature, token.signature.chars.data());
 }
 
 }  // namespace hsoauth::oauth

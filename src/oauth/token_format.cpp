@@ -13,9 +13,6 @@ constexpr std::size_t secret_bytes = 32;
 constexpr std::size_t old_access_secret_bytes = 28;
 constexpr std::size_t refresh_id_digits = 2 * id_bytes;
 
-// Characters of base64url (unpadded) for `bytes` bytes.
-constexpr std::size_t base64url_length(std::size_t bytes) { return (bytes * 4 + 2) / 3; }
-
 // The value of a base64url digit (RFC 4648 §5), or -1.
 int base64url_value(char c) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -75,7 +72,7 @@ std::string new_access_token(std::int64_t access_id, crypto::random_source& rand
     put_big_endian(access_id, raw.data());
     random.fill(std::span<char>(raw).subspan(id_bytes));
     std::string out;
-    out.reserve(1 + base64url_length(raw.size()));
+    out.reserve(1 + crypto::base64url_length(raw.size()));
     out.push_back('C');
     crypto::base64url_append(out, std::string_view(raw.data(), raw.size()));
     return out;
@@ -83,8 +80,8 @@ std::string new_access_token(std::int64_t access_id, crypto::random_source& rand
 
 std::optional<std::int64_t> access_token_id(std::string_view token) {
     // "C" + base64url; its first 11 characters hold 66 bits, the first 64 of them the id.
-    const bool known_length = token.size() == 1 + base64url_length(id_bytes + secret_bytes) ||
-                              token.size() == 1 + base64url_length(id_bytes + old_access_secret_bytes);
+    const bool known_length = token.size() == 1 + crypto::base64url_length(id_bytes + secret_bytes) ||
+                              token.size() == 1 + crypto::base64url_length(id_bytes + old_access_secret_bytes);
     if (!known_length || token.front() != 'C') return std::nullopt;
     std::uint64_t bits = 0;
     for (std::size_t i = 1; i <= 11; ++i) {

@@ -35,8 +35,13 @@ std::unique_ptr<random_source> seeded_random(std::string_view seed);
 // `count` bytes from OpenSSL's CSPRNG.
 std::string random_bytes(std::size_t count);
 
+// Characters of base64url (unpadded) for `count` bytes.
+constexpr std::size_t base64url_length(std::size_t count) { return (count * 4 + 2) / 3; }
+
 // RFC 4648 §5 base64url without padding.
 std::string base64url(std::string_view bytes);
+// The same written at `out`, which has room for base64url_length(bytes.size()) characters.
+void base64url_write(std::string_view bytes, char* out);
 // The same appended to `out`: a caller that reserves room first builds a text with one allocation.
 void base64url_append(std::string& out, std::string_view bytes);
 
