@@ -44,40 +44,60 @@ private:
     std::size_t used_ = bytes_.size();  // empty until the first draw
 };
 
+// This thread's pool.
+random_pool& thread_pool() {
+    thread_local random_pool pool;
+    return pool;
+}
+
 }  // namespace
 
-std::string random_bytes(std::size_t count) {
-    thread_local random_pool pool;
+std::string random_source::bytes(std::size_t count) {
     std::string out(count, '\0');
-    pool.take(reinterpret_cast<unsigned char*>(out.data()), count);
+    fill(out);
+    return out;
+}
+
+std::string random_bytes(std::size_t count) {
+    std::string out(count, '\0');
+    thread_pool().take(reinterpret_cast<unsigned char*>(out.data()), count);
     return out;
 }
 
 std::string base64url(std::string_view bytes) {
+    std::string out;
+    base64url_append(out, bytes);
+    return out;
+}
+
+void base64url_append(std::string& out, std::string_view bytes) {
+    const std::size_t at = out.size();
+    out.resize(at + base64url_length(bytes.size()));
+    base64url_write(bytes, out.data() + at);
+}
+
+void base64url_write(std::string_view bytes, char* out) {
     static constexpr char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((bytes.size() * 4 + 2) / 3);
     std::size_t i = 0;
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
     for (; i + 3 <= bytes.size(); i += 3) {
         const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
+        *out++ = alphabet[v & 63];
     }
     if (bytes.size() - i == 1) {
         const unsigned v = byte(i) << 16;
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
     } else if (bytes.size() - i == 2) {
         const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
+        *out++ = alphabet[(v >> 18) & 63];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
     }
-    return out;
 }
 
 namespace {
@@ -131,7 +151,9 @@ namespace {
 
 class csprng_source final : public random_source {
 public:
-    std::string bytes(std::size_t count) override { return random_bytes(count); }
+    void fill(std::span<char> out) override {
+        thread_pool().take(reinterpret_cast<unsigned char*>(out.data()), out.size());
+    }
 };
 
 class hmac_stream_source final : public random_source {
@@ -144,17 +166,16 @@ public:
         OPENSSL_cleanse(block_.data(), block_.size());
     }
 
-    std::string bytes(std::size_t count) override {
-        std::string out;
-        out.reserve(count);
+    void fill(std::span<char> out) override {
         std::lock_guard lock(mutex_);
-        while (out.size() < count) {
+        std::size_t done = 0;
+        while (done < out.size()) {
             if (used_ == block_.size()) next_block();
-            const std::size_t take = std::min(count - out.size(), block_.size() - used_);
-            out.append(reinterpret_cast<const char*>(block_.data()) + used_, take);
+            const std::size_t take = std::min(out.size() - done, block_.size() - used_);
+            std::memcpy(out.data() + done, block_.data() + used_, take);
+            done += take;
             used_ += take;
         }
-        return out;
     }
 
 private:

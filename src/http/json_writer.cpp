@@ -78,17 +78,6 @@ json_object_writer& json_object_writer::add(json_key name, std::int64_t value) {
     return *this;
 }
 
-json_object_writer& json_object_writer::add(json_key name, const std::vector<std::string>& values) {
-    key(name);
-    out_ += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0) out_ += ',';
-        append_json_string(out_, values[i]);
-    }
-    out_ += ']';
-    return *this;
-}
-
 json_object_writer& json_object_writer::begin_object(json_key name) {
     key(name);
     out_ += '{';

@@ -112,7 +112,8 @@ std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
     storage::access_insert row;
     row.access_id = repo.allocate_access_id();
     std::string token = new_access_token(row.access_id, random());
-    row.token_digest = hasher_.hash(token);
+    const auto digest = hasher_.hash_inline(token);  // row.token_digest views it
+    row.token_digest = digest;
     row.refresh_id = refresh_id;
     row.expires_at = expires_at;
     repo.insert_access(row);
@@ -132,7 +133,7 @@ issued_tokens authority::issue_tokens(repository& repo, const storage::refresh_i
     out.expires_in = ttl;
     out.hub_id = hub_id;
     out.user_id = base.user_id;
-    out.scopes = base.scopes;
+    out.scopes = scope_text(base.scopes);
     return out;
 }
 
@@ -179,16 +180,16 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
 
 refresh_grant authority::prepare_refresh(std::string refresh_token, std::int64_t access_id) const {
     refresh_grant grant;
-    grant.refresh_digest = hasher_.hash(refresh_token);
+    grant.refresh_digest = hasher_.hash_inline(refresh_token);
     grant.refresh_token = std::move(refresh_token);
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id, random());
-    grant.access_digest = hasher_.hash(grant.access_token);
+    grant.access_digest = hasher_.hash_inline(grant.access_token);
     return grant;
 }
 
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
-                                         const refresh_grant& grant) const {
+                                         refresh_grant&& grant) const {
     // A token without an id is unknown: no row can be its own.
     const auto refresh_id = refresh_token_id(grant.refresh_token);
     if (!refresh_id) return make_error(errc::invalid_refresh_token);
@@ -210,8 +211,8 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
         row.refresh_id = found->refresh_id;
         row.expires_at = now + app.access_token_ttl;
         repo.insert_access(row);
-        out.access_token = grant.access_token;
-        out.refresh_token = grant.refresh_token;
+        out.access_token = std::move(grant.access_token);
+        out.refresh_token = std::move(grant.refresh_token);
         out.expires_in = app.access_token_ttl;
         out.hub_id = found->hub_id;
         out.user_id = found->user_id;
@@ -222,7 +223,7 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     storage::refresh_insert base;
     base.install_id = found->install_id;
     base.user_id = found->user_id;
-    base.scopes = found->scopes;
+    base.scopes = found->scopes.to_list();
     base.chain_id = found->chain_id;
     base.created_at = now;
     return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
@@ -280,7 +281,7 @@ void authority::sign_access_info(access_token_info& info) const {
     signed_token.installing_user_id = info.user_id;
     signed_token.is_private_distribution = info.is_private_distribution;
     signed_token.is_service_account = info.app_level;
-    signed_token.scopes = storage::join_scopes(info.scopes);
+    signed_token.scopes = info.scopes.text();
     signed_token.user_id = info.user_id;
     signer_.sign(signed_token);
 }
@@ -289,17 +290,17 @@ result<refresh_token_info> authority::introspect_refresh(repository& repo,
                                                          std::string_view token) const {
     const auto refresh_id = refresh_token_id(token);
     if (!refresh_id) return make_error(errc::unknown_token);
-    const auto found = repo.find_refresh(*refresh_id, hasher_.hash_inline(token));
+    auto found = repo.find_refresh(*refresh_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || found->rotated_at || !found->install_live) {
         return make_error(errc::unknown_token);
     }
     refresh_token_info info;
     info.token = std::string(token);
-    info.client_id = found->client_id;
-    info.user = found->user_email;
-    info.hub_domain = found->hub_domain;
-    info.hublet = found->hublet;
-    info.scopes = found->scopes;
+    info.client_id = std::move(found->client_id);
+    info.user = std::move(found->user_email);
+    info.hub_domain = std::move(found->hub_domain);
+    info.hublet = std::move(found->hublet);
+    info.scopes = std::move(found->scopes);
     info.hub_id = found->hub_id;
     info.app_id = found->app_id;
     info.user_id = found->user_id;

@@ -90,7 +90,7 @@ result<app_token_grant> authority::plan_app_token(const app_record& app, const s
     if (grant.scopes.empty()) grant.scopes = app.client_credentials_scopes;
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id);
-    grant.access_digest = hasher_.hash(grant.access_token);
+    grant.access_digest = hasher_.hash_inline(grant.access_token);
     return grant;
 }
 
@@ -106,7 +106,7 @@ result<issued_tokens> authority::issue_app_token(repository& repo, const app_rec
     issued_tokens out;
     out.access_token = grant.access_token;
     out.expires_in = app.access_token_ttl;
-    out.scopes = grant.scopes;
+    out.scopes = scope_text(grant.scopes);
     return out;
 }
 

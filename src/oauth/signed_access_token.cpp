@@ -1,5 +1,7 @@
 #include "hsoauth/oauth/signed_access_token.hpp"
 
+#include <charconv>
+
 #include "hsoauth/crypto/random.hpp"
 
 namespace hsoauth::oauth {
@@ -13,18 +15,17 @@ void line(std::string& out, std::string_view name, std::string_view value) {
 }
 
 void line(std::string& out, std::string_view name, std::int64_t value) {
-    line(out, name, std::to_string(value));
+    char digits[24];  // "-9223372036854775808" has 20
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    line(out, name, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 void flag(std::string& out, std::string_view name, bool value) {
     line(out, name, value ? std::string_view("true") : std::string_view("false"));
 }
 
-}  // namespace
-
-std::string signed_text(const signed_access_token& t) {
-    std::string out;
-    out.reserve(256 + t.scopes.size());
+// Appends signed_text(t) to `out`.
+void append_signed_text(std::string& out, const signed_access_token& t) {
     line(out, "appId", t.app_id);
     line(out, "appInstallId", t.app_install_id);
     line(out, "audience", t.audience);
@@ -40,6 +41,14 @@ std::string signed_text(const signed_access_token& t) {
     line(out, "trialScopeToScopeGroupPks", t.trial_scope_to_scope_group_pks);
     line(out, "trialScopes", t.trial_scopes);
     line(out, "userId", t.user_id);
+}
+
+}  // namespace
+
+std::string signed_text(const signed_access_token& t) {
+    std::string out;
+    out.reserve(256 + t.scopes.size());
+    append_signed_text(out, t);
     return out;
 }
 
@@ -48,9 +57,14 @@ access_token_signer::access_token_signer(const crypto::secret_hasher& pepper_has
       new_key_(pepper_hasher.hash("signed_access_token/new")) {}
 
 void access_token_signer::sign(signed_access_token& token) const {
-    const crypto::inline_digest signature = key_.hash_inline(signed_text(token));
-    token.new_signature = crypto::base64url(new_key_.hash_inline(signature));
-    token.signature = crypto::base64url(signature);
+    // The text is only hashed: it is written into this thread's buffer, whose capacity stays
+    // for the next token (no allocation once it has grown to the longest text).
+    thread_local std::string text;
+    text.clear();
+    append_signed_text(text, token);
+    const crypto::inline_digest signature = key_.hash_inline(text);
+    crypto::base64url_write(new_key_.hash_inline(signature), token.new_signature.chars.data());
+    crypto::base64url_write(signature, token.signature.chars.data());
 }
 
 }  // namespace hsoauth::oauth

@@ -1,5 +1,7 @@
 #include "hsoauth/oauth/token_format.hpp"
 
+#include <array>
+
 #include "hsoauth/crypto/random.hpp"
 
 namespace hsoauth::oauth {
@@ -10,9 +12,6 @@ constexpr std::size_t secret_bytes = 32;
 // Access tokens issued between migrations 0003 and 0004 had 28 random bytes.
 constexpr std::size_t old_access_secret_bytes = 28;
 constexpr std::size_t refresh_id_digits = 2 * id_bytes;
-
-// Characters of base64url (unpadded) for `bytes` bytes.
-constexpr std::size_t base64url_length(std::size_t bytes) { return (bytes * 4 + 2) / 3; }
 
 // The value of a base64url digit (RFC 4648 §5), or -1.
 int base64url_value(char c) {
@@ -53,25 +52,36 @@ std::string hublet_secret(std::string_view hublet, crypto::random_source& random
     return out;
 }
 
+// Writes `value` as id_bytes big-endian bytes at `out`.
+void put_big_endian(std::int64_t value, char* out) {
+    const auto id = static_cast<std::uint64_t>(value);
+    for (std::size_t i = 0; i < id_bytes; ++i) out[i] = static_cast<char>(id >> (8 * (id_bytes - 1 - i)));
+}
+
 std::string big_endian(std::int64_t value) {
     std::string bytes(id_bytes, '\0');
-    const auto id = static_cast<std::uint64_t>(value);
-    for (std::size_t i = 0; i < id_bytes; ++i) bytes[i] = static_cast<char>(id >> (8 * (id_bytes - 1 - i)));
+    put_big_endian(value, bytes.data());
     return bytes;
 }
 
 }  // namespace
 
+// The id and the secret are put together on the stack and encoded into the one string returned.
 std::string new_access_token(std::int64_t access_id, crypto::random_source& random) {
-    std::string out = "C";
-    out.append(crypto::base64url(big_endian(access_id) + random.bytes(secret_bytes)));
+    std::array<char, id_bytes + secret_bytes> raw;
+    put_big_endian(access_id, raw.data());
+    random.fill(std::span<char>(raw).subspan(id_bytes));
+    std::string out;
+    out.reserve(1 + crypto::base64url_length(raw.size()));
+    out.push_back('C');
+    crypto::base64url_append(out, std::string_view(raw.data(), raw.size()));
     return out;
 }
 
 std::optional<std::int64_t> access_token_id(std::string_view token) {
     // "C" + base64url; its first 11 characters hold 66 bits, the first 64 of them the id.
-    const bool known_length = token.size() == 1 + base64url_length(id_bytes + secret_bytes) ||
-                              token.size() == 1 + base64url_length(id_bytes + old_access_secret_bytes);
+    const bool known_length = token.size() == 1 + crypto::base64url_length(id_bytes + secret_bytes) ||
+                              token.size() == 1 + crypto::base64url_length(id_bytes + old_access_secret_bytes);
     if (!known_length || token.front() != 'C') return std::nullopt;
     std::uint64_t bits = 0;
     for (std::size_t i = 1; i <= 11; ++i) {

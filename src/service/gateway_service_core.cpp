@@ -60,7 +60,7 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
 
     oauth::access_token_info& token = found->value();
     decision.identity = {token.hub_id, token.user_id, token.app_id, std::move(token.client_id),
-                         std::move(token.scopes)};
+                         token.scopes.to_list()};
     if (gateway::is_search_call(request.method, request.target)) {
         const auto searched = limits_.acquire_search(token.hub_id, now_ms);
         if (!searched.allowed) {

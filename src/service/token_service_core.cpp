@@ -77,7 +77,7 @@ template <class Work>
 auto after_assertion(const oauth::authority& authority,
                      token_service_core::authenticated_client client, Work work) {
     return [&authority, client = std::move(client),
-            work = std::move(work)](storage::repository& repo) -> oauth::result<oauth::issued_tokens> {
+            work = std::move(work)](storage::repository& repo) mutable -> oauth::result<oauth::issued_tokens> {
         if (client.assertion) {
             if (auto replay = authority.remember_assertion(repo, *client.app, *client.assertion)) {
                 return std::move(*replay);
@@ -130,9 +130,10 @@ void token_service_core::grant(const call& c, grant_request request,
             return submit_write<oauth::issued_tokens>(
                 store_, c, on_refusal::keep_writes,
                 after_assertion(authority, std::move(*client),
+                                // The write runs once: its grant moves into the answer.
                                 [&authority, prepared = std::move(prepared)](
-                                    storage::repository& repo, const storage::app_record& app) {
-                                    return authority.refresh(repo, app, prepared);
+                                    storage::repository& repo, const storage::app_record& app) mutable {
+                                    return authority.refresh(repo, app, std::move(prepared));
                                 }),
                 std::move(done));
         }

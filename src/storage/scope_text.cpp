@@ -1,5 +1,7 @@
 #include "hsoauth/storage/scope_text.hpp"
 
+#include <algorithm>
+
 namespace hsoauth::storage {
 
 std::vector<std::string> split_scopes(std::string_view text) {
@@ -21,6 +23,48 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
         out += scope;
     }
     return out;
+}
+
+// Compacts in place: each space kept only after a scope and before another.
+scope_text::scope_text(std::string text) : text_(std::move(text)) {
+    std::size_t kept = 0;
+    bool space_pending = false;
+    for (const char c : text_) {
+        if (c == ' ') {
+            space_pending = kept > 0;
+            continue;
+        }
+        if (space_pending) text_[kept++] = ' ';
+        space_pending = false;
+        text_[kept++] = c;
+    }
+    text_.resize(kept);
+}
+
+scope_text::scope_text(const std::vector<std::string>& list) : scope_text(join_scopes(list)) {}
+
+std::size_t scope_text::size() const noexcept {
+    return text_.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ' '));
+}
+
+bool scope_text::contains(std::string_view scope) const noexcept {
+    return std::find(begin(), end(), scope) != end();
+}
+
+std::vector<std::string> scope_text::to_list() const {
+    std::vector<std::string> out;
+    out.reserve(size());
+    for (const std::string_view scope : *this) out.emplace_back(scope);
+    return out;
+}
+
+bool scope_text::operator==(const std::vector<std::string>& list) const noexcept {
+    auto at = begin();
+    for (const auto& scope : list) {
+        if (at == end() || *at != scope) return false;
+        ++at;
+    }
+    return at == end();
 }
 
 }  // namespace hsoauth::storage

@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
                 storage::access_insert access_row;
                 access_row.access_id = repo.allocate_access_id();
                 const std::string access_token = oauth::new_access_token(access_row.access_id);
-                access_row.token_digest = hasher.hash(access_token);
+                const auto access_digest = hasher.hash(access_token);  // access_row views it
+                access_row.token_digest = access_digest;
                 access_row.refresh_id = row.refresh_id;
                 access_row.expires_at = now + 86400;
                 repo.insert_access(access_row);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,11 @@ namespace hsoauth::crypto {
 class random_source {
 public:
     virtual ~random_source() = default;
-    // `count` bytes. Throws std::runtime_error rather than handing out weak bytes.
-    virtual std::string bytes(std::size_t count) = 0;
+    // Fills `out` with the next random bytes. Throws std::runtime_error rather than handing out
+    // weak bytes.
+    virtual void fill(std::span<char> out) = 0;
+    // `count` bytes, drawn as `fill` draws them (the same stream, in the same order).
+    std::string bytes(std::size_t count);
 };
 
 // OpenSSL's CSPRNG, as random_bytes: the source of every secret unless a run is deterministic.
@@ -31,8 +35,15 @@ std::unique_ptr<random_source> seeded_random(std::string_view seed);
 // `count` bytes from OpenSSL's CSPRNG.
 std::string random_bytes(std::size_t count);
 
+// Characters of base64url (unpadded) for `count` bytes.
+constexpr std::size_t base64url_length(std::size_t count) { return (count * 4 + 2) / 3; }
+
 // RFC 4648 §5 base64url without padding.
 std::string base64url(std::string_view bytes);
+// The same written at `out`, which has room for base64url_length(bytes.size()) characters.
+void base64url_write(std::string_view bytes, char* out);
+// The same appended to `out`: a caller that reserves room first builds a text with one allocation.
+void base64url_append(std::string& out, std::string_view bytes);
 
 // The bytes of a strict unpadded base64url text (RFC 7515 §2), or nullopt. Strict: only the 64
 // URL-safe characters (no '=', '+', '/' or whitespace), a length that is not 1 mod 4, and zero

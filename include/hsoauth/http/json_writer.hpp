@@ -4,8 +4,10 @@
 // Callers add members in the order they want them on the wire; strings must be UTF-8 (every
 // value stored here was parsed from JSON or a form and is). Member names are string literals,
 // checked when the program is compiled (json_key); values are escaped as they are written.
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,9 @@ private:
     unsigned char size_;
 };
 
+// Appends `text` as a JSON string literal (quotes included), escaped as RFC 8259 §7 requires.
+void append_json_string(std::string& out, std::string_view text);
+
 class json_object_writer {
 public:
     json_object_writer() {
@@ -62,7 +67,22 @@ public:
     json_object_writer& add(json_key key, std::string_view value);
     json_object_writer& add(json_key key, const char* value) { return add(key, std::string_view(value)); }
     json_object_writer& add(json_key key, std::int64_t value);
-    json_object_writer& add(json_key key, const std::vector<std::string>& values);
+    // An array of strings: any range whose elements read as std::string_view (a list of
+    // strings, a storage::scope_text).
+    template <std::ranges::input_range Strings>
+        requires std::convertible_to<std::ranges::range_reference_t<const Strings&>, std::string_view>
+    json_object_writer& add(json_key name, const Strings& values) {
+        key(name);
+        out_ += '[';
+        bool first = true;
+        for (const std::string_view value : values) {
+            if (!first) out_ += ',';
+            first = false;
+            append_json_string(out_, value);
+        }
+        out_ += ']';
+        return *this;
+    }
     json_object_writer& add_bool(json_key key, bool value);
 
     // Opens the member `key` whose value is an object: the members added next are its own, until
@@ -81,8 +101,5 @@ private:
     std::string out_;
     bool first_ = true;  // no member written yet in the innermost open object
 };
-
-// Appends `text` as a JSON string literal (quotes included), escaped as RFC 8259 §7 requires.
-void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace hsoauth::http

@@ -26,6 +26,7 @@ namespace hsoauth::oauth {
 using storage::app_record;
 using storage::repository;
 using storage::scope_list;
+using storage::scope_text;
 
 struct authority_settings {
     std::int64_t code_ttl = 600;   // seconds an authorization code lives
@@ -43,24 +44,25 @@ struct issued_tokens {
     std::int64_t expires_in = 0;
     std::int64_t hub_id = 0;
     std::int64_t user_id = 0;
-    scope_list scopes;
+    scope_text scopes;
 };
 
 // A refresh grant with its hashing done ahead of the write, on the thread that received it: the
-// presented token's digest, and the access token a successful refresh issues.
+// presented token's digest, and the access token a successful refresh issues. The digests are
+// held in place (no allocation).
 struct refresh_grant {
     std::string refresh_token;
-    std::string refresh_digest;
+    crypto::inline_digest refresh_digest;
     std::int64_t access_id = 0;
     std::string access_token;
-    std::string access_digest;
+    crypto::inline_digest access_digest;
 };
 
 // A prepared app-level access token (client_credentials), made and hashed ahead of its write.
 struct app_token_grant {
     std::int64_t access_id = 0;
     std::string access_token;
-    std::string access_digest;
+    crypto::inline_digest access_digest;
     scope_list scopes;  // what it grants, checked by plan_app_token
 };
 
@@ -72,7 +74,7 @@ struct access_token_info {
     std::string hub_domain;
     std::string hublet;
     std::string client_id;
-    scope_list scopes;
+    scope_text scopes;
     std::int64_t hub_id = 0;
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
@@ -90,7 +92,7 @@ struct refresh_token_info {
     std::string user;
     std::string hub_domain;
     std::string hublet;
-    scope_list scopes;
+    scope_text scopes;
     std::int64_t hub_id = 0;
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
@@ -197,9 +199,10 @@ public:
     // Write. invalid_refresh_token unless the grant's token is live and belongs to `app`
     // (uninstalled_refresh_token when its install is gone). Returns the
     // grant's access token and the same refresh token, or new tokens when the app rotates;
-    // presenting a rotated token revokes its whole chain.
+    // presenting a rotated token revokes its whole chain. The grant is used up: its tokens move
+    // into the answer (no copy), so a caller keeps what it needs of them beforehand.
     result<issued_tokens> refresh(repository& repo, const app_record& app,
-                                  const refresh_grant& grant) const;
+                                  refresh_grant&& grant) const;
 
     // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
     // since) when expired. The answer carries its signed_access_token.

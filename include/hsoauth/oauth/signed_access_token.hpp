@@ -8,12 +8,25 @@
 // `newSignature` over the 32 bytes of `signature` with HMAC(pepper, "signed_access_token/new"), as
 // a key being rotated in would be (chained, so the fields are hashed once). No new secret is
 // stored anywhere; nobody outside the server can check or make them.
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/crypto/random.hpp"
 
 namespace hsoauth::oauth {
+
+// A signature as the wire writes it, base64url of its 32 bytes (43 characters), held in place:
+// signing allocates nothing for it.
+struct signature_text {
+    std::array<char, crypto::base64url_length(crypto::hmac_sha256_size)> chars{};
+
+    std::string_view text() const noexcept { return {chars.data(), chars.size()}; }
+    operator std::string_view() const noexcept { return text(); }
+    bool operator==(const signature_text&) const = default;
+};
 
 struct signed_access_token {
     std::int64_t app_id = 0;
@@ -31,8 +44,8 @@ struct signed_access_token {
     std::string trial_scope_to_scope_group_pks;  // "" (no trial scopes)
     std::string trial_scopes;                    // ""
     std::int64_t user_id = 0;
-    std::string signature;
-    std::string new_signature;
+    signature_text signature;
+    signature_text new_signature;
 };
 
 // The text `signature` covers: every field but the two signatures, one "name=value" line each,

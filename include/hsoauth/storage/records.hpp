@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hsoauth/storage/scope_text.hpp"
+
 namespace hsoauth::storage {
 
 using scope_list = std::vector<std::string>;
@@ -87,7 +89,7 @@ struct refresh_state {
     std::int64_t app_id = 0;
     std::int64_t hub_id = 0;
     std::int64_t user_id = 0;
-    scope_list scopes;
+    scope_text scopes;  // as stored: handed on to the answer without a list
     std::optional<std::int64_t> rotated_at;
     std::optional<std::int64_t> revoked_at;
     bool install_live = false;
@@ -114,7 +116,7 @@ struct access_view {
     std::string hublet;
     std::int64_t user_id = 0;
     std::string user_email;
-    scope_list scopes;
+    scope_text scopes;  // as stored: handed on to the answer without a list
     bool install_live = false;  // always true for an app-level token (it dies with its app)
     std::int64_t install_id = 0;  // the install it was issued under; 0 for an app-level token
 };
@@ -122,7 +124,9 @@ struct access_view {
 // A new access token row: issued from a refresh token, or app-level (client credentials).
 struct access_insert {
     std::int64_t access_id = 0;  // from store/repository allocate_access_id; the token carries it
-    std::string token_digest;
+    // A view of the caller's 32-byte digest: it must stay alive until insert_access returns (the
+    // row is a parameter, never kept). Never assign it a temporary.
+    std::string_view token_digest;
     std::optional<std::int64_t> refresh_id;  // set for tokens issued from a refresh token
     std::optional<std::int64_t> app_id;      // set for app-level tokens
     scope_list scopes;                       // app-level tokens only; others have their refresh token's

@@ -273,7 +273,7 @@ access_view read_access_view(const statement& s) {
     v.hublet = s.text(7);
     v.user_id = s.int64(8);
     v.user_email = s.text(9);
-    v.scopes = split_scopes(s.text(10));
+    v.scopes = scope_text(s.text(10));
     v.install_live = s.int64(11) != 0;
     v.install_id = s.int64(12);
     return v;
@@ -294,7 +294,7 @@ void read_refresh_state(const statement& s, refresh_state& v) {
     v.app_id = s.int64(3);
     v.hub_id = s.int64(4);
     v.user_id = s.int64(5);
-    v.scopes = split_scopes(s.text(6));
+    v.scopes = scope_text(s.text(6));
     v.rotated_at = optional_int(s, 7);
     v.revoked_at = optional_int(s, 8);
     v.install_live = s.int64(9) != 0;

@@ -179,8 +179,9 @@ struct authority_fixture {
         auto client = authenticate(client_id, secret);
         if (!client) return client.err();
         // As POST /oauth/v1/token: hashed and prepared on this thread, then the write.
-        const auto grant = auth.prepare_refresh(refresh_token, store.db.allocate_access_id());
-        return storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **client, grant); });
+        auto grant = auth.prepare_refresh(refresh_token, store.db.allocate_access_id());
+        return storage::write_and_wait(
+            store.db, [&](storage::repository& repo) { return auth.refresh(repo, **client, std::move(grant)); });
     }
 
     oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {

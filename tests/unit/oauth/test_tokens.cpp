@@ -33,28 +33,30 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a refresh prepared before its token
     auto app = authenticate(demo_client, demo_secret);
     REQUIRE(app.ok());
     // The network thread hashes and makes the new access token; a revocation commits before the write.
-    const auto grant = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    auto grant = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    const std::string prepared_access = grant.access_token;
     REQUIRE(revoke(tokens.refresh_token).ok());
-    const auto refreshed =
-        storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, grant); });
+    const auto refreshed = storage::write_and_wait(
+        store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, std::move(grant)); });
     CHECK(error_of(refreshed) == errc::invalid_refresh_token);
-    CHECK(error_of(introspect_access(grant.access_token)) == errc::unknown_token);
+    CHECK(error_of(introspect_access(prepared_access)) == errc::unknown_token);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: the access token a refresh returns is the one prepared for it") {
     const auto tokens = demo_tokens();
     auto app = authenticate(demo_client, demo_secret);
     REQUIRE(app.ok());
-    const auto first = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
-    const auto second = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    auto first = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
+    auto second = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
     CHECK(first.access_token != second.access_token);
     // Written in the other order than prepared: each write issues its own prepared token.
-    for (const auto* grant : {&second, &first}) {
-        const auto refreshed =
-            storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, *grant); });
+    for (auto* grant : {&second, &first}) {
+        const std::string prepared_access = grant->access_token;
+        const auto refreshed = storage::write_and_wait(
+            store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, std::move(*grant)); });
         REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
-        CHECK(refreshed->access_token == grant->access_token);
-        CHECK(introspect_access(grant->access_token)->expires_in == 1800);
+        CHECK(refreshed->access_token == prepared_access);
+        CHECK(introspect_access(prepared_access)->expires_in == 1800);
     }
 }
 

@@ -65,7 +65,8 @@ TEST_CASE("cleanup: one pass removes every due code and access token, batch afte
         for (int i = 0; i < 2'600; ++i) {
             storage::access_insert token;
             token.access_id = repo.allocate_access_id();
-            token.token_digest = hasher.hash("access-" + std::to_string(i));
+            const auto digest = hasher.hash("access-" + std::to_string(i));  // token views it
+            token.token_digest = digest;
             token.refresh_id = 1;
             token.expires_at = i < 2'500 ? now - 86'401 : now - 86'000;
             repo.insert_access(token);

@@ -67,7 +67,8 @@ std::string insert_access(storage::repository& repo, const crypto::secret_hasher
     storage::access_insert row;
     row.access_id = repo.allocate_access_id();
     std::string token = oauth::new_access_token(row.access_id);
-    row.token_digest = hasher.hash(token);
+    const auto digest = hasher.hash(token);  // row views it
+    row.token_digest = digest;
     row.refresh_id = refresh_id;
     row.app_id = app_id;
     row.scopes = std::move(scopes);

@@ -240,6 +240,25 @@ TEST_CASE("storage: split_scopes and join_scopes") {
     CHECK(storage::join_scopes({}) == "");
 }
 
+TEST_CASE("storage: scope_text keeps scopes as one normalized text and reads them one by one") {
+    const storage::scope_text spaced(std::string("  oauth   crm.objects.contacts.read content "));
+    CHECK(spaced.text() == "oauth crm.objects.contacts.read content");
+    CHECK(spaced.size() == 3);
+    CHECK(spaced == std::vector<std::string>{"oauth", "crm.objects.contacts.read", "content"});
+    CHECK(spaced.to_list() == std::vector<std::string>{"oauth", "crm.objects.contacts.read", "content"});
+    CHECK(spaced.contains("crm.objects.contacts.read"));
+    CHECK_FALSE(spaced.contains("crm"));
+    CHECK_FALSE(spaced == std::vector<std::string>{"oauth", "crm.objects.contacts.read"});
+    CHECK(spaced == storage::scope_text(std::vector<std::string>{"oauth", "crm.objects.contacts.read", "content"}));
+
+    const storage::scope_text none(std::string("   "));
+    CHECK(none.empty());
+    CHECK(none.size() == 0);
+    CHECK(none.begin() == none.end());
+    CHECK(none == std::vector<std::string>{});
+    CHECK(storage::scope_text(std::string("oauth")) == std::vector<std::string>{"oauth"});
+}
+
 TEST_CASE("storage: a new id is above every id ever stored, whatever was deleted or given explicitly") {
     test::temp_database t;
     storage::write_and_wait(t.db, [](repository& repo) {
