@@ -89,7 +89,7 @@ result<app_token_grant> authority::plan_app_token(const app_record& app, const s
     }
     if (grant.scopes.empty()) grant.scopes = app.client_credentials_scopes;
     grant.access_id = access_id;
-    grant.access_token = new_access_token(access_id);
+    grant.access_token = new_access_token(access_id, random());
     grant.access_digest = hasher_.hash_inline(grant.access_token);
     return grant;
 }

@@ -14,7 +14,7 @@ using namespace hsoauth::test;
 namespace {
 
 struct client_tokens_fixture : authority_fixture {
-    client_tokens_fixture() {
+    explicit client_tokens_fixture(oauth::authority_settings settings = {}) : authority_fixture(settings) {
         storage::write_and_wait(store.db, [&](storage::repository& repo) {
             storage::app_record worker;
             worker.name = "Worker";
@@ -84,6 +84,20 @@ TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: client_credentials issues app-l
     CHECK(access.signed_token.app_install_id.empty());
     time.advance(600);
     CHECK_FALSE(active("worker", all->access_token));
+}
+
+TEST_CASE("oauth: an app token's random part comes from the authority's source, so a seeded run repeats it") {
+    const auto token_with_seed = [](std::string_view seed) {
+        const auto source = crypto::seeded_random(seed);
+        oauth::authority_settings settings;
+        settings.random = source.get();
+        client_tokens_fixture f(settings);
+        const auto planned = f.auth.plan_app_token(f.app("worker"), {"automation"}, 7);
+        REQUIRE(planned);
+        return planned->access_token;
+    };
+    CHECK(token_with_seed("golden") == token_with_seed("golden"));
+    CHECK(token_with_seed("golden") != token_with_seed("other"));
 }
 
 TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: introspection shows a client its own live tokens only") {
