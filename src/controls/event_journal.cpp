@@ -37,7 +37,14 @@ bool shows_tokens(const event& e) {
 
 follower::~follower() { journal_.unfollow(this); }
 
-event_journal::event_journal(journal_settings settings) : settings_(settings) {}
+// Each ring grows to hold what it keeps between two drops: one element more than its cap.
+event_journal::event_journal(journal_settings settings)
+    : settings_(settings),
+      events_(settings.max_events + 1),
+      access_order_(owners_capacity() + 1),
+      refresh_order_(owners_capacity() + 1) {}
+
+std::size_t event_journal::owners_capacity() const { return std::max<std::size_t>(settings_.max_events, 1024); }
 
 std::string_view event_journal::intern(std::string_view text) {
     if (text.empty()) return {};
@@ -50,7 +57,7 @@ std::string_view event_journal::intern(std::string_view text) {
 }
 
 void event_journal::remember(std::unordered_map<std::int64_t, token_owner>& owners,
-                             std::deque<std::int64_t>& order, std::int64_t id, token_owner owner) {
+                             ring_buffer<std::int64_t>& order, std::int64_t id, token_owner owner) {
     const auto [it, inserted] = owners.try_emplace(id, std::move(owner));
     if (!inserted) {
         // Keep what was known and add what is new (a metadata read knows the app id, a grant
@@ -63,8 +70,8 @@ void event_journal::remember(std::unordered_map<std::int64_t, token_owner>& owne
         if (known.refresh_id == 0) known.refresh_id = owner.refresh_id;
         return;
     }
-    order.push_back(id);
-    const std::size_t capacity = std::max<std::size_t>(settings_.max_events, 1024);
+    order.push_back(std::int64_t{id});
+    const std::size_t capacity = owners_capacity();
     while (order.size() > capacity) {
         owners.erase(order.front());
         order.pop_front();
@@ -143,7 +150,8 @@ event_page event_journal::query(const event_query& q, std::int64_t now_wall_ms) 
 std::vector<event> event_journal::events_of_app(std::int64_t app_id, std::string_view client_id) const {
     std::vector<event> out;
     std::lock_guard lock(mutex_);
-    for (const auto& e : events_) {
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+        const event& e = events_[i];
         if ((app_id != 0 && e.app_id == app_id) || (!client_id.empty() && e.client_id == client_id)) {
             out.push_back(e);
         }

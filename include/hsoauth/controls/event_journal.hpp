@@ -6,7 +6,6 @@
 // empty at each start of the server. Thread-safe.
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "hsoauth/controls/event.hpp"
+#include "hsoauth/util/ring_buffer.hpp"
 
 namespace hsoauth::controls {
 
@@ -116,18 +116,19 @@ class event_journal {
     std::string_view intern(std::string_view text);  // with mutex_ held
     void learn(const event& e);  // with mutex_ held
     void remember(std::unordered_map<std::int64_t, token_owner>& owners,
-                  std::deque<std::int64_t>& order, std::int64_t id, token_owner owner);
+                  ring_buffer<std::int64_t>& order, std::int64_t id, token_owner owner);
+    std::size_t owners_capacity() const;  // token owners remembered at most, of each kind
     void unfollow(follower* f);
 
     const journal_settings settings_;
     mutable std::mutex mutex_;
-    std::deque<event> events_;             // guarded by mutex_
+    ring_buffer<event> events_;            // guarded by mutex_
     std::uint64_t next_id_ = 1;            // guarded by mutex_
     std::set<std::string, std::less<>> names_;  // interned routes and versions; guarded by mutex_
     std::unordered_map<std::int64_t, token_owner> access_owners_;   // guarded by mutex_
     std::unordered_map<std::int64_t, token_owner> refresh_owners_;  // guarded by mutex_
-    std::deque<std::int64_t> access_order_;                         // guarded by mutex_
-    std::deque<std::int64_t> refresh_order_;                        // guarded by mutex_
+    ring_buffer<std::int64_t> access_order_;                        // guarded by mutex_
+    ring_buffer<std::int64_t> refresh_order_;                       // guarded by mutex_
 
     std::mutex followers_mutex_;
     std::vector<follower*> followers_;  // guarded by followers_mutex_
