@@ -37,14 +37,13 @@ bool shows_tokens(const event& e) {
 
 follower::~follower() { journal_.unfollow(this); }
 
-// Each ring grows to hold what it keeps between two drops: one element more than its cap.
+// The events' ring grows to hold what it keeps between two drops: one event more than its cap.
+// The token directories keep as many owners as there are events, and 1,024 at least.
 event_journal::event_journal(journal_settings settings)
     : settings_(settings),
       events_(settings.max_events + 1),
-      access_order_(owners_capacity() + 1),
-      refresh_order_(owners_capacity() + 1) {}
-
-std::size_t event_journal::owners_capacity() const { return std::max<std::size_t>(settings_.max_events, 1024); }
+      access_owners_(std::max<std::size_t>(settings.max_events, 1024)),
+      refresh_owners_(std::max<std::size_t>(settings.max_events, 1024)) {}
 
 std::string_view event_journal::intern(std::string_view text) {
     if (text.empty()) return {};
@@ -56,36 +55,14 @@ std::string_view event_journal::intern(std::string_view text) {
     return *it;
 }
 
-void event_journal::remember(std::unordered_map<std::int64_t, token_owner>& owners,
-                             ring_buffer<std::int64_t>& order, std::int64_t id, token_owner owner) {
-    const auto [it, inserted] = owners.try_emplace(id, std::move(owner));
-    if (!inserted) {
-        // Keep what was known and add what is new (a metadata read knows the app id, a grant
-        // the refresh token).
-        token_owner& known = it->second;
-        if (known.app_id == 0) known.app_id = owner.app_id;
-        if (known.hub_id == 0) known.hub_id = owner.hub_id;
-        if (known.user_id == 0) known.user_id = owner.user_id;
-        if (known.client_id.empty()) known.client_id = owner.client_id;
-        if (known.refresh_id == 0) known.refresh_id = owner.refresh_id;
-        return;
-    }
-    order.push_back(std::int64_t{id});
-    const std::size_t capacity = owners_capacity();
-    while (order.size() > capacity) {
-        owners.erase(order.front());
-        order.pop_front();
-    }
-}
-
 void event_journal::learn(const event& e) {
     if (!shows_tokens(e)) return;
     const token_owner owner{e.app_id, e.hub_id, e.user_id, e.client_id, e.refresh_id};
-    if (e.access_id != 0) remember(access_owners_, access_order_, e.access_id, owner);
+    if (e.access_id != 0) access_owners_.remember(e.access_id, owner);
     if (e.refresh_id != 0) {
         token_owner of_refresh = owner;
         of_refresh.refresh_id = 0;
-        remember(refresh_owners_, refresh_order_, e.refresh_id, std::move(of_refresh));
+        refresh_owners_.remember(e.refresh_id, of_refresh);
     }
 }
 
@@ -97,8 +74,8 @@ void event_journal::record(event e, std::int64_t now_wall_ms) {
         e.version = intern(e.version);
         if (e.presented == token_kind::access || e.presented == token_kind::refresh) {
             const auto& owners = e.presented == token_kind::access ? access_owners_ : refresh_owners_;
-            if (const auto it = owners.find(e.presented_id); it != owners.end()) {
-                const token_owner& o = it->second;
+            if (const token_owner* known = owners.find(e.presented_id)) {
+                const token_owner& o = *known;
                 if (e.app_id == 0) e.app_id = o.app_id;
                 if (e.hub_id == 0) e.hub_id = o.hub_id;
                 if (e.user_id == 0) e.user_id = o.user_id;
@@ -163,9 +140,8 @@ std::optional<token_owner> event_journal::owner_of(token_kind kind, std::int64_t
     std::lock_guard lock(mutex_);
     const auto& owners = kind == token_kind::access ? access_owners_ : refresh_owners_;
     if (kind != token_kind::access && kind != token_kind::refresh) return std::nullopt;
-    const auto it = owners.find(id);
-    if (it == owners.end()) return std::nullopt;
-    return it->second;
+    if (const token_owner* known = owners.find(id)) return *known;
+    return std::nullopt;
 }
 
 std::shared_ptr<follower> event_journal::follow(std::function<void()> wake) {
@@ -193,8 +169,6 @@ void event_journal::clear() {
     events_.clear();
     access_owners_.clear();
     refresh_owners_.clear();
-    access_order_.clear();
-    refresh_order_.clear();
 }
 
 }  // namespace hsoauth::controls
