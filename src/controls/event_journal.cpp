@@ -37,7 +37,7 @@ bool shows_tokens(const event& e) {
 
 follower::~follower() { journal_.unfollow(this); }
 
-// The events' ring grows to hold what it keeps between two drops: one event more than its cap.
+// The events' queue holds what it keeps between two drops: one event more than its cap.
 // The token directories keep as many owners as there are events, and 1,024 at least.
 event_journal::event_journal(journal_settings settings)
     : settings_(settings),
@@ -47,11 +47,16 @@ event_journal::event_journal(journal_settings settings)
 
 std::string_view event_journal::intern(std::string_view text) {
     if (text.empty()) return {};
+    for (const std::string_view name : recent_names_) {
+        if (name == text) return name;
+    }
     auto it = names_.find(text);
     if (it == names_.end()) {
         if (names_.size() >= 4096) return "other";  // route names are a small fixed set
         it = names_.emplace(text).first;
     }
+    recent_names_[next_recent_] = *it;
+    next_recent_ = (next_recent_ + 1) % recent_names_.size();
     return *it;
 }
 

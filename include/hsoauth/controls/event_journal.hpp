@@ -4,6 +4,7 @@
 // also remembers whose tokens it saw issued or described (a bounded directory of token ids), so
 // that a later refusal of such a token is attributed to its app, client, hub and user. It starts
 // empty at each start of the server. Thread-safe.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -16,7 +17,7 @@
 
 #include "hsoauth/controls/event.hpp"
 #include "hsoauth/controls/token_directory.hpp"
-#include "hsoauth/util/ring_buffer.hpp"
+#include "hsoauth/util/block_queue.hpp"
 
 namespace hsoauth::controls {
 
@@ -110,9 +111,13 @@ class event_journal {
 
     const journal_settings settings_;
     mutable std::mutex mutex_;
-    ring_buffer<event> events_;            // guarded by mutex_
+    block_queue<event> events_;            // guarded by mutex_
     std::uint64_t next_id_ = 1;            // guarded by mutex_
     std::set<std::string, std::less<>> names_;  // interned routes and versions; guarded by mutex_
+    // The names interned last, looked at before names_ (a request's route and version mostly
+    // repeat the last ones'): views into names_. Guarded by mutex_.
+    std::array<std::string_view, 8> recent_names_{};
+    std::size_t next_recent_ = 0;  // the slot the next name found in names_ takes; guarded by mutex_
     token_directory access_owners_;   // guarded by mutex_
     token_directory refresh_owners_;  // guarded by mutex_
 

@@ -1,6 +1,6 @@
 #pragma once
 // Whose tokens of one kind the journal saw, by the tokens' row ids: at most `capacity` owners,
-// the one learned first forgotten first. The owners sit in one ring in the order learned, found
+// the one learned first forgotten first. The owners sit in one queue in the order learned, found
 // by id through an open-addressing index beside it: learning a token allocates nothing once both
 // have grown (std::unordered_map allocated a node for every token), and a lookup reads one index
 // slot or a few neighbours, then the owner. Not thread-safe: the journal's mutex guards it.
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "hsoauth/util/ring_buffer.hpp"
+#include "hsoauth/util/block_queue.hpp"
 
 namespace hsoauth::controls {
 
@@ -53,7 +53,7 @@ class token_directory {
     void grow_index();
 
     std::size_t capacity_;
-    ring_buffer<entry> entries_;  // oldest first
+    block_queue<entry> entries_;  // oldest first
     std::uint64_t next_number_ = 0;  // entries are numbered in the order learned; the oldest is next_number_ - size()
     std::vector<index_slot> index_;  // a power of two in size, at most half full; linear probing
     unsigned index_bits_ = 0;
