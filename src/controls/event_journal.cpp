@@ -37,48 +37,37 @@ bool shows_tokens(const event& e) {
 
 follower::~follower() { journal_.unfollow(this); }
 
-event_journal::event_journal(journal_settings settings) : settings_(settings) {}
+// The events' queue holds what it keeps between two drops: one event more than its cap.
+// The token directories keep as many owners as there are events, and 1,024 at least.
+event_journal::event_journal(journal_settings settings)
+    : settings_(settings),
+      events_(settings.max_events + 1),
+      access_owners_(std::max<std::size_t>(settings.max_events, 1024)),
+      refresh_owners_(std::max<std::size_t>(settings.max_events, 1024)) {}
 
 std::string_view event_journal::intern(std::string_view text) {
     if (text.empty()) return {};
+    for (const std::string_view name : recent_names_) {
+        if (name == text) return name;
+    }
     auto it = names_.find(text);
     if (it == names_.end()) {
         if (names_.size() >= 4096) return "other";  // route names are a small fixed set
         it = names_.emplace(text).first;
     }
+    recent_names_[next_recent_] = *it;
+    next_recent_ = (next_recent_ + 1) % recent_names_.size();
     return *it;
-}
-
-void event_journal::remember(std::unordered_map<std::int64_t, token_owner>& owners,
-                             std::deque<std::int64_t>& order, std::int64_t id, token_owner owner) {
-    const auto [it, inserted] = owners.try_emplace(id, std::move(owner));
-    if (!inserted) {
-        // Keep what was known and add what is new (a metadata read knows the app id, a grant
-        // the refresh token).
-        token_owner& known = it->second;
-        if (known.app_id == 0) known.app_id = owner.app_id;
-        if (known.hub_id == 0) known.hub_id = owner.hub_id;
-        if (known.user_id == 0) known.user_id = owner.user_id;
-        if (known.client_id.empty()) known.client_id = owner.client_id;
-        if (known.refresh_id == 0) known.refresh_id = owner.refresh_id;
-        return;
-    }
-    order.push_back(id);
-    const std::size_t capacity = std::max<std::size_t>(settings_.max_events, 1024);
-    while (order.size() > capacity) {
-        owners.erase(order.front());
-        order.pop_front();
-    }
 }
 
 void event_journal::learn(const event& e) {
     if (!shows_tokens(e)) return;
     const token_owner owner{e.app_id, e.hub_id, e.user_id, e.client_id, e.refresh_id};
-    if (e.access_id != 0) remember(access_owners_, access_order_, e.access_id, owner);
+    if (e.access_id != 0) access_owners_.remember(e.access_id, owner);
     if (e.refresh_id != 0) {
         token_owner of_refresh = owner;
         of_refresh.refresh_id = 0;
-        remember(refresh_owners_, refresh_order_, e.refresh_id, std::move(of_refresh));
+        refresh_owners_.remember(e.refresh_id, of_refresh);
     }
 }
 
@@ -90,8 +79,8 @@ void event_journal::record(event e, std::int64_t now_wall_ms) {
         e.version = intern(e.version);
         if (e.presented == token_kind::access || e.presented == token_kind::refresh) {
             const auto& owners = e.presented == token_kind::access ? access_owners_ : refresh_owners_;
-            if (const auto it = owners.find(e.presented_id); it != owners.end()) {
-                const token_owner& o = it->second;
+            if (const token_owner* known = owners.find(e.presented_id)) {
+                const token_owner& o = *known;
                 if (e.app_id == 0) e.app_id = o.app_id;
                 if (e.hub_id == 0) e.hub_id = o.hub_id;
                 if (e.user_id == 0) e.user_id = o.user_id;
@@ -143,7 +132,8 @@ event_page event_journal::query(const event_query& q, std::int64_t now_wall_ms) 
 std::vector<event> event_journal::events_of_app(std::int64_t app_id, std::string_view client_id) const {
     std::vector<event> out;
     std::lock_guard lock(mutex_);
-    for (const auto& e : events_) {
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+        const event& e = events_[i];
         if ((app_id != 0 && e.app_id == app_id) || (!client_id.empty() && e.client_id == client_id)) {
             out.push_back(e);
         }
@@ -155,9 +145,8 @@ std::optional<token_owner> event_journal::owner_of(token_kind kind, std::int64_t
     std::lock_guard lock(mutex_);
     const auto& owners = kind == token_kind::access ? access_owners_ : refresh_owners_;
     if (kind != token_kind::access && kind != token_kind::refresh) return std::nullopt;
-    const auto it = owners.find(id);
-    if (it == owners.end()) return std::nullopt;
-    return it->second;
+    if (const token_owner* known = owners.find(id)) return *known;
+    return std::nullopt;
 }
 
 std::shared_ptr<follower> event_journal::follow(std::function<void()> wake) {
@@ -185,8 +174,6 @@ void event_journal::clear() {
     events_.clear();
     access_owners_.clear();
     refresh_owners_.clear();
-    access_order_.clear();
-    refresh_order_.clear();
 }
 
 }  // namespace hsoauth::controls

@@ -1,5 +1,6 @@
 #include "hsoauth/http/request_log.hpp"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -7,17 +8,32 @@
 
 namespace hsoauth::http {
 
+namespace {
+
+// The bytes a log line shows as they are: printable ASCII, the backslash excepted. A table, so
+// that a run of them is scanned with one load and one test per byte.
+constexpr std::array<bool, 256> shown_as_is = [] {
+    std::array<bool, 256> shown{};
+    for (int byte = 0x21; byte < 0x7f; ++byte) shown[static_cast<std::size_t>(byte)] = byte != '\\';
+    return shown;
+}();
+
+}  // namespace
+
+// Appends each run of bytes shown as they are at once (a correlation id, a path segment), not
+// byte by byte.
 void append_escaped(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte > 0x20 && byte < 0x7f && c != '\\') {
-            out += c;
-        } else {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xf];
-        }
+    std::size_t from = 0;
+    while (from < text.size()) {
+        std::size_t to = from;
+        while (to < text.size() && shown_as_is[static_cast<unsigned char>(text[to])]) ++to;
+        out.append(text.data() + from, to - from);
+        if (to == text.size()) return;
+        const auto byte = static_cast<unsigned char>(text[to]);
+        const char escape[4] = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
+        out.append(escape, sizeof escape);
+        from = to + 1;
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include "hsoauth/controls/fault.hpp"
 #include "hsoauth/oauth/errc.hpp"
+#include "hsoauth/util/short_text.hpp"
 
 namespace hsoauth::controls {
 
@@ -51,11 +52,15 @@ enum url_secret : std::uint8_t {
     url_code_verifier = 16,
 };
 
+// A request's correlation id as the journal keeps it: the server's are 36-byte UUIDs, kept in
+// the event itself (a longer one is cut to 64 bytes, as the request log cuts it).
+using correlation_text = short_text<64>;
+
 struct event {
     std::uint64_t id = 0;      // 1, 2, … in the order recorded (the paging cursor)
     std::int64_t time = 0;     // sandbox clock, seconds since the epoch
     std::int64_t wall_ms = 0;  // real time the request reached the service, ms since the epoch
-    std::string correlation_id;
+    correlation_text correlation_id;
     event_kind kind = event_kind::refusal;
     std::string_view operation;  // the service operation ("grant", …): static text
     std::string_view route;      // the route's stable name (interned by the journal)

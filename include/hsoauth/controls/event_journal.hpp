@@ -4,19 +4,20 @@
 // also remembers whose tokens it saw issued or described (a bounded directory of token ids), so
 // that a later refusal of such a token is attributed to its app, client, hub and user. It starts
 // empty at each start of the server. Thread-safe.
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "hsoauth/controls/event.hpp"
+#include "hsoauth/controls/token_directory.hpp"
+#include "hsoauth/util/block_queue.hpp"
 
 namespace hsoauth::controls {
 
@@ -42,15 +43,6 @@ struct event_page {
     std::vector<event> events;
     std::uint64_t next_since = 0;  // where the next page starts (since=)
     bool more = false;             // more matching events may follow next_since now
-};
-
-// Whose a token is, as far as the journal saw.
-struct token_owner {
-    std::int64_t app_id = 0;
-    std::int64_t hub_id = 0;
-    std::int64_t user_id = 0;
-    std::string client_id;
-    std::int64_t refresh_id = 0;  // an access token's refresh token (0: none or unknown)
 };
 
 class event_journal;
@@ -115,19 +107,19 @@ class event_journal {
     void drop_old(std::int64_t now_wall_ms);  // with mutex_ held
     std::string_view intern(std::string_view text);  // with mutex_ held
     void learn(const event& e);  // with mutex_ held
-    void remember(std::unordered_map<std::int64_t, token_owner>& owners,
-                  std::deque<std::int64_t>& order, std::int64_t id, token_owner owner);
     void unfollow(follower* f);
 
     const journal_settings settings_;
     mutable std::mutex mutex_;
-    std::deque<event> events_;             // guarded by mutex_
+    block_queue<event> events_;            // guarded by mutex_
     std::uint64_t next_id_ = 1;            // guarded by mutex_
     std::set<std::string, std::less<>> names_;  // interned routes and versions; guarded by mutex_
-    std::unordered_map<std::int64_t, token_owner> access_owners_;   // guarded by mutex_
-    std::unordered_map<std::int64_t, token_owner> refresh_owners_;  // guarded by mutex_
-    std::deque<std::int64_t> access_order_;                         // guarded by mutex_
-    std::deque<std::int64_t> refresh_order_;                        // guarded by mutex_
+    // The names interned last, looked at before names_ (a request's route and version mostly
+    // repeat the last ones'): views into names_. Guarded by mutex_.
+    std::array<std::string_view, 8> recent_names_{};
+    std::size_t next_recent_ = 0;  // the slot the next name found in names_ takes; guarded by mutex_
+    token_directory access_owners_;   // guarded by mutex_
+    token_directory refresh_owners_;  // guarded by mutex_
 
     std::mutex followers_mutex_;
     std::vector<follower*> followers_;  // guarded by followers_mutex_

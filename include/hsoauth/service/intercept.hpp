@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "hsoauth/service/interceptor.hpp"
+#include "hsoauth/util/pooled_allocator.hpp"
 
 namespace hsoauth::service {
 
@@ -29,8 +30,8 @@ outcome_summary summary_of(const outcome<T>& out) {
 
 // Runs one operation under `hook`. `run(const call&, reply<T>&&)` calls the wrapped service and
 // must own what it needs (it may run later, from a timer). `c` must stay valid until `done` is
-// called, as the request behind it does. Without a delay, the only allocation is the state
-// shared by the operation and its tap on `done`.
+// called, as the request behind it does. Without a delay, nothing is allocated in the steady
+// state: the state shared by the operation and its tap on `done` is a pooled block.
 template <class T, class Run>
 void intercept(interceptor& hook, const call& c, operation_facts facts, reply<T>&& done, Run run) {
     verdict v = hook.before(c, facts);
@@ -42,7 +43,7 @@ void intercept(interceptor& hook, const call& c, operation_facts facts, reply<T>
         operation_facts facts;
         verdict v;
     };
-    auto s = std::make_shared<state>(state{hook, c, std::move(facts), std::move(v)});
+    auto s = std::allocate_shared<state>(pooled_allocator<state>{}, state{hook, c, std::move(facts), std::move(v)});
     const auto* fault = s->v.fault.get();
     const bool runs = !fault || fault->runs_operation();
 

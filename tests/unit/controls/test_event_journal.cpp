@@ -151,3 +151,62 @@ TEST_CASE("journal: clear forgets events and token owners; ids go on; app tokens
     after_old.since = 1;  // a cursor from before the clear
     CHECK(journal.query(after_old, 1000).events.size() == 1);
 }
+
+TEST_CASE("journal: retention and paging hold while its storage wraps around and grows") {
+    controls::journal_settings settings;
+    settings.max_events = 20;
+    settings.max_age_s = 1;
+    controls::event_journal journal(settings);
+    // 100 events 100 ms apart: at most 20 are kept, and only those of the last second.
+    for (int i = 0; i < 100; ++i) {
+        auto e = make(event_kind::refresh, "c", 1000 + 100 * i);
+        e.correlation_id = "corr-" + std::to_string(i + 1);
+        journal.record(std::move(e), 1000 + 100 * i);
+    }
+    auto page = journal.query({}, 1000 + 100 * 99);
+    REQUIRE(page.events.size() == 11);  // 8,900 ms … 9,900 ms
+    CHECK(page.events.front().id == 90);
+    CHECK(page.events.back().id == 100);
+    CHECK(page.events.back().correlation_id == "corr-100");
+    controls::event_query after;
+    after.since = 95;
+    after.limit = 2;
+    page = journal.query(after, 1000 + 100 * 99);
+    REQUIRE(page.events.size() == 2);
+    CHECK(page.events[0].id == 96);
+    CHECK(page.events[1].correlation_id == "corr-97");
+    CHECK(page.more);
+}
+
+TEST_CASE("journal: a correlation id is kept whole up to 64 bytes, cut beyond") {
+    controls::event_journal journal({});
+    auto uuid = make(event_kind::refresh);
+    uuid.correlation_id = "0b3c5a5e-2f4d-4f8e-9a51-6f1de2a4c7b0";
+    journal.record(std::move(uuid), 1000);
+    auto longer = make(event_kind::refresh);
+    longer.correlation_id = std::string(70, 'x');
+    journal.record(std::move(longer), 1000);
+    const auto page = journal.query({}, 1000);
+    REQUIRE(page.events.size() == 2);
+    CHECK(page.events[0].correlation_id == "0b3c5a5e-2f4d-4f8e-9a51-6f1de2a4c7b0");
+    CHECK(page.events[1].correlation_id == std::string(64, 'x'));
+}
+
+TEST_CASE("journal: the token directory forgets the oldest owners beyond its capacity (1,024 at least)") {
+    controls::journal_settings settings;
+    settings.max_events = 10;  // the directory still keeps 1,024 of each kind
+    controls::event_journal journal(settings);
+    for (std::int64_t id = 1; id <= 1100; ++id) {
+        auto issued = make(event_kind::refresh);
+        issued.hub_id = 1000 + id;
+        issued.access_id = id;
+        issued.refresh_id = 5000 + id;
+        journal.record(std::move(issued), 1000);
+    }
+    CHECK_FALSE(journal.owner_of(token_kind::access, 76));
+    REQUIRE(journal.owner_of(token_kind::access, 77));
+    CHECK(journal.owner_of(token_kind::access, 77)->hub_id == 1077);
+    CHECK(journal.owner_of(token_kind::access, 1100)->refresh_id == 6100);
+    CHECK_FALSE(journal.owner_of(token_kind::refresh, 5076));
+    CHECK(journal.owner_of(token_kind::refresh, 6100)->hub_id == 2100);
+}

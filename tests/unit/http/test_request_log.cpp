@@ -102,3 +102,37 @@ TEST_CASE("http: append_masked_path appends what masked_path returns, cut includ
         CHECK(line.size() <= 4 + 203);
     }
 }
+
+TEST_CASE("http: append_escaped agrees with escaping byte by byte, on random text after any prefix") {
+    // The rule stated in request_log.hpp, one byte at a time.
+    const auto by_byte = [](std::string_view text) {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out;
+        for (const char c : text) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte > 0x20 && byte < 0x7f && c != '\\') {
+                out += c;
+            } else {
+                out += "\\x";
+                out += hex[byte >> 4];
+                out += hex[byte & 0xf];
+            }
+        }
+        return out;
+    };
+    unsigned seed = 99;
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        seed = seed * 1103515245u + 12345u;
+        const std::size_t length = (seed >> 16) % 40;
+        for (std::size_t i = 0; i < length; ++i) {
+            seed = seed * 1103515245u + 12345u;
+            // Mostly printable runs, with a few bytes that must be escaped among them.
+            const unsigned pick = (seed >> 16) % 100;
+            text += pick < 85 ? static_cast<char>('!' + pick % 94) : static_cast<char>((seed >> 8) & 0xff);
+        }
+        std::string out = "prefix ";
+        http::append_escaped(out, text);
+        REQUIRE(out == "prefix " + by_byte(text));
+    }
+}
