@@ -70,6 +70,9 @@ TEST_CASE("http: decode_form finds every separator and byte to decode at any off
         CHECK(split.all().size() == (at + 1 < plain.size() ? 2u : 1u));
         CHECK(refused(with("%")));
         CHECK(refused(with(std::string_view("\x01", 1))));
+        CHECK(refused(with("\x1f")));
+        CHECK(expect_value(ok_form(with(" ")).value_or_empty("client_id"), " "));
+        CHECK(expect_value(ok_form(with("~")).value_or_empty("client_id"), "~"));
         CHECK(refused(with("\x7f")));
         CHECK(refused(with("\xff")));
     }
