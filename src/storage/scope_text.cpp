@@ -51,12 +51,7 @@ bool scope_text::contains(std::string_view scope) const noexcept {
     return std::find(begin(), end(), scope) != end();
 }
 
-std::vector<std::string> scope_text::to_list() const {
-    std::vector<std::string> out;
-    out.reserve(size());
-    for (const std::string_view scope : *this) out.emplace_back(scope);
-    return out;
-}
+std::vector<std::string> scope_text::to_list() const { return split_scopes(text_); }
 
 bool scope_text::operator==(const std::vector<std::string>& list) const noexcept {
     auto at = begin();
