@@ -100,20 +100,6 @@ void base64url_write(std::string_view bytes, char* out) {
     }
 }
 
-namespace {
-
-// The value of a base64url digit, or -1.
-int base64url_digit(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
-
-}  // namespace
-
 std::optional<std::string> base64url_decode(std::string_view text) {
     if (text.size() % 4 == 1) return std::nullopt;  // one digit holds 6 bits: not a whole byte
     std::string out;

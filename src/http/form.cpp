@@ -35,6 +35,7 @@ constexpr bool decodes_to_itself(char c) {
 // How decode_form's scan treats a byte: `plain` bytes decode to themselves (decodes_to_itself),
 // `to_decode` bytes need percent_decode (and its checks), '=' and '&' split the pairs.
 enum class form_byte : unsigned char { plain, to_decode, equals, pair_end };
+static_assert(static_cast<int>(form_byte::plain) == 0, "plain_run ORs kinds and tests for 0");
 constexpr std::array<form_byte, 256> form_byte_kinds = [] {
     std::array<form_byte, 256> kinds{};
     for (int b = 0; b < 256; ++b) {
@@ -44,6 +45,12 @@ constexpr std::array<form_byte, 256> form_byte_kinds = [] {
     kinds['&'] = form_byte::pair_end;
     return kinds;
 }();
+
+// Whether the four bytes at `at` are all plain (plain is 0, so their kinds OR to 0).
+bool plain_run(const char* at) {
+    const auto kind = [at](int i) { return static_cast<unsigned>(form_byte_kinds[static_cast<unsigned char>(at[i])]); };
+    return (kind(0) | kind(1) | kind(2) | kind(3)) == 0;
+}
 
 // Percent-decodes; '+' becomes a space when `plus_is_space`.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
@@ -129,6 +136,9 @@ oauth::result<form_fields> decode_form(std::string_view text) {
         bool plain_name = true;
         bool plain_value = true;
         for (; end < text.size(); ++end) {
+            // Plain bytes decide nothing: a run of them is skipped four at a time.
+            while (end + 4 <= text.size() && plain_run(text.data() + end)) end += 4;
+            if (end == text.size()) break;
             const form_byte kind = form_byte_kinds[static_cast<unsigned char>(text[end])];
             if (kind == form_byte::plain) continue;
             if (kind == form_byte::pair_end) break;
@@ -156,7 +166,7 @@ oauth::result<form_fields> decode_form(std::string_view text) {
             const std::string shown(*name);
             return make_error(errc::malformed_request, "form field '" + shown + "' appears more than once", shown);
         }
-        if (fields.all().size() >= max_fields) {
+        if (fields.count_ >= max_fields) {
             return make_error(errc::malformed_request, "too many form fields");
         }
         fields.add(*name, *value);

@@ -102,17 +102,23 @@ bool may_match_a_route(std::string_view path) {
 
 }  // namespace
 
-void dispatch(const endpoints& e, request& req, responder respond) {
-    if (e.sandbox_routes != nullptr && req.path.starts_with(sandbox_front::path_prefix)) {
-        return e.sandbox_routes->dispatch(req, std::move(respond));
+void dispatch(const endpoints& root, request& req, responder respond) {
+    // Under a sandbox's prefix, the sandbox's endpoints serve the rest of the path.
+    req.mount_size = 0;
+    const endpoints* served = &root;
+    if (root.sandbox_routes != nullptr && req.path.starts_with(sandbox_front::path_prefix)) {
+        served = root.sandbox_routes->mount(req, respond);
+        if (served == nullptr) return;
     }
+    const endpoints& e = *served;
+    const std::string_view path = req.routed_path();
     route_params params;
     std::string allowed;
     bool bad_encoding = false;
     const std::span<const route> routes =
-        may_match_a_route(req.path) ? std::span<const route>(all_routes()) : std::span<const route>();
+        may_match_a_route(path) ? std::span<const route>(all_routes()) : std::span<const route>();
     for (const auto& r : routes) {
-        if (!match(r.pattern, req.path, params, bad_encoding)) continue;
+        if (!match(r.pattern, path, params, bad_encoding)) continue;
         if (r.method != req.method) {
             if (!allowed.empty()) allowed += ", ";
             allowed += r.method;
@@ -142,7 +148,7 @@ void dispatch(const endpoints& e, request& req, responder respond) {
         return respond(transport_error_response(transport_errc::bad_request, req.correlation_id,
                                                 "the path is badly encoded"));
     }
-    if (req.path.starts_with("/oauth/")) {
+    if (path.starts_with("/oauth/")) {
         return respond(transport_error_response(
             transport_errc::route_not_found, req.correlation_id,
             "hsoauth serves no OAuth endpoint at this path; context.supportedEndpoints lists those it serves",

@@ -141,10 +141,7 @@ public:
         });
     }
 
-    bool hold(std::shared_ptr<void>& lease) override {
-        lease_ = std::move(lease);
-        return true;
-    }
+    void hold(std::shared_ptr<void> lease) override { lease_ = std::move(lease); }
 
     bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
 
@@ -227,6 +224,7 @@ private:
         }
         request_.route = {};
         request_.version = {};
+        request_.mount_size = 0;  // a request refused before dispatch is not under the last one's mount
         request_.notes.clear();
     }
 

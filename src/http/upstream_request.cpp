@@ -46,10 +46,11 @@ bool dropped_request_header(std::string_view name, std::string_view connection_t
 
 std::string upstream_request_bytes(const request& req, const header_list& added) {
     std::string out;
-    out.reserve(256 + req.target.size() + req.body.size() + 64 * req.headers.size());
+    const std::string_view target = req.routed_target();
+    out.reserve(256 + target.size() + req.body.size() + 64 * req.headers.size());
     out += req.method;
     out += ' ';
-    out += req.target;
+    out += target;
     out += " HTTP/1.1\r\n";
     const std::string_view connection_tokens = req.header("connection");
     for (const auto& [name, value] : req.headers) {

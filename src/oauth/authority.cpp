@@ -246,14 +246,21 @@ result<access_token_info> authority::check_access(repository& repo, std::string_
                                                   std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
-    auto found = repo.find_access(*access_id, hasher_.hash_inline(token));
+    access_token_info info;
+    if (auto problem = read_access(repo, token, *access_id, now, info)) return std::move(*problem);
+    return info;
+}
+
+std::optional<error> authority::read_access(repository& repo, std::string_view token,
+                                            std::int64_t access_id, std::int64_t now,
+                                            access_token_info& info) const {
+    auto found = repo.find_access(access_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
     if (now >= found->expires_at) {
         error expired = make_error(errc::expired_token);
         expired.seconds = now - found->expires_at;
         return expired;
     }
-    access_token_info info;
     info.token = std::string(token);
     info.user = std::move(found->user_email);
     info.hub_domain = std::move(found->hub_domain);
@@ -267,7 +274,7 @@ result<access_token_info> authority::check_access(repository& repo, std::string_
     info.expires_at = found->expires_at;
     info.expires_in = found->expires_at - now;
     info.app_level = !found->refresh_id.has_value();
-    return info;
+    return std::nullopt;
 }
 
 void authority::sign_access_info(access_token_info& info) const {

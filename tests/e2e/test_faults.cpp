@@ -1075,6 +1075,52 @@ TEST_CASE("sandboxes: a delay rule under a sandbox's prefix delays its answer as
     CHECK(box.admin("GET", "/admin/v1/faults").json().at("results").at(0).at("fired") == 1);
 }
 
+TEST_CASE("sandboxes: a delayed answer holds its sandbox; a removal meanwhile waits for it, and the sandbox "
+          "answers 503 until it is gone") {
+    server_process server;
+    server.start();
+    const sandbox_client box = create_sandbox(server);
+    const world w = seed_world(box, "held");
+    const issued_tokens t = issue(box, w);
+    REQUIRE(box.admin("POST", "/admin/v1/faults", {{"match", {{"route", "access_token_metadata"}}},
+                                                   {"action", {{"kind", "delay"}, {"delay_ms", 1500}}},
+                                                   {"times", 1}})
+                .status == 201);
+    const auto started = std::chrono::steady_clock::now();
+    raw_connection delayed(server.port());
+    delayed.send(raw_get(server, box.prefix + "/oauth/v1/access-tokens/" + url_encode(t.access_token)));
+    // The request waits on its timer once the rule has fired for it.
+    const auto reached_by = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (box.admin("GET", "/admin/v1/faults").json().at("results").at(0).at("fired") != 1 &&
+           std::chrono::steady_clock::now() < reached_by) {
+    }
+
+    std::atomic<int> removal_status{0};
+    std::atomic<std::int64_t> removal_ms{0};  // from `started` to the removal's answer
+    std::thread removal([&] {
+        removal_status = server.admin("DELETE", "/admin/v1/sandboxes/" + box.id).status;
+        removal_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                         .count();
+    });
+    // The removal waits for the lease the delayed request holds; meanwhile the sandbox is busy.
+    http_response busy;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    do {
+        busy = box.get("/oauth/v1/access-tokens/" + url_encode(t.access_token));
+    } while (busy.status == 200 && std::chrono::steady_clock::now() < give_up);
+    CHECK(busy.status == 503);
+    CHECK(busy.header("Retry-After") == "1");
+
+    const auto answer = delayed.read_response(std::chrono::seconds(10));
+    removal.join();
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->json().at("token") == t.access_token);
+    CHECK(removal_status == 204);
+    CHECK(removal_ms >= 1500);
+    CHECK(box.get("/oauth/v1/access-tokens/" + url_encode(t.access_token)).status == 404);
+}
+
 TEST_CASE("sandboxes: fault rules and the journal survive an idle close and reopening; deletion ends the sandbox") {
     server_process server({.extra_args = {"--sandbox-idle-close-s", "1"}});
     server.start();

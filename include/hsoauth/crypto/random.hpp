@@ -45,6 +45,16 @@ void base64url_write(std::string_view bytes, char* out);
 // The same appended to `out`: a caller that reserves room first builds a text with one allocation.
 void base64url_append(std::string& out, std::string_view bytes);
 
+// The value of a base64url digit (RFC 4648 §5), or -1 for any other byte.
+constexpr int base64url_digit(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
 // The bytes of a strict unpadded base64url text (RFC 7515 §2), or nullopt. Strict: only the 64
 // URL-safe characters (no '=', '+', '/' or whitespace), a length that is not 1 mod 4, and zero
 // bits after the last byte, so that each byte string has exactly one text that decodes to it.

@@ -16,11 +16,12 @@
 namespace hsoauth::http {
 
 // The service's view of `req`, answered through `respond`: its correlation id, route, version,
-// the caller's address, method, path and query and the connection's thread. Valid while the
+// the caller's address, method, routed path (after a sandbox's prefix) and query and the
+// connection's thread. Valid while the
 // request is (until its response is sent).
 inline service::call call_of(const request& req, const responder& respond) {
     return service::call{req.correlation_id, &respond.origin(), req.route, req.version,
-                         req.remote_address, &req.notes, req.method, req.path, req.query};
+                         req.remote_address, &req.notes, req.method, req.routed_path(), req.query};
 }
 
 // The response for `out`: a value through `on_value(T&) -> response`, a domain error through

@@ -54,6 +54,56 @@ private:
     unsigned char size_;
 };
 
+// A member whose name and value are both known when the program is compiled ("token_type":
+// "Bearer", "active": true), kept as the text `,"name":value` so that writing it is one append.
+// Made only from string literals (and a bool), in a constant expression: a name or string value
+// that would need escaping, or a member longer than max_length, does not compile.
+class json_constant {
+public:
+    static constexpr std::size_t max_length = 64;  // `,"name":value`, punctuation included
+
+    template <std::size_t N, std::size_t M>
+    consteval json_constant(const char (&name)[N], const char (&value)[M]) {
+        static_assert(N - 1 + M - 1 + 6 <= max_length, "a constant JSON member of at most max_length bytes");
+        if (name[N - 1] != '\0' || value[M - 1] != '\0' ||
+            !json_key::needs_no_escaping(std::string_view(name, N - 1)) ||
+            !json_key::needs_no_escaping(std::string_view(value, M - 1))) {
+            throw "a constant JSON member must be written as it is: no '\"', '\\\\' or control byte";
+        }
+        start(std::string_view(name, N - 1));
+        append("\"");
+        append(std::string_view(value, M - 1));
+        append("\"");
+    }
+    template <std::size_t N>
+    consteval json_constant(const char (&name)[N], bool value) {
+        static_assert(N - 1 + 9 <= max_length, "a constant JSON member of at most max_length bytes");
+        if (name[N - 1] != '\0' || !json_key::needs_no_escaping(std::string_view(name, N - 1))) {
+            throw "a JSON member name must be written as it is: no '\"', '\\\\' or control byte";
+        }
+        start(std::string_view(name, N - 1));
+        append(value ? "true" : "false");
+    }
+
+    // `"name":value`, for the first member of an object.
+    constexpr std::string_view first() const { return {text_ + 1, size_ - 1u}; }
+    // `,"name":value`, for a member after another.
+    constexpr std::string_view next() const { return {text_, size_}; }
+
+private:
+    constexpr void append(std::string_view part) {
+        for (const char c : part) text_[size_++] = c;
+    }
+    constexpr void start(std::string_view name) {
+        append(",\"");
+        append(name);
+        append("\":");
+    }
+
+    char text_[max_length] = {};
+    unsigned char size_ = 0;
+};
+
 // Appends `text` as a JSON string literal (quotes included), escaped as RFC 8259 §7 requires.
 void append_json_string(std::string& out, std::string_view text);
 
@@ -84,6 +134,12 @@ public:
         return *this;
     }
     json_object_writer& add_bool(json_key key, bool value);
+    // A member known when the program is compiled, written in one append.
+    json_object_writer& add(const json_constant& member) {
+        out_ += first_ ? member.first() : member.next();
+        first_ = false;
+        return *this;
+    }
 
     // Opens the member `key` whose value is an object: the members added next are its own, until
     // end_object() closes it. Objects nest; every one begun must be ended before finish().

@@ -1,6 +1,7 @@
 #pragma once
 // HTTP requests and responses as the handlers see them: plain values, no Beast. The server
 // (http/server.cpp) converts from and to Beast's types at the edge.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,8 +28,10 @@ struct request {
     std::string remote_address;  // the peer's IP address as text ("127.0.0.1", "::1"), set by the
                                  // server for the connection; "" when unknown
     bool secure = false;         // arrived over HTTPS (for the URLs a view writes)
-    std::string mount;           // scratch of sandbox_front: the "/sandboxes/{id}" it took off
-                                 // `path` while the sandbox's routes serve it; "" otherwise
+    // How many bytes of `path` (and of `target`) name the mount the request is served under
+    // ("/sandboxes/{id}", sandbox_front); 0 at the root. Set by dispatch. The route table and the
+    // views read routed_path() and routed_target(); the log shows `path` whole.
+    std::size_t mount_size = 0;
     std::string_view route;      // the matched route's name and wire version (router.hpp), set by
     std::string_view version;    // dispatch before the handler runs; "" until then
     // Who the request is about, noted by the service for the request log (service::call::notes).
@@ -37,6 +40,10 @@ struct request {
 
     // The first header named `name` (lower-case), or "" when absent.
     std::string_view header(std::string_view name) const;
+    // `path` and `target` after the mount (which both begin with): what the route table matches,
+    // the views read and the gateway forwards. Views into the request, valid as long as it is.
+    std::string_view routed_path() const { return {path.data() + mount_size, path.size() - mount_size}; }
+    std::string_view routed_target() const { return {target.data() + mount_size, target.size() - mount_size}; }
 };
 
 class body_stream;

@@ -30,15 +30,11 @@ public:
     virtual void send_and_release(std::shared_ptr<connection_port> self, response r) {
         post([self = std::move(self), r = std::move(r)]() mutable { self->send(std::move(r)); });
     }
-    // On the connection's thread, while a request is handled: keeps `lease` (taking it) until
-    // the request's answer has been sent, and copies it into the work deferred meanwhile
-    // (defer, defer_for) from this thread, so that what the request uses outlives all of it.
-    // False, leaving `lease` alone, when this port cannot: the caller then wraps the port (a
-    // sandbox's requests do, sandbox_front). The server's connections can, without allocating.
-    virtual bool hold(std::shared_ptr<void>& lease) {
-        (void)lease;
-        return false;
-    }
+    // On the connection's thread, while a request is handled: keeps `lease` until the request's
+    // answer has been sent, and copies it into the work deferred meanwhile (defer, defer_for)
+    // from this thread, so that what the request uses (its sandbox, sandbox_front) outlives all
+    // of it. Every port holds; the server's connections without allocating.
+    virtual void hold(std::shared_ptr<void> lease) = 0;
 };
 
 class responder {
@@ -50,8 +46,8 @@ public:
     void post(service::handed_work work) const { port_->post(std::move(work)); }
     // The connection's thread, as the service layer sees it.
     service::origin& origin() const { return *port_; }
-    // The connection's side, for a port that wraps it (a sandbox's lease rides on its own port).
-    const std::shared_ptr<connection_port>& port() const { return port_; }
+    // On the connection's thread: keeps `lease` for the request (connection_port::hold).
+    void hold(std::shared_ptr<void> lease) const { port_->hold(std::move(lease)); }
 
     // From another thread: gives this responder up to `work`, which runs on the connection's
     // thread. The calling thread keeps no reference, so the connection is never destroyed there.

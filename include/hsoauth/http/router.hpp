@@ -56,9 +56,10 @@ const std::vector<route>& all_routes();
 const route& fallback_route();
 
 // Finds the route, notes its name and version in `req`, and calls its handler (fallback_route's
-// for a path no route has); answers 405 (with Allow), 400 (a route's parameter badly encoded)
-// or 401 (admin key missing or wrong) itself. A handler that throws is answered with
-// 500 (or 503 for a storage fault that passes).
+// for a path no route has); under /sandboxes/{id}/ (e.sandbox_routes), over the sandbox's
+// endpoints with the rest of the path (request::mount_size). Answers 405 (with Allow), 400 (a
+// route's parameter badly encoded) or 401 (admin key missing or wrong) itself. A handler that
+// throws is answered with 500 (or 503 for a storage fault that passes).
 void dispatch(const endpoints& e, request& req, responder respond);
 
 }  // namespace hsoauth::http

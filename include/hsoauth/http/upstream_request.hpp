@@ -19,9 +19,10 @@ bool dropped_request_header(std::string_view name, std::string_view connection_t
 // case-insensitively, with the blanks around each token ignored.
 bool names_token(std::string_view tokens, std::string_view name);
 
-// The HTTP/1.1 bytes forwarded for `req`: its method, target and body unchanged, its headers but
-// the dropped ones (Authorization and Host kept), then `added` and X-HubSpot-Correlation-Id, and
-// Content-Length when there is a body or the method is POST, PUT or PATCH.
+// The HTTP/1.1 bytes forwarded for `req`: its method, routed target (without a sandbox's prefix)
+// and body unchanged, its headers but the dropped ones (Authorization and Host kept), then
+// `added` and X-HubSpot-Correlation-Id, and Content-Length when there is a body or the method is
+// POST, PUT or PATCH.
 std::string upstream_request_bytes(const request& req, const header_list& added);
 
 // Whether a path is one the gateway refuses to check and forward: a "." or ".." segment (also

@@ -247,6 +247,10 @@ private:
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
     // Fills info.signed_token from the other facts of `info` and signs it.
     void sign_access_info(access_token_info& info) const;
+    // check_access for a token whose shape carries `access_id`, written into `info` (where the
+    // caller wants it, so that it is not moved again); the error instead when it is not live.
+    std::optional<error> read_access(repository& repo, std::string_view token, std::int64_t access_id,
+                                     std::int64_t now, access_token_info& info) const;
     // Stores a new access token of `refresh_id` and returns it.
     std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 

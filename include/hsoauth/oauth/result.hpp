@@ -24,7 +24,9 @@ inline error make_error(errc code, std::string detail = {}, std::string field = 
 template <class T>
 class result {
   public:
-    result(T value) : v_(std::move(value)) {}
+    // The value goes straight into place: one move (a by-value parameter would cost a second).
+    result(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}
+    result(const T& value) : v_(std::in_place_index<0>, value) {}
     result(error e) : v_(std::move(e)) {}
 
     bool ok() const { return v_.index() == 0; }

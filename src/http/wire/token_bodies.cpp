@@ -11,8 +11,8 @@ std::string access_token_grant_json(const oauth::issued_tokens& t) {
         .add("hub_id", t.hub_id)
         .add("refresh_token", t.refresh_token)
         .add("scopes", t.scopes)
-        .add("token_type", "bearer")
-        .add("token_use", "access_token")
+        .add(json_constant{"token_type", "bearer"})
+        .add(json_constant{"token_use", "access_token"})
         .add("user_id", t.user_id)
         .finish();
 }

@@ -161,6 +161,43 @@ TEST_CASE("http: decode_form takes 64 fields and refuses 65") {
     CHECK(ok_form(text + "&&&").all().size() == 64);  // empty pairs do not count
 }
 
+TEST_CASE("http: decode_form finds a repeated name among the first eight fields and beyond them") {
+    const auto numbered = [](std::string_view prefix, int i) {
+        std::string out(prefix);
+        out += std::to_string(i);
+        return out;
+    };
+    const auto fields = [&](int count) {
+        std::string text;
+        for (int i = 0; i < count; ++i) {
+            if (i > 0) text += '&';
+            text += numbered("f", i);
+            text += '=';
+            text += numbered("v", i);
+        }
+        return text;
+    };
+    const auto all = ok_form(fields(40));
+    REQUIRE(all.all().size() == 40);
+    for (int i = 0; i < 40; ++i) CHECK(all.value_or_empty(numbered("f", i)) == numbered("v", i));
+    // The first name, the 8th (the last kept inline), the 9th and a late one, repeated at the end
+    // or right after the 8th, 9th or 10th field.
+    for (const int repeated : {0, 7, 8, 25}) {
+        std::string again = "&";
+        again += numbered("f", repeated);
+        again += "=again";
+        CAPTURE(repeated);
+        auto r = http::decode_form(fields(40) + again);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().field == numbered("f", repeated));
+        for (const int cut : {8, 9, 10}) {
+            if (cut <= repeated) continue;
+            CAPTURE(cut);
+            CHECK(refused(fields(cut) + again));
+        }
+    }
+}
+
 TEST_CASE("http: decode_form refuses an empty name") {
     CHECK(refused("=value"));
     CHECK(refused("a=1&=2"));

@@ -90,6 +90,39 @@ TEST_CASE("json_writer: a member name is checked and quoted when the program is 
     CHECK(json_object_writer().add("", "empty name").finish() == R"({"":"empty name"})");
 }
 
+TEST_CASE("json_writer: a constant member is written as the same bytes as its name and value added apart") {
+    constexpr json_constant bearer("token_type", "Bearer");
+    static_assert(bearer.first() == R"("token_type":"Bearer")");
+    static_assert(bearer.next() == R"(,"token_type":"Bearer")");
+    static_assert(json_constant("active", true).next() == R"(,"active":true)");
+    static_assert(json_constant("active", false).first() == R"("active":false)");
+    static_assert(json_constant("e", "").first() == R"("e":"")");
+    constexpr json_constant longest("012345678901234567", "0123456789012345678901234567890123456789");
+    static_assert(longest.next().size() == json_constant::max_length);
+    const std::string apart = json_object_writer()
+                                  .add_bool("active", true)
+                                  .add("token_type", "Bearer")
+                                  .begin_object("inner")
+                                  .add("token_use", "access_token")
+                                  .end_object()
+                                  .add("hub_id", std::int64_t{62515})
+                                  .add("token_use", "access_token")
+                                  .finish();
+    const std::string constants = json_object_writer()
+                                      .add(json_constant{"active", true})
+                                      .add(json_constant{"token_type", "Bearer"})
+                                      .begin_object("inner")
+                                      .add(json_constant{"token_use", "access_token"})
+                                      .end_object()
+                                      .add("hub_id", std::int64_t{62515})
+                                      .add(json_constant{"token_use", "access_token"})
+                                      .finish();
+    CHECK(constants == apart);
+    CHECK(constants ==
+          R"({"active":true,"token_type":"Bearer","inner":{"token_use":"access_token"},)"
+          R"("hub_id":62515,"token_use":"access_token"})");
+}
+
 TEST_CASE("json_writer: a nested object is written in place, its values escaped") {
     std::string nasty = "quote\" backslash\\ newline\n unit\x1f é";
     nasty.push_back('\0');

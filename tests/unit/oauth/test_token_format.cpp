@@ -61,6 +61,25 @@ TEST_CASE("token_format: anything but an access token's shape carries no access 
     CHECK_FALSE(access_token_id(new_refresh_token("na1", 42)).has_value());
 }
 
+TEST_CASE("token_format: any byte outside base64url among the id's 11 characters refuses the id") {
+    const std::string token = new_access_token(9'007'199'254'740'993);
+    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (std::size_t at = 1; at <= 11; ++at) {
+        for (int b = 0; b < 256; ++b) {
+            std::string changed = token;
+            changed[at] = static_cast<char>(b);
+            const bool digit = alphabet.find(static_cast<char>(b)) != std::string_view::npos;
+            CAPTURE(at);
+            CAPTURE(b);
+            CHECK(access_token_id(changed).has_value() == digit);
+        }
+    }
+    // The 12th character onwards holds no id bits: a digit there changes nothing.
+    std::string changed = token;
+    changed[12] = changed[12] == 'A' ? 'B' : 'A';
+    CHECK(access_token_id(changed) == access_token_id(token));
+}
+
 TEST_CASE("token_format: a refresh token is hublet, 32 random bytes in hex groups, and its row id") {
     for (const std::int64_t id : sample_ids) {
         const std::string token = new_refresh_token("eu1", id);

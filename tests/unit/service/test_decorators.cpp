@@ -2,10 +2,13 @@
 // request routed through http::dispatch reaches the domain only through it.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "../storage/temp_database.hpp"
@@ -14,6 +17,7 @@
 #include "hsoauth/service/admin_service.hpp"
 #include "hsoauth/service/controls_service.hpp"
 #include "hsoauth/service/token_service.hpp"
+#include "hsoauth/storage/sqlite/sandbox_files.hpp"
 #include "in_process_port.hpp"
 #include "quiet_log.hpp"
 
@@ -238,4 +242,95 @@ TEST_CASE_FIXTURE(decorated_world,
     });
     CHECK(issued.ok());
     CHECK(minted_on != std::this_thread::get_id());
+}
+
+namespace {
+
+// The root with sandboxes (app::assembly over sandbox files), driven in-process as the fuzzers
+// and the service seams' tests drive it.
+struct sandboxed_world {
+    sandboxed_world()
+        : hasher(test::test_pepper),
+          files(store.dir.file("sandboxes"), sandbox_store_options()),
+          parts(decorated_world::settings(), std::string(admin_key), store.db, hasher, log, &files) {}
+
+    static storage::sqlite::store_options sandbox_store_options() {
+        storage::sqlite::store_options options;
+        options.synchronous = "NORMAL";
+        return options;
+    }
+
+    std::string create_sandbox() {
+        auto created = wait_for<service::created_sandbox>([&](auto done) {
+            parts.sandboxes()->create(service::call{}, service::sandbox_request{}, std::move(done));
+        });
+        REQUIRE(created.ok());
+        return created.value().info.sandbox_id;
+    }
+
+    // `req` dispatched on a fresh in-process port from this thread; nothing it deferred has run yet.
+    std::shared_ptr<test::in_process_port> start(http::request& req) {
+        req.correlation_id = "5f0c1f0e-0000-4000-8000-000000000002";
+        req.headers.emplace_back("authorization", "Bearer " + std::string(admin_key));
+        auto port = std::make_shared<test::in_process_port>();
+        http::dispatch(parts.endpoints(), req, http::responder(port));
+        return port;
+    }
+
+    static http::response answer_of(test::in_process_port& port) {
+        REQUIRE(port.run_until_answered(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+        return port.take();
+    }
+
+    static constexpr std::string_view admin_key = "unit-admin-key-0123456789";
+    test::temp_database store;
+    test::quiet_log quiet;
+    http::log_writer& log = quiet.writer();
+    crypto::secret_hasher hasher;
+    storage::sqlite::sandbox_files files;
+    app::assembly parts;
+};
+
+http::request get_request(std::string path) {
+    http::request req;
+    req.method = "GET";
+    req.target = req.path = std::move(path);
+    return req;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(sandboxed_world,
+                  "sandboxes in-process: the port holds the sandbox while the answer it deferred is pending; "
+                  "a removal meanwhile waits for it and the sandbox answers 503") {
+    const std::string id = create_sandbox();
+    const std::string prefix = "/sandboxes/" + id;
+    http::request rule;
+    rule.method = "POST";
+    rule.target = rule.path = prefix + "/admin/v1/faults";
+    rule.headers = {{"content-type", "application/json"}};
+    rule.body = R"({"match":{"route":"access_token_metadata"},"action":{"kind":"delay","delay_ms":1},"times":1})";
+    REQUIRE(answer_of(*start(rule)).status == 201);
+
+    // The delay defers the answer to the port's thread (this one): pending until the port runs it.
+    http::request delayed = get_request(prefix + "/oauth/v1/access-tokens/unknown-token");
+    const auto port = start(delayed);
+    CHECK(port->sends() == 0);
+    CHECK(delayed.path == prefix + "/oauth/v1/access-tokens/unknown-token");  // whole, for the log
+    CHECK(delayed.routed_path() == "/oauth/v1/access-tokens/unknown-token");
+
+    std::promise<service::outcome<oauth::done>> removed;
+    parts.sandboxes()->remove(service::call{}, id, [&](service::outcome<oauth::done> out) { removed.set_value(std::move(out)); });
+    auto removal = removed.get_future();
+    CHECK(removal.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+    http::request meanwhile = get_request(prefix + "/oauth/v1/access-tokens/unknown-token");
+    const http::response busy = answer_of(*start(meanwhile));
+    CHECK(busy.status == 503);
+
+    // Answered (the unknown token's 401), the port lets the sandbox go and the removal ends.
+    CHECK(answer_of(*port).status == 401);
+    REQUIRE(removal.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(removal.get().ok());
+    http::request after = get_request(prefix + "/oauth/v1/access-tokens/unknown-token");
+    CHECK(answer_of(*start(after)).status == 404);
 }

@@ -154,12 +154,11 @@ void authorize(const endpoints& e, const request& req, const responder& respond,
     e.authorization.open(
         c, std::move(request),
         page_answer<service::authorize_outcome>(
-            // `req` stays valid until its answer is sent (message.hpp); its path may not stay the
-            // one the route table saw (sandbox_front), so that one is copied.
+            // `req` stays valid until its answer is sent (message.hpp), its routed path with it.
             e, req, respond,
-            [&req, prefix = e.prefix, path = req.path](service::authorize_outcome& next) {
+            [&req, prefix = e.prefix](service::authorize_outcome& next) {
                 if (const auto* screen = std::get_if<service::consent_screen>(&next)) {
-                    return consent_page(*screen, req, prefix, path);
+                    return consent_page(*screen, req, prefix, req.routed_path());
                 }
                 return redirect(302, std::get<service::app_redirect>(next));
             }));

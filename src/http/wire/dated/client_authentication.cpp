@@ -37,9 +37,9 @@ std::vector<std::string> audiences_of(const version_profile& version, const requ
 
 }  // namespace
 
-oauth::result<client_reading> read_client(const version_profile& version, const request& req,
-                                          std::string_view prefix, const dated_form& form,
-                                          bool token_endpoint) {
+std::optional<oauth::error> read_client(const version_profile& version, const request& req,
+                                        std::string_view prefix, const dated_form& form,
+                                        bool token_endpoint, client_reading& out) {
     auto basic = parse_basic_authorization(req.header("authorization"));
     if (!basic) return basic.err();
     const auto body_id = given(form.client_id);
@@ -47,7 +47,6 @@ oauth::result<client_reading> read_client(const version_profile& version, const 
     const auto assertion = given(form.client_assertion);
     const auto assertion_type = given(form.client_assertion_type);
 
-    client_reading out;
     if (assertion || assertion_type) {
         if (!token_endpoint || !version.client_assertions) {
             return make_error(errc::malformed_request,
@@ -73,7 +72,7 @@ oauth::result<client_reading> read_client(const version_profile& version, const 
         out.client.client_id = std::string(body_id.value_or(""));
         if (assertion) out.client.assertion = std::string(*assertion);
         out.client.assertion_audiences = audiences_of(version, req, prefix);
-        return out;
+        return std::nullopt;
     }
     if (*basic) {
         auto& credentials = **basic;
@@ -90,13 +89,13 @@ oauth::result<client_reading> read_client(const version_profile& version, const 
         }
         out.client.client_id = std::move(credentials.client_id);
         out.client.client_secret = std::move(credentials.client_secret);
-        return out;
+        return std::nullopt;
     }
     if (!body_id) out.missing.emplace_back("client_id");
     if (!body_secret) out.missing.emplace_back("client_secret");
     out.client.client_id = std::string(body_id.value_or(""));
     out.client.client_secret = std::string(body_secret.value_or(""));
-    return out;
+    return std::nullopt;
 }
 
 }  // namespace hsoauth::http::wire::dated

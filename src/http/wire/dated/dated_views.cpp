@@ -27,15 +27,15 @@ response client_credentials_response(const oauth::issued_tokens& t) {
                                   .add("access_token", t.access_token)
                                   .add("expires_in", t.expires_in)
                                   .add("scopes", t.scopes)
-                                  .add("token_type", "bearer")
-                                  .add("token_use", "client_credentials")
+                                  .add(json_constant{"token_type", "bearer"})
+                                  .add(json_constant{"token_use", "client_credentials"})
                                   .finish());
 }
 
 // PublicAccessTokenInfoResponse; an app-level token has no hub_domain or user to name.
 std::string access_info_json(const oauth::access_token_info& info) {
     json_object_writer out;
-    out.add_bool("active", true)
+    out.add(json_constant{"active", true})
         .add("app_id", info.app_id)
         .add("client_id", info.client_id)
         .add("expires_in", info.expires_in);
@@ -45,8 +45,8 @@ std::string access_info_json(const oauth::access_token_info& info) {
         .add("scopes", info.scopes);
     add_signed_access_token(out, info.signed_token);
     out.add("token", info.token)
-        .add("token_type", "Bearer")
-        .add("token_use", "access_token");
+        .add(json_constant{"token_type", "Bearer"})
+        .add(json_constant{"token_use", "access_token"});
     if (!info.user.empty()) out.add("user", info.user);
     out.add("user_id", info.user_id);
     return out.finish();
@@ -55,15 +55,15 @@ std::string access_info_json(const oauth::access_token_info& info) {
 // PublicRefreshTokenInfoResponse.
 std::string refresh_info_json(const oauth::refresh_token_info& info) {
     json_object_writer out;
-    out.add_bool("active", true)
+    out.add(json_constant{"active", true})
         .add("app_id", info.app_id)
         .add("client_id", info.client_id)
         .add("hub_domain", info.hub_domain)
         .add("hub_id", info.hub_id)
         .add("scopes", info.scopes)
         .add("token", info.token)
-        .add("token_type", "Bearer")
-        .add("token_use", "refresh_token");
+        .add(json_constant{"token_type", "Bearer"})
+        .add(json_constant{"token_use", "refresh_token"});
     if (!info.user.empty()) out.add("user", info.user);
     out.add("user_id", info.user_id);
     return out.finish();
@@ -102,61 +102,64 @@ std::optional<form_fields> read_form(const version_profile& version, const reque
 }
 
 // The token an introspection or revocation names: `token` (RFC 7662, RFC 7009), or HubSpot's
-// `access_token` or `refresh_token`, which also say its kind. nullopt when none is given.
+// `access_token` or `refresh_token`, which also say its kind. An empty token when none is given.
 struct named_token {
-    std::string token;
+    std::string_view token;  // views the form
     oauth::token_hint hint = oauth::token_hint::none;
 };
-oauth::result<std::optional<named_token>> read_token(const dated_form& form) {
-    std::optional<named_token> out;
+oauth::result<named_token> read_token(const dated_form& form) {
+    named_token out;
     int given = 0;
     for (const auto& [value, kind] : {std::pair{form.token, oauth::token_hint::none},
                                       std::pair{form.access_token, oauth::token_hint::access_token},
                                       std::pair{form.refresh_token, oauth::token_hint::refresh_token}}) {
         if (!value || value->empty()) continue;
         ++given;
-        out = named_token{std::string(*value), kind};
+        out = named_token{*value, kind};
     }
     if (given > 1) {
         return make_error(errc::malformed_request,
                           "name the token once: token, access_token or refresh_token", "token");
     }
-    if (out && out->hint == oauth::token_hint::none) {
+    if (given == 1 && out.hint == oauth::token_hint::none) {
         const auto hint = form.token_type_hint.value_or("");
         // RFC 7662 §2.1: a hint is only a hint; one this server does not know is ignored.
-        if (hint == "access_token") out->hint = oauth::token_hint::access_token;
-        if (hint == "refresh_token") out->hint = oauth::token_hint::refresh_token;
+        if (hint == "access_token") out.hint = oauth::token_hint::access_token;
+        if (hint == "refresh_token") out.hint = oauth::token_hint::refresh_token;
     }
     return out;
 }
 
-// Reads the client and the token of an introspection or revocation; answers and returns nullopt
-// when the request is refused.
+// The client and the token of an introspection or revocation, read in place (each string is
+// made once, then moved only into the service).
 struct token_request {
-    service::client_credentials client;
-    named_token token;
+    client_reading client;
+    std::string token;
+    oauth::token_hint hint = oauth::token_hint::none;
 };
-std::optional<token_request> read_token_request(const version_profile& version, const endpoints& e,
-                                                const request& req, responder& respond) {
+// Reads into `out`; answers and returns false when the request is refused.
+bool read_token_request(const version_profile& version, const endpoints& e, const request& req,
+                        responder& respond, token_request& out) {
     const auto decoded = read_form(version, req, respond);
-    if (!decoded) return std::nullopt;
+    if (!decoded) return false;
     const dated_form form = read_dated_form(*decoded);
-    auto client = read_client(version, req, e.prefix, form, /*token_endpoint=*/false);
-    if (!client) {
-        respond(error_response(version, client.err(), req.correlation_id));
-        return std::nullopt;
+    if (auto refused = read_client(version, req, e.prefix, form, /*token_endpoint=*/false, out.client)) {
+        respond(error_response(version, *refused, req.correlation_id));
+        return false;
     }
-    auto token = read_token(form);
+    const auto token = read_token(form);
     if (!token) {
         respond(error_response(version, token.err(), req.correlation_id));
-        return std::nullopt;
+        return false;
     }
-    if (!*token) client->missing.emplace_back("token");
-    if (!client->missing.empty()) {
-        respond(missing_fields_response(client->missing, req.correlation_id));
-        return std::nullopt;
+    if (token->token.empty()) out.client.missing.emplace_back("token");
+    if (!out.client.missing.empty()) {
+        respond(missing_fields_response(out.client.missing, req.correlation_id));
+        return false;
     }
-    return token_request{std::move(client->client), std::move(**token)};
+    out.token.assign(token->token);
+    out.hint = token->hint;
+    return true;
 }
 
 }  // namespace
@@ -181,9 +184,11 @@ void post_token(const version_profile& version, const endpoints& e, const reques
         return respond(error_response(
             version, make_error(errc::unsupported_grant_type, "", "grant_type"), req.correlation_id));
     }
-    auto client = read_client(version, req, e.prefix, form, /*token_endpoint=*/true);
-    if (!client) return respond(error_response(version, client.err(), req.correlation_id));
-    missing.insert(missing.end(), client->missing.begin(), client->missing.end());
+    client_reading client;
+    if (auto refused = read_client(version, req, e.prefix, form, /*token_endpoint=*/true, client)) {
+        return respond(error_response(version, *refused, req.correlation_id));
+    }
+    missing.insert(missing.end(), client.missing.begin(), client.missing.end());
     const auto require = [&](std::optional<std::string_view> value, const char* field) {
         if (!value || value->empty()) missing.emplace_back(field);
         return std::string(value.value_or(""));
@@ -204,7 +209,7 @@ void post_token(const version_profile& version, const endpoints& e, const reques
         }
     }
     if (!missing.empty()) return respond(missing_fields_response(missing, req.correlation_id));
-    request.client = std::move(client->client);
+    request.client = std::move(client.client);
 
     const bool app_level = request.type == service::grant_type::client_credentials;
     const auto c = call_of(req, respond);
@@ -218,10 +223,10 @@ void post_token(const version_profile& version, const endpoints& e, const reques
 
 void post_introspect(const version_profile& version, const endpoints& e, const request& req,
                      route_params&, responder respond) {
-    auto asked = read_token_request(version, e, req, respond);
-    if (!asked) return;
+    token_request asked;
+    if (!read_token_request(version, e, req, respond, asked)) return;
     const auto c = call_of(req, respond);
-    e.tokens.introspect(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,
+    e.tokens.introspect(c, std::move(asked.client.client), std::move(asked.token), asked.hint,
                         dated_answer<oauth::introspection>(
                             version, e, req, std::move(respond),
                             [&version](oauth::introspection& found) {
@@ -231,10 +236,10 @@ void post_introspect(const version_profile& version, const endpoints& e, const r
 
 void post_revoke(const version_profile& version, const endpoints& e, const request& req,
                  route_params&, responder respond) {
-    auto asked = read_token_request(version, e, req, respond);
-    if (!asked) return;
+    token_request asked;
+    if (!read_token_request(version, e, req, respond, asked)) return;
     const auto c = call_of(req, respond);
-    e.tokens.revoke(c, std::move(asked->client), std::move(asked->token.token), asked->token.hint,
+    e.tokens.revoke(c, std::move(asked.client.client), std::move(asked.token), asked.hint,
                     dated_answer<oauth::done>(version, e, req, std::move(respond),
                                               [](oauth::done&) { return empty_response(200); }));
 }

@@ -82,7 +82,7 @@ std::string ui_domain(const std::string& hublet) {
 // or a hub deleted since: 404).
 template <class Shape>
 void answer_account(const endpoints& e, const request& req, responder respond, Shape shape) {
-    service::api_call call{req.method, req.target, bearer_token(req.header("authorization")), true};
+    service::api_call call{req.method, std::string(req.routed_target()), bearer_token(req.header("authorization")), true};
     decide_then(e, req, std::move(respond), std::move(call),
                 [&e, &req, shape](const api_decision& d, responder& connection, delivery how) {
         count(e, gateway_outcome::allowed);
@@ -168,10 +168,10 @@ void get_check(const endpoints& e, const request& req, route_params&, responder 
 
 void forward(const endpoints& e, const request& req, route_params&, responder respond) {
     if (!e.upstream || !e.gateway) return respond(not_found(req.correlation_id));
-    if (has_ambiguous_segments(req.path)) {
+    if (has_ambiguous_segments(req.routed_path())) {
         return respond(bad_request("the path has a . or .. segment or an encoded slash", req.correlation_id));
     }
-    service::api_call call{req.method, req.target, bearer_token(req.header("authorization")), false};
+    service::api_call call{req.method, std::string(req.routed_target()), bearer_token(req.header("authorization")), false};
     decide_then(e, req, std::move(respond), std::move(call),
                 [&e, &req](const api_decision& d, responder& connection, delivery how) {
         std::optional<hsoauth::gateway::rate_decision> rate = d.rate;

@@ -30,7 +30,7 @@ response access_token_response(const oauth::access_token_info& info) {
         .add("scopes", info.scopes);
     add_signed_access_token(out, info.signed_token);
     out.add("token", info.token)
-        .add("token_type", "access")
+        .add(json_constant{"token_type", "access"})
         .add("user", info.user)
         .add("user_id", info.user_id);
     return json_response(200, out.finish());
@@ -43,7 +43,7 @@ response refresh_token_response(const oauth::refresh_token_info& info) {
                                   .add("hub_id", info.hub_id)
                                   .add("scopes", info.scopes)
                                   .add("token", info.token)
-                                  .add("token_type", "refresh")
+                                  .add(json_constant{"token_type", "refresh"})
                                   .add("user", info.user)
                                   .add("user_id", info.user_id)
                                   .finish());
