@@ -316,7 +316,7 @@ measure_sandbox_ops() {
       >/dev/null || failures=$((failures + 1))
     curl -sf -X DELETE -H "$auth" "$base_url/sandboxes/$id/healthz" >/dev/null 2>&1 || true
   done
-  sleep 0.1  # the log writer writes within a millisecond
+  sleep 0.1  # the log writer writes within 10 ms
   local creates snapshots restores
   creates=$(server_ms "$dir/server.log" POST /admin/v1/sandboxes)
   local empty seeded

@@ -10,8 +10,11 @@ namespace hsoauth::http {
 namespace {
 
 // How long the writer lets lines gather after the first one arrives: bounds the delay before a
-// line is visible, and turns a busy second's lines into about a thousand writes.
-constexpr auto gather_window = std::chrono::milliseconds(1);
+// line is visible, and turns a busy second's lines into about a hundred writes. Each gathering
+// costs the writer two wake-ups and the network thread that hands it the first line a futex
+// wake: at 1 ms under S1's load that was 0.86 µs of server CPU per request, at 10 ms 0.40-0.46
+// (docs/performance.md, 2026-12-05 (night)).
+constexpr auto gather_window = std::chrono::milliseconds(10);
 
 void write_all(int fd, const std::string& text) {
     const char* p = text.data();

@@ -850,17 +850,6 @@ http_response request_at(const endpoint& at, std::string_view method, std::strin
     return std::move(*r);
 }
 
-// Everything of the server's log written so far, once `needle` is in it (at most 3 s).
-std::string log_with(const server_process& server, std::string_view needle) {
-    const auto start = steady::now();
-    std::string log = server.log_text();
-    while (log.find(needle) == std::string::npos && ms_since(start) < 3000) {
-        std::this_thread::sleep_for(20ms);
-        log = server.log_text();
-    }
-    return log;
-}
-
 }  // namespace
 
 TEST_SUITE("http edges") {
@@ -1101,7 +1090,7 @@ TEST_CASE("the request log escapes direction overrides, C1 controls and invalid 
     const auto r = c.read_response(5s);
     REQUIRE(r);
     check_error(*r, 404, "NOT_FOUND");
-    const std::string log = log_with(server, "/logged");
+    const std::string log = server.log_text_with("/logged");
     const auto at = log.find("/logged");
     REQUIRE(at != std::string::npos);
     const std::string line = log.substr(at, log.find('\n', at) - at);

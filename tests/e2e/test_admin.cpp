@@ -1796,7 +1796,8 @@ TEST_CASE("sandboxes: a new sandbox serves the whole flow under its prefix, with
                         404, "NOT_FOUND");
     check_hubspot_error(http_request(server.port(), "GET", "/sandboxes/" + id), 404, "NOT_FOUND");
     // The request log shows the whole path.
-    CHECK(server.log_text().find("/sandboxes/" + id + "/oauth/v1/token") != std::string::npos);
+    const std::string token_path = "/sandboxes/" + id + "/oauth/v1/token";
+    CHECK(server.log_text_with(token_path).find(token_path) != std::string::npos);
 }
 
 TEST_CASE("sandboxes: a token, code or client of one sandbox is unknown in every other, and clocks are their own") {

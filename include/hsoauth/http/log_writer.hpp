@@ -1,6 +1,6 @@
 #pragma once
 // The server's log, written off the request path: line() appends to a buffer and a background
-// thread writes what has gathered, at most about a millisecond later, in one write(2). Lines stay
+// thread writes what has gathered, at most about 10 ms later, in one write(2). Lines stay
 // whole and in order. Thread-safe; never blocks on the disk. One per process, made by main (or a
 // test) and handed to whoever logs.
 #include <condition_variable>

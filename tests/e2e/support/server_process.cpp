@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "support/admin_contract.hpp"
 #include "support/http_client.hpp"
@@ -267,6 +268,16 @@ std::string server_process::log_text() const {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+std::string server_process::log_text_with(std::string_view needle) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    std::string log = log_text();
+    while (log.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        log = log_text();
+    }
+    return log;
 }
 
 http_response server_process::admin(std::string_view method, std::string_view target,

@@ -73,6 +73,9 @@ class server_process {
     std::string stdout_text() const;
     // Contents of <dir>/server.log (stderr of all runs).
     std::string log_text() const;
+    // The same, once `needle` is in it or 3 s have passed: the server writes its log lines up to
+    // 10 ms after the request (log_writer.hpp), so a line of a request just answered may lag.
+    std::string log_text_with(std::string_view needle) const;
 
     // Request with "Authorization: Bearer <admin key>"; a non-null body is sent as JSON with
     // Content-Type: application/json. Inside a doctest test, the answer is checked against the
