@@ -98,20 +98,12 @@ measure() {
 instructions() { callgrind_control --stat "$pid" 2>/dev/null | sed -n 's/.*Ir: *\([0-9,]*\).*/\1/p' | tr -d , | tail -n 1; }
 
 for scenario in "${scenarios[@]}"; do
-  case $scenario in
-    S0) script=s0_healthz.lua ;;
-    S1) script=s1_introspect.lua ;;
-    S2) script=s2_refresh.lua ;;
-    S5) script=s5_dated_introspect.lua ;;
-    S6) script=s6_dated_refresh.lua ;;
-    S7) script=s7_client_credentials.lua ;;
-    G1) script=g1_gateway_proxy.lua ;;
-    G3) script=g3_gateway_check.lua ;;
-    G2)
-      [ -n "$nginx_url" ] || start_nginx
-      measure G2 g1_gateway_proxy.lua "$nginx_pid" "$nginx_url" "$work/nginx.callgrind.out" nginx
-      continue ;;
-    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
-  esac
+  if [ "$scenario" = G2 ]; then
+    [ -n "$nginx_url" ] || start_nginx
+    measure G2 g1_gateway_proxy.lua "$nginx_pid" "$nginx_url" "$work/nginx.callgrind.out" nginx
+    continue
+  fi
+  script=$(scenario_script "$scenario")
+  [ -n "$script" ] || { echo "unknown scenario $scenario" >&2; exit 2; }
   measure "$scenario" "$script" "$pid" "$url" "$work/callgrind.out" "$(basename "$binary")"
 done

@@ -1,4 +1,4 @@
-# Sourced by the per-request profilers (callgrind.sh, syscalls.sh): preloads a fresh database
+# Sourced by the per-request profilers (callgrind.sh, syscalls.sh, threads.sh): preloads a fresh database
 # with 10,000 token pairs into WORK and starts the server on it with one network thread, as the
 # command given (BINARY, or a wrapper such as valgrind followed by BINARY) runs it. Sets `pid`
 # (the command's process) and `url`; exports BENCH_TOKENS_DIR for the Lua scenarios. The array
@@ -15,4 +15,19 @@ start_one_thread_server() {
   for _ in $(seq 600); do grep -q '^listening on' "$work/server.out" && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/server.out")
   [ -n "$url" ] || { cat "$work/server.log"; return 1; }
+}
+
+# The wrk script (in scripts/bench) of a scenario the profilers know, or nothing for another name.
+#   scenario_script SCENARIO   scenario: S0 S1 S2 S5 S6 S7 G1 G3
+scenario_script() {
+  case $1 in
+    S0) echo s0_healthz.lua ;;
+    S1) echo s1_introspect.lua ;;
+    S2) echo s2_refresh.lua ;;
+    S5) echo s5_dated_introspect.lua ;;
+    S6) echo s6_dated_refresh.lua ;;
+    S7) echo s7_client_credentials.lua ;;
+    G1) echo g1_gateway_proxy.lua ;;
+    G3) echo g3_gateway_check.lua ;;
+  esac
 }

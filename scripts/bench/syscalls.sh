@@ -14,13 +14,10 @@ scenario=${2:-S2}
 build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${SYSCALL_SECONDS:-5}
 export BENCH_LUA_DIR=$root/scripts/bench
-case $scenario in
-  S0) script=s0_healthz.lua ;;
-  S1) script=s1_introspect.lua ;;
-  S2) script=s2_refresh.lua ;;
-  S5) script=s5_dated_introspect.lua ;;
-  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
-esac
+# shellcheck source=one_thread_server.sh
+. "$root/scripts/bench/one_thread_server.sh"
+script=$(scenario_script "$scenario")
+case $scenario in S0 | S1 | S2 | S5) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
 work=$(mktemp -d /tmp/hsoauth-syscalls-XXXXXX)
 pid=
 tracer=
@@ -31,7 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-. "$root/scripts/bench/one_thread_server.sh"
 start_one_thread_server "$work" "$build_dir" "$binary"
 
 wrk -t1 -c16 -d2s --timeout 10s -s "$BENCH_LUA_DIR/$script" "$url" >/dev/null

@@ -15,15 +15,10 @@ scenario=${2:-S2}
 build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${THREADS_SECONDS:-6}
 export BENCH_LUA_DIR=$root/scripts/bench
-case $scenario in
-  S0) script=s0_healthz.lua ;;
-  S1) script=s1_introspect.lua ;;
-  S2) script=s2_refresh.lua ;;
-  S5) script=s5_dated_introspect.lua ;;
-  S6) script=s6_dated_refresh.lua ;;
-  S7) script=s7_client_credentials.lua ;;
-  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
-esac
+# shellcheck source=one_thread_server.sh
+. "$root/scripts/bench/one_thread_server.sh"
+script=$(scenario_script "$scenario")
+case $scenario in S0 | S1 | S2 | S5 | S6 | S7) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
 work=$(mktemp -d /tmp/hsoauth-threads-XXXXXX)
 pid=
 cleanup() {
@@ -32,7 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-. "$root/scripts/bench/one_thread_server.sh"
 start_one_thread_server "$work" "$build_dir" "$binary"
 
 # One line per thread: id, name, CPU ticks, voluntary and involuntary switches.
