@@ -13,7 +13,7 @@ namespace {
 // line is visible, and turns a busy second's lines into about a hundred writes. Each gathering
 // costs the writer two wake-ups and the network thread that hands it the first line a futex
 // wake: at 1 ms under S1's load that was 0.86 µs of server CPU per request, at 10 ms 0.40-0.46
-// (docs/performance.md, 2026-12-05 (night)).
+// (docs/performance.md, "2026-12-05 (late night)").
 constexpr auto gather_window = std::chrono::milliseconds(10);
 
 void write_all(int fd, const std::string& text) {
