@@ -229,6 +229,13 @@ result<issued_tokens> authority::refresh(repository& repo, const app_record& app
     return issue_tokens(repo, base, hublet_of(repo, found->hub_id), app.access_token_ttl, found->hub_id);
 }
 
+std::optional<error> expiry_error(std::int64_t expires_at, std::int64_t now) {
+    if (now < expires_at) return std::nullopt;
+    error expired = make_error(errc::expired_token);
+    expired.seconds = now - expires_at;
+    return expired;
+}
+
 result<access_token_info> authority::introspect_access(repository& repo,
                                                        std::string_view token) const {
     return introspect_access(repo, token, time_.now());
@@ -256,11 +263,7 @@ std::optional<error> authority::read_access(repository& repo, std::string_view t
                                             access_token_info& info) const {
     auto found = repo.find_access(access_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
-    if (now >= found->expires_at) {
-        error expired = make_error(errc::expired_token);
-        expired.seconds = now - found->expires_at;
-        return expired;
-    }
+    if (auto expired = expiry_error(found->expires_at, now)) return expired;
     info.token = std::string(token);
     info.user = std::move(found->user_email);
     info.hub_domain = std::move(found->hub_domain);

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <type_traits>
+#include <variant>
 
 #include "submit_write.hpp"
 
@@ -12,7 +13,7 @@ using oauth::errc;
 token_service_core::token_service_core(storage::store& store, app_cache& apps,
                                        client_auth_throttle& throttle,
                                        const oauth::authority& authority)
-    : store_(store), apps_(apps), throttle_(throttle), authority_(authority) {}
+    : store_(store), apps_(apps), throttle_(throttle), authority_(authority), live_access_(store) {}
 
 oauth::result<token_service_core::authenticated_client> token_service_core::authenticate(
     const client_credentials& client, std::string_view source) {
@@ -159,9 +160,23 @@ void token_service_core::introspect(const call& c, client_credentials client, st
     auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const storage::app_record& app = *who->app;
+    // An access token remembered live answers as authority::introspect would: inactive once
+    // expired or when it is another app's. Anything else is read.
+    if (auto known = live_access_.find(token, authority_.time().now())) {
+        if (!known->ok() || (*known)->app_id != app.app_id) return done(oauth::introspection{oauth::inactive_token{}});
+        return done(oauth::introspection{std::in_place_type<oauth::access_token_info>,
+                                         std::move(known->value())});
+    }
+    const std::uint64_t generation = live_access_.generation();
     answer_read<oauth::introspection>(
         store_,
-        [&](storage::repository& repo) { return authority_.introspect(repo, app, token, hint); },
+        [&](storage::repository& repo) {
+            auto found = authority_.introspect(repo, app, token, hint);
+            if (const auto* live = std::get_if<oauth::access_token_info>(&found)) {
+                live_access_.remember(generation, *live);
+            }
+            return found;
+        },
         done);
 }
 
@@ -179,9 +194,17 @@ void token_service_core::revoke(const call& c, client_credentials client, std::s
 
 void token_service_core::describe_access_token(const call&, std::string token,
                                                reply<oauth::access_token_info>&& done) {
+    const std::int64_t now = authority_.time().now();
+    if (auto known = live_access_.find(token, now)) return done(std::move(*known));
+    const std::uint64_t generation = live_access_.generation();
     answer_read<oauth::access_token_info>(
         store_,
-        [&](storage::repository& repo) { return authority_.introspect_access(repo, token); }, done);
+        [&](storage::repository& repo) {
+            auto found = authority_.introspect_access(repo, token, now);
+            if (found.ok()) live_access_.remember(generation, *found);
+            return found;
+        },
+        done);
 }
 
 void token_service_core::describe_refresh_token(const call&, std::string token,

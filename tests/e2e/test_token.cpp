@@ -999,6 +999,37 @@ TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
         check_error(again, 400, "BAD_REFRESH_TOKEN", "invalid_grant");
     }
 
+    // The server keeps a live token's answer in memory after the first ask, until anything is
+    // committed (service::access_token_cache): each change below comes after the token was asked
+    // about, so that it is the remembered answer that must end with it.
+    TEST_CASE("a remembered answer ends with the change that ends its token, on v1 and 2026-03") {
+        auto& server = shared_server();
+        const sandbox s = seed_sandbox(server);
+        const sandbox other_app = seed_app(server, s);
+        const token_pair revoked = authorize(server, s);
+        const token_pair uninstalled = authorize(server, other_app);
+        for (int ask = 0; ask < 2; ++ask) {
+            CAPTURE(ask);
+            REQUIRE(get_access(server, revoked.access_token).status == 200);
+            CHECK(introspect_on(server, "2026-03", s, revoked.access_token).at("active") == true);
+            // Another app's client learns nothing of it, remembered or not.
+            CHECK(introspect_on(server, "2026-03", other_app, revoked.access_token) == json{{"active", false}});
+            REQUIRE(get_access(server, uninstalled.access_token).status == 200);
+        }
+
+        CHECK(delete_refresh(server, revoked.refresh_token).status == 204);
+        check_error(get_access(server, revoked.access_token), 401, "INVALID_TOKEN");
+        CHECK(introspect_on(server, "2026-03", s, revoked.access_token) == json{{"active", false}});
+
+        REQUIRE(get_access(server, uninstalled.access_token).status == 200);
+        REQUIRE(introspect_on(server, "2026-03", other_app, uninstalled.access_token).at("active") == true);
+        CHECK(server.admin("DELETE", "/admin/v1/installs/" + std::to_string(other_app.hub_id) + "/" +
+                                         std::to_string(other_app.app_id))
+                  .status == 204);
+        check_error(get_access(server, uninstalled.access_token), 401, "INVALID_TOKEN");
+        CHECK(introspect_on(server, "2026-03", other_app, uninstalled.access_token) == json{{"active", false}});
+    }
+
     TEST_CASE("HTTP Basic authenticates like the body; mixing methods or clients → 400 invalid_request") {
         auto& server = shared_server();
         const sandbox s = seed_sandbox(server);

@@ -86,6 +86,9 @@ struct access_token_info {
     signed_access_token signed_token;      // the same facts, signed
 };
 
+// expired_token, with the seconds since, once sandbox time `now` has reached `expires_at`.
+std::optional<error> expiry_error(std::int64_t expires_at, std::int64_t now);
+
 struct refresh_token_info {
     std::string token;
     std::string client_id;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/service/access_token_cache.hpp"
 #include "hsoauth/service/app_cache.hpp"
 #include "hsoauth/service/client_auth_throttle.hpp"
 #include "hsoauth/service/key_set_cache.hpp"
@@ -50,6 +51,7 @@ class token_service_core final : public token_service {
     client_auth_throttle& throttle_;
     const oauth::authority& authority_;
     key_set_cache key_sets_;
+    access_token_cache live_access_;  // describe_access_token's and introspect's answers between commits
 };
 
 }  // namespace hsoauth::service

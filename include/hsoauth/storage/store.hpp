@@ -70,6 +70,12 @@ public:
     virtual bool in_burst() const = 0;
     virtual void seal_burst() = 0;
 
+    // A number that changes with every commit (any thread). When it reads the same before a read
+    // began and at some later moment, nothing was committed in between: what that read found is
+    // still what a read would find, except for changes made by another process (see the engine).
+    // In-memory views of the store (service::access_token_cache) rest on this.
+    virtual std::uint64_t commit_generation() const = 0;
+
     // An id for a new access token, on any thread, so that a token can be made ahead of its
     // write. Ids are never handed out twice by one store (ids of rolled-back writes are lost).
     virtual std::int64_t allocate_access_id() = 0;

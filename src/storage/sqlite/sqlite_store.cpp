@@ -89,6 +89,8 @@ bool sqlite_store::in_burst() const { return writer_->in_burst(); }
 
 void sqlite_store::seal_burst() { writer_->seal_burst(); }
 
+std::uint64_t sqlite_store::commit_generation() const { return readers_->generation(); }
+
 std::int64_t sqlite_store::allocate_access_id() { return access_ids_->next(); }
 
 void sqlite_store::set_faults(storage_faults faults) { writer_->set_faults(faults); }

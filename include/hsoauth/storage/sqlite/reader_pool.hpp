@@ -62,6 +62,8 @@ public:
 
     // Writer thread, after each COMMIT and before acknowledging it.
     void note_commit() { generation_.fetch_add(1, std::memory_order_release); }
+    // The number of commits noted so far (store::commit_generation).
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
     // Ends the snapshots of the idle readers, so that a checkpoint can copy every frame.
     void end_idle_snapshots();

@@ -63,6 +63,10 @@ public:
     void submit_in_burst(write_job job) override;
     bool in_burst() const override;
     void seal_burst() override;
+    // Counts this store's commits (the writer's, noted before their acknowledgements). Another
+    // process's commits into the same file do not count: the server sees those within 10 ms in its
+    // reads, but a view that trusts this number sees them after a restart (docs/storage.md).
+    std::uint64_t commit_generation() const override;
     std::int64_t allocate_access_id() override;
     void set_faults(storage_faults faults) override;
     storage_faults faults() const override;

@@ -1,0 +1,70 @@
+#pragma once
+// Live access tokens' facts, signed, kept in memory between commits, so that asking about the same
+// token again (an app looks up its token's hub before each API call) reads nothing and signs
+// nothing.
+//
+// The rule: a remembered answer is served while the store has committed nothing since the read it
+// came from began (store::commit_generation); the first commit of any kind, a revocation, an
+// uninstall, a deleted hub or a seed, makes every remembered answer stale, and the next question
+// reads again. Only live tokens are remembered, and only once the presented token matched its
+// digest in that read: unknown, revoked and expired tokens are never kept, so that nobody can grow
+// the cache with made-up tokens. Expiry is checked on every answer against the time asked (the
+// sandbox clock may move). Changes written into the file by another process while the server
+// runs reach remembered answers after a restart, as they do the app cache's.
+//
+// Bounded: at most 16 × 1,024 tokens; a full shard is emptied. A hit copies the facts out (the
+// token compared in constant time); the presented token is kept with them, in memory only, as the
+// app cache keeps a verified secret.
+//
+// Threads: every operation from any thread; each of the 16 shards has its own mutex.
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/storage/store.hpp"
+
+namespace hsoauth::service {
+
+class access_token_cache {
+  public:
+    // `store` must outlive the cache.
+    explicit access_token_cache(const storage::store& store);
+    access_token_cache(const access_token_cache&) = delete;
+    access_token_cache& operator=(const access_token_cache&) = delete;
+
+    // The generation to hand remember(): read it before the read whose answer is remembered.
+    std::uint64_t generation() const { return store_.commit_generation(); }
+
+    // What a read of `token` at sandbox time `now` would answer, when it is remembered and nothing
+    // has been committed since: the facts with expires_in set, or expired_token once `now` has
+    // reached the expiry. nullopt: not remembered (read it).
+    std::optional<oauth::result<oauth::access_token_info>> find(std::string_view token,
+                                                                std::int64_t now) const;
+
+    // Keeps `info`, a live token's facts (with its signed_access_token) read after `generation`
+    // was taken; nothing when a commit has happened since.
+    void remember(std::uint64_t generation, const oauth::access_token_info& info);
+
+    static constexpr std::size_t shard_count = 16;
+    static constexpr std::size_t shard_capacity = 1024;
+
+  private:
+    struct entry {
+        std::uint64_t generation = 0;
+        oauth::access_token_info info;  // expires_in as it was read; find() sets it anew
+    };
+    struct shard {
+        mutable std::mutex mutex;
+        std::unordered_map<std::int64_t, entry> by_access_id;  // guarded by mutex
+    };
+    shard& shard_of(std::int64_t access_id) const { return shards_[static_cast<std::size_t>(access_id) % shard_count]; }
+
+    const storage::store& store_;
+    mutable std::array<shard, shard_count> shards_;
+};
+
+}  // namespace hsoauth::service

@@ -1,0 +1,49 @@
+#include "hsoauth/service/access_token_cache.hpp"
+
+#include <utility>
+
+#include "hsoauth/crypto/digest.hpp"
+#include "hsoauth/oauth/token_format.hpp"
+
+namespace hsoauth::service {
+
+access_token_cache::access_token_cache(const storage::store& store) : store_(store) {}
+
+std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(std::string_view token,
+                                                                                std::int64_t now) const {
+    const auto access_id = oauth::access_token_id(token);
+    if (!access_id) return std::nullopt;
+    // Loaded before the lookup: an entry of this generation was read after every commit so far.
+    const std::uint64_t current = generation();
+    std::optional<oauth::result<oauth::access_token_info>> out;
+    {
+        shard& s = shard_of(*access_id);
+        std::lock_guard lock(s.mutex);
+        const auto it = s.by_access_id.find(*access_id);
+        if (it == s.by_access_id.end() || it->second.generation != current ||
+            !crypto::constant_time_equal(it->second.info.token, token)) {
+            return std::nullopt;
+        }
+        if (auto expired = oauth::expiry_error(it->second.info.expires_at, now)) {
+            out.emplace(std::move(*expired));
+            return out;
+        }
+        out.emplace(it->second.info);
+    }
+    oauth::access_token_info& info = out->value();
+    info.expires_in = info.expires_at - now;
+    return out;
+}
+
+void access_token_cache::remember(std::uint64_t generation, const oauth::access_token_info& info) {
+    const auto access_id = oauth::access_token_id(info.token);
+    if (!access_id || generation != this->generation()) return;
+    shard& s = shard_of(*access_id);
+    std::lock_guard lock(s.mutex);
+    if (s.by_access_id.size() >= shard_capacity) s.by_access_id.clear();
+    entry& kept = s.by_access_id[*access_id];
+    kept.generation = generation;
+    kept.info = info;
+}
+
+}  // namespace hsoauth::service

@@ -1,0 +1,124 @@
+// service::access_token_cache: a live token's facts served from memory while the store commits
+// nothing, checked against the time asked, never for another token with the same id.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "../storage/temp_database.hpp"
+#include "hsoauth/oauth/token_format.hpp"
+#include "hsoauth/service/access_token_cache.hpp"
+
+using namespace hsoauth;
+
+namespace {
+
+// Facts of a live token with row id `access_id`, expiring at `expires_at`.
+oauth::access_token_info live_token(std::int64_t access_id, std::int64_t expires_at) {
+    oauth::access_token_info info;
+    info.token = oauth::new_access_token(access_id);
+    info.user = "someone@example.com";
+    info.hub_domain = "hub1.example.com";
+    info.hublet = "na1";
+    info.client_id = "cached-client";
+    info.scopes = storage::scope_text("oauth crm.objects.contacts.read");
+    info.hub_id = 1;
+    info.app_id = 7;
+    info.expires_at = expires_at;
+    info.expires_in = 1800;
+    info.signed_token.audience = info.client_id;
+    return info;
+}
+
+// Any commit: the cache cannot tell one write from another, and need not.
+void commit_something(test::temp_database& t) {
+    storage::write_and_wait(t.db, [](storage::repository& repo) { repo.set_state("unrelated", 1); });
+}
+
+}  // namespace
+
+TEST_CASE("access_token_cache: a remembered live token answers with expires_in at the time asked") {
+    test::temp_database t;
+    service::access_token_cache cache(t.db);
+    const auto info = live_token(42, 10'000);
+
+    CHECK_FALSE(cache.find(info.token, 8'200).has_value());
+    cache.remember(cache.generation(), info);
+
+    const auto found = cache.find(info.token, 8'500);
+    REQUIRE(found.has_value());
+    REQUIRE(found->ok());
+    CHECK((*found)->token == info.token);
+    CHECK((*found)->hub_domain == "hub1.example.com");
+    CHECK((*found)->scopes.text() == "oauth crm.objects.contacts.read");
+    CHECK((*found)->signed_token.audience == "cached-client");
+    CHECK((*found)->expires_in == 1'500);
+
+    // At and after its expiry the same answer a read gives: expired_token, with the seconds since.
+    const auto expired = cache.find(info.token, 10'030);
+    REQUIRE(expired.has_value());
+    REQUIRE_FALSE(expired->ok());
+    CHECK(expired->err().code == oauth::errc::expired_token);
+    CHECK(expired->err().seconds == 30);
+}
+
+TEST_CASE("access_token_cache: any commit after the read makes the answer stale") {
+    test::temp_database t;
+    service::access_token_cache cache(t.db);
+    const auto info = live_token(43, 10'000);
+
+    cache.remember(cache.generation(), info);
+    REQUIRE(cache.find(info.token, 9'000).has_value());
+    commit_something(t);
+    CHECK_FALSE(cache.find(info.token, 9'000).has_value());
+
+    // A read that began before a commit is not kept at all: it may have missed that commit.
+    const std::uint64_t before = cache.generation();
+    commit_something(t);
+    cache.remember(before, info);
+    CHECK_FALSE(cache.find(info.token, 9'000).has_value());
+
+    // Read again after the commits, it is kept again.
+    cache.remember(cache.generation(), info);
+    CHECK(cache.find(info.token, 9'000).has_value());
+}
+
+TEST_CASE("access_token_cache: only the very token remembered is answered") {
+    test::temp_database t;
+    service::access_token_cache cache(t.db);
+    const auto info = live_token(44, 10'000);
+    cache.remember(cache.generation(), info);
+
+    // The same row id with other random bytes, a truncated token, one without an id.
+    CHECK_FALSE(cache.find(oauth::new_access_token(44), 9'000).has_value());
+    CHECK_FALSE(cache.find(std::string_view(info.token).substr(0, info.token.size() - 1), 9'000).has_value());
+    CHECK_FALSE(cache.find("not-a-token", 9'000).has_value());
+    CHECK_FALSE(cache.find("", 9'000).has_value());
+    CHECK(cache.find(info.token, 9'000).has_value());
+}
+
+TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes another token") {
+    test::temp_database t;
+    service::access_token_cache cache(t.db);
+    const std::uint64_t generation = cache.generation();
+    constexpr auto shards = static_cast<std::int64_t>(service::access_token_cache::shard_count);
+    constexpr auto capacity = static_cast<std::int64_t>(service::access_token_cache::shard_capacity);
+
+    // Row ids 1, 1 + shards, 1 + 2·shards, … share one shard.
+    std::vector<oauth::access_token_info> tokens;
+    for (std::int64_t i = 0; i < capacity; ++i) tokens.push_back(live_token(1 + i * shards, 10'000));
+    for (const auto& info : tokens) cache.remember(generation, info);
+    CHECK(cache.find(tokens.front().token, 9'000).has_value());
+    CHECK(cache.find(tokens.back().token, 9'000).has_value());
+
+    const auto one_more = live_token(1 + capacity * shards, 10'000);
+    cache.remember(generation, one_more);
+    CHECK(cache.find(one_more.token, 9'000).has_value());
+    CHECK_FALSE(cache.find(tokens.front().token, 9'000).has_value());
+    CHECK_FALSE(cache.find(tokens.back().token, 9'000).has_value());
+
+    // Another shard was not touched.
+    const auto elsewhere = live_token(2, 10'000);
+    cache.remember(generation, elsewhere);
+    CHECK(cache.find(elsewhere.token, 9'000).has_value());
+}
