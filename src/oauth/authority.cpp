@@ -243,18 +243,11 @@ result<access_token_info> authority::introspect_access(repository& repo,
 
 result<access_token_info> authority::introspect_access(repository& repo, std::string_view token,
                                                        std::int64_t now) const {
-    auto info = check_access(repo, token, now);
-    if (!info.ok()) return info;
-    sign_access_info(*info);
-    return info;
-}
-
-result<access_token_info> authority::check_access(repository& repo, std::string_view token,
-                                                  std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
     access_token_info info;
     if (auto problem = read_access(repo, token, *access_id, now, info)) return std::move(*problem);
+    sign_access_info(info);
     return info;
 }
 

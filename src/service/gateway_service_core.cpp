@@ -17,10 +17,12 @@ gateway::operation_table gateway_operations() {
 
 gateway_service_core::gateway_service_core(storage::store& store, app_cache& apps,
                                            const oauth::authority& authority,
+                                           access_token_cache& live_access,
                                            gateway_settings settings)
     : store_(store),
       apps_(apps),
       authority_(authority),
+      live_access_(live_access),
       operations_(settings.operations
                       ? std::move(settings.operations)
                       : std::make_shared<const gateway::operation_table>(gateway_operations())),
@@ -38,13 +40,21 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
     // One reading of the sandbox clock for the whole call: the expiry and the windows agree.
     const std::int64_t now_ms = authority_.time().now_ms();
     const std::int64_t now = now_ms / 1000;
-    std::optional<oauth::result<oauth::access_token_info>> found;
+    // The token's facts as last read while nothing has been committed since, else read (signed,
+    // so that the answer can be remembered for the next call and for its metadata alike).
+    std::optional<oauth::result<oauth::access_token_info>> found = live_access_.find(request.access_token, now);
     std::shared_ptr<const storage::app_record> app;
     try {
-        store_.read([&](storage::repository& repo) {
-            found.emplace(authority_.check_access(repo, request.access_token, now));
-            if (request.wants_account && found->ok()) decision.account = repo.find_hub((*found)->hub_id);
-        });
+        if (!found || (request.wants_account && found->ok())) {
+            const std::uint64_t generation = live_access_.generation();
+            store_.read([&](storage::repository& repo) {
+                if (!found) {
+                    found.emplace(authority_.introspect_access(repo, request.access_token, now));
+                    if (found->ok()) live_access_.remember(generation, found->value());
+                }
+                if (request.wants_account && found->ok()) decision.account = repo.find_hub((*found)->hub_id);
+            });
+        }
         if (found->ok()) app = apps_.find((*found)->client_id);
     } catch (...) {
         return done(failure{std::current_exception()});

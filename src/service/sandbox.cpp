@@ -80,11 +80,12 @@ sandbox::sandbox(storage::store& store, const crypto::secret_hasher& hasher,
       admin_throttle_(settings_.auth_failure_limit, settings_.auth_failure_window_s,
                       settings_.auth_failure_capacity),
       forms_(settings_.code_ttl, settings_.consent_used_capacity, random()),
-      tokens_(store, apps_, throttle_, authority_),
+      live_access_(store),
+      tokens_(store, apps_, throttle_, authority_, live_access_),
       authorization_(store, authority_, forms_, auto_approval_, {settings_.decline_redirects}),
       admin_(store, apps_, clock_, authority_, registry_, auto_approval_, admin_throttle_, forms_,
              settings_.admin_key),
-      gateway_(store, apps_, authority_, settings_.gateway),
+      gateway_(store, apps_, authority_, live_access_, settings_.gateway),
       cleanup_(std::make_shared<cleanup_pass>(store, std::max<std::int64_t>(1, settings_.cleanup_batch))) {
     if (settings_.auto_approval) auto_approval_.set(settings_.auto_approval);
 }

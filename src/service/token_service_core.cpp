@@ -12,8 +12,9 @@ using oauth::errc;
 
 token_service_core::token_service_core(storage::store& store, app_cache& apps,
                                        client_auth_throttle& throttle,
-                                       const oauth::authority& authority)
-    : store_(store), apps_(apps), throttle_(throttle), authority_(authority), live_access_(store) {}
+                                       const oauth::authority& authority,
+                                       access_token_cache& live_access)
+    : store_(store), apps_(apps), throttle_(throttle), authority_(authority), live_access_(live_access) {}
 
 oauth::result<token_service_core::authenticated_client> token_service_core::authenticate(
     const client_credentials& client, std::string_view source) {

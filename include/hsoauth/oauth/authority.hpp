@@ -213,9 +213,6 @@ public:
     // The same at sandbox time `now` (seconds), which the caller read once for the whole call.
     result<access_token_info> introspect_access(repository& repo, std::string_view token,
                                                 std::int64_t now) const;
-    // The same without the signed_access_token (left empty): for callers that only need to
-    // know whether the token is live and whose it is (the API gateway), two HMACs cheaper.
-    result<access_token_info> check_access(repository& repo, std::string_view token, std::int64_t now) const;
     // Read. unknown_token when unknown, revoked, rotated away or uninstalled.
     result<refresh_token_info> introspect_refresh(repository& repo, std::string_view token) const;
 
@@ -250,8 +247,8 @@ private:
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
     // Fills info.signed_token from the other facts of `info` and signs it.
     void sign_access_info(access_token_info& info) const;
-    // check_access for a token whose shape carries `access_id`, written into `info` (where the
-    // caller wants it, so that it is not moved again); the error instead when it is not live.
+    // The facts of a token whose shape carries `access_id`, unsigned, written into `info` (where
+    // the caller wants it, so that it is not moved again); the error instead when it is not live.
     std::optional<error> read_access(repository& repo, std::string_view token, std::int64_t access_id,
                                      std::int64_t now, access_token_info& info) const;
     // Stores a new access token of `refresh_id` and returns it.

@@ -7,6 +7,7 @@
 #include "hsoauth/gateway/api_rate_limits.hpp"
 #include "hsoauth/gateway/operation_table.hpp"
 #include "hsoauth/oauth/authority.hpp"
+#include "hsoauth/service/access_token_cache.hpp"
 #include "hsoauth/service/app_cache.hpp"
 #include "hsoauth/service/gateway_service.hpp"
 #include "hsoauth/storage/store.hpp"
@@ -27,8 +28,9 @@ gateway::operation_table gateway_operations();
 class gateway_service_core final : public gateway_service {
   public:
     // Every reference must outlive this service.
+    // `live_access`: the world's remembered token answers over `store`, shared with token_service_core.
     gateway_service_core(storage::store& store, app_cache& apps, const oauth::authority& authority,
-                         gateway_settings settings);
+                         access_token_cache& live_access, gateway_settings settings);
 
     void decide(const call& c, api_call request, reply<api_decision> done) override;
 
@@ -36,6 +38,7 @@ class gateway_service_core final : public gateway_service {
     storage::store& store_;
     app_cache& apps_;
     const oauth::authority& authority_;
+    access_token_cache& live_access_;
     std::shared_ptr<const gateway::operation_table> operations_;
     bool allow_unknown_;
     gateway::api_rate_limits limits_;

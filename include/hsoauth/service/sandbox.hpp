@@ -96,6 +96,7 @@ class sandbox {
     client_auth_throttle admin_throttle_;
     consent_forms forms_;
     auto_approve auto_approval_;
+    access_token_cache live_access_;  // for tokens_ and gateway_
     token_service_core tokens_;
     authorization_service_core authorization_;
     admin_service_core admin_;

@@ -15,8 +15,9 @@ namespace hsoauth::service {
 class token_service_core final : public token_service {
   public:
     // Every reference must outlive this service.
+    // `live_access`: the world's remembered answers over `store`, shared with the gateway.
     token_service_core(storage::store& store, app_cache& apps, client_auth_throttle& throttle,
-                       const oauth::authority& authority);
+                       const oauth::authority& authority, access_token_cache& live_access);
 
     void grant(const call& c, grant_request request, reply<oauth::issued_tokens>&& done) override;
     void describe_access_token(const call& c, std::string token,
@@ -51,7 +52,7 @@ class token_service_core final : public token_service {
     client_auth_throttle& throttle_;
     const oauth::authority& authority_;
     key_set_cache key_sets_;
-    access_token_cache live_access_;  // describe_access_token's and introspect's answers between commits
+    access_token_cache& live_access_;  // describe_access_token's and introspect's answers between commits
 };
 
 }  // namespace hsoauth::service
