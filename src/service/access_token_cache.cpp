@@ -40,6 +40,13 @@ void access_token_cache::remember(std::uint64_t generation, const oauth::access_
     if (!access_id || generation != this->generation()) return;
     shard& s = shard_of(*access_id);
     std::lock_guard lock(s.mutex);
+    // Ids in one shard differ by multiples of shard_count: divided by it, consecutive ids take
+    // consecutive slots.
+    std::int64_t& noted = s.noted[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
+    if (noted != *access_id) {
+        noted = *access_id;
+        return;
+    }
     if (s.by_access_id.size() >= shard_capacity) s.by_access_id.clear();
     entry& kept = s.by_access_id[*access_id];
     kept.generation = generation;

@@ -999,9 +999,9 @@ TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
         check_error(again, 400, "BAD_REFRESH_TOKEN", "invalid_grant");
     }
 
-    // The server keeps a live token's answer in memory after the first ask, until anything is
+    // The server keeps a live token's answer in memory from its second read on, until anything is
     // committed (service::access_token_cache): each change below comes after the token was asked
-    // about, so that it is the remembered answer that must end with it.
+    // about twice, so that it is the remembered answer that must end with it.
     TEST_CASE("a remembered answer ends with the change that ends its token, on v1 and 2026-03") {
         auto& server = shared_server();
         const sandbox s = seed_sandbox(server);

@@ -12,6 +12,12 @@
 // sandbox clock may move). Changes written into the file by another process while the server
 // runs reach remembered answers after a restart, as they do the app cache's.
 //
+// Admission: a token is kept the second time it is read within a while, not the first: each shard
+// notes the ids it was last asked to remember in a direct-mapped table of 1,024 slots, and keeps a
+// token only when its id is found there. A client asking about the same tokens again gets them
+// from memory from its third question on; questions spread over more tokens than the table holds
+// (a scan of a million tokens) copy nothing into the cache and evict nothing from it.
+//
 // Bounded: at most 16 × 1,024 tokens; a full shard is emptied. A hit copies the facts out (the
 // token compared in constant time); the presented token is kept with them, in memory only, as the
 // app cache keeps a verified secret.
@@ -46,11 +52,13 @@ class access_token_cache {
                                                                 std::int64_t now) const;
 
     // Keeps `info`, a live token's facts (with its signed_access_token) read after `generation`
-    // was taken; nothing when a commit has happened since.
+    // was taken, when its id was noted before (see Admission); nothing when a commit has happened
+    // since.
     void remember(std::uint64_t generation, const oauth::access_token_info& info);
 
     static constexpr std::size_t shard_count = 16;
     static constexpr std::size_t shard_capacity = 1024;
+    static constexpr std::size_t admission_slots = 1024;  // per shard
 
   private:
     struct entry {
@@ -60,6 +68,7 @@ class access_token_cache {
     struct shard {
         mutable std::mutex mutex;
         std::unordered_map<std::int64_t, entry> by_access_id;  // guarded by mutex
+        std::array<std::int64_t, admission_slots> noted{};     // guarded by mutex; 0: free
     };
     shard& shard_of(std::int64_t access_id) const { return shards_[static_cast<std::size_t>(access_id) % shard_count]; }
 

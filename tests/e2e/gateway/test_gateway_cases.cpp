@@ -212,14 +212,19 @@ TEST_SUITE("gateway") {
         auto& server = shared_gateway();
         const sandbox s = seed_sandbox(server);
         const token_pair revoked = authorize(server, s);
-        // Each token makes a call first: the answer the server remembers for it must end too.
-        REQUIRE(api(server, "GET", "/crm/v3/objects/contacts", revoked.access_token).status == 200);
+        // Each token makes calls first (a token is remembered at its second read): the answer the
+        // server remembers for it must end too.
+        for (int call = 0; call < 2; ++call) {
+            REQUIRE(api(server, "GET", "/crm/v3/objects/contacts", revoked.access_token).status == 200);
+        }
         REQUIRE(delete_refresh(server, revoked.refresh_token).status == 204);
         check_gateway_error(api(server, "GET", "/crm/v3/objects/contacts", revoked.access_token), 401,
                             "INVALID_AUTHENTICATION");
 
         const token_pair uninstalled = authorize(server, s);
-        REQUIRE(api(server, "GET", "/crm/v3/objects/contacts", uninstalled.access_token).status == 200);
+        for (int call = 0; call < 2; ++call) {
+            REQUIRE(api(server, "GET", "/crm/v3/objects/contacts", uninstalled.access_token).status == 200);
+        }
         REQUIRE(server.admin("DELETE", install_path(s)).status == 204);
         check_gateway_error(api(server, "GET", "/crm/v3/objects/contacts", uninstalled.access_token), 401,
                             "INVALID_AUTHENTICATION");

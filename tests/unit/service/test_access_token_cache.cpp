@@ -30,6 +30,12 @@ oauth::access_token_info live_token(std::int64_t access_id, std::int64_t expires
     return info;
 }
 
+// remember() twice, as two reads of the same token do: the first only notes its id (admission).
+void keep(service::access_token_cache& cache, std::uint64_t generation, const oauth::access_token_info& info) {
+    cache.remember(generation, info);
+    cache.remember(generation, info);
+}
+
 // Any commit: the cache cannot tell one write from another, and need not.
 void commit_something(test::temp_database& t) {
     storage::write_and_wait(t.db, [](storage::repository& repo) { repo.set_state("unrelated", 1); });
@@ -43,7 +49,7 @@ TEST_CASE("access_token_cache: a remembered live token answers with expires_in a
     const auto info = live_token(42, 10'000);
 
     CHECK_FALSE(cache.find(info.token, 8'200).has_value());
-    cache.remember(cache.generation(), info);
+    keep(cache, cache.generation(), info);
 
     const auto found = cache.find(info.token, 8'500);
     REQUIRE(found.has_value());
@@ -67,7 +73,7 @@ TEST_CASE("access_token_cache: any commit after the read makes the answer stale"
     service::access_token_cache cache(t.db);
     const auto info = live_token(43, 10'000);
 
-    cache.remember(cache.generation(), info);
+    keep(cache, cache.generation(), info);
     REQUIRE(cache.find(info.token, 9'000).has_value());
     commit_something(t);
     CHECK_FALSE(cache.find(info.token, 9'000).has_value());
@@ -75,10 +81,10 @@ TEST_CASE("access_token_cache: any commit after the read makes the answer stale"
     // A read that began before a commit is not kept at all: it may have missed that commit.
     const std::uint64_t before = cache.generation();
     commit_something(t);
-    cache.remember(before, info);
+    keep(cache, before, info);
     CHECK_FALSE(cache.find(info.token, 9'000).has_value());
 
-    // Read again after the commits, it is kept again.
+    // Read again after the commits, it is kept again, at once: its id is still noted.
     cache.remember(cache.generation(), info);
     CHECK(cache.find(info.token, 9'000).has_value());
 }
@@ -87,7 +93,7 @@ TEST_CASE("access_token_cache: only the very token remembered is answered") {
     test::temp_database t;
     service::access_token_cache cache(t.db);
     const auto info = live_token(44, 10'000);
-    cache.remember(cache.generation(), info);
+    keep(cache, cache.generation(), info);
 
     // The same row id with other random bytes, a truncated token, one without an id.
     CHECK_FALSE(cache.find(oauth::new_access_token(44), 9'000).has_value());
@@ -107,18 +113,43 @@ TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes 
     // Row ids 1, 1 + shards, 1 + 2·shards, … share one shard.
     std::vector<oauth::access_token_info> tokens;
     for (std::int64_t i = 0; i < capacity; ++i) tokens.push_back(live_token(1 + i * shards, 10'000));
-    for (const auto& info : tokens) cache.remember(generation, info);
+    for (const auto& info : tokens) keep(cache, generation, info);
     CHECK(cache.find(tokens.front().token, 9'000).has_value());
     CHECK(cache.find(tokens.back().token, 9'000).has_value());
 
     const auto one_more = live_token(1 + capacity * shards, 10'000);
-    cache.remember(generation, one_more);
+    keep(cache, generation, one_more);
     CHECK(cache.find(one_more.token, 9'000).has_value());
     CHECK_FALSE(cache.find(tokens.front().token, 9'000).has_value());
     CHECK_FALSE(cache.find(tokens.back().token, 9'000).has_value());
 
     // Another shard was not touched.
     const auto elsewhere = live_token(2, 10'000);
-    cache.remember(generation, elsewhere);
+    keep(cache, generation, elsewhere);
     CHECK(cache.find(elsewhere.token, 9'000).has_value());
+}
+
+TEST_CASE("access_token_cache: a token is kept at its second read, unless a scan took its slot between") {
+    test::temp_database t;
+    service::access_token_cache cache(t.db);
+    const std::uint64_t generation = cache.generation();
+    const auto asked_again = live_token(5, 10'000);
+    cache.remember(generation, asked_again);
+    CHECK_FALSE(cache.find(asked_again.token, 9'000).has_value());
+    cache.remember(generation, asked_again);
+    CHECK(cache.find(asked_again.token, 9'000).has_value());
+
+    // A scan: each id read once, between two reads of `scanned`, over more ids than a shard's
+    // table holds. Nothing of it is kept, and what was kept before stays.
+    const auto scanned = live_token(6, 10'000);
+    cache.remember(generation, scanned);
+    constexpr auto slots = static_cast<std::int64_t>(service::access_token_cache::shard_count *
+                                                     service::access_token_cache::admission_slots);
+    std::vector<oauth::access_token_info> scan;
+    for (std::int64_t id = 7; id < 7 + slots; ++id) scan.push_back(live_token(id, 10'000));
+    for (const auto& info : scan) cache.remember(generation, info);
+    cache.remember(generation, scanned);
+    CHECK_FALSE(cache.find(scanned.token, 9'000).has_value());
+    for (const auto& info : scan) CHECK_FALSE(cache.find(info.token, 9'000).has_value());
+    CHECK(cache.find(asked_again.token, 9'000).has_value());
 }
