@@ -1,13 +1,14 @@
-# Sourced by the per-request profilers (callgrind.sh, syscalls.sh, threads.sh): preloads a fresh database
-# with 10,000 token pairs into WORK and starts the server on it with one network thread, as the
-# command given (BINARY, or a wrapper such as valgrind followed by BINARY) runs it. Sets `pid`
+# Sourced by the per-request profilers (callgrind.sh, syscalls.sh, threads.sh): preloads a fresh
+# database with $PROFILE_TOKENS token pairs (10,000 unless set) into WORK and starts the server on
+# it with one network thread, as the command given (BINARY, or a wrapper such as valgrind followed
+# by BINARY) runs it. Sets `pid`
 # (the command's process) and `url`; exports BENCH_TOKENS_DIR for the Lua scenarios. The array
 # `server_extra_args`, when set, is added to the server's flags (the gateway's upstream, say).
 #   start_one_thread_server WORK BUILD_DIR COMMAND...
 start_one_thread_server() {
   local work=$1 build_dir=$2
   shift 2
-  "$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens 10000 --revocable 0 --out-dir "$work" >/dev/null
+  "$build_dir/tests/hsoauth_preload" --db "$work/bench.db" --tokens "${PROFILE_TOKENS:-10000}" --revocable 0 --out-dir "$work" >/dev/null
   export BENCH_TOKENS_DIR=$work
   "$@" serve --listen 127.0.0.1:0 --db "$work/bench.db" --admin-key profile-admin-key-0123 \
     --synchronous FULL --cleanup-interval-s 0 --threads 1 "${server_extra_args[@]}" >"$work/server.out" 2>"$work/server.log" &

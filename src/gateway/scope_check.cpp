@@ -11,12 +11,16 @@ std::string_view scope_verdict::message() const {
 }
 
 scope_verdict check_scopes(const operation& op, const scope_set& granted) {
+    return check_scopes(op, [&granted](std::string_view scope) { return granted.contains(scope); });
+}
+
+scope_verdict check_scopes(const operation& op, function_ref<bool(std::string_view)> is_granted) {
     if (op.scopes_any_of.empty()) return {};
     const scope_alternative* closest = nullptr;
     std::size_t closest_missing = 0;
     for (const auto& alternative : op.scopes_any_of) {
         std::size_t missing = 0;
-        for (const auto& scope : alternative) missing += granted.contains(scope) ? 0 : 1;
+        for (const auto& scope : alternative) missing += is_granted(scope) ? 0 : 1;
         if (missing == 0) return {};
         if (!closest || missing < closest_missing ||
             (missing == closest_missing && alternative.size() < closest->size())) {

@@ -9,8 +9,8 @@ namespace hsoauth::service {
 
 access_token_cache::access_token_cache(const storage::store& store) : store_(store) {}
 
-std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(std::string_view token,
-                                                                                std::int64_t now) const {
+std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(
+    std::string_view token, std::int64_t now) const {
     const auto access_id = oauth::access_token_id(token);
     if (!access_id) return std::nullopt;
     // Loaded before the lookup: an entry of this generation was read after every commit so far.
@@ -42,7 +42,8 @@ void access_token_cache::remember(std::uint64_t generation, const oauth::access_
     std::lock_guard lock(s.mutex);
     // Ids in one shard differ by multiples of shard_count: divided by it, consecutive ids take
     // consecutive slots.
-    std::int64_t& noted = s.noted[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
+    std::int64_t& noted =
+        s.noted[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
     if (noted != *access_id) {
         noted = *access_id;
         return;

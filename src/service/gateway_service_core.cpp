@@ -4,7 +4,7 @@
 #include <optional>
 #include <utility>
 
-#include "hsoauth/gateway/scope_set.hpp"
+#include "hsoauth/storage/scope_text.hpp"
 
 namespace hsoauth::service {
 
@@ -70,7 +70,7 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
 
     oauth::access_token_info& token = found->value();
     decision.identity = {token.hub_id, token.user_id, token.app_id, std::move(token.client_id),
-                         token.scopes.to_list()};
+                         std::move(token.scopes)};
     if (gateway::is_search_call(request.method, request.target)) {
         const auto searched = limits_.acquire_search(token.hub_id, now_ms);
         if (!searched.allowed) {
@@ -92,7 +92,9 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
         decision.verdict = allow_unknown_ ? api_verdict::allowed : api_verdict::unknown_operation;
         return done(std::move(decision));
     }
-    decision.scopes = gateway::check_scopes(*op, gateway::scope_set(decision.identity.scopes));
+    const storage::scope_text& granted = decision.identity.scopes;
+    decision.scopes =
+        gateway::check_scopes(*op, [&granted](std::string_view scope) { return granted.contains(scope); });
     decision.verdict = decision.scopes.allowed ? api_verdict::allowed : api_verdict::missing_scopes;
     if (decision.verdict != api_verdict::allowed) decision.account.reset();
     done(std::move(decision));

@@ -7,6 +7,7 @@
 
 #include "hsoauth/gateway/operation.hpp"
 #include "hsoauth/gateway/scope_set.hpp"
+#include "hsoauth/util/function_ref.hpp"
 
 namespace hsoauth::gateway {
 
@@ -36,5 +37,8 @@ struct scope_verdict {
 // alternative's scopes, all of them and not only the missing ones, are reported as all_of.
 // Pure; thread-safe.
 scope_verdict check_scopes(const operation& op, const scope_set& granted);
+// The same with `is_granted` telling whether a scope was granted (a token's scopes as stored,
+// asked without building a scope_set).
+scope_verdict check_scopes(const operation& op, function_ref<bool(std::string_view)> is_granted);
 
 }  // namespace hsoauth::gateway

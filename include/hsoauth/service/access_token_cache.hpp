@@ -70,7 +70,9 @@ class access_token_cache {
         std::unordered_map<std::int64_t, entry> by_access_id;  // guarded by mutex
         std::array<std::int64_t, admission_slots> noted{};     // guarded by mutex; 0: free
     };
-    shard& shard_of(std::int64_t access_id) const { return shards_[static_cast<std::size_t>(access_id) % shard_count]; }
+    shard& shard_of(std::int64_t access_id) const {
+        return shards_[static_cast<std::size_t>(access_id) % shard_count];
+    }
 
     const storage::store& store_;
     mutable std::array<shard, shard_count> shards_;

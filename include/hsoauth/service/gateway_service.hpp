@@ -43,7 +43,7 @@ struct api_identity {
     std::int64_t user_id = 0;
     std::int64_t app_id = 0;
     std::string client_id;
-    storage::scope_list scopes;  // granted, in the token's order
+    storage::scope_text scopes;  // granted, in the token's order
 };
 
 struct api_decision {

@@ -128,7 +128,8 @@ TEST_CASE("gateway answers: HubSpot's bodies and headers for each refusal") {
 }
 
 TEST_CASE("gateway answers: identity headers, without hub and user for an app-level token") {
-    service::api_identity who{62515, 123, 456, "client", {"oauth", "crm.objects.contacts.read"}};
+    service::api_identity who{62515, 123, 456, "client",
+                              storage::scope_text("oauth crm.objects.contacts.read")};
     auto headers = http::wire::gateway::identity_headers(who);
     REQUIRE(headers.size() == 4);
     CHECK(headers[3].second == "oauth crm.objects.contacts.read");

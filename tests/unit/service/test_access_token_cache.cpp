@@ -31,14 +31,16 @@ oauth::access_token_info live_token(std::int64_t access_id, std::int64_t expires
 }
 
 // remember() twice, as two reads of the same token do: the first only notes its id (admission).
-void keep(service::access_token_cache& cache, std::uint64_t generation, const oauth::access_token_info& info) {
+void keep(service::access_token_cache& cache, std::uint64_t generation,
+          const oauth::access_token_info& info) {
     cache.remember(generation, info);
     cache.remember(generation, info);
 }
 
 // Any commit: the cache cannot tell one write from another, and need not.
 void commit_something(test::temp_database& t) {
-    storage::write_and_wait(t.db, [](storage::repository& repo) { repo.set_state("unrelated", 1); });
+    storage::write_and_wait(t.db,
+                            [](storage::repository& repo) { repo.set_state("unrelated", 1); });
 }
 
 }  // namespace
@@ -97,7 +99,8 @@ TEST_CASE("access_token_cache: only the very token remembered is answered") {
 
     // The same row id with other random bytes, a truncated token, one without an id.
     CHECK_FALSE(cache.find(oauth::new_access_token(44), 9'000).has_value());
-    CHECK_FALSE(cache.find(std::string_view(info.token).substr(0, info.token.size() - 1), 9'000).has_value());
+    CHECK_FALSE(cache.find(std::string_view(info.token).substr(0, info.token.size() - 1), 9'000)
+                    .has_value());
     CHECK_FALSE(cache.find("not-a-token", 9'000).has_value());
     CHECK_FALSE(cache.find("", 9'000).has_value());
     CHECK(cache.find(info.token, 9'000).has_value());
@@ -108,11 +111,13 @@ TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes 
     service::access_token_cache cache(t.db);
     const std::uint64_t generation = cache.generation();
     constexpr auto shards = static_cast<std::int64_t>(service::access_token_cache::shard_count);
-    constexpr auto capacity = static_cast<std::int64_t>(service::access_token_cache::shard_capacity);
+    constexpr auto capacity =
+        static_cast<std::int64_t>(service::access_token_cache::shard_capacity);
 
     // Row ids 1, 1 + shards, 1 + 2·shards, … share one shard.
     std::vector<oauth::access_token_info> tokens;
-    for (std::int64_t i = 0; i < capacity; ++i) tokens.push_back(live_token(1 + i * shards, 10'000));
+    for (std::int64_t i = 0; i < capacity; ++i)
+        tokens.push_back(live_token(1 + i * shards, 10'000));
     for (const auto& info : tokens) keep(cache, generation, info);
     CHECK(cache.find(tokens.front().token, 9'000).has_value());
     CHECK(cache.find(tokens.back().token, 9'000).has_value());
@@ -129,7 +134,8 @@ TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes 
     CHECK(cache.find(elsewhere.token, 9'000).has_value());
 }
 
-TEST_CASE("access_token_cache: a token is kept at its second read, unless a scan took its slot between") {
+TEST_CASE(
+    "access_token_cache: a token is kept at its second read, unless a scan took its slot between") {
     test::temp_database t;
     service::access_token_cache cache(t.db);
     const std::uint64_t generation = cache.generation();

@@ -125,12 +125,7 @@ header_list identity_headers(const service::api_identity& who) {
         out.emplace_back("X-HubSpot-User-Id", std::to_string(who.user_id));
     }
     out.emplace_back("X-HubSpot-App-Id", std::to_string(who.app_id));
-    std::string scopes;
-    for (const auto& scope : who.scopes) {
-        if (!scopes.empty()) scopes += ' ';
-        scopes += scope;
-    }
-    out.emplace_back("X-HubSpot-Scopes", std::move(scopes));
+    out.emplace_back("X-HubSpot-Scopes", std::string(who.scopes.text()));
     return out;
 }
 
