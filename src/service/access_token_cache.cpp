@@ -42,8 +42,9 @@ void access_token_cache::remember(std::uint64_t generation, const oauth::access_
     std::lock_guard lock(s.mutex);
     // Ids in one shard differ by multiples of shard_count: divided by it, consecutive ids take
     // consecutive slots.
+    if (!s.noted) s.noted = std::make_unique<std::array<std::int64_t, admission_slots>>();
     std::int64_t& noted =
-        s.noted[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
+        (*s.noted)[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
     if (noted != *access_id) {
         noted = *access_id;
         return;

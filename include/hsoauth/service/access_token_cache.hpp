@@ -25,6 +25,7 @@
 // Threads: every operation from any thread; each of the 16 shards has its own mutex.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -68,7 +69,9 @@ class access_token_cache {
     struct shard {
         mutable std::mutex mutex;
         std::unordered_map<std::int64_t, entry> by_access_id;  // guarded by mutex
-        std::array<std::int64_t, admission_slots> noted{};     // guarded by mutex; 0: free
+        // Guarded by mutex; 0: free. Made at the shard's first remember(): an idle sandbox's
+        // cache holds no table (16 of them would be 128 KB).
+        std::unique_ptr<std::array<std::int64_t, admission_slots>> noted;
     };
     shard& shard_of(std::int64_t access_id) const {
         return shards_[static_cast<std::size_t>(access_id) % shard_count];
