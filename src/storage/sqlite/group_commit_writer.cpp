@@ -1,5 +1,6 @@
 #include "hsoauth/storage/sqlite/group_commit_writer.hpp"
 
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -147,10 +148,7 @@ void group_commit_writer::loop() {
                 queue_cv_.wait_until(lock, batch_began + burst_wait_,
                                      [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
             }
-            while (!queue_.empty() && batch.jobs.size() + arrived.size() < max_batch_) {
-                arrived.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
+            take_queued(arrived, max_batch_ - batch.jobs.size());
             // A transaction stays open burst_wait at most: for a thread slow to seal its burst, and
             // for network threads whose bursts keep overlapping.
             const auto now = std::chrono::steady_clock::now();
@@ -166,6 +164,18 @@ void group_commit_writer::loop() {
         arrived.clear();
         if (commit_now) finish_batch(batch);
     }
+}
+
+void group_commit_writer::take_queued(std::vector<write_job>& arrived, std::size_t room) {
+    if (queue_.size() <= room) {
+        // The usual case: the whole queue, by swapping buffers. The submitters go on in
+        // `arrived`'s old buffer (emptied, its capacity kept), so neither side allocates.
+        arrived.swap(queue_);
+        return;
+    }
+    const auto taken = queue_.begin() + static_cast<std::ptrdiff_t>(room);
+    arrived.insert(arrived.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(taken));
+    queue_.erase(queue_.begin(), taken);
 }
 
 void group_commit_writer::run_jobs(open_batch& batch, std::vector<write_job>& arrived) {
@@ -263,6 +273,7 @@ void group_commit_writer::finish_batch(open_batch& batch) {
         }
         for (auto& e : batch.outcome) e = batch.failed;
     }
+    const std::size_t size = batch.jobs.size();
     if (syncer_ != nullptr && committed) {
         // Acknowledged once durable, while this thread goes on with the next batch.
         syncer_->after_next_flush([jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
@@ -274,6 +285,10 @@ void group_commit_writer::finish_batch(open_batch& batch) {
     }
     batch.jobs.clear();
     batch.outcome.clear();
+    // The next batch is likely this one's size: one allocation each now, instead of growing
+    // (and moving every job) from nothing once the buffers left with the acknowledgements.
+    batch.jobs.reserve(size);
+    batch.outcome.reserve(size);
     batch.failed = nullptr;
     batch.begun = false;
 }

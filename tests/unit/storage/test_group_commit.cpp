@@ -96,6 +96,35 @@ TEST_CASE("storage: 500 writes from 4 threads all commit, batched into few trans
     CHECK(commits <= 2);
 }
 
+TEST_CASE("storage: more writes queued than max_batch commit in order, max_batch at a time") {
+    test::temp_dir dir;
+    auto options = test::temp_db_options(dir, "FULL");
+    options.max_batch = 64;
+    sqlite_store db(options);
+    constexpr int total = 300;
+    std::latch completed(total);
+    std::atomic<int> failures{0};
+    const auto commits_before = db.statistics().commits;
+    {
+        writer_gate gate(db);
+        for (int i = 0; i < total; ++i) {
+            db.submit(storage::write_job{[i](repository& repo) { repo.upsert_hub(hub_with_id(3000 + i)); },
+                                         [&](std::exception_ptr error) {
+                                             if (error) ++failures;
+                                             completed.count_down();
+                                         }});
+        }
+        gate.open();
+        completed.wait();
+    }
+    CHECK(failures.load() == 0);
+    const auto hubs = storage::read_value(db, [](repository& repo) { return repo.list_hubs(); });
+    REQUIRE(hubs.size() == static_cast<std::size_t>(total));
+    for (int i = 0; i < total; ++i) CHECK(hubs[static_cast<std::size_t>(i)].hub_id == 3000 + i);
+    // The gate's own batch, then 64, 64, 64, 64 and 44.
+    CHECK(db.statistics().commits - commits_before == 6);
+}
+
 TEST_CASE("storage: 500 concurrent write_and_wait calls from 4 threads all commit") {
     test::temp_database t("FULL");
     const auto commits_before = t.db.statistics().commits;

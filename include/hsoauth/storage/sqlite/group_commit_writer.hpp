@@ -30,7 +30,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -112,6 +111,8 @@ private:
     };
 
     void loop();
+    // Moves the oldest queued jobs, at most `room`, into `arrived` (empty). Under mutex_.
+    void take_queued(std::vector<write_job>& arrived, std::size_t room);
     // Runs `arrived` in `batch`'s transaction (BEGIN first, when not yet), each in its own
     // savepoint unless the job goes without (write_job::own_savepoint).
     void run_jobs(open_batch& batch, std::vector<write_job>& arrived);
@@ -137,7 +138,7 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable queue_cv_;
-    std::deque<write_job> queue_;  // guarded by mutex_
+    std::vector<write_job> queue_;  // guarded by mutex_
     int open_bursts_ = 0;          // guarded by mutex_: threads with a burst not sealed yet
     bool stopping_ = false;        // guarded by mutex_
     storage_faults faults_;        // guarded by mutex_
