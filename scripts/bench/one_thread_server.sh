@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the per-request profilers (callgrind.sh, syscalls.sh, threads.sh): preloads a fresh
 # database with $PROFILE_TOKENS token pairs (10,000 unless set) into WORK and starts the server on
 # it with one network thread, as the command given (BINARY, or a wrapper such as valgrind followed
@@ -31,4 +32,35 @@ scenario_script() {
     G1) echo g1_gateway_proxy.lua ;;
     G3) echo g3_gateway_check.lua ;;
   esac
+}
+
+# The start the per-scenario profilers (syscalls.sh, threads.sh) share: reads BINARY and SCENARIO
+# (default S2) from the arguments, refusing a scenario not in KNOWN; sets `binary`, `scenario`,
+# `script` (its wrk script), `build_dir` (HSOAUTH_BUILD_DIR, default ROOT/build) and `work` (a
+# fresh directory), exports BENCH_LUA_DIR, and at exit stops `tracer` and `pid` when set and
+# removes `work`.
+#   profiler_start ROOT "KNOWN..." BINARY [SCENARIO]
+# shellcheck disable=SC2034  # binary, script, build_dir: for the script that sourced this
+profiler_start() {
+  local root=$1 known=$2
+  shift 2
+  binary=$(realpath "${1:?usage: $0 BINARY [${known// /|}]}")
+  scenario=${2:-S2}
+  if [[ " $known " != *" $scenario "* ]]; then
+    echo "unknown scenario $scenario (known: $known)" >&2
+    exit 2
+  fi
+  script=$(scenario_script "$scenario")
+  build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
+  export BENCH_LUA_DIR=$root/scripts/bench
+  work=$(mktemp -d "/tmp/hsoauth-$(basename "$0" .sh)-XXXXXX")
+  pid=
+  tracer=
+  trap profiler_cleanup EXIT
+}
+
+profiler_cleanup() {
+  [ -n "$tracer" ] && kill "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
 }

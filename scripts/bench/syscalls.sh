@@ -9,24 +9,10 @@
 # (the measured run, default 5).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-binary=$(realpath "${1:?usage: scripts/bench/syscalls.sh BINARY [S0|S1|S2|S5]}")
-scenario=${2:-S2}
-build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${SYSCALL_SECONDS:-5}
-export BENCH_LUA_DIR=$root/scripts/bench
 # shellcheck source=one_thread_server.sh
 . "$root/scripts/bench/one_thread_server.sh"
-script=$(scenario_script "$scenario")
-case $scenario in S0 | S1 | S2 | S5) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
-work=$(mktemp -d /tmp/hsoauth-syscalls-XXXXXX)
-pid=
-tracer=
-cleanup() {
-  [ -n "$tracer" ] && kill "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+profiler_start "$root" "S0 S1 S2 S5" "$@"
 
 start_one_thread_server "$work" "$build_dir" "$binary"
 

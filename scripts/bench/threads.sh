@@ -10,22 +10,10 @@
 # (the measured run, default 6).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-binary=$(realpath "${1:?usage: scripts/bench/threads.sh BINARY [S0|S1|S2|S5|S6|S7]}")
-scenario=${2:-S2}
-build_dir=${HSOAUTH_BUILD_DIR:-$root/build}
 seconds=${THREADS_SECONDS:-6}
-export BENCH_LUA_DIR=$root/scripts/bench
 # shellcheck source=one_thread_server.sh
 . "$root/scripts/bench/one_thread_server.sh"
-script=$(scenario_script "$scenario")
-case $scenario in S0 | S1 | S2 | S5 | S6 | S7) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
-work=$(mktemp -d /tmp/hsoauth-threads-XXXXXX)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+profiler_start "$root" "S0 S1 S2 S5 S6 S7" "$@"
 
 start_one_thread_server "$work" "$build_dir" "$binary"
 
