@@ -236,11 +236,6 @@ std::optional<error> expiry_error(std::int64_t expires_at, std::int64_t now) {
     return expired;
 }
 
-result<access_token_info> authority::introspect_access(repository& repo,
-                                                       std::string_view token) const {
-    return introspect_access(repo, token, time_.now());
-}
-
 result<access_token_info> authority::introspect_access(repository& repo, std::string_view token,
                                                        std::int64_t now) const {
     const auto access_id = access_token_id(token);
@@ -258,6 +253,7 @@ std::optional<error> authority::read_access(repository& repo, std::string_view t
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
     if (auto expired = expiry_error(found->expires_at, now)) return expired;
     info.token = std::string(token);
+    info.access_id = access_id;
     info.user = std::move(found->user_email);
     info.hub_domain = std::move(found->hub_domain);
     info.hublet = std::move(found->hublet);

@@ -36,21 +36,21 @@ std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(
 }
 
 void access_token_cache::remember(std::uint64_t generation, const oauth::access_token_info& info) {
-    const auto access_id = oauth::access_token_id(info.token);
-    if (!access_id || generation != this->generation()) return;
-    shard& s = shard_of(*access_id);
+    const std::int64_t access_id = info.access_id;
+    if (access_id == 0 || generation != this->generation()) return;
+    shard& s = shard_of(access_id);
     std::lock_guard lock(s.mutex);
     // Ids in one shard differ by multiples of shard_count: divided by it, consecutive ids take
     // consecutive slots.
     if (!s.noted) s.noted = std::make_unique<std::array<std::int64_t, admission_slots>>();
     std::int64_t& noted =
-        (*s.noted)[static_cast<std::size_t>(*access_id) / shard_count % admission_slots];
-    if (noted != *access_id) {
-        noted = *access_id;
+        (*s.noted)[static_cast<std::size_t>(access_id) / shard_count % admission_slots];
+    if (noted != access_id) {
+        noted = access_id;
         return;
     }
     if (s.by_access_id.size() >= shard_capacity) s.by_access_id.clear();
-    entry& kept = s.by_access_id[*access_id];
+    entry& kept = s.by_access_id[access_id];
     kept.generation = generation;
     kept.info = info;
 }

@@ -161,12 +161,9 @@ void token_service_core::introspect(const call& c, client_credentials client, st
     auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const storage::app_record& app = *who->app;
-    // An access token remembered live answers as authority::introspect would: inactive once
-    // expired or when it is another app's. Anything else is read.
+    // An access token remembered live answers as authority::introspect would. Anything else is read.
     if (auto known = live_access_.find(token, authority_.time().now())) {
-        if (!known->ok() || (*known)->app_id != app.app_id) return done(oauth::introspection{oauth::inactive_token{}});
-        return done(oauth::introspection{std::in_place_type<oauth::access_token_info>,
-                                         std::move(known->value())});
+        return done(oauth::access_introspection(app.app_id, std::move(*known)));
     }
     const std::uint64_t generation = live_access_.generation();
     answer_read<oauth::introspection>(

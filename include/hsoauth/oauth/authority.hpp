@@ -70,6 +70,7 @@ struct app_token_grant {
 // install_id are 0, user, hub_domain and hublet empty.
 struct access_token_info {
     std::string token;
+    std::int64_t access_id = 0;  // the row id the token carries
     std::string user;  // e-mail address
     std::string hub_domain;
     std::string hublet;
@@ -108,6 +109,11 @@ enum class token_hint { none, access_token, refresh_token };
 // Introspection's finding (RFC 7662 §2.2): a live token of the asking client, or nothing to say.
 struct inactive_token {};
 using introspection = std::variant<inactive_token, access_token_info, refresh_token_info>;
+
+// Introspection's answer to `app` about an access token, from what reading it answered
+// (authority::introspect_access): its facts when it is live and `app`'s own; inactive when it is
+// unknown, revoked, expired or another app's.
+introspection access_introspection(std::int64_t app_id, result<access_token_info>&& read);
 
 // A user's request to connect an app to a hub, from the consent page or the admin API.
 struct authorization_request {
@@ -207,10 +213,9 @@ public:
     result<issued_tokens> refresh(repository& repo, const app_record& app,
                                   refresh_grant&& grant) const;
 
-    // Read. unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds
-    // since) when expired. The answer carries its signed_access_token.
-    result<access_token_info> introspect_access(repository& repo, std::string_view token) const;
-    // The same at sandbox time `now` (seconds), which the caller read once for the whole call.
+    // Read, at sandbox time `now` (seconds), which the caller read once for the whole call.
+    // unknown_token when unknown, revoked or uninstalled; expired_token (with the seconds since)
+    // when expired. The answer carries its signed_access_token.
     result<access_token_info> introspect_access(repository& repo, std::string_view token,
                                                 std::int64_t now) const;
     // Read. unknown_token when unknown, revoked, rotated away or uninstalled.

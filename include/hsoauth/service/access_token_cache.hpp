@@ -52,9 +52,9 @@ class access_token_cache {
     std::optional<oauth::result<oauth::access_token_info>> find(std::string_view token,
                                                                 std::int64_t now) const;
 
-    // Keeps `info`, a live token's facts (with its signed_access_token) read after `generation`
-    // was taken, when its id was noted before (see Admission); nothing when a commit has happened
-    // since.
+    // Keeps `info`, a live token's facts (with its signed_access_token and its access_id) read
+    // after `generation` was taken, when its id was noted before (see Admission); nothing when a
+    // commit has happened since.
     void remember(std::uint64_t generation, const oauth::access_token_info& info);
 
     static constexpr std::size_t shard_count = 16;

@@ -401,7 +401,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
         return auth.exchange_code(repo, saved->app, code->code, request.redirect_uri, {});
     });
     REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
-    REQUIRE(storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, tokens->access_token); }).ok());
+    REQUIRE(storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, tokens->access_token, auth.time().now()); }).ok());
 
     time.advance(10);
     const auto deleted = storage::write_and_wait(store.db, [&](storage::repository& repo) {
@@ -414,7 +414,7 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
         REQUIRE(installs.size() == 1);
         CHECK(installs[0].uninstalled_at == std::optional<std::int64_t>(start_time + 10));
         CHECK_FALSE(repo.find_live_install(saved->app.app_id, 101).has_value());
-        CHECK_FALSE(auth.introspect_access(repo, tokens->access_token).ok());
+        CHECK_FALSE(auth.introspect_access(repo, tokens->access_token, auth.time().now()).ok());
         CHECK_FALSE(auth.introspect_refresh(repo, tokens->refresh_token).ok());
     });
     const auto again = storage::write_and_wait(store.db, [&](storage::repository& repo) {

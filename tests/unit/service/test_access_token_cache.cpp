@@ -17,6 +17,7 @@ namespace {
 oauth::access_token_info live_token(std::int64_t access_id, std::int64_t expires_at) {
     oauth::access_token_info info;
     info.token = oauth::new_access_token(access_id);
+    info.access_id = access_id;
     info.user = "someone@example.com";
     info.hub_domain = "hub1.example.com";
     info.hublet = "na1";
