@@ -104,7 +104,6 @@ bool may_match_a_route(std::string_view path) {
 
 void dispatch(const endpoints& root, request& req, responder respond) {
     // Under a sandbox's prefix, the sandbox's endpoints serve the rest of the path.
-    req.mount_size = 0;
     const endpoints* served = &root;
     if (root.sandbox_routes != nullptr && req.path.starts_with(sandbox_front::path_prefix)) {
         served = root.sandbox_routes->mount(req, respond);

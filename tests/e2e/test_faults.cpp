@@ -83,6 +83,13 @@ http_response mint_raw(const server_process& server, const sandbox& s) {
     return server.admin("POST", "/admin/v1/authorization-codes", code_request(s));
 }
 
+// A fault rule that delays the next access-token metadata answer by `ms` milliseconds, once.
+json delay_next_metadata(int ms) {
+    return {{"match", {{"route", "access_token_metadata"}}},
+            {"action", {{"kind", "delay"}, {"delay_ms", ms}}},
+            {"times", 1}};
+}
+
 http_response create_hub(const server_process& server, std::int64_t hub_id) {
     return server.admin("POST", "/admin/v1/hubs",
                         {{"hub_id", hub_id}, {"hub_domain", "fault" + std::to_string(hub_id) + ".example.com"}});
@@ -528,7 +535,7 @@ TEST_CASE("delay: the answer comes late and normal, and the network thread serve
     server.start();
     const sandbox s = seed_sandbox(server);
     const token_pair tokens = authorize(server, s);
-    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "delay"}, {"delay_ms", 700}}}, {"times", 1}});
+    add_fault(server, delay_next_metadata(700));
     const auto started = std::chrono::steady_clock::now();
     raw_connection delayed(server.port());
     delayed.send(raw_get(server, "/oauth/v1/access-tokens/" + url_encode(tokens.access_token)));
@@ -556,7 +563,7 @@ TEST_CASE("delay: an answer that takes longer than the read timeouts still comes
     server.start();
     const sandbox s = seed_sandbox(server);
     const token_pair tokens = authorize(server, s);
-    add_fault(server, {{"match", {{"route", "access_token_metadata"}}}, {"action", {{"kind", "delay"}, {"delay_ms", 700}}}, {"times", 1}});
+    add_fault(server, delay_next_metadata(700));
     raw_connection delayed(server.port());
     const auto request = "GET /oauth/v1/access-tokens/" + url_encode(tokens.access_token) +
                          " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n\r\n";
@@ -1063,10 +1070,7 @@ TEST_CASE("sandboxes: a delay rule under a sandbox's prefix delays its answer as
     const sandbox_client box = create_sandbox(server);
     const world w = seed_world(box, "delay");
     const issued_tokens t = issue(box, w);
-    REQUIRE(box.admin("POST", "/admin/v1/faults", {{"match", {{"route", "access_token_metadata"}}},
-                                                   {"action", {{"kind", "delay"}, {"delay_ms", 700}}},
-                                                   {"times", 1}})
-                .status == 201);
+    REQUIRE(box.admin("POST", "/admin/v1/faults", delay_next_metadata(700)).status == 201);
     const auto started = std::chrono::steady_clock::now();
     const http_response delayed = box.get("/oauth/v1/access-tokens/" + url_encode(t.access_token));
     CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(700));
@@ -1082,10 +1086,7 @@ TEST_CASE("sandboxes: a delayed answer holds its sandbox; a removal meanwhile wa
     const sandbox_client box = create_sandbox(server);
     const world w = seed_world(box, "held");
     const issued_tokens t = issue(box, w);
-    REQUIRE(box.admin("POST", "/admin/v1/faults", {{"match", {{"route", "access_token_metadata"}}},
-                                                   {"action", {{"kind", "delay"}, {"delay_ms", 1500}}},
-                                                   {"times", 1}})
-                .status == 201);
+    REQUIRE(box.admin("POST", "/admin/v1/faults", delay_next_metadata(1500)).status == 201);
     const auto started = std::chrono::steady_clock::now();
     raw_connection delayed(server.port());
     delayed.send(raw_get(server, box.prefix + "/oauth/v1/access-tokens/" + url_encode(t.access_token)));

@@ -59,7 +59,8 @@ const route& fallback_route();
 // for a path no route has); under /sandboxes/{id}/ (e.sandbox_routes), over the sandbox's
 // endpoints with the rest of the path (request::mount_size). Answers 405 (with Allow), 400 (a
 // route's parameter badly encoded) or 401 (admin key missing or wrong) itself. A handler that
-// throws is answered with 500 (or 503 for a storage fault that passes).
+// throws is answered with 500 (or 503 for a storage fault that passes). `req` comes unmounted
+// (mount_size 0): a new request, or one its session has begun anew.
 void dispatch(const endpoints& e, request& req, responder respond);
 
 }  // namespace hsoauth::http
