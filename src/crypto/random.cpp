@@ -100,14 +100,14 @@ void base64url_write(std::string_view bytes, char* out) {
     }
 }
 
-std::optional<std::string> base64url_decode(std::string_view text) {
+std::optional<std::string> base64_decode_unpadded(std::string_view text, char digit62, char digit63) {
     if (text.size() % 4 == 1) return std::nullopt;  // one digit holds 6 bits: not a whole byte
     std::string out;
     out.reserve(text.size() * 3 / 4);
     unsigned buffer = 0;  // bits read but not yet emitted, in its low `bits` bits
     int bits = 0;
     for (const char c : text) {
-        const int digit = base64url_digit(c);
+        const int digit = base64_digit(c, digit62, digit63);
         if (digit < 0) return std::nullopt;
         buffer = (buffer << 6) | static_cast<unsigned>(digit);
         bits += 6;

@@ -1,44 +1,18 @@
 #include "hsoauth/http/basic_auth.hpp"
 
-#include <cstdint>
-
+#include "hsoauth/crypto/random.hpp"
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/message.hpp"
 
 namespace hsoauth::http {
 namespace {
 
-// The value of one base64 character (RFC 4648 §4), or -1.
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-// Strict padded base64: whole quads, '=' only at the end, no loose bits.
+// Strict padded base64 (RFC 4648 §4): whole quads, '=' only at the end, no loose bits.
 std::optional<std::string> base64_decode(std::string_view text) {
     if (text.empty() || text.size() % 4 != 0) return std::nullopt;
     std::size_t padding = 0;
     while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    std::uint32_t buffer = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < text.size() - padding; ++i) {
-        const int value = base64_value(text[i]);
-        if (value < 0) return std::nullopt;
-        buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((buffer >> bits) & 0xff);
-        }
-    }
-    if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
-    return out;
+    return crypto::base64_decode_unpadded(text.substr(0, text.size() - padding), '+', '/');
 }
 
 oauth::error unreadable(const char* why) {

@@ -45,20 +45,26 @@ void base64url_write(std::string_view bytes, char* out);
 // The same appended to `out`: a caller that reserves room first builds a text with one allocation.
 void base64url_append(std::string& out, std::string_view bytes);
 
-// The value of a base64url digit (RFC 4648 §5), or -1 for any other byte.
-constexpr int base64url_digit(char c) {
+// The value of a digit of the base64 alphabet whose last two digits are `digit62` and `digit63`
+// (RFC 4648 §4: '+' and '/'; §5, base64url: '-' and '_'), or -1 for any other byte.
+constexpr int base64_digit(char c, char digit62, char digit63) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
+    if (c == digit62) return 62;
+    if (c == digit63) return 63;
     return -1;
 }
+constexpr int base64url_digit(char c) { return base64_digit(c, '-', '_'); }
 
-// The bytes of a strict unpadded base64url text (RFC 7515 §2), or nullopt. Strict: only the 64
-// URL-safe characters (no '=', '+', '/' or whitespace), a length that is not 1 mod 4, and zero
-// bits after the last byte, so that each byte string has exactly one text that decodes to it.
-std::optional<std::string> base64url_decode(std::string_view text);
+// The bytes of a strict unpadded text in that alphabet, or nullopt. Strict: only its 64 digits
+// (no '=' or whitespace), a length that is not 1 mod 4, and zero bits after the last byte, so
+// that each byte string has exactly one text that decodes to it.
+std::optional<std::string> base64_decode_unpadded(std::string_view text, char digit62, char digit63);
+// base64url (RFC 7515 §2): the URL-safe alphabet.
+inline std::optional<std::string> base64url_decode(std::string_view text) {
+    return base64_decode_unpadded(text, '-', '_');
+}
 
 // Lowercase hexadecimal.
 std::string hex(std::string_view bytes);

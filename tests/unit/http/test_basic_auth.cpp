@@ -44,4 +44,9 @@ TEST_CASE("http: no Basic header is not an error; a broken one is") {
     CHECK(refused("Basic ZGVtbzpz="));     // bad padding
     CHECK(refused("Basic YSUyOmI="));      // "a%2:b": bad percent-encoding
     CHECK(refused("Basic YQBiOmM="));      // NUL in the id
+    CHECK(read("Basic aWQ6cw==")->client_secret == "s");  // "id:s"
+    CHECK(refused("Basic aWQ6cx=="));      // bits left after the last byte
+    CHECK(refused("Basic aWQ6-w=="));      // a base64url digit, not base64's
+    CHECK(refused("Basic aW=6cw=="));      // '=' before the end
+    CHECK(refused("Basic ===="));
 }
