@@ -100,7 +100,8 @@ void base64url_write(std::string_view bytes, char* out) {
     }
 }
 
-std::optional<std::string> base64_decode_unpadded(std::string_view text, char digit62, char digit63) {
+std::optional<std::string> base64_decode_unpadded(std::string_view text, char digit62,
+                                                  char digit63) {
     if (text.size() % 4 == 1) return std::nullopt;  // one digit holds 6 bits: not a whole byte
     std::string out;
     out.reserve(text.size() * 3 / 4);

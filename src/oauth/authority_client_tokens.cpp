@@ -132,7 +132,9 @@ introspection authority::introspect(repository& repo, const app_record& app, std
                                     token_hint) const {
     // The two kinds have disjoint formats, so the hint, which only says where to look first,
     // changes nothing: the format says where to look.
-    if (access_token_id(token)) return access_introspection(app.app_id, introspect_access(repo, token, time_.now()));
+    if (access_token_id(token)) {
+        return access_introspection(app.app_id, introspect_access(repo, token, time_.now()));
+    }
     if (refresh_token_id(token)) {
         auto info = introspect_refresh(repo, token);
         if (!info || info->app_id != app.app_id) return inactive_token{};

@@ -161,7 +161,8 @@ void token_service_core::introspect(const call& c, client_credentials client, st
     auto who = admitted_or_answered([&] { return authenticate_by_secret(client, c.source); }, done);
     if (!who) return;
     const storage::app_record& app = *who->app;
-    // An access token remembered live answers as authority::introspect would. Anything else is read.
+    // An access token remembered live answers as authority::introspect would; anything else is
+    // read.
     if (auto known = live_access_.find(token, authority_.time().now())) {
         return done(oauth::access_introspection(app.app_id, std::move(*known)));
     }

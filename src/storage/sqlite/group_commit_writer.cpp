@@ -174,7 +174,8 @@ void group_commit_writer::take_queued(std::vector<write_job>& arrived, std::size
         return;
     }
     const auto taken = queue_.begin() + static_cast<std::ptrdiff_t>(room);
-    arrived.insert(arrived.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(taken));
+    arrived.insert(arrived.end(), std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(taken));
     queue_.erase(queue_.begin(), taken);
 }
 

@@ -401,7 +401,9 @@ TEST_CASE_FIXTURE(registry_fixture, "admin: delete_app uninstalls it everywhere 
         return auth.exchange_code(repo, saved->app, code->code, request.redirect_uri, {});
     });
     REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
-    REQUIRE(storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, tokens->access_token, auth.time().now()); }).ok());
+    REQUIRE(storage::read_value(store.db, [&](storage::repository& repo) {
+                return auth.introspect_access(repo, tokens->access_token, auth.time().now());
+            }).ok());
 
     time.advance(10);
     const auto deleted = storage::write_and_wait(store.db, [&](storage::repository& repo) {

@@ -185,7 +185,9 @@ struct authority_fixture {
     }
 
     oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {
-        return storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_access(repo, token, auth.time().now()); });
+        return storage::read_value(store.db, [&](storage::repository& repo) {
+            return auth.introspect_access(repo, token, auth.time().now());
+        });
     }
 
     oauth::result<oauth::refresh_token_info> introspect_refresh(const std::string& token) {

@@ -108,11 +108,12 @@ TEST_CASE("storage: more writes queued than max_batch commit in order, max_batch
     {
         writer_gate gate(db);
         for (int i = 0; i < total; ++i) {
-            db.submit(storage::write_job{[i](repository& repo) { repo.upsert_hub(hub_with_id(3000 + i)); },
-                                         [&](std::exception_ptr error) {
-                                             if (error) ++failures;
-                                             completed.count_down();
-                                         }});
+            db.submit(storage::write_job{
+                [i](repository& repo) { repo.upsert_hub(hub_with_id(3000 + i)); },
+                [&](std::exception_ptr error) {
+                    if (error) ++failures;
+                    completed.count_down();
+                }});
         }
         gate.open();
         completed.wait();
