@@ -123,8 +123,12 @@ std::optional<storage::refresh_state> authority::live_refresh_of(repository& rep
     return found;
 }
 
+bool introspection_shows(std::int64_t app_id, const access_token_info& live) {
+    return live.app_id == app_id;
+}
+
 introspection access_introspection(std::int64_t app_id, result<access_token_info>&& read) {
-    if (!read.ok() || read->app_id != app_id) return inactive_token{};
+    if (!read.ok() || !introspection_shows(app_id, *read)) return inactive_token{};
     return introspection{std::in_place_type<access_token_info>, std::move(read.value())};
 }
 
@@ -132,8 +136,16 @@ introspection authority::introspect(repository& repo, const app_record& app, std
                                     token_hint) const {
     // The two kinds have disjoint formats, so the hint, which only says where to look first,
     // changes nothing: the format says where to look.
-    if (access_token_id(token)) {
-        return access_introspection(app.app_id, introspect_access(repo, token, time_.now()));
+    if (const auto access_id = access_token_id(token)) {
+        // introspect_access, with the rule asked before the facts are signed: another app's token
+        // is not signed only to be thrown away.
+        access_token_info live;
+        if (read_access(repo, token, *access_id, time_.now(), live) ||
+            !introspection_shows(app.app_id, live)) {
+            return inactive_token{};
+        }
+        sign_access_info(live);
+        return introspection{std::in_place_type<access_token_info>, std::move(live)};
     }
     if (refresh_token_id(token)) {
         auto info = introspect_refresh(repo, token);
