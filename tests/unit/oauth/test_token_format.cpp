@@ -114,7 +114,12 @@ TEST_CASE("token_format: a refresh token issued before migration 0004, or garbag
     CHECK_FALSE(refresh_token_id("na1-00000000000000001").has_value());       // 17 digits
     CHECK_FALSE(refresh_token_id("na1-000000000000000G").has_value());        // not hex
     CHECK_FALSE(refresh_token_id("na1-00000000000000A1").has_value());        // upper case is not ours
+    CHECK_FALSE(refresh_token_id("na1-0000000-00000001").has_value());        // a dash among them
+    CHECK_FALSE(refresh_token_id(std::string("na1-000000000000000") + '\0').has_value());
+    CHECK_FALSE(refresh_token_id("na1-\xff" "000000000000001").has_value());  // a high byte
     CHECK(refresh_token_id("anything-0000000000000001") == 1);                // only the digest decides
+    CHECK(refresh_token_id("-0000000000000010") == 16);                       // the dash may lead
+    CHECK(refresh_token_id("na1-ffffffffffffffff") == -1);                    // all 64 bits
 }
 
 TEST_CASE("token_format: codes start with the hublet and carry 256 random bits, no id") {
