@@ -43,6 +43,12 @@ bool contains(const scope_list& list, std::string_view item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// Whether introspection by app `app_id` shows a live access token's facts: only to its own app.
+// Asked by access_introspection and, before it signs, by authority::introspect.
+bool introspection_shows(std::int64_t app_id, const access_token_info& live) {
+    return live.app_id == app_id;
+}
+
 }  // namespace
 
 result<verified_assertion> authority::check_assertion(const app_record* app,
@@ -121,10 +127,6 @@ std::optional<storage::refresh_state> authority::live_refresh_of(repository& rep
         return std::nullopt;
     }
     return found;
-}
-
-bool introspection_shows(std::int64_t app_id, const access_token_info& live) {
-    return live.app_id == app_id;
 }
 
 introspection access_introspection(std::int64_t app_id, result<access_token_info>&& read) {

@@ -110,12 +110,9 @@ enum class token_hint { none, access_token, refresh_token };
 struct inactive_token {};
 using introspection = std::variant<inactive_token, access_token_info, refresh_token_info>;
 
-// Whether introspection by app `app_id` shows a live access token's facts: only to its own app.
-bool introspection_shows(std::int64_t app_id, const access_token_info& live);
-
 // Introspection's answer to `app` about an access token, from what reading it answered
-// (authority::introspect_access): its facts when it is live and introspection_shows them;
-// inactive when it is unknown, revoked, expired or another app's.
+// (authority::introspect_access): its facts when it is live and `app`'s own; inactive when it is
+// unknown, revoked, expired or another app's.
 introspection access_introspection(std::int64_t app_id, result<access_token_info>&& read);
 
 // A user's request to connect an app to a hub, from the consent page or the admin API.

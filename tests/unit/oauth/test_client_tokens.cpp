@@ -105,6 +105,13 @@ TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: introspection shows a client it
     const auto as_access = introspect(demo_client, tokens.access_token);
     REQUIRE(std::holds_alternative<oauth::access_token_info>(as_access));
     CHECK(std::get<oauth::access_token_info>(as_access).client_id == demo_client);
+    // Signed as reading the token alone signs it (introspect signs after its app check).
+    const auto read_alone = introspect_access(tokens.access_token);
+    REQUIRE(read_alone.ok());
+    const auto& signed_token = std::get<oauth::access_token_info>(as_access).signed_token;
+    CHECK(signed_token.audience == demo_client);
+    CHECK(signed_token.signature == read_alone->signed_token.signature);
+    CHECK(signed_token.new_signature == read_alone->signed_token.new_signature);
     // The hint only orders the lookups.
     CHECK(std::holds_alternative<oauth::access_token_info>(
         introspect(demo_client, tokens.access_token, oauth::token_hint::refresh_token)));
