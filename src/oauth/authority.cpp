@@ -240,15 +240,21 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
                                                        std::int64_t now) const {
     const auto access_id = access_token_id(token);
     if (!access_id) return make_error(errc::unknown_token);
-    access_token_info info;
-    if (auto problem = read_access(repo, token, *access_id, now, info)) return std::move(*problem);
-    sign_access_info(info);
-    return info;
+    access_token_facts facts;
+    if (auto problem = read_access(repo, token, *access_id, now, facts)) return std::move(*problem);
+    sign_access_info(facts);
+    return answer_access(std::move(facts), now);
+}
+
+access_token_info authority::answer_access(access_token_facts&& facts, std::int64_t now) {
+    const std::int64_t expires_in = facts.expires_at - now;
+    return access_token_info{std::make_shared<const access_token_facts>(std::move(facts)),
+                             expires_in};
 }
 
 std::optional<error> authority::read_access(repository& repo, std::string_view token,
                                             std::int64_t access_id, std::int64_t now,
-                                            access_token_info& info) const {
+                                            access_token_facts& info) const {
     auto found = repo.find_access(access_id, hasher_.hash_inline(token));
     if (!found || found->revoked_at || !found->install_live) return make_error(errc::unknown_token);
     if (auto expired = expiry_error(found->expires_at, now)) return expired;
@@ -264,12 +270,11 @@ std::optional<error> authority::read_access(repository& repo, std::string_view t
     info.user_id = found->user_id;
     info.install_id = found->install_id;
     info.expires_at = found->expires_at;
-    info.expires_in = found->expires_at - now;
     info.app_level = !found->refresh_id.has_value();
     return std::nullopt;
 }
 
-void authority::sign_access_info(access_token_info& info) const {
+void authority::sign_access_info(access_token_facts& info) const {
     signed_access_token& signed_token = info.signed_token;
     signed_token.app_id = info.app_id;
     signed_token.app_install_id = info.app_level ? "" : std::to_string(info.install_id);

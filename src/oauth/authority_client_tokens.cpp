@@ -45,7 +45,7 @@ bool contains(const scope_list& list, std::string_view item) {
 
 // Whether introspection by app `app_id` shows a live access token's facts: only to its own app.
 // Asked by access_introspection and, before it signs, by authority::introspect.
-bool introspection_shows(std::int64_t app_id, const access_token_info& live) {
+bool introspection_shows(std::int64_t app_id, const access_token_facts& live) {
     return live.app_id == app_id;
 }
 
@@ -130,7 +130,7 @@ std::optional<storage::refresh_state> authority::live_refresh_of(repository& rep
 }
 
 introspection access_introspection(std::int64_t app_id, result<access_token_info>&& read) {
-    if (!read.ok() || !introspection_shows(app_id, *read)) return inactive_token{};
+    if (!read.ok() || !introspection_shows(app_id, *read->facts)) return inactive_token{};
     return introspection{std::in_place_type<access_token_info>, std::move(read.value())};
 }
 
@@ -141,13 +141,15 @@ introspection authority::introspect(repository& repo, const app_record& app, std
     if (const auto access_id = access_token_id(token)) {
         // introspect_access, with the rule asked before the facts are signed: another app's token
         // is not signed only to be thrown away.
-        access_token_info live;
-        if (read_access(repo, token, *access_id, time_.now(), live) ||
+        const std::int64_t now = time_.now();
+        access_token_facts live;
+        if (read_access(repo, token, *access_id, now, live) ||
             !introspection_shows(app.app_id, live)) {
             return inactive_token{};
         }
         sign_access_info(live);
-        return introspection{std::in_place_type<access_token_info>, std::move(live)};
+        return introspection{std::in_place_type<access_token_info>,
+                             answer_access(std::move(live), now)};
     }
     if (refresh_token_id(token)) {
         auto info = introspect_refresh(repo, token);

@@ -15,28 +15,22 @@ std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(
     if (!access_id) return std::nullopt;
     // Loaded before the lookup: an entry of this generation was read after every commit so far.
     const std::uint64_t current = generation();
-    std::optional<oauth::result<oauth::access_token_info>> out;
+    std::shared_ptr<const oauth::access_token_facts> facts;
     {
         shard& s = shard_of(*access_id);
         std::lock_guard lock(s.mutex);
         const auto it = s.by_access_id.find(*access_id);
-        if (it == s.by_access_id.end() || it->second.generation != current ||
-            !crypto::constant_time_equal(it->second.info.token, token)) {
-            return std::nullopt;
-        }
-        if (auto expired = oauth::expiry_error(it->second.info.expires_at, now)) {
-            out.emplace(std::move(*expired));
-            return out;
-        }
-        out.emplace(it->second.info);
+        if (it == s.by_access_id.end() || it->second.generation != current) return std::nullopt;
+        facts = it->second.facts;
     }
-    oauth::access_token_info& info = out->value();
-    info.expires_in = info.expires_at - now;
-    return out;
+    if (!crypto::constant_time_equal(facts->token, token)) return std::nullopt;
+    if (auto expired = oauth::expiry_error(facts->expires_at, now)) return std::move(*expired);
+    const std::int64_t expires_in = facts->expires_at - now;
+    return oauth::access_token_info{std::move(facts), expires_in};
 }
 
 void access_token_cache::remember(std::uint64_t generation, const oauth::access_token_info& info) {
-    const std::int64_t access_id = info.access_id;
+    const std::int64_t access_id = info->access_id;
     if (access_id == 0 || generation != this->generation()) return;
     shard& s = shard_of(access_id);
     std::lock_guard lock(s.mutex);
@@ -52,7 +46,7 @@ void access_token_cache::remember(std::uint64_t generation, const oauth::access_
     if (s.by_access_id.size() >= shard_capacity) s.by_access_id.clear();
     entry& kept = s.by_access_id[access_id];
     kept.generation = generation;
-    kept.info = info;
+    kept.facts = info.facts;
 }
 
 }  // namespace hsoauth::service

@@ -52,10 +52,12 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
                     found.emplace(authority_.introspect_access(repo, request.access_token, now));
                     if (found->ok()) live_access_.remember(generation, found->value());
                 }
-                if (request.wants_account && found->ok()) decision.account = repo.find_hub((*found)->hub_id);
+                if (request.wants_account && found->ok()) {
+                    decision.account = repo.find_hub((**found)->hub_id);
+                }
             });
         }
-        if (found->ok()) app = apps_.find((*found)->client_id);
+        if (found->ok()) app = apps_.find((**found)->client_id);
     } catch (...) {
         return done(failure{std::current_exception()});
     }
@@ -68,9 +70,8 @@ void gateway_service_core::decide(const call&, api_call request, reply<api_decis
         return done(std::move(decision));
     }
 
-    oauth::access_token_info& token = found->value();
-    decision.identity = {token.hub_id, token.user_id, token.app_id, std::move(token.client_id),
-                         std::move(token.scopes)};
+    const oauth::access_token_facts& token = *found->value().facts;
+    decision.identity = {token.hub_id, token.user_id, token.app_id, token.client_id, token.scopes};
     if (gateway::is_search_call(request.method, request.target)) {
         const auto searched = limits_.acquire_search(token.hub_id, now_ms);
         if (!searched.allowed) {

@@ -82,10 +82,10 @@ void learn(outcome_summary& s, const oauth::issued_tokens& v) {
 }
 
 void learn(outcome_summary& s, const oauth::access_token_info& v) {
-    s.app_id = v.app_id;
-    s.hub_id = v.hub_id;
-    s.user_id = v.user_id;
-    s.client_id = v.client_id;
+    s.app_id = v->app_id;
+    s.hub_id = v->hub_id;
+    s.user_id = v->user_id;
+    s.client_id = v->client_id;
 }
 
 void learn(outcome_summary& s, const oauth::refresh_token_info& v) {

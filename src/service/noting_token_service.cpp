@@ -3,6 +3,15 @@
 namespace hsoauth::service {
 namespace {
 
+// The facts a value carries: the value itself, or a live access token's shared facts.
+template <class T>
+const T& facts_of(const T& value) {
+    return value;
+}
+const oauth::access_token_facts& facts_of(const oauth::access_token_info& info) {
+    return *info.facts;
+}
+
 // Makes `done` note the client and hub of a successful value into `notes` first (a tap: no
 // allocation).
 template <class T>
@@ -10,10 +19,11 @@ void note_into(call_notes* notes, reply<T>& done) {
     if (notes == nullptr) return;
     done.tap([notes](outcome<T>& out) {
         if (!out.ok()) return;
-        if constexpr (requires { out.value().client_id; }) {
-            if (!out.value().client_id.empty()) notes->client_id = out.value().client_id;
+        const auto& facts = facts_of(out.value());
+        if constexpr (requires { facts.client_id; }) {
+            if (!facts.client_id.empty()) notes->client_id = facts.client_id;
         }
-        notes->hub_id = out.value().hub_id;
+        notes->hub_id = facts.hub_id;
     });
 }
 

@@ -4,6 +4,7 @@
 // operation says whether it reads (run it in store::read) or writes (run it as a write job,
 // where it sees and changes state atomically with the other writes of its batch).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,9 +67,9 @@ struct app_token_grant {
     scope_list scopes;  // what it grants, checked by plan_app_token
 };
 
-// A live access token's facts. An app-level token has no hub or user: hub_id, user_id and
-// install_id are 0, user, hub_domain and hublet empty.
-struct access_token_info {
+// A live access token's facts, as a read finds them. An app-level token has no hub or user:
+// hub_id, user_id and install_id are 0, user, hub_domain and hublet empty.
+struct access_token_facts {
     std::string token;
     std::int64_t access_id = 0;  // the row id the token carries
     std::string user;  // e-mail address
@@ -80,11 +81,20 @@ struct access_token_info {
     std::int64_t app_id = 0;
     std::int64_t user_id = 0;
     std::int64_t install_id = 0;
-    std::int64_t expires_in = 0;  // seconds left
     std::int64_t expires_at = 0;
     bool app_level = false;               // issued by a client_credentials grant
     bool is_private_distribution = false;  // hsoauth has no privately distributed apps
     signed_access_token signed_token;      // the same facts, signed
+};
+
+// A live access token as one answer tells it: its facts, which never change while it lives and
+// are shared (the service keeps them between answers, so that an answer copies a pointer, not
+// the strings), and the seconds left at the answer's time.
+struct access_token_info {
+    std::shared_ptr<const access_token_facts> facts;  // never null
+    std::int64_t expires_in = 0;                      // seconds left
+
+    const access_token_facts* operator->() const { return facts.get(); }
 };
 
 // expired_token, with the seconds since, once sandbox time `now` has reached `expires_at`.
@@ -250,12 +260,14 @@ private:
                                            std::int64_t user_id) const;
     issued_tokens issue_tokens(repository& repo, const storage::refresh_insert& base,
                                std::string_view hublet, std::int64_t ttl, std::int64_t hub_id) const;
-    // Fills info.signed_token from the other facts of `info` and signs it.
-    void sign_access_info(access_token_info& info) const;
-    // The facts of a token whose shape carries `access_id`, unsigned, written into `info` (where
-    // the caller wants it, so that it is not moved again); the error instead when it is not live.
+    // Fills facts.signed_token from the other facts and signs it.
+    void sign_access_info(access_token_facts& facts) const;
+    // The facts of a token whose shape carries `access_id`, unsigned, written into `facts`; the
+    // error instead when it is not live at sandbox time `now`.
     std::optional<error> read_access(repository& repo, std::string_view token, std::int64_t access_id,
-                                     std::int64_t now, access_token_info& info) const;
+                                     std::int64_t now, access_token_facts& facts) const;
+    // The answer about live, signed `facts` at sandbox time `now`.
+    static access_token_info answer_access(access_token_facts&& facts, std::int64_t now);
     // Stores a new access token of `refresh_id` and returns it.
     std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 

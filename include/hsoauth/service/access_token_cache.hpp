@@ -18,9 +18,9 @@
 // from memory from its third question on; questions spread over more tokens than the table holds
 // (a scan of a million tokens) copy nothing into the cache and evict nothing from it.
 //
-// Bounded: at most 16 × 1,024 tokens; a full shard is emptied. A hit copies the facts out (the
-// token compared in constant time); the presented token is kept with them, in memory only, as the
-// app cache keeps a verified secret.
+// Bounded: at most 16 × 1,024 tokens; a full shard is emptied. A hit shares the facts (a pointer
+// copied under the shard's mutex, the strings not copied; the token compared in constant time);
+// the presented token is kept with them, in memory only, as the app cache keeps a verified secret.
 //
 // Threads: every operation from any thread; each of the 16 shards has its own mutex.
 #include <array>
@@ -52,7 +52,7 @@ class access_token_cache {
     std::optional<oauth::result<oauth::access_token_info>> find(std::string_view token,
                                                                 std::int64_t now) const;
 
-    // Keeps `info`, a live token's facts (with its signed_access_token and its access_id) read
+    // Keeps `info`'s facts, a live token's (with its signed_access_token and its access_id) read
     // after `generation` was taken, when its id was noted before (see Admission); nothing when a
     // commit has happened since.
     void remember(std::uint64_t generation, const oauth::access_token_info& info);
@@ -64,7 +64,7 @@ class access_token_cache {
   private:
     struct entry {
         std::uint64_t generation = 0;
-        oauth::access_token_info info;  // expires_in as it was read; find() sets it anew
+        std::shared_ptr<const oauth::access_token_facts> facts;  // never null
     };
     struct shard {
         mutable std::mutex mutex;

@@ -95,7 +95,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve drops optional scopes the h
     const auto tokens = exchange_demo(issued->code);
     REQUIRE(tokens.ok());
     CHECK(tokens->scopes == storage::scope_list{"oauth", "crm.objects.contacts.read", "automation"});
-    CHECK(introspect_access(tokens->access_token)->scopes == tokens->scopes);
+    CHECK(introspect_access(tokens->access_token).value()->scopes == tokens->scopes);
 }
 
 TEST_CASE_FIXTURE(authority_fixture, "oauth: a hub that cannot grant a required scope is hub_unavailable") {

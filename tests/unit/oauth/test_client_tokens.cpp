@@ -78,10 +78,10 @@ TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: client_credentials issues app-l
     const auto info = introspect("worker", all->access_token);
     REQUIRE(std::holds_alternative<oauth::access_token_info>(info));
     const auto& access = std::get<oauth::access_token_info>(info);
-    CHECK(access.app_level);
-    CHECK(access.app_id == worker_id);
-    CHECK(access.signed_token.is_service_account);
-    CHECK(access.signed_token.app_install_id.empty());
+    CHECK(access->app_level);
+    CHECK(access->app_id == worker_id);
+    CHECK(access->signed_token.is_service_account);
+    CHECK(access->signed_token.app_install_id.empty());
     time.advance(600);
     CHECK_FALSE(active("worker", all->access_token));
 }
@@ -104,14 +104,14 @@ TEST_CASE_FIXTURE(client_tokens_fixture, "oauth: introspection shows a client it
     const auto tokens = demo_tokens();
     const auto as_access = introspect(demo_client, tokens.access_token);
     REQUIRE(std::holds_alternative<oauth::access_token_info>(as_access));
-    CHECK(std::get<oauth::access_token_info>(as_access).client_id == demo_client);
+    CHECK(std::get<oauth::access_token_info>(as_access)->client_id == demo_client);
     // Signed as reading the token alone signs it (introspect signs after its app check).
     const auto read_alone = introspect_access(tokens.access_token);
     REQUIRE(read_alone.ok());
-    const auto& signed_token = std::get<oauth::access_token_info>(as_access).signed_token;
+    const auto& signed_token = std::get<oauth::access_token_info>(as_access)->signed_token;
     CHECK(signed_token.audience == demo_client);
-    CHECK(signed_token.signature == read_alone->signed_token.signature);
-    CHECK(signed_token.new_signature == read_alone->signed_token.new_signature);
+    CHECK(signed_token.signature == read_alone.value()->signed_token.signature);
+    CHECK(signed_token.new_signature == read_alone.value()->signed_token.new_signature);
     // The hint only orders the lookups.
     CHECK(std::holds_alternative<oauth::access_token_info>(
         introspect(demo_client, tokens.access_token, oauth::token_hint::refresh_token)));

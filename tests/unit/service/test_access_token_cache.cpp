@@ -2,6 +2,7 @@
 // nothing, checked against the time asked, never for another token with the same id.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,20 +16,20 @@ namespace {
 
 // Facts of a live token with row id `access_id`, expiring at `expires_at`.
 oauth::access_token_info live_token(std::int64_t access_id, std::int64_t expires_at) {
-    oauth::access_token_info info;
-    info.token = oauth::new_access_token(access_id);
-    info.access_id = access_id;
-    info.user = "someone@example.com";
-    info.hub_domain = "hub1.example.com";
-    info.hublet = "na1";
-    info.client_id = "cached-client";
-    info.scopes = storage::scope_text("oauth crm.objects.contacts.read");
-    info.hub_id = 1;
-    info.app_id = 7;
-    info.expires_at = expires_at;
-    info.expires_in = 1800;
-    info.signed_token.audience = info.client_id;
-    return info;
+    oauth::access_token_facts facts;
+    facts.token = oauth::new_access_token(access_id);
+    facts.access_id = access_id;
+    facts.user = "someone@example.com";
+    facts.hub_domain = "hub1.example.com";
+    facts.hublet = "na1";
+    facts.client_id = "cached-client";
+    facts.scopes = storage::scope_text("oauth crm.objects.contacts.read");
+    facts.hub_id = 1;
+    facts.app_id = 7;
+    facts.expires_at = expires_at;
+    facts.signed_token.audience = facts.client_id;
+    return oauth::access_token_info{
+        std::make_shared<const oauth::access_token_facts>(std::move(facts)), 1800};
 }
 
 // remember() twice, as two reads of the same token do: the first only notes its id (admission).
@@ -51,20 +52,23 @@ TEST_CASE("access_token_cache: a remembered live token answers with expires_in a
     service::access_token_cache cache(t.db);
     const auto info = live_token(42, 10'000);
 
-    CHECK_FALSE(cache.find(info.token, 8'200).has_value());
+    CHECK_FALSE(cache.find(info->token, 8'200).has_value());
     keep(cache, cache.generation(), info);
 
-    const auto found = cache.find(info.token, 8'500);
+    const auto found = cache.find(info->token, 8'500);
     REQUIRE(found.has_value());
     REQUIRE(found->ok());
-    CHECK((*found)->token == info.token);
-    CHECK((*found)->hub_domain == "hub1.example.com");
-    CHECK((*found)->scopes.text() == "oauth crm.objects.contacts.read");
-    CHECK((*found)->signed_token.audience == "cached-client");
-    CHECK((*found)->expires_in == 1'500);
+    const oauth::access_token_info& answer = found->value();
+    CHECK(answer->token == info->token);
+    CHECK(answer->hub_domain == "hub1.example.com");
+    CHECK(answer->scopes.text() == "oauth crm.objects.contacts.read");
+    CHECK(answer->signed_token.audience == "cached-client");
+    CHECK(answer.expires_in == 1'500);
+    // The remembered facts themselves, shared, not a copy of them.
+    CHECK(answer.facts == info.facts);
 
     // At and after its expiry the same answer a read gives: expired_token, with the seconds since.
-    const auto expired = cache.find(info.token, 10'030);
+    const auto expired = cache.find(info->token, 10'030);
     REQUIRE(expired.has_value());
     REQUIRE_FALSE(expired->ok());
     CHECK(expired->err().code == oauth::errc::expired_token);
@@ -77,19 +81,19 @@ TEST_CASE("access_token_cache: any commit after the read makes the answer stale"
     const auto info = live_token(43, 10'000);
 
     keep(cache, cache.generation(), info);
-    REQUIRE(cache.find(info.token, 9'000).has_value());
+    REQUIRE(cache.find(info->token, 9'000).has_value());
     commit_something(t);
-    CHECK_FALSE(cache.find(info.token, 9'000).has_value());
+    CHECK_FALSE(cache.find(info->token, 9'000).has_value());
 
     // A read that began before a commit is not kept at all: it may have missed that commit.
     const std::uint64_t before = cache.generation();
     commit_something(t);
     keep(cache, before, info);
-    CHECK_FALSE(cache.find(info.token, 9'000).has_value());
+    CHECK_FALSE(cache.find(info->token, 9'000).has_value());
 
     // Read again after the commits, it is kept again, at once: its id is still noted.
     cache.remember(cache.generation(), info);
-    CHECK(cache.find(info.token, 9'000).has_value());
+    CHECK(cache.find(info->token, 9'000).has_value());
 }
 
 TEST_CASE("access_token_cache: only the very token remembered is answered") {
@@ -100,11 +104,11 @@ TEST_CASE("access_token_cache: only the very token remembered is answered") {
 
     // The same row id with other random bytes, a truncated token, one without an id.
     CHECK_FALSE(cache.find(oauth::new_access_token(44), 9'000).has_value());
-    CHECK_FALSE(cache.find(std::string_view(info.token).substr(0, info.token.size() - 1), 9'000)
+    CHECK_FALSE(cache.find(std::string_view(info->token).substr(0, info->token.size() - 1), 9'000)
                     .has_value());
     CHECK_FALSE(cache.find("not-a-token", 9'000).has_value());
     CHECK_FALSE(cache.find("", 9'000).has_value());
-    CHECK(cache.find(info.token, 9'000).has_value());
+    CHECK(cache.find(info->token, 9'000).has_value());
 }
 
 TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes another token") {
@@ -120,19 +124,19 @@ TEST_CASE("access_token_cache: bounded, a full shard is emptied before it takes 
     for (std::int64_t i = 0; i < capacity; ++i)
         tokens.push_back(live_token(1 + i * shards, 10'000));
     for (const auto& info : tokens) keep(cache, generation, info);
-    CHECK(cache.find(tokens.front().token, 9'000).has_value());
-    CHECK(cache.find(tokens.back().token, 9'000).has_value());
+    CHECK(cache.find(tokens.front()->token, 9'000).has_value());
+    CHECK(cache.find(tokens.back()->token, 9'000).has_value());
 
     const auto one_more = live_token(1 + capacity * shards, 10'000);
     keep(cache, generation, one_more);
-    CHECK(cache.find(one_more.token, 9'000).has_value());
-    CHECK_FALSE(cache.find(tokens.front().token, 9'000).has_value());
-    CHECK_FALSE(cache.find(tokens.back().token, 9'000).has_value());
+    CHECK(cache.find(one_more->token, 9'000).has_value());
+    CHECK_FALSE(cache.find(tokens.front()->token, 9'000).has_value());
+    CHECK_FALSE(cache.find(tokens.back()->token, 9'000).has_value());
 
     // Another shard was not touched.
     const auto elsewhere = live_token(2, 10'000);
     keep(cache, generation, elsewhere);
-    CHECK(cache.find(elsewhere.token, 9'000).has_value());
+    CHECK(cache.find(elsewhere->token, 9'000).has_value());
 }
 
 TEST_CASE(
@@ -142,9 +146,9 @@ TEST_CASE(
     const std::uint64_t generation = cache.generation();
     const auto asked_again = live_token(5, 10'000);
     cache.remember(generation, asked_again);
-    CHECK_FALSE(cache.find(asked_again.token, 9'000).has_value());
+    CHECK_FALSE(cache.find(asked_again->token, 9'000).has_value());
     cache.remember(generation, asked_again);
-    CHECK(cache.find(asked_again.token, 9'000).has_value());
+    CHECK(cache.find(asked_again->token, 9'000).has_value());
 
     // A scan: each id read once, between two reads of `scanned`, over more ids than a shard's
     // table holds. Nothing of it is kept, and what was kept before stays.
@@ -156,7 +160,7 @@ TEST_CASE(
     for (std::int64_t id = 7; id < 7 + slots; ++id) scan.push_back(live_token(id, 10'000));
     for (const auto& info : scan) cache.remember(generation, info);
     cache.remember(generation, scanned);
-    CHECK_FALSE(cache.find(scanned.token, 9'000).has_value());
-    for (const auto& info : scan) CHECK_FALSE(cache.find(info.token, 9'000).has_value());
-    CHECK(cache.find(asked_again.token, 9'000).has_value());
+    CHECK_FALSE(cache.find(scanned->token, 9'000).has_value());
+    for (const auto& info : scan) CHECK_FALSE(cache.find(info->token, 9'000).has_value());
+    CHECK(cache.find(asked_again->token, 9'000).has_value());
 }

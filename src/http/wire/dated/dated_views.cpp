@@ -36,19 +36,19 @@ response client_credentials_response(const oauth::issued_tokens& t) {
 std::string access_info_json(const oauth::access_token_info& info) {
     json_object_writer out;
     out.add(json_constant{"active", true})
-        .add("app_id", info.app_id)
-        .add("client_id", info.client_id)
+        .add("app_id", info->app_id)
+        .add("client_id", info->client_id)
         .add("expires_in", info.expires_in);
-    if (!info.hub_domain.empty()) out.add("hub_domain", info.hub_domain);
-    out.add("hub_id", info.hub_id)
-        .add_bool("is_private_distribution", info.is_private_distribution)
-        .add("scopes", info.scopes);
-    add_signed_access_token(out, info.signed_token);
-    out.add("token", info.token)
+    if (!info->hub_domain.empty()) out.add("hub_domain", info->hub_domain);
+    out.add("hub_id", info->hub_id)
+        .add_bool("is_private_distribution", info->is_private_distribution)
+        .add("scopes", info->scopes);
+    add_signed_access_token(out, info->signed_token);
+    out.add("token", info->token)
         .add(json_constant{"token_type", "Bearer"})
         .add(json_constant{"token_use", "access_token"});
-    if (!info.user.empty()) out.add("user", info.user);
-    out.add("user_id", info.user_id);
+    if (!info->user.empty()) out.add("user", info->user);
+    out.add("user_id", info->user_id);
     return out.finish();
 }
 

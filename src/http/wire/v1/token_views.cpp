@@ -22,17 +22,17 @@ response token_response(const oauth::issued_tokens& t) {
 
 response access_token_response(const oauth::access_token_info& info) {
     json_object_writer out;
-    out.add("app_id", info.app_id)
+    out.add("app_id", info->app_id)
         .add("expires_in", info.expires_in)
-        .add("hub_domain", info.hub_domain)
-        .add("hub_id", info.hub_id)
-        .add_bool("is_private_distribution", info.is_private_distribution)
-        .add("scopes", info.scopes);
-    add_signed_access_token(out, info.signed_token);
-    out.add("token", info.token)
+        .add("hub_domain", info->hub_domain)
+        .add("hub_id", info->hub_id)
+        .add_bool("is_private_distribution", info->is_private_distribution)
+        .add("scopes", info->scopes);
+    add_signed_access_token(out, info->signed_token);
+    out.add("token", info->token)
         .add(json_constant{"token_type", "access"})
-        .add("user", info.user)
-        .add("user_id", info.user_id);
+        .add("user", info->user)
+        .add("user_id", info->user_id);
     return json_response(200, out.finish());
 }
 
