@@ -4,24 +4,19 @@
 #include <cstdint>
 #include <cstring>
 
+#include "hsoauth/util/byte_words.hpp"
+
 namespace hsoauth::http {
 
 namespace {
 
 bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
 
-constexpr std::uint64_t ones = 0x0101010101010101ULL;
-constexpr std::uint64_t highs = 0x8080808080808080ULL;
-
-// Nonzero when some byte of `v` is zero (the classic "has zero byte" test: exact, no false hits).
-constexpr std::uint64_t zero_byte_in(std::uint64_t v) { return (v - ones) & ~v & highs; }
-
 // Whether none of the 8 bytes at `p` needs escaping: no '"', no '\\', nothing below 0x20.
 bool plain_word(const char* p) {
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    const std::uint64_t below_space = (v - ones * 0x20) & ~v & highs;
-    return (below_space | zero_byte_in(v ^ (ones * '"')) | zero_byte_in(v ^ (ones * '\\'))) == 0;
+    const std::uint64_t word = util::load_word(p);
+    return (util::byte_below(word, 0x20) | util::byte_in(word, '"') | util::byte_in(word, '\\')) ==
+           0;
 }
 
 }  // namespace

@@ -1,17 +1,45 @@
 #include "hsoauth/http/wire.hpp"
 
+#include <charconv>
+#include <cstddef>
+
+#include "hsoauth/util/byte_words.hpp"
+
 namespace hsoauth::http {
 namespace {
 
+// Whether `value` holds a byte below 0x20 (a CR, LF or NUL among them), eight bytes at a time.
+bool has_control_byte(std::string_view value) {
+    std::size_t i = 0;
+    for (; i + 8 <= value.size(); i += 8) {
+        if (util::byte_below(util::load_word(value.data() + i), 0x20) != 0) return true;
+    }
+    for (; i < value.size(); ++i) {
+        if (static_cast<unsigned char>(value[i]) < 0x20) return true;
+    }
+    return false;
+}
+
+// `name: value` and CRLF, with each CR, LF and NUL of `value` written as a space. Values are
+// scanned a word at a time; one with a control byte (a tab, say) is then fixed byte by byte.
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out += name;
     out += ": ";
     const std::size_t start = out.size();
     out += value;
-    for (std::size_t i = start; i < out.size(); ++i) {
-        if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0') out[i] = ' ';
+    if (has_control_byte(value)) {
+        for (std::size_t i = start; i < out.size(); ++i) {
+            if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0') out[i] = ' ';
+        }
     }
     out += "\r\n";
+}
+
+template <class Integer>
+void append_number(std::string& out, Integer value) {
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, static_cast<std::size_t>(written.ptr - digits));
 }
 
 bool has_no_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
@@ -72,7 +100,7 @@ void write_wire(std::string& out, const response& r, std::string_view correlatio
     out.clear();
     out.reserve(256 + r.body.size());
     out += "HTTP/1.1 ";
-    out += std::to_string(r.status);
+    append_number(out, r.status);
     out += ' ';
     out += reason_phrase(r.status);
     out += "\r\n";
@@ -82,24 +110,27 @@ void write_wire(std::string& out, const response& r, std::string_view correlatio
         if (iequals(name, "Cache-Control")) cache_control_set = true;
         append_header(out, name, value);
     }
-    append_header(out, "Server", "hsoauth");
+    // The lines whose values are constants are written whole.
+    out += "Server: hsoauth\r\n";
     append_header(out, "X-HubSpot-Correlation-Id", correlation_id);
     if (!cache_control_set) {
         // Every API response may carry a token or a secret: none may be cached (RFC 6749 §5.1).
-        append_header(out, "Cache-Control", "no-store");
-        append_header(out, "Pragma", "no-cache");
+        out += "Cache-Control: no-store\r\nPragma: no-cache\r\n";
     }
     if (!keep_alive) {
-        append_header(out, "Connection", "close");
+        out += "Connection: close\r\n";
     } else if (announce_keep_alive) {
-        append_header(out, "Connection", "keep-alive");
+        out += "Connection: keep-alive\r\n";
     }
     if (r.stream) {
-        append_header(out, "Transfer-Encoding", "chunked");
-        out += "\r\n";
+        out += "Transfer-Encoding: chunked\r\n\r\n";
         return;
     }
-    if (!has_no_body(r.status)) append_header(out, "Content-Length", std::to_string(r.body.size()));
+    if (!has_no_body(r.status)) {
+        out += "Content-Length: ";
+        append_number(out, r.body.size());
+        out += "\r\n";
+    }
     out += "\r\n";
     if (!has_no_body(r.status) && !head_request) out += r.body;
 }

@@ -63,6 +63,21 @@ TEST_CASE("wire: CR, LF and NUL in a header value cannot start a new header") {
     CHECK(bytes.rfind("HTTP/1.1 303 See Other\r\n", 0) == 0);
 }
 
+TEST_CASE("wire: a CR in a long header value is found at every offset; a tab stays") {
+    const std::string plain = "/a-long-location-value";
+    for (std::size_t at = 0; at < plain.size(); ++at) {
+        std::string value = plain;
+        value[at] = '\r';
+        std::string expected = plain;
+        expected[at] = ' ';
+        const auto bytes = to_wire(empty_response(303).with_header("Location", value), corr, true);
+        CHECK(bytes.find("Location: " + expected + "\r\n") != std::string::npos);
+    }
+    const auto tabbed =
+        to_wire(empty_response(303).with_header("Location", "/a\tlong-location-value"), corr, true);
+    CHECK(tabbed.find("Location: /a\tlong-location-value\r\n") != std::string::npos);
+}
+
 TEST_CASE("wire: every status the server answers has its reason phrase") {
     for (const int status : {200, 204, 302, 303, 400, 401, 403, 404, 405, 409, 413, 415, 429, 431, 500, 503}) {
         CHECK_FALSE(reason_phrase(status).empty());
