@@ -83,7 +83,8 @@ struct server::impl {
 
     void accept(listener& l) {
         worker& target = *workers[next_worker++ % workers.size()];
-        l.acceptor.async_accept(target.ctx, [this, &l, &target](beast::error_code ec, tcp::socket socket) {
+        l.acceptor.async_accept(target.ctx, [this, &l, &target](beast::error_code ec,
+                                                                 detail::connection_socket socket) {
             if (ec) {
                 if (ec == asio::error::operation_aborted || !l.acceptor.is_open()) return;
                 return accept(l);  // e.g. EMFILE: keep serving the connections we have

@@ -51,14 +51,19 @@ namespace ssl = boost::asio::ssl;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-using plain_stream = beast::tcp_stream;
+// A connection's socket, bound to its worker's io_context: Asio runs its handlers through that
+// executor directly, not through the type-erased any_io_executor, and no Beast layer wraps a
+// plain connection (its deadlines are the worker's sweep, not Beast's timers).
+using connection_socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+using plain_stream = connection_socket;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 // The interim answer to "Expect: 100-continue" (RFC 9110 §10.1.1).
 inline constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // The address of `socket`'s peer as text ("127.0.0.1", "::1"); "" when it has none.
-std::string peer_address(const tcp::socket& socket) {
+template <class Socket>
+std::string peer_address(const Socket& socket) {
     beast::error_code ec;
     const auto peer = socket.remote_endpoint(ec);
     return ec ? std::string() : peer.address().to_string();
@@ -71,12 +76,12 @@ class session final : public session_base, public std::enable_shared_from_this<s
     static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
 public:
-    session(tcp::socket&& socket, shared_state& state, worker& home)
+    session(connection_socket&& socket, shared_state& state, worker& home)
         : stream_(open_stream(std::move(socket), state)),
           state_(state),
           home_(home),
           buffer_(state.limits.max_header_bytes + state.limits.max_body_bytes + 8192) {
-        request_.remote_address = peer_address(lowest().socket());  // every request of the connection
+        request_.remote_address = peer_address(tcp_socket());  // every request of the connection
     }
 
     ~session() override {
@@ -107,7 +112,7 @@ public:
     void close_if_late(steady::time_point now) override {
         if (deadline_ > now) return;
         deadline_ = steady::time_point::max();
-        lowest().close();
+        close_socket();
     }
 
     void send(response r) override {
@@ -146,15 +151,27 @@ public:
     bool on_own_thread() const override { return home_.ctx.get_executor().running_in_this_thread(); }
 
 private:
-    static Stream open_stream(tcp::socket&& socket, shared_state& state) {
+    static Stream open_stream(connection_socket&& socket, shared_state& state) {
         if constexpr (is_tls) {
-            return Stream(std::move(socket), state.tls->ctx);
+            return Stream(tcp::socket(std::move(socket)), state.tls->ctx);
         } else {
             return Stream(std::move(socket));
         }
     }
 
-    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+    // The connection's TCP socket, beneath TLS too.
+    auto& tcp_socket() {
+        if constexpr (is_tls) {
+            return beast::get_lowest_layer(stream_).socket();
+        } else {
+            return stream_;
+        }
+    }
+
+    void close_socket() {
+        beast::error_code ignored;
+        tcp_socket().close(ignored);
+    }
 
     // The read or write about to start must end within `ms` (the worker's sweep enforces it).
     void expire_after(std::int64_t ms) { deadline_ = steady::now() + std::chrono::milliseconds(ms); }
@@ -427,8 +444,8 @@ private:
         status_ = 0;
         end_request();
         beast::error_code ignored;
-        lowest().socket().set_option(asio::socket_base::linger(true, 0), ignored);
-        lowest().close();
+        tcp_socket().set_option(asio::socket_base::linger(true, 0), ignored);
+        close_socket();
     }
 
     // A streamed answer (response::stream) after its headers went out: pieces are pulled from
@@ -530,8 +547,8 @@ private:
 
     void close_now() {
         beast::error_code ignored;
-        lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-        lowest().close();
+        tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
+        close_socket();
     }
 
     Stream stream_;
