@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 
 #include "hsoauth/util/byte_words.hpp"
 

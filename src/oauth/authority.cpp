@@ -243,13 +243,12 @@ result<access_token_info> authority::introspect_access(repository& repo, std::st
     access_token_facts facts;
     if (auto problem = read_access(repo, token, *access_id, now, facts)) return std::move(*problem);
     sign_access_info(facts);
-    return answer_access(std::move(facts), now);
+    return access_answer(std::make_shared<const access_token_facts>(std::move(facts)), now);
 }
 
-access_token_info authority::answer_access(access_token_facts&& facts, std::int64_t now) {
-    const std::int64_t expires_in = facts.expires_at - now;
-    return access_token_info{std::make_shared<const access_token_facts>(std::move(facts)),
-                             expires_in};
+access_token_info access_answer(std::shared_ptr<const access_token_facts> facts, std::int64_t now) {
+    const std::int64_t expires_in = facts->expires_at - now;
+    return access_token_info{std::move(facts), expires_in};
 }
 
 std::optional<error> authority::read_access(repository& repo, std::string_view token,

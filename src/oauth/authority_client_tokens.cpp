@@ -148,8 +148,9 @@ introspection authority::introspect(repository& repo, const app_record& app, std
             return inactive_token{};
         }
         sign_access_info(live);
+        auto facts = std::make_shared<const access_token_facts>(std::move(live));
         return introspection{std::in_place_type<access_token_info>,
-                             answer_access(std::move(live), now)};
+                             access_answer(std::move(facts), now)};
     }
     if (refresh_token_id(token)) {
         auto info = introspect_refresh(repo, token);

@@ -25,8 +25,7 @@ std::optional<oauth::result<oauth::access_token_info>> access_token_cache::find(
     }
     if (!crypto::constant_time_equal(facts->token, token)) return std::nullopt;
     if (auto expired = oauth::expiry_error(facts->expires_at, now)) return std::move(*expired);
-    const std::int64_t expires_in = facts->expires_at - now;
-    return oauth::access_token_info{std::move(facts), expires_in};
+    return oauth::access_answer(std::move(facts), now);
 }
 
 void access_token_cache::remember(std::uint64_t generation, const oauth::access_token_info& info) {

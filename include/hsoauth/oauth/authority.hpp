@@ -97,6 +97,10 @@ struct access_token_info {
     const access_token_facts* operator->() const { return facts.get(); }
 };
 
+// The answer about a live token's `facts` (never null) at sandbox time `now`: expires_in is the
+// seconds from `now` to their expiry. Made by a read and by the access-token cache's hit alike.
+access_token_info access_answer(std::shared_ptr<const access_token_facts> facts, std::int64_t now);
+
 // expired_token, with the seconds since, once sandbox time `now` has reached `expires_at`.
 std::optional<error> expiry_error(std::int64_t expires_at, std::int64_t now);
 
@@ -266,8 +270,6 @@ private:
     // error instead when it is not live at sandbox time `now`.
     std::optional<error> read_access(repository& repo, std::string_view token, std::int64_t access_id,
                                      std::int64_t now, access_token_facts& facts) const;
-    // The answer about live, signed `facts` at sandbox time `now`.
-    static access_token_info answer_access(access_token_facts&& facts, std::int64_t now);
     // Stores a new access token of `refresh_id` and returns it.
     std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 
