@@ -119,7 +119,7 @@ void add_rate_headers(response& r, const service::api_decision& d) {
 
 header_list identity_headers(const service::api_identity& who) {
     header_list out;
-    out.reserve(4);
+    out.reserve(7);  // and add_rate_headers' three, on the forward-auth check's answer
     if (who.hub_id != 0) {
         out.emplace_back("X-HubSpot-Hub-Id", std::to_string(who.hub_id));
         out.emplace_back("X-HubSpot-User-Id", std::to_string(who.user_id));

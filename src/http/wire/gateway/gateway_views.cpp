@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "hsoauth/http/answer.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/failure.hpp"
@@ -26,8 +28,10 @@ std::string bearer_token(std::string_view authorization) {
     std::string_view token = authorization.substr(scheme.size());
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    if (token.find_first_of(" \t,") != std::string_view::npos) return {};
-    return std::string(token);
+    // One pass (find_first_of would search the three bytes once for each byte of the token).
+    const bool one_token = std::none_of(token.begin(), token.end(),
+                                        [](char c) { return c == ' ' || c == '\t' || c == ','; });
+    return one_token ? std::string(token) : std::string();
 }
 
 void count(const endpoints& e, gateway_outcome outcome) {
