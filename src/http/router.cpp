@@ -15,15 +15,20 @@
 namespace hsoauth::http {
 namespace {
 
-// Matches `path` against `pattern`; fills `params` with the decoded {name} segments.
+// A route of the table with its pattern's text before the first parameter, found once: that text
+// can only match itself, so most routes are told apart there without walking the segments.
+struct indexed_route {
+    const route* r;
+    std::string_view literal;  // the whole pattern when it has no parameter
+};
+
+// Matches `path` against the route's pattern; fills `params` with the decoded {name} segments.
 // Returns false on no match; sets `bad_encoding` when a parameter could not be decoded.
-bool match(std::string_view pattern, std::string_view path, route_params& params, bool& bad_encoding) {
+bool match(const indexed_route& candidate, std::string_view path, route_params& params, bool& bad_encoding) {
     params.clear();
-    // The pattern's text before its first parameter can only match itself: most routes are told
-    // apart there, without walking the segments.
-    const auto literal = pattern.substr(0, pattern.find('{'));
-    if (literal.size() == pattern.size()) return path == pattern;
-    if (!path.starts_with(literal)) return false;
+    std::string_view pattern = candidate.r->pattern;
+    if (candidate.literal.size() == pattern.size()) return path == pattern;
+    if (!path.starts_with(candidate.literal)) return false;
     while (!pattern.empty() && !path.empty()) {
         if (pattern.front() != '/' || path.front() != '/') return false;
         pattern.remove_prefix(1);
@@ -76,28 +81,51 @@ std::string_view first_segment(std::string_view path) {
     return path.substr(0, path.find('/'));
 }
 
-// Whether a route of the table may match `path`: some route's pattern begins with the path's
-// first segment (or with a parameter). Most API calls for the gateway begin with one no route
-// has ("crm", "cms", …) and skip the table's walk.
-bool may_match_a_route(std::string_view path) {
-    struct firsts {
-        std::vector<std::string_view> segments;
-        bool any = false;  // a pattern begins with a parameter
-    };
-    static const firsts table = [] {
-        firsts out;
-        for (const auto& r : all_routes()) {
+// The table's routes grouped by the first segment of their pattern, each group in the table's
+// order and holding too the routes whose pattern begins with a parameter: a path is matched only
+// against the group of its first segment, so the table's last route costs what its first does, and
+// most API calls for the gateway ("crm", "cms", …) meet no route at all.
+class route_index {
+  public:
+    explicit route_index(const std::vector<route>& table) {
+        std::vector<std::string_view> firsts;
+        for (const auto& r : table) {
             const std::string_view segment = first_segment(r.pattern);
-            if (segment.starts_with('{')) out.any = true;
-            if (std::find(out.segments.begin(), out.segments.end(), segment) == out.segments.end()) {
-                out.segments.push_back(segment);
+            if (segment.starts_with('{')) {
+                parameter_first_.push_back(indexed(r));
+            } else if (std::find(firsts.begin(), firsts.end(), segment) == firsts.end()) {
+                firsts.push_back(segment);
             }
         }
-        return out;
-    }();
-    if (table.any) return true;
-    const std::string_view segment = first_segment(path);
-    return std::find(table.segments.begin(), table.segments.end(), segment) != table.segments.end();
+        for (const std::string_view segment : firsts) {
+            std::vector<indexed_route> group;
+            for (const auto& r : table) {
+                const std::string_view first = first_segment(r.pattern);
+                if (first == segment || first.starts_with('{')) group.push_back(indexed(r));
+            }
+            groups_.emplace_back(segment, std::move(group));
+        }
+    }
+
+    // The routes that may match `path`, in the table's order.
+    std::span<const indexed_route> candidates(std::string_view path) const {
+        const std::string_view segment = first_segment(path);
+        for (const auto& [first, group] : groups_) {
+            if (first == segment) return group;
+        }
+        return parameter_first_;
+    }
+
+  private:
+    static indexed_route indexed(const route& r) { return {&r, r.pattern.substr(0, r.pattern.find('{'))}; }
+
+    std::vector<std::pair<std::string_view, std::vector<indexed_route>>> groups_;
+    std::vector<indexed_route> parameter_first_;
+};
+
+const route_index& routes_by_first_segment() {
+    static const route_index index(all_routes());
+    return index;
 }
 
 }  // namespace
@@ -114,10 +142,9 @@ void dispatch(const endpoints& root, request& req, responder respond) {
     route_params params;
     std::string allowed;
     bool bad_encoding = false;
-    const std::span<const route> routes =
-        may_match_a_route(path) ? std::span<const route>(all_routes()) : std::span<const route>();
-    for (const auto& r : routes) {
-        if (!match(r.pattern, path, params, bad_encoding)) continue;
+    for (const indexed_route& candidate : routes_by_first_segment().candidates(path)) {
+        if (!match(candidate, path, params, bad_encoding)) continue;
+        const route& r = *candidate.r;
         if (r.method != req.method) {
             if (!allowed.empty()) allowed += ", ";
             allowed += r.method;
