@@ -1,6 +1,5 @@
 #include "hsoauth/http/router.hpp"
 
-#include <algorithm>
 #include <exception>
 #include <span>
 
@@ -88,22 +87,14 @@ std::string_view first_segment(std::string_view path) {
 class route_index {
   public:
     explicit route_index(const std::vector<route>& table) {
-        std::vector<std::string_view> firsts;
         for (const auto& r : table) {
-            const std::string_view segment = first_segment(r.pattern);
-            if (segment.starts_with('{')) {
-                parameter_first_.push_back(indexed(r));
-            } else if (std::find(firsts.begin(), firsts.end(), segment) == firsts.end()) {
-                firsts.push_back(segment);
+            const std::string_view first = first_segment(r.pattern);
+            if (!first.starts_with('{')) {
+                group_of(first).push_back(indexed(r));
+                continue;
             }
-        }
-        for (const std::string_view segment : firsts) {
-            std::vector<indexed_route> group;
-            for (const auto& r : table) {
-                const std::string_view first = first_segment(r.pattern);
-                if (first == segment || first.starts_with('{')) group.push_back(indexed(r));
-            }
-            groups_.emplace_back(segment, std::move(group));
+            parameter_first_.push_back(indexed(r));
+            for (auto& [segment, group] : groups_) group.push_back(indexed(r));
         }
     }
 
@@ -118,6 +109,15 @@ class route_index {
 
   private:
     static indexed_route indexed(const route& r) { return {&r, r.pattern.substr(0, r.pattern.find('{'))}; }
+
+    // The group of first segment `segment`, begun with the routes seen so far whose pattern
+    // begins with a parameter.
+    std::vector<indexed_route>& group_of(std::string_view segment) {
+        for (auto& [first, group] : groups_) {
+            if (first == segment) return group;
+        }
+        return groups_.emplace_back(segment, parameter_first_).second;
+    }
 
     std::vector<std::pair<std::string_view, std::vector<indexed_route>>> groups_;
     std::vector<indexed_route> parameter_first_;

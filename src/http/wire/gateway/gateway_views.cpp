@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 #include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/bearer_auth.hpp"
 #include "hsoauth/http/error_body.hpp"
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/fault_response.hpp"
@@ -19,20 +18,6 @@ namespace {
 
 using service::api_decision;
 using service::api_verdict;
-
-// The token of an "Authorization: Bearer <token>" value (scheme case-insensitive, RFC 9110
-// §11.1), or "" when the value is anything else.
-std::string bearer_token(std::string_view authorization) {
-    constexpr std::string_view scheme = "bearer ";
-    if (!istarts_with(authorization, scheme)) return {};
-    std::string_view token = authorization.substr(scheme.size());
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    // One pass (find_first_of would search the three bytes once for each byte of the token).
-    const bool one_token = std::none_of(token.begin(), token.end(),
-                                        [](char c) { return c == ' ' || c == '\t' || c == ','; });
-    return one_token ? std::string(token) : std::string();
-}
 
 void count(const endpoints& e, gateway_outcome outcome) {
     if (e.gateway_counts != nullptr) e.gateway_counts->count(outcome);
