@@ -6,10 +6,13 @@
 
 namespace hsoauth::http {
 
-std::string bearer_token(std::string_view authorization) {
+std::string_view bearer_credentials(std::string_view authorization) {
     constexpr std::string_view scheme = "bearer ";
-    if (!istarts_with(authorization, scheme)) return {};
-    std::string_view token = authorization.substr(scheme.size());
+    return istarts_with(authorization, scheme) ? authorization.substr(scheme.size()) : std::string_view{};
+}
+
+std::string bearer_token(std::string_view authorization) {
+    std::string_view token = bearer_credentials(authorization);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     const bool one_token = std::none_of(token.begin(), token.end(),

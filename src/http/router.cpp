@@ -4,6 +4,7 @@
 #include <span>
 
 #include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/bearer_auth.hpp"
 #include "hsoauth/http/failure.hpp"
 #include "hsoauth/http/form.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
@@ -55,9 +56,7 @@ bool match(const indexed_route& candidate, std::string_view path, route_params& 
 
 // The admin key check of an admin route: nullopt when the request carries the key.
 std::optional<oauth::error> admin_refusal(const endpoints& e, const request& req, const responder& respond) {
-    constexpr std::string_view scheme = "bearer ";  // case-insensitive (RFC 9110 §11.1)
-    const auto header = req.header("authorization");
-    const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
+    const std::string_view presented = bearer_credentials(req.header("authorization"));
     return e.admin.authenticate(call_of(req, respond), presented);
 }
 

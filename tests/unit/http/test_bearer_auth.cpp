@@ -1,8 +1,9 @@
-// The API gateway's Bearer token (RFC 6750 §2.1): one token, or none.
+// Bearer credentials (RFC 6750 §2.1): the API gateway's one token (or none), the admin key as it is.
 #include <doctest/doctest.h>
 
 #include "hsoauth/http/bearer_auth.hpp"
 
+using hsoauth::http::bearer_credentials;
 using hsoauth::http::bearer_token;
 
 TEST_CASE("http: a Bearer value yields its one token, the scheme case-insensitive, spaces around dropped") {
@@ -23,4 +24,12 @@ TEST_CASE("http: a Bearer value with no token, more than one, or another scheme 
     CHECK(bearer_token("Bearer CNb2\ttoken").empty());
     CHECK(bearer_token("Bearer CNb2-token\t").empty());
     CHECK(bearer_token("Bearer ,").empty());
+}
+
+TEST_CASE("http: an admin key is what follows the Bearer scheme, as it is") {
+    CHECK(bearer_credentials("Bearer bench-admin-key-0123") == "bench-admin-key-0123");
+    CHECK(bearer_credentials("bEaReR  key with spaces ") == " key with spaces ");
+    CHECK(bearer_credentials("Basic a2V5").empty());
+    CHECK(bearer_credentials("Bearer").empty());
+    CHECK(bearer_credentials("").empty());
 }

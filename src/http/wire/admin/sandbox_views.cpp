@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/bearer_auth.hpp"
 #include "hsoauth/http/sandbox_front.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire/admin/admin_json.hpp"
@@ -33,9 +34,7 @@ service::sandbox_service* sandboxes_of(const endpoints& e, const request& req, c
 // answering 401.
 bool admitted(const endpoints& e, service::sandbox_service& sandboxes, const request& req,
               const std::string& sandbox_id, const responder& respond) {
-    constexpr std::string_view scheme = "bearer ";
-    const auto header = req.header("authorization");
-    const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
+    const std::string_view presented = bearer_credentials(req.header("authorization"));
     // The sandbox's own key first: presented to the server's check it would count as a wrong key
     // against the caller's address (admin_service::authenticate).
     if (sandboxes.owns_key(sandbox_id, presented)) return true;

@@ -1,6 +1,7 @@
 #include "hsoauth/http/wire/ops/ops_views.hpp"
 
 #include "hsoauth/http/answer.hpp"
+#include "hsoauth/http/bearer_auth.hpp"
 #include "hsoauth/http/operations.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire/admin/admin_views.hpp"
@@ -13,9 +14,7 @@ void get_metrics(const endpoints& e, const request& req, route_params&, responde
         return respond(transport_error_response(transport_errc::route_not_found, req.correlation_id, "no such endpoint"));
     }
     if (e.ops->access() == metrics_access::admin_key) {
-        constexpr std::string_view scheme = "bearer ";
-        const auto header = req.header("authorization");
-        const auto presented = istarts_with(header, scheme) ? header.substr(scheme.size()) : std::string_view{};
+        const std::string_view presented = bearer_credentials(req.header("authorization"));
         // A wrong key counts against the caller's address, as on the admin routes.
         if (const auto refused = e.admin.authenticate(call_of(req, respond), presented)) {
             auto answer = admin_api::error_response(*refused, req.correlation_id);
