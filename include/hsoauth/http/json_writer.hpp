@@ -146,6 +146,9 @@ public:
     json_object_writer& begin_object(json_key key);
     json_object_writer& end_object();
 
+    // The bytes written so far: where the next one goes.
+    std::size_t size() const { return out_.size(); }
+
     // The finished object; the writer is spent afterwards.
     std::string finish();
 

@@ -17,6 +17,7 @@
 #include "hsoauth/crypto/random.hpp"
 #include "hsoauth/crypto/jwk.hpp"
 #include "hsoauth/oauth/client_assertion.hpp"
+#include "hsoauth/oauth/kept_renderings.hpp"
 #include "hsoauth/oauth/result.hpp"
 #include "hsoauth/oauth/signed_access_token.hpp"
 #include "hsoauth/storage/records.hpp"
@@ -85,6 +86,7 @@ struct access_token_facts {
     bool app_level = false;               // issued by a client_credentials grant
     bool is_private_distribution = false;  // hsoauth has no privately distributed apps
     signed_access_token signed_token;      // the same facts, signed
+    kept_renderings renderings;            // texts made from these facts (the wire views' bodies)
 };
 
 // A live access token as one answer tells it: its facts, which never change while it lives and

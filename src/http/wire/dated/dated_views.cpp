@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "hsoauth/http/json_writer.hpp"
+#include "hsoauth/http/wire/access_token_body.hpp"
 #include "hsoauth/http/wire/dated/client_authentication.hpp"
 #include "hsoauth/http/wire/dated/dated_errors.hpp"
 #include "hsoauth/http/wire/token_bodies.hpp"
@@ -32,24 +33,31 @@ response client_credentials_response(const oauth::issued_tokens& t) {
                                   .finish());
 }
 
-// PublicAccessTokenInfoResponse; an app-level token has no hub_domain or user to name.
-std::string access_info_json(const oauth::access_token_info& info) {
+// PublicAccessTokenInfoResponse, with expires_in written as 0 at `expires_in_at` (see
+// http/wire/access_token_body.hpp); an app-level token has no hub_domain or user to name.
+std::string access_info_body(const oauth::access_token_facts& facts, std::size_t& expires_in_at) {
     json_object_writer out;
     out.add(json_constant{"active", true})
-        .add("app_id", info->app_id)
-        .add("client_id", info->client_id)
-        .add("expires_in", info.expires_in);
-    if (!info->hub_domain.empty()) out.add("hub_domain", info->hub_domain);
-    out.add("hub_id", info->hub_id)
-        .add_bool("is_private_distribution", info->is_private_distribution)
-        .add("scopes", info->scopes);
-    add_signed_access_token(out, info->signed_token);
-    out.add("token", info->token)
+        .add("app_id", facts.app_id)
+        .add("client_id", facts.client_id)
+        .add("expires_in", std::int64_t{0});
+    expires_in_at = out.size() - 1;
+    if (!facts.hub_domain.empty()) out.add("hub_domain", facts.hub_domain);
+    out.add("hub_id", facts.hub_id)
+        .add_bool("is_private_distribution", facts.is_private_distribution)
+        .add("scopes", facts.scopes);
+    add_signed_access_token(out, facts.signed_token);
+    out.add("token", facts.token)
         .add(json_constant{"token_type", "Bearer"})
         .add(json_constant{"token_use", "access_token"});
-    if (!info->user.empty()) out.add("user", info->user);
-    out.add("user_id", info->user_id);
+    if (!facts.user.empty()) out.add("user", facts.user);
+    out.add("user_id", facts.user_id);
     return out.finish();
+}
+
+// Introspection's body about a live access token.
+std::string access_info_json(const oauth::access_token_info& info) {
+    return access_token_body(info, access_body_kind::dated_introspection, &access_info_body);
 }
 
 // PublicRefreshTokenInfoResponse.

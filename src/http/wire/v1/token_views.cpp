@@ -4,6 +4,7 @@
 #include <span>
 
 #include "hsoauth/http/json_writer.hpp"
+#include "hsoauth/http/wire/access_token_body.hpp"
 #include "hsoauth/http/wire/token_bodies.hpp"
 #include "hsoauth/http/wire/token_view_steps.hpp"
 #include "hsoauth/http/wire/v1/v1_errors.hpp"
@@ -20,20 +21,26 @@ response token_response(const oauth::issued_tokens& t) {
     return json_response(200, access_token_grant_json(t));
 }
 
-response access_token_response(const oauth::access_token_info& info) {
+// An access token's metadata, with expires_in written as 0 at `expires_in_at` (see
+// http/wire/access_token_body.hpp).
+std::string metadata_body(const oauth::access_token_facts& facts, std::size_t& expires_in_at) {
     json_object_writer out;
-    out.add("app_id", info->app_id)
-        .add("expires_in", info.expires_in)
-        .add("hub_domain", info->hub_domain)
-        .add("hub_id", info->hub_id)
-        .add_bool("is_private_distribution", info->is_private_distribution)
-        .add("scopes", info->scopes);
-    add_signed_access_token(out, info->signed_token);
-    out.add("token", info->token)
+    out.add("app_id", facts.app_id).add("expires_in", std::int64_t{0});
+    expires_in_at = out.size() - 1;
+    out.add("hub_domain", facts.hub_domain)
+        .add("hub_id", facts.hub_id)
+        .add_bool("is_private_distribution", facts.is_private_distribution)
+        .add("scopes", facts.scopes);
+    add_signed_access_token(out, facts.signed_token);
+    out.add("token", facts.token)
         .add(json_constant{"token_type", "access"})
-        .add("user", info->user)
-        .add("user_id", info->user_id);
-    return json_response(200, out.finish());
+        .add("user", facts.user)
+        .add("user_id", facts.user_id);
+    return out.finish();
+}
+
+response access_token_response(const oauth::access_token_info& info) {
+    return json_response(200, access_token_body(info, access_body_kind::v1_metadata, &metadata_body));
 }
 
 response refresh_token_response(const oauth::refresh_token_info& info) {
