@@ -2,8 +2,8 @@
 
 namespace hsoauth::oauth {
 
-kept_renderings::~kept_renderings() {
-    for (auto& slot : slots_) delete slot.load(std::memory_order_acquire);
+void kept_renderings::drop() noexcept {
+    for (auto& slot : slots_) delete slot.exchange(nullptr, std::memory_order_acq_rel);
 }
 
 const kept_rendering& kept_renderings::keep(std::size_t slot, std::unique_ptr<kept_rendering> made) const {

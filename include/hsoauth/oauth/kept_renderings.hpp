@@ -6,7 +6,8 @@
 //
 // A slot per kind of text, set once: the first thread to keep a text in a slot wins, a thread
 // that made the same text at the same time drops its own and takes the kept one. Kept texts live
-// as long as the facts. A copy or move of the facts starts with no kept texts.
+// as long as the facts. A copy or move of the facts starts with no kept texts; facts that are
+// assigned to drop the texts they kept.
 //
 // Threads: any thread may find and keep at once; a text once found stays valid while the facts
 // live.
@@ -30,8 +31,13 @@ class kept_renderings {
 
     kept_renderings() = default;
     kept_renderings(const kept_renderings&) noexcept {}
-    kept_renderings& operator=(const kept_renderings&) noexcept { return *this; }
-    ~kept_renderings();
+    // Drops the texts kept here: they were made from the facts being replaced. Not while another
+    // thread uses these facts.
+    kept_renderings& operator=(const kept_renderings&) noexcept {
+        drop();
+        return *this;
+    }
+    ~kept_renderings() { drop(); }
 
     // The text kept in `slot` (< slot_count), or null.
     const kept_rendering* find(std::size_t slot) const {
@@ -42,6 +48,8 @@ class kept_renderings {
     const kept_rendering& keep(std::size_t slot, std::unique_ptr<kept_rendering> made) const;
 
   private:
+    void drop() noexcept;
+
     mutable std::array<std::atomic<kept_rendering*>, slot_count> slots_{};  // owned; null: none
 };
 

@@ -15,7 +15,8 @@ std::string access_token_body(const oauth::access_token_info& info, access_body_
     std::string rendered;
     if (kept == nullptr) {
         rendered = render(*info.facts, expires_in_at);
-        // Only this answer holds the facts (a read the service does not keep): nobody to keep it for.
+        // Kept only when someone else holds the facts too (the access-token cache): facts that
+        // only this answer holds die with it, and nobody could find the text again.
         if (info.facts.use_count() > 1) {
             auto made = std::make_unique<oauth::kept_rendering>();
             made->text = std::move(rendered);

@@ -113,4 +113,13 @@ TEST_CASE("kept_renderings: of texts kept at once in one slot, every thread gets
     const oauth::access_token_facts copy = *facts;
     CHECK(copy.renderings.find(0) == nullptr);
     CHECK(copy.token == "Cshared");
+
+    // Facts assigned to drop what they kept: it was made from the facts they were.
+    oauth::access_token_facts assigned = *facts;
+    assigned.renderings.keep(1, std::make_unique<oauth::kept_rendering>());
+    REQUIRE(assigned.renderings.find(1) != nullptr);
+    assigned = *facts_of(5, "Cother");
+    CHECK(assigned.renderings.find(0) == nullptr);
+    CHECK(assigned.renderings.find(1) == nullptr);
+    CHECK(assigned.token == "Cother");
 }
