@@ -6,8 +6,8 @@
 //
 // A slot per kind of text, set once: the first thread to keep a text in a slot wins, a thread
 // that made the same text at the same time drops its own and takes the kept one. Kept texts live
-// as long as the facts. A copy or move of the facts starts with no kept texts; facts that are
-// assigned to drop the texts they kept.
+// as long as the facts. A copy or move of the facts starts with no kept texts, and assigning
+// to facts drops the texts they kept.
 //
 // Threads: any thread may find and keep at once; a text once found stays valid while the facts
 // live.
