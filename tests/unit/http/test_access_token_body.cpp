@@ -87,9 +87,18 @@ TEST_CASE("access_token_body: each kind of body has its own slot; other facts ar
 TEST_CASE("access_token_body: facts that only the answer holds are rendered each time, not kept") {
     renders = 0;
     for (int i = 0; i < 3; ++i) {
-        auto only = facts_of(3, "Conly");
+        // The deleter looks at the facts as the answer lets go of them: nothing may be kept.
+        bool kept_at_the_end = true;
+        auto* facts = new oauth::access_token_facts{};
+        facts->app_id = 3;
+        facts->token = "Conly";
+        std::shared_ptr<const oauth::access_token_facts> only(facts, [&kept_at_the_end](const oauth::access_token_facts* dying) {
+            kept_at_the_end = dying->renderings.find(static_cast<std::size_t>(metadata)) != nullptr;
+            delete dying;
+        });
         CHECK(access_token_body({std::move(only), 5}, metadata, &test_body) ==
               R"({"app_id":3,"expires_in":5,"token":"Conly"})");
+        CHECK_FALSE(kept_at_the_end);
     }
     CHECK(renders == 3);
 }

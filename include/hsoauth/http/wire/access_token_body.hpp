@@ -5,9 +5,10 @@
 // from the token's facts, which never change while it lives and which the service shares between
 // answers while it keeps them (oauth::access_token_info). So a view renders a token's body once,
 // with expires_in written as 0, keeps it with the facts (oauth::kept_renderings), and each later
-// answer about the same facts copies it with the seconds left in place of the 0: one copy of a
-// kilobyte instead of escaping every string again. A token read again after a commit comes with
-// new facts and is rendered again; facts that nobody else holds are rendered and not kept.
+// answer about the same facts copies it with the seconds left in place of the 0: one copy of
+// under a kilobyte instead of escaping every string again. A token read again after a commit
+// comes with new facts and is rendered again; facts that nobody else holds are rendered and not
+// kept (their seconds are written into the one rendering).
 #include <cstddef>
 #include <string>
 
