@@ -1000,9 +1000,10 @@ TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
     }
 
     // The server keeps a live token's answer in memory from its second read on, until anything is
-    // committed (service::access_token_cache): each change below comes after the token was asked
-    // about twice, so that it is the remembered answer that must end with it.
-    TEST_CASE("a remembered answer ends with the change that ends its token, on v1 and 2026-03") {
+    // committed (service::access_token_cache), and the writer a refresh token's state from its
+    // first refresh on (storage::sqlite::refresh_state_cache): each change below comes after the
+    // tokens were asked about and refreshed twice, so that it is what was kept that must end.
+    TEST_CASE("a remembered answer or a kept refresh ends with the change that ends its token, on v1 and 2026-03") {
         auto& server = shared_server();
         const sandbox s = seed_sandbox(server);
         const sandbox other_app = seed_app(server, s);
@@ -1015,11 +1016,15 @@ TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
             // Another app's client learns nothing of it, remembered or not.
             CHECK(introspect_on(server, "2026-03", other_app, revoked.access_token) == json{{"active", false}});
             REQUIRE(get_access(server, uninstalled.access_token).status == 200);
+            REQUIRE(post_token(server, refresh_grant_fields(s, revoked.refresh_token)).status == 200);
+            REQUIRE(post_token(server, refresh_grant_fields(other_app, uninstalled.refresh_token)).status == 200);
         }
 
         CHECK(delete_refresh(server, revoked.refresh_token).status == 204);
         check_error(get_access(server, revoked.access_token), 401, "INVALID_TOKEN");
         CHECK(introspect_on(server, "2026-03", s, revoked.access_token) == json{{"active", false}});
+        check_error(post_token(server, refresh_grant_fields(s, revoked.refresh_token)), 400, "BAD_REFRESH_TOKEN",
+                    "invalid_grant");
 
         REQUIRE(get_access(server, uninstalled.access_token).status == 200);
         REQUIRE(introspect_on(server, "2026-03", other_app, uninstalled.access_token).at("active") == true);
@@ -1028,6 +1033,8 @@ TEST_SUITE("POST /oauth/{v3,2026-03,2026-09}/token") {
                   .status == 204);
         check_error(get_access(server, uninstalled.access_token), 401, "INVALID_TOKEN");
         CHECK(introspect_on(server, "2026-03", other_app, uninstalled.access_token) == json{{"active", false}});
+        check_error(post_token(server, refresh_grant_fields(other_app, uninstalled.refresh_token)), 400,
+                    "BAD_REFRESH_TOKEN");
     }
 
     TEST_CASE("HTTP Basic authenticates like the body; mixing methods or clients → 400 invalid_request") {

@@ -349,6 +349,10 @@ sqlite_repository::sqlite_repository(connection& db, std::shared_ptr<id_sequence
     : db_(db), access_ids_(access_ids ? std::move(access_ids) : std::make_shared<id_sequence>()) {}
 sqlite_repository::~sqlite_repository() = default;
 
+void sqlite_repository::keep_refresh_states(std::size_t capacity) {
+    kept_states_ = std::make_unique<refresh_state_cache>(db_, capacity);
+}
+
 token_lookup_sql token_lookups() { return {sql_find_access, sql_find_refresh, sql_find_refresh_state}; }
 
 statement& sqlite_repository::cached(std::string_view sql) {
@@ -673,10 +677,14 @@ std::optional<refresh_view> sqlite_repository::find_refresh(std::int64_t refresh
 
 std::optional<refresh_state> sqlite_repository::find_refresh_state(std::int64_t refresh_id,
                                                             std::string_view token_digest) {
+    if (kept_states_) {
+        if (auto kept = kept_states_->find(refresh_id, token_digest)) return kept;
+    }
     statement_scope s(cached(sql_find_refresh_state));
     if (!step_token_lookup(*s, refresh_id, token_digest)) return std::nullopt;
     refresh_state v;
     read_refresh_state(*s, v);
+    if (kept_states_) kept_states_->keep(token_digest, v);
     return v;
 }
 
@@ -757,6 +765,8 @@ void sqlite_repository::set_state(std::string_view key, std::int64_t value) {
 }
 
 void sqlite_repository::reset_sandbox() {
+    // Deletes without WHERE: SQLite's truncate optimization reports them to no update hook.
+    if (kept_states_) kept_states_->changed();
     for (const auto sql : sql_reset_sandbox) {
         statement_scope s(cached(sql));
         s->run();

@@ -13,6 +13,7 @@
 
 #include "hsoauth/storage/repository.hpp"
 #include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/storage/sqlite/refresh_state_cache.hpp"
 #include "hsoauth/storage/sqlite/id_sequence.hpp"
 
 namespace hsoauth::storage::sqlite {
@@ -101,6 +102,10 @@ public:
     // ids on any thread without a connection. Throws storage_error.
     void start_access_ids();
 
+    // From now on find_refresh_state keeps the states it reads, at most `capacity`
+    // (refresh_state_cache). Only for the repository on the database's one writer connection.
+    void keep_refresh_states(std::size_t capacity);
+
     connection& db() { return db_; }
 
 private:
@@ -110,6 +115,7 @@ private:
     std::map<std::string_view, std::unique_ptr<statement>> statements_;
     std::shared_ptr<id_sequence> access_ids_;
     id_sequence refresh_ids_;
+    std::unique_ptr<refresh_state_cache> kept_states_;  // null: none kept
 };
 
 // The SQL of the token lookups, for the engine's query-plan tests: each must read one row per
