@@ -34,7 +34,9 @@ std::optional<refresh_state> refresh_state_cache::find(std::int64_t refresh_id,
 
 void refresh_state_cache::keep(std::string_view token_digest, const refresh_state& state) {
     if (changed_in_transaction_) return;
-    if (kept_.size() >= capacity_) kept_.clear();
+    // Full: one state goes, whichever the table lists first (forgetting all at once would stall
+    // the writer for the thousands of frees when every refresh is of a new token).
+    if (kept_.size() >= capacity_ && !kept_.contains(state.refresh_id)) kept_.erase(kept_.begin());
     kept_.insert_or_assign(state.refresh_id, kept_state{std::string(token_digest), state});
 }
 

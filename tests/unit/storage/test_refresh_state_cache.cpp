@@ -67,13 +67,15 @@ TEST_CASE("refresh_state_cache: a state is kept for its id and digest, and an ac
     conn.exec("INSERT INTO access_tokens (access_id, token_digest, app_id, scopes, expires_at) "
               " VALUES (7, x'02', 1, 'oauth', 100)");
     CHECK(cache.size() == 1);
-    SUBCASE("at most `capacity` states: one more forgets the others") {
+    SUBCASE("at most `capacity` states: one more forgets one of the others") {
         for (std::int64_t id = 41; id <= 44; ++id) {
             state.refresh_id = id;
             cache.keep("digest", state);
         }
-        CHECK(cache.size() == 1);
+        CHECK(cache.size() == 4);
         CHECK(cache.find(44, "digest").has_value());
+        cache.keep("digest", state);  // kept again: nothing else goes
+        CHECK(cache.size() == 4);
     }
 }
 

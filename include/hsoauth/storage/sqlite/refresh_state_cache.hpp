@@ -10,7 +10,7 @@
 // - A transaction rolled back (ROLLBACK, or SQLite's own on an error) forgets every state.
 // - Changes SQLite reports to no hook must be told with changed(): a DELETE without WHERE (the
 //   truncate optimization) is one.
-// At most `capacity` states: keeping one more forgets all first.
+// At most `capacity` states: keeping one more forgets one of the others first.
 // Not thread-safe: the writer thread only. Installs the connection's update, commit and rollback
 // hooks, which nothing else may set while this lives.
 #include <cstddef>
