@@ -10,9 +10,7 @@ refresh_state_cache::refresh_state_cache(connection& db, std::size_t capacity) :
     sqlite3* handle = db_.handle();
     sqlite3_update_hook(
         handle,
-        [](void* self, int operation, const char* database, const char* table, sqlite3_int64 rowid) {
-            on_update(self, operation, database, table, rowid);
-        },
+        [](void* self, int, const char*, const char* table, sqlite3_int64) { on_update(self, table); },
         this);
     sqlite3_commit_hook(handle, &on_commit, this);
     sqlite3_rollback_hook(handle, &on_rollback, this);
@@ -45,7 +43,7 @@ void refresh_state_cache::changed() {
     changed_in_transaction_ = true;
 }
 
-void refresh_state_cache::on_update(void* self, int, const char*, const char* table, std::int64_t) {
+void refresh_state_cache::on_update(void* self, const char* table) {
     if (std::strcmp(table, "access_tokens") == 0) return;
     static_cast<refresh_state_cache*>(self)->changed();
 }

@@ -1,5 +1,7 @@
 #include "hsoauth/storage/sqlite/sqlite_repository.hpp"
 
+#include "hsoauth/storage/sqlite/refresh_state_cache.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "hsoauth/storage/scope_text.hpp"

@@ -54,7 +54,8 @@ sqlite_store::sqlite_store(store_options options) : options_(std::move(options))
     applied_migrations_ = migrate(*writer_conn_);
     writer_repo_ = std::make_unique<sqlite_repository>(*writer_conn_, access_ids_);
     writer_repo_->start_access_ids();
-    // A token refreshed again skips its lookup. 16,384 states: about 2 MB at most.
+    // A token refreshed again skips its lookup. 16,384 states: about 5 MB at most for two scopes
+    // (a 176-byte node, the digest and the scopes on the heap; estimated from sizeof, not measured).
     writer_repo_->keep_refresh_states(16384);
     readers_ = std::make_unique<reader_pool>(options_.path, access_ids_);
     checkpointer_ = std::make_unique<checkpointer>(options_.path, *writer_conn_, *readers_);

@@ -59,10 +59,11 @@ TEST_CASE("refresh_state_cache: a state is kept for its id and digest, and an ac
     CHECK(cache.find(40, "digest")->install_live);
     CHECK_FALSE(cache.find(40, "another").has_value());
     CHECK_FALSE(cache.find(41, "digest").has_value());
-    // The hot path's own write: rows of access_tokens are in no refresh state.
+    // A row of any other table forgets every state (an app's here, which the token below needs)...
     conn.exec("INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
               " optional_scopes, access_token_ttl) VALUES (1, 'app', 'client', x'00', '[]', 'oauth', '', 1800)");
-    CHECK(cache.size() == 0);  // ...but an app's row is
+    CHECK(cache.size() == 0);
+    // ...but not the hot path's own write: rows of access_tokens are in no refresh state.
     cache.keep("digest", state);
     conn.exec("INSERT INTO access_tokens (access_id, token_digest, app_id, scopes, expires_at) "
               " VALUES (7, x'02', 1, 'oauth', 100)");
@@ -88,7 +89,7 @@ TEST_CASE("refresh_state_cache: the writer's repository answers a second read fr
     storage::sqlite::connection other(dir.file("kept.db"), /*create=*/false);
     other.exec("UPDATE refresh_tokens SET scopes = 'oauth crm.objects.contacts.read' WHERE refresh_id = 40");
     CHECK(db.state()->scopes.text() == "oauth");  // kept: the row was not read again
-    CHECK_FALSE(db.repo->find_refresh_state(40, "\x02").has_value());  // another digest reads the row
+    CHECK_FALSE(db.repo->find_refresh_state(40, "\x02").has_value());  // another digest finds nothing
 }
 
 TEST_CASE("refresh_state_cache: a revocation, a rotation or an uninstall is seen by the next read") {

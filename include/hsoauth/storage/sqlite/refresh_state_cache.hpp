@@ -49,8 +49,7 @@ private:
         refresh_state state;
     };
 
-    static void on_update(void* self, int operation, const char* database, const char* table,
-                          std::int64_t rowid);
+    static void on_update(void* self, const char* table);
     static int on_commit(void* self);
     static void on_rollback(void* self);
 

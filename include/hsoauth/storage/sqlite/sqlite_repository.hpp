@@ -13,10 +13,11 @@
 
 #include "hsoauth/storage/repository.hpp"
 #include "hsoauth/storage/sqlite/connection.hpp"
-#include "hsoauth/storage/sqlite/refresh_state_cache.hpp"
 #include "hsoauth/storage/sqlite/id_sequence.hpp"
 
 namespace hsoauth::storage::sqlite {
+
+class refresh_state_cache;
 
 class sqlite_repository final : public repository {
 public:
