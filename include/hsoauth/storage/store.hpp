@@ -61,11 +61,10 @@ public:
     virtual void submit(write_job job) = 0;
 
     // For network threads: queues `job` as part of this thread's burst of requests. The engine
-    // runs it at once, in the transaction it has open, but commits only once every burst in that
-    // transaction is sealed (or after a short bound): the writes of one burst share one commit
-    // and one flush, and the writer works while the burst is still being read. When in_burst()
-    // was false before the call, the caller arranges for seal_burst() to run on this thread after
-    // the work at hand, and before this store is destroyed.
+    // runs and commits the burst's writes together once every open burst is sealed (or after a
+    // short bound): the writes of one burst share one transaction, one commit and one flush.
+    // When in_burst() was false before the call, the caller arranges for seal_burst() to run on
+    // this thread after the work at hand, and before this store is destroyed.
     virtual void submit_in_burst(write_job job) = 0;
     virtual bool in_burst() const = 0;
     virtual void seal_burst() = 0;

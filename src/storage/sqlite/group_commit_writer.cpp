@@ -49,22 +49,28 @@ group_commit_writer::~group_commit_writer() {
 void group_commit_writer::submit(write_job job) {
     {
         std::lock_guard lock(mutex_);
+        if (queue_.empty()) queued_since_ = std::chrono::steady_clock::now();
         queue_.push_back(std::move(job));
     }
     queue_cv_.notify_one();
 }
 
 void group_commit_writer::submit_in_burst(write_job job) {
+    bool first_queued = false;
     {
         std::lock_guard lock(mutex_);
         if (burst_owner != this) ++open_bursts_;
+        first_queued = queue_.empty();
+        if (first_queued) queued_since_ = std::chrono::steady_clock::now();
         queue_.push_back(std::move(job));
     }
     if (burst_owner != this) {
         if (burst_owner != nullptr) burst_owner->seal_burst();
         burst_owner = this;
     }
-    queue_cv_.notify_one();
+    // Only the write that finds the queue empty wakes the writer, to start burst_wait's clock; the
+    // others wait for the seal. A wake-up per write took the network thread's core mid-pass.
+    if (first_queued) queue_cv_.notify_one();
 }
 
 bool group_commit_writer::in_burst() const { return burst_owner == this; }
@@ -142,17 +148,26 @@ void group_commit_writer::loop() {
                     lock.lock();
                 }
                 queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                // A burst's writes are run once it is sealed, or once the first of them has
+                // waited burst_wait: not one by one as they arrive, which woke this thread (and
+                // took a core from the network thread) several times a pass.
+                if (open_bursts_ > 0 && !stopping_) {
+                    queue_cv_.wait_until(lock, queued_since_ + burst_wait_,
+                                         [this] { return stopping_ || open_bursts_ == 0; });
+                }
                 if (queue_.empty()) return;  // stopping, and everything queued is committed
-            } else if (queue_.empty() && open_bursts_ > 0 && !stopping_) {
-                // The rest of a burst is on its way: it joins this transaction if it comes in time.
+            } else if (open_bursts_ > 0 && !stopping_) {
+                // The rest of a burst is on its way: it joins this transaction if the burst is
+                // sealed in time.
                 queue_cv_.wait_until(lock, batch_began + burst_wait_,
-                                     [this] { return stopping_ || !queue_.empty() || open_bursts_ == 0; });
+                                     [this] { return stopping_ || open_bursts_ == 0; });
             }
+            // A transaction stays open burst_wait at most, counted from its oldest write's arrival:
+            // for a thread slow to seal its burst, and for network threads whose bursts keep
+            // overlapping.
+            if (batch.jobs.empty()) batch_began = queued_since_;
             take_queued(arrived, max_batch_ - batch.jobs.size());
-            // A transaction stays open burst_wait at most: for a thread slow to seal its burst, and
-            // for network threads whose bursts keep overlapping.
             const auto now = std::chrono::steady_clock::now();
-            if (batch.jobs.empty()) batch_began = now;
             commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ || now - batch_began >= burst_wait_ ||
                          batch.jobs.size() + arrived.size() >= max_batch_;
         }

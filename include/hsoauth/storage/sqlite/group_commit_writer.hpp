@@ -9,17 +9,20 @@
 //   changing a row. When it throws after one, when SQLite rolls back the whole transaction (disk
 //   full, an I/O error), or when BEGIN or COMMIT fails, every job of the batch fails with that error.
 // - A batch holds at most max_batch jobs. It commits as soon as nothing is queued and no burst is
-//   open, once the transaction has been open burst_wait, or once it holds max_batch jobs.
+//   open, once burst_wait has passed since its oldest job was queued, or once it holds max_batch
+//   jobs.
 // - After COMMIT: hooks.committed(), then the batch's acknowledgements go to the wal_syncer (run
 //   after its next flush) or, without one, run at once on this thread, in queue order.
 // - Storage faults set with set_faults() are applied before the next BEGIN.
 // - The destructor returns once everything queued has been committed and handed over.
 //
 // Bursts: a network thread calls submit_in_burst() for the requests of one pass of its event
-// loop and seal_burst() at the end of the pass. The writer runs each job as soon as it arrives,
-// in the transaction it has open, and commits only once every open burst is sealed (or after
-// burst_wait): the writes of one pass share one commit and one flush, and the writer works while
-// the pass is still reading requests. A thread has at most one burst open, in one writer.
+// loop and seal_burst() at the end of the pass. While a burst is open the writer waits: it runs
+// the queued jobs, in one transaction, and commits once every open burst is sealed, or once the
+// oldest of them has waited burst_wait. Only a job that finds the queue empty wakes it (to start
+// that clock), and the seal does: the writes of one pass share one commit and one flush, and the
+// writer does not take a core from the network thread in the middle of its pass (a wake-up per
+// job did, two to four times a pass). A thread has at most one burst open, in one writer.
 //
 // Threads: submit(), submit_in_burst(), set_faults(), faults() and statistics from any thread;
 // in_burst() and seal_burst() from the thread that submitted in the burst; the hooks run on the
@@ -140,6 +143,7 @@ private:
     std::condition_variable queue_cv_;
     std::vector<write_job> queue_;  // guarded by mutex_
     int open_bursts_ = 0;          // guarded by mutex_: threads with a burst not sealed yet
+    std::chrono::steady_clock::time_point queued_since_{};  // guarded by mutex_: the oldest queued job's arrival
     bool stopping_ = false;        // guarded by mutex_
     storage_faults faults_;        // guarded by mutex_
     bool faults_changed_ = false;  // guarded by mutex_

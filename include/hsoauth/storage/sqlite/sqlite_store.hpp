@@ -38,9 +38,9 @@ struct store_options {
     std::string path;                  // a file path (each reader and the checkpointer open their own connection)
     std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA, as SQLite's PRAGMA synchronous
     std::size_t max_batch = 1024;      // most writes committed in one transaction
-    // How long the writer keeps a transaction open for the rest of a burst (submit_in_burst):
-    // while no write arrives, and in all. A thread slow to seal its burst, or network threads
-    // whose bursts overlap, delay a commit by at most this.
+    // How long a burst's writes (submit_in_burst) wait for the seal, from the first one queued. A
+    // thread slow to seal its burst, or network threads whose bursts overlap, delay a commit by
+    // at most this.
     std::chrono::microseconds burst_wait{1000};
     std::int64_t max_page_count = 0;   // size cap in pages of 4 KiB; 0 = SQLite's own limit
     std::int64_t page_cap = 0;         // a size cap (pages) that storage faults cannot lift; 0 = none
