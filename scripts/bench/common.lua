@@ -19,9 +19,7 @@ end
 -- showed up as server latency. All scenarios, S0 and the peers' included, send prebuilt requests.
 -- init runs in wrk's per-thread Lua states only.
 -- $BENCH_MAX_PREBUILT (when set) caps the requests built, from the first token on: a run then
--- cycles over those. bench.sh sets it for the refresh scenarios only, to what a run can send: wrk
--- holding all of a million prebuilt requests (616 MB) added 2-4 ms to the p99 it measured, the
--- server's own p99 unchanged (docs/performance.md, "What wrk adds at 1,000,000 tokens").
+-- cycles over those (bench.sh says when and why).
 function M.per_token(file, build, once)
   local requests = {}
   local i = tonumber(os.getenv("BENCH_SKIP") or "0")

@@ -21,8 +21,8 @@
 // the queued jobs, in one transaction, and commits once every open burst is sealed, or once the
 // oldest of them has waited burst_wait. Only a job that finds the queue empty wakes it (to start
 // that clock), and the seal does: the writes of one pass share one commit and one flush, and the
-// writer does not take a core from the network thread in the middle of its pass (a wake-up per
-// job did, two to four times a pass). A thread has at most one burst open, in one writer.
+// writer is not woken in the middle of the pass. A thread has at most one burst open, in one
+// writer.
 //
 // Threads: submit(), submit_in_burst(), set_faults(), faults() and statistics from any thread;
 // in_burst() and seal_burst() from the thread that submitted in the burst; the hooks run on the
