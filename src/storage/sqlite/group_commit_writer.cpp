@@ -148,24 +148,20 @@ void group_commit_writer::loop() {
                     lock.lock();
                 }
                 queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-                // A burst's writes are run once it is sealed, or once the first of them has
-                // waited burst_wait: not one by one as they arrive, which woke this thread (and
-                // took a core from the network thread) several times a pass.
-                if (open_bursts_ > 0 && !stopping_) {
-                    queue_cv_.wait_until(lock, queued_since_ + burst_wait_,
-                                         [this] { return stopping_ || open_bursts_ == 0; });
-                }
                 if (queue_.empty()) return;  // stopping, and everything queued is committed
-            } else if (open_bursts_ > 0 && !stopping_) {
-                // The rest of a burst is on its way: it joins this transaction if the burst is
-                // sealed in time.
+                // A transaction stays open burst_wait at most, counted from its oldest write's
+                // arrival: for a thread slow to seal its burst, and for network threads whose
+                // bursts keep overlapping. (queued_since_ stays put while the queue is not empty.)
+                batch_began = queued_since_;
+            }
+            // A burst's writes are run once it is sealed, or once the transaction's oldest write
+            // has waited burst_wait: not one by one as they arrive, which woke this thread (and
+            // took a core from the network thread) several times a pass. With a transaction open,
+            // the rest of a burst joins it if the burst is sealed in time.
+            if (open_bursts_ > 0 && !stopping_) {
                 queue_cv_.wait_until(lock, batch_began + burst_wait_,
                                      [this] { return stopping_ || open_bursts_ == 0; });
             }
-            // A transaction stays open burst_wait at most, counted from its oldest write's arrival:
-            // for a thread slow to seal its burst, and for network threads whose bursts keep
-            // overlapping.
-            if (batch.jobs.empty()) batch_began = queued_since_;
             take_queued(arrived, max_batch_ - batch.jobs.size());
             const auto now = std::chrono::steady_clock::now();
             commit_now = (queue_.empty() && open_bursts_ == 0) || stopping_ || now - batch_began >= burst_wait_ ||
