@@ -151,13 +151,15 @@ void group_commit_writer::loop() {
                 if (queue_.empty()) return;  // stopping, and everything queued is committed
                 // A transaction stays open burst_wait at most, counted from its oldest write's
                 // arrival: for a thread slow to seal its burst, and for network threads whose
-                // bursts keep overlapping. (queued_since_ stays put while the queue is not empty.)
+                // bursts keep overlapping. queued_since_ stays put while the queue is not empty:
+                // after a batch cut at max_batch it is an earlier write's, and the rest commits
+                // at once.
                 batch_began = queued_since_;
             }
             // A burst's writes are run once it is sealed, or once the transaction's oldest write
-            // has waited burst_wait: not one by one as they arrive, which woke this thread (and
-            // took a core from the network thread) several times a pass. With a transaction open,
-            // the rest of a burst joins it if the burst is sealed in time.
+            // has waited burst_wait: not one by one as they arrive, which woke this thread several
+            // times a pass. With a transaction open, the rest of a burst joins it if the burst is
+            // sealed in time.
             if (open_bursts_ > 0 && !stopping_) {
                 queue_cv_.wait_until(lock, batch_began + burst_wait_,
                                      [this] { return stopping_ || open_bursts_ == 0; });
