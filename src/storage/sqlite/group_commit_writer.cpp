@@ -152,8 +152,8 @@ void group_commit_writer::loop() {
                 // A transaction stays open burst_wait at most, counted from its oldest write's
                 // arrival: for a thread slow to seal its burst, and for network threads whose
                 // bursts keep overlapping. queued_since_ stays put while the queue is not empty:
-                // after a batch cut at max_batch it is an earlier write's, and the rest commits
-                // at once.
+                // after a batch cut at max_batch it is an earlier write's, so the rest's deadline
+                // comes sooner, never later.
                 batch_began = queued_since_;
             }
             // A burst's writes are run once it is sealed, or once the transaction's oldest write
