@@ -289,11 +289,18 @@ void group_commit_writer::finish_batch(open_batch& batch) {
     }
     const std::size_t size = batch.jobs.size();
     if (syncer_ != nullptr && committed) {
-        // Acknowledged once durable, while this thread goes on with the next batch.
-        syncer_->after_next_flush([jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
-                                      std::exception_ptr sync_error) mutable {
+        wal_syncer::on_durable ack = [jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
+                                         std::exception_ptr sync_error) mutable {
             complete_batch(jobs, outcome, sync_error);
-        });
+        };
+        // Acknowledged once durable. With writes waiting, the syncer flushes while this thread
+        // goes on with them; with none, this thread flushes, sparing the syncer's wake-up.
+        bool writes_waiting = false;
+        {
+            std::lock_guard lock(mutex_);
+            writes_waiting = !queue_.empty() || open_bursts_ > 0;
+        }
+        if (writes_waiting || !syncer_->flush_here_if_idle(ack)) syncer_->after_next_flush(std::move(ack));
     } else {
         complete_batch(batch.jobs, batch.outcome, nullptr);
     }

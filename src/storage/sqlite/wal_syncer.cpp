@@ -65,35 +65,61 @@ void wal_syncer::observe(store_observer* observer) {
     observer_ = observer;
 }
 
+bool wal_syncer::flush_here_if_idle(on_durable& ack) {
+    {
+        std::lock_guard lock(mutex_);
+        if (flushing_ || !waiting_.empty() || stopping_) return false;
+        flushing_ = true;
+    }
+    here_.push_back(std::move(ack));
+    flush_and_acknowledge(here_);
+    here_.clear();
+    {
+        std::lock_guard lock(mutex_);
+        flushing_ = false;
+        // Only when there is something for it: a needless wake-up of the thread is what this saves.
+        if (waiting_.empty() && !stopping_) return true;
+    }
+    wanted_.notify_one();
+    return true;
+}
+
 void wal_syncer::loop() {
     std::vector<on_durable> acks;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wanted_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+            wanted_.wait(lock, [this] { return !flushing_ && (stopping_ || !waiting_.empty()); });
             if (waiting_.empty()) return;  // stopping, and everything handed over is acknowledged
             acks.swap(waiting_);
+            flushing_ = true;
         }
-        // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
-        // which begins after, covers all of them.
-        if (flush_starting_) flush_starting_();
-        const auto flush_began = std::chrono::steady_clock::now();
-        const std::exception_ptr error = flush();
-        {
-            std::lock_guard lock(observer_mutex_);
-            if (observer_ != nullptr) {
-                observer_->flushed(std::chrono::duration_cast<std::chrono::microseconds>(
-                                       std::chrono::steady_clock::now() - flush_began),
-                                   error == nullptr);
-            }
-        }
-        {
-            std::lock_guard lock(mutex_);
-            ++flushes_;
-        }
-        for (auto& ack : acks) ack(error);
+        flush_and_acknowledge(acks);
         acks.clear();
+        std::lock_guard lock(mutex_);
+        flushing_ = false;
     }
+}
+
+void wal_syncer::flush_and_acknowledge(std::vector<on_durable>& acks) {
+    // Every commit acknowledged by `acks` returned before it was handed over, so this flush,
+    // which begins after, covers all of them.
+    if (flush_starting_) flush_starting_();
+    const auto flush_began = std::chrono::steady_clock::now();
+    const std::exception_ptr error = flush();
+    {
+        std::lock_guard lock(observer_mutex_);
+        if (observer_ != nullptr) {
+            observer_->flushed(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - flush_began),
+                               error == nullptr);
+        }
+    }
+    {
+        std::lock_guard lock(mutex_);
+        ++flushes_;
+    }
+    for (auto& ack : acks) ack(error);
 }
 
 std::exception_ptr wal_syncer::flush() {

@@ -190,9 +190,102 @@ TEST_CASE("wal_syncer: an acknowledgement handed over during a flush waits for a
     }
 }
 
+TEST_CASE("wal_syncer: flush_here_if_idle flushes and acknowledges on the calling thread when the syncer is idle") {
+    test::temp_dir dir;
+    const auto wal = dir.file("some.db-wal");
+    std::ofstream(wal) << "frames";
+    wal_syncer syncer(wal);
+    std::thread::id ran_on;
+    bool failed = true;
+    wal_syncer::on_durable ack = [&](std::exception_ptr error) {
+        ran_on = std::this_thread::get_id();
+        failed = error != nullptr;
+    };
+    REQUIRE(syncer.flush_here_if_idle(ack));
+    CHECK(ran_on == std::this_thread::get_id());
+    CHECK_FALSE(failed);
+    CHECK(syncer.flushes() == 1);
+}
+
+TEST_CASE("wal_syncer: flush_here_if_idle declines while a flush is under way, and the handed-over ack waits for a later flush") {
+    test::temp_dir dir;
+    const auto wal = dir.file("some.db-wal");
+    std::ofstream(wal) << "frames";
+    event_order order;
+    held_first_flush held(order);
+    std::promise<std::int64_t> covered_by;
+    {
+        wal_syncer syncer(wal, held.hook());
+        syncer.after_next_flush([](std::exception_ptr) {});
+        held.wait_until_held();
+        const auto handed = order.note();
+        bool ran = false;
+        wal_syncer::on_durable ack = [&](std::exception_ptr) {
+            ran = true;
+            covered_by.set_value(order.last_flush_start());
+        };
+        CHECK_FALSE(syncer.flush_here_if_idle(ack));
+        CHECK_FALSE(ran);
+        REQUIRE(ack);  // left as it was, to be handed over
+        syncer.after_next_flush(std::move(ack));
+        held.release();
+        CHECK(covered_by.get_future().get() > handed);
+    }
+}
+
+TEST_CASE("storage: with no write waiting, the writer flushes and acknowledges itself, after a flush that started after the commit") {
+    test::temp_dir dir;
+    const auto path = dir.file("inline.db");
+    storage::sqlite::connection conn(path, /*create=*/true);
+    storage::sqlite::configure_writer(conn, "NORMAL");
+    storage::sqlite::migrate(conn);
+    storage::sqlite::sqlite_repository repo(conn);
+    event_order order;
+    struct noting_hooks final : storage::sqlite::writer_hooks {
+        explicit noting_hooks(event_order& o) : order(o) {}
+        void committed() override { committed_at = order.note(); }
+        bool idle_work_due() override { return false; }
+        void idle_work() override {}
+        void before_transaction() override {}
+        event_order& order;
+        std::int64_t committed_at = 0;  // writer thread
+    } hooks(order);
+    const auto note_flush = [&order] {
+        std::lock_guard lock(order.mutex);
+        order.flush_starts.push_back(++order.next);
+    };
+    struct seen {
+        std::thread::id job_thread;
+        std::thread::id ack_thread;
+        std::int64_t committed_at = 0;
+        std::int64_t flush_started_at = 0;
+    };
+    std::promise<seen> outcome;
+    {
+        storage::sqlite::wal_syncer syncer(conn.wal_file_name(), note_flush);
+        storage::sqlite::group_commit_writer writer(conn, repo, &syncer, hooks, {});
+        std::thread::id job_thread;
+        writer.submit(storage::write_job{[&](repository& r) {
+                                             job_thread = std::this_thread::get_id();
+                                             r.upsert_hub(hub_with_id(7));
+                                         },
+                                         [&](std::exception_ptr error) {
+                                             CHECK_FALSE(error);
+                                             outcome.set_value({job_thread, std::this_thread::get_id(),
+                                                                hooks.committed_at, order.last_flush_start()});
+                                         }});
+        const auto s = outcome.get_future().get();
+        CHECK(s.ack_thread == s.job_thread);  // the writer's own thread: no hand-off to the syncer
+        CHECK(s.flush_started_at > s.committed_at);
+        CHECK(syncer.flushes() == 1);
+    }
+}
+
 TEST_CASE("storage: every acknowledged write's commit is covered by a flush that started after the commit") {
     // The writer and the syncer together, at FULL: a batch committed while the first flush is
-    // held at its start must be acknowledged only after a later flush.
+    // held at its start must be acknowledged only after a later flush. The held flush is the
+    // syncer thread's (an acknowledgement handed to it first), so the writer, seeing it busy,
+    // hands its batches over instead of flushing them itself.
     test::temp_dir dir;
     const auto path = dir.file("order.db");
     storage::sqlite::connection conn(path, /*create=*/true);
@@ -231,10 +324,10 @@ TEST_CASE("storage: every acknowledged write's commit is covered by a flush that
                     covered_by[static_cast<std::size_t>(i)].set_value(order.last_flush_start());
                 }});
         };
-        submit(0);
+        syncer.after_next_flush([](std::exception_ptr) {});
         held.wait_until_held();
         // These commit while the first flush is held at its start.
-        for (int i = 1; i < writes; ++i) {
+        for (int i = 0; i < writes; ++i) {
             submit(i);
             for (;;) {
                 {

@@ -12,7 +12,10 @@
 //   open, once burst_wait has passed since its oldest job was queued, or once it holds max_batch
 //   jobs.
 // - After COMMIT: hooks.committed(), then the batch's acknowledgements go to the wal_syncer (run
-//   after its next flush) or, without one, run at once on this thread, in queue order.
+//   after its next flush) or, without one, run at once on this thread, in queue order. When no
+//   write waits (nothing queued, no burst open) and the syncer is idle, this thread flushes and
+//   runs them itself (wal_syncer::flush_here_if_idle): the next write then waits for that flush
+//   to end before its batch begins, as its own acknowledgement would wait for it anyway.
 // - Storage faults set with set_faults() are applied before the next BEGIN.
 // - The destructor returns once everything queued has been committed and handed over.
 //
