@@ -16,6 +16,7 @@
 
 #include "hsoauth/http/message.hpp"
 #include "hsoauth/http/responder.hpp"
+#include "hsoauth/util/held_wakeups.hpp"
 
 namespace hsoauth::http::detail {
 
@@ -86,7 +87,15 @@ private:
             if (inbox_drain_posted) return;
             inbox_drain_posted = true;
         }
-        asio::post(ctx, [this] { drain_inbox(); });
+        // Handing over a batch (util::held_wakeups, as a flush's acknowledgements do): the drain is
+        // posted at the batch's end, once, however quickly this thread would drain each entry.
+        if (util::held_wakeups::hold(&worker::post_drain, this)) return;
+        post_drain(this);
+    }
+
+    static void post_drain(void* self) {
+        auto* const w = static_cast<worker*>(self);
+        asio::post(w->ctx, [w] { w->drain_inbox(); });
     }
 
     void drain_inbox() {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "hsoauth/util/held_wakeups.hpp"
 #include "hsoauth/util/thread_name.hpp"
 
 namespace hsoauth::storage::sqlite {
@@ -316,6 +317,8 @@ void group_commit_writer::finish_batch(open_batch& batch) {
 
 void group_commit_writer::complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,
                                          const std::exception_ptr& sync_error) {
+    // Each network thread that submitted some of these writes is woken once, at the end.
+    const util::held_wakeups one_wakeup_per_thread;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (jobs[i].complete) jobs[i].complete(outcome[i] ? outcome[i] : sync_error);
     }

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "hsoauth/storage/sqlite/connection.hpp"
+#include "hsoauth/util/held_wakeups.hpp"
 #include "hsoauth/util/thread_name.hpp"
 
 namespace hsoauth::storage::sqlite {
@@ -119,6 +120,8 @@ void wal_syncer::flush_and_acknowledge(std::vector<on_durable>& acks) {
         std::lock_guard lock(mutex_);
         ++flushes_;
     }
+    // The batches' acknowledgements wake each network thread once for the whole flush.
+    const util::held_wakeups one_wakeup_per_thread;
     for (auto& ack : acks) ack(error);
 }
 
