@@ -3,8 +3,8 @@
 //
 // A thread that completes a batch of work for other threads (the WAL's flush, acknowledging a
 // batch of writes) hands each result over as it goes; the receiving thread's queue posts a
-// wake-up with the first one only, but a receiver quick to wake drains that one and sleeps again,
-// and the next result wakes it once more. Inside a held_wakeups scope the receivers' queues hold
+// wake-up with the first one only, but a receiver quick to wake may drain that one and sleep
+// again, to be woken once more by the next. Inside a held_wakeups scope the receivers' queues hold
 // their wake-up instead (hold()), and the scope's end sends each held one: every receiver wakes
 // once for the whole batch, whatever the timing.
 //
