@@ -265,11 +265,13 @@ void group_commit_writer::finish_batch(open_batch& batch) {
         commit_time =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - commit_began);
     }
+    bool writes_waiting = false;  // after this commit: then the syncer flushes while they run
     if (committed) {
         hooks_.committed();
         std::lock_guard lock(mutex_);
         ++commits_;
         committed_jobs_ += batch.jobs.size();
+        writes_waiting = !queue_.empty() || open_bursts_ > 0;
     } else {
         std::lock_guard lock(mutex_);
         ++failed_batches_;
@@ -296,11 +298,6 @@ void group_commit_writer::finish_batch(open_batch& batch) {
         };
         // Acknowledged once durable. With writes waiting, the syncer flushes while this thread
         // goes on with them; with none, this thread flushes, sparing the syncer's wake-up.
-        bool writes_waiting = false;
-        {
-            std::lock_guard lock(mutex_);
-            writes_waiting = !queue_.empty() || open_bursts_ > 0;
-        }
         if (writes_waiting || !syncer_->flush_here_if_idle(ack)) syncer_->after_next_flush(std::move(ack));
     } else {
         complete_batch(batch.jobs, batch.outcome, nullptr);

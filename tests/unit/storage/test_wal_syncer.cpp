@@ -127,6 +127,11 @@ struct event_order {
         std::lock_guard lock(mutex);
         return ++next;
     }
+    // Notes a flush's start (a wal_syncer's flush_starting hook); the caller holds `mutex`.
+    std::int64_t note_flush_start_locked() {
+        flush_starts.push_back(++next);
+        return next;
+    }
     // The number of the flush that began last.
     std::int64_t last_flush_start() {
         std::lock_guard lock(mutex);
@@ -142,7 +147,7 @@ class held_first_flush {
     std::function<void()> hook() {
         return [this] {
             std::unique_lock lock(order_.mutex);
-            order_.flush_starts.push_back(++order_.next);
+            order_.note_flush_start_locked();
             if (order_.flush_starts.size() != 1) return;
             order_.changed.notify_all();
             order_.changed.wait(lock, [this] { return released_; });
@@ -161,6 +166,41 @@ class held_first_flush {
   private:
     event_order& order_;
     bool released_ = false;  // guarded by order_.mutex
+};
+
+// Writer hooks that number each commit in `order`, in the order of the batches.
+struct noting_hooks final : storage::sqlite::writer_hooks {
+    explicit noting_hooks(event_order& o) : order(o) {}
+    void committed() override {
+        const auto at = order.note();
+        std::lock_guard lock(mutex);
+        commits.push_back(at);
+    }
+    bool idle_work_due() override { return false; }
+    void idle_work() override {}
+    void before_transaction() override {}
+    std::size_t committed_so_far() {
+        std::lock_guard lock(mutex);
+        return commits.size();
+    }
+    event_order& order;
+    std::mutex mutex;
+    std::vector<std::int64_t> commits;  // guarded by mutex
+};
+
+// A migrated database file and its writer connection at NORMAL, as sqlite_store opens it at FULL
+// (the flush is the syncer's).
+struct writer_database {
+    writer_database(test::temp_dir& dir, const char* name)
+        : conn(dir.file(name), /*create=*/true), migrated(prepare(conn)), repo(conn) {}
+    static bool prepare(storage::sqlite::connection& c) {
+        storage::sqlite::configure_writer(c, "NORMAL");
+        storage::sqlite::migrate(c);
+        return true;
+    }
+    storage::sqlite::connection conn;
+    const bool migrated;  // before repo is made on conn
+    storage::sqlite::sqlite_repository repo;
 };
 
 }  // namespace
@@ -235,35 +275,21 @@ TEST_CASE("wal_syncer: flush_here_if_idle declines while a flush is under way, a
 
 TEST_CASE("storage: with no write waiting, the writer flushes and acknowledges itself, after a flush that started after the commit") {
     test::temp_dir dir;
-    const auto path = dir.file("inline.db");
-    storage::sqlite::connection conn(path, /*create=*/true);
-    storage::sqlite::configure_writer(conn, "NORMAL");
-    storage::sqlite::migrate(conn);
-    storage::sqlite::sqlite_repository repo(conn);
+    writer_database db(dir, "inline.db");
     event_order order;
-    struct noting_hooks final : storage::sqlite::writer_hooks {
-        explicit noting_hooks(event_order& o) : order(o) {}
-        void committed() override { committed_at = order.note(); }
-        bool idle_work_due() override { return false; }
-        void idle_work() override {}
-        void before_transaction() override {}
-        event_order& order;
-        std::int64_t committed_at = 0;  // writer thread
-    } hooks(order);
-    const auto note_flush = [&order] {
-        std::lock_guard lock(order.mutex);
-        order.flush_starts.push_back(++order.next);
-    };
+    noting_hooks hooks(order);
     struct seen {
         std::thread::id job_thread;
         std::thread::id ack_thread;
-        std::int64_t committed_at = 0;
         std::int64_t flush_started_at = 0;
     };
     std::promise<seen> outcome;
     {
-        storage::sqlite::wal_syncer syncer(conn.wal_file_name(), note_flush);
-        storage::sqlite::group_commit_writer writer(conn, repo, &syncer, hooks, {});
+        storage::sqlite::wal_syncer syncer(db.conn.wal_file_name(), [&order] {
+            std::lock_guard lock(order.mutex);
+            order.note_flush_start_locked();
+        });
+        storage::sqlite::group_commit_writer writer(db.conn, db.repo, &syncer, hooks, {});
         std::thread::id job_thread;
         writer.submit(storage::write_job{[&](repository& r) {
                                              job_thread = std::this_thread::get_id();
@@ -271,12 +297,14 @@ TEST_CASE("storage: with no write waiting, the writer flushes and acknowledges i
                                          },
                                          [&](std::exception_ptr error) {
                                              CHECK_FALSE(error);
-                                             outcome.set_value({job_thread, std::this_thread::get_id(),
-                                                                hooks.committed_at, order.last_flush_start()});
+                                             outcome.set_value(
+                                                 {job_thread, std::this_thread::get_id(), order.last_flush_start()});
                                          }});
         const auto s = outcome.get_future().get();
         CHECK(s.ack_thread == s.job_thread);  // the writer's own thread: no hand-off to the syncer
-        CHECK(s.flush_started_at > s.committed_at);
+        std::lock_guard lock(hooks.mutex);
+        REQUIRE(hooks.commits.size() == 1);
+        CHECK(s.flush_started_at > hooks.commits[0]);
         CHECK(syncer.flushes() == 1);
     }
 }
@@ -287,35 +315,16 @@ TEST_CASE("storage: every acknowledged write's commit is covered by a flush that
     // syncer thread's (an acknowledgement handed to it first), so the writer, seeing it busy,
     // hands its batches over instead of flushing them itself.
     test::temp_dir dir;
-    const auto path = dir.file("order.db");
-    storage::sqlite::connection conn(path, /*create=*/true);
-    storage::sqlite::configure_writer(conn, "NORMAL");
-    storage::sqlite::migrate(conn);
-    storage::sqlite::sqlite_repository repo(conn);
-
+    writer_database db(dir, "order.db");
     event_order order;
     held_first_flush held(order);
-    // Commit numbers in the order of the batches (one job per batch here).
-    struct noting_hooks final : storage::sqlite::writer_hooks {
-        explicit noting_hooks(event_order& o) : order(o) {}
-        void committed() override {
-            const auto at = order.note();
-            std::lock_guard lock(mutex);
-            commits.push_back(at);
-        }
-        bool idle_work_due() override { return false; }
-        void idle_work() override {}
-        void before_transaction() override {}
-        event_order& order;
-        std::mutex mutex;
-        std::vector<std::int64_t> commits;
-    } hooks(order);
+    noting_hooks hooks(order);  // one job per batch here
 
     constexpr int writes = 5;
     std::vector<std::promise<std::int64_t>> covered_by(writes);
     {
-        storage::sqlite::wal_syncer syncer(conn.wal_file_name(), held.hook());
-        storage::sqlite::group_commit_writer writer(conn, repo, &syncer, hooks, {});
+        storage::sqlite::wal_syncer syncer(db.conn.wal_file_name(), held.hook());
+        storage::sqlite::group_commit_writer writer(db.conn, db.repo, &syncer, hooks, {});
         const auto submit = [&](int i) {
             writer.submit(storage::write_job{
                 [i](repository& r) { r.upsert_hub(hub_with_id(100 + i)); },
@@ -329,13 +338,7 @@ TEST_CASE("storage: every acknowledged write's commit is covered by a flush that
         // These commit while the first flush is held at its start.
         for (int i = 0; i < writes; ++i) {
             submit(i);
-            for (;;) {
-                {
-                    std::lock_guard lock(hooks.mutex);
-                    if (hooks.commits.size() == static_cast<std::size_t>(i) + 1) break;
-                }
-                std::this_thread::yield();
-            }
+            while (hooks.committed_so_far() != static_cast<std::size_t>(i) + 1) std::this_thread::yield();
         }
         held.release();
         for (int i = 0; i < writes; ++i) {
