@@ -5,6 +5,7 @@
 // graceful close differ. A session lives on one network thread (its worker) and is touched
 // only from it; other threads reach it through its connection_port side. Private to src/http/
 // (Beast: included by server.cpp only, so that the session is compiled once).
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -28,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "hsoauth/http/body_buffers.hpp"
 #include "hsoauth/http/body_stream.hpp"
 #include "hsoauth/http/correlation_id.hpp"
 #include "hsoauth/http/request_log.hpp"
@@ -35,6 +37,7 @@
 #include "hsoauth/http/router.hpp"
 #include "hsoauth/http/transport_error.hpp"
 #include "hsoauth/http/wire.hpp"
+#include "hsoauth/util/pooled_allocator.hpp"
 #include "request_arena.hpp"
 #include "server_request_reader.hpp"
 #include "server_state.hpp"
@@ -60,6 +63,15 @@ using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 // The interim answer to "Expect: 100-continue" (RFC 9110 §10.1.1).
 inline constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// `handler` with the calling thread's block pool as its allocator (pooled_allocator.hpp): the
+// state of a read or write started for every request comes from the network thread's free lists.
+// Asio's own per-thread cache holds two blocks, fewer than the reads and writes a thread's
+// connections have under way at once (a flush answers dozens).
+template <class Handler>
+auto with_pooled_state(Handler handler) {
+    return asio::bind_allocator(pooled_allocator<char>{}, std::move(handler));
+}
 
 // The address of `socket`'s peer as text ("127.0.0.1", "::1"); "" when it has none.
 template <class Socket>
@@ -213,20 +225,20 @@ private:
         }
         if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
             bhttp::async_read_header(stream_, buffer_, *parser_,
-                                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                     with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                          self->on_header(ec);
-                                     });
+                                     }));
             return;
         }
         stream_.async_read_some(buffer_.prepare(4096),
-                                [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                     if (ec) {
                                         self->begin_request();
                                         return self->on_read_error(ec);
                                     }
                                     self->buffer_.commit(n);
                                     self->fill_header();
-                                });
+                                }));
     }
 
     // The first bytes of a request (or a failure to read one) have arrived.
@@ -286,10 +298,10 @@ private:
         beast::error_code ec;
         if (parse_buffered_body(*parser_, buffer_, ec)) return ec ? on_read_error(ec) : on_request();
         bhttp::async_read(stream_, buffer_, *parser_,
-                          [self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
+                          with_pooled_state([self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
                               if (body_ec) return self->on_read_error(body_ec);
                               self->on_request();
-                          });
+                          }));
     }
 
     // A chunked body is read piece by piece so that its framing counts: Beast's body limit
@@ -395,9 +407,12 @@ private:
             keep_alive_ = false;
             cut_ = true;
         }
+        give_back_body_buffer(std::move(r.body));  // on the wire now: the next answer reuses it
         expire_after(state_.limits.write_timeout_ms);
         asio::async_write(stream_, asio::buffer(wire_),
-                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+                          with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_write(ec);
+                          }));
     }
 
     void on_write(beast::error_code ec) {

@@ -107,11 +107,11 @@ std::optional<error> authority::check_client(const app_record* app, std::string_
     return std::nullopt;
 }
 
-std::string authority::issue_access(repository& repo, std::int64_t refresh_id,
+access_token_text authority::issue_access(repository& repo, std::int64_t refresh_id,
                                     std::int64_t expires_at) const {
     storage::access_insert row;
     row.access_id = repo.allocate_access_id();
-    std::string token = new_access_token(row.access_id, random());
+    const access_token_text token = new_access_token(row.access_id, random());
     const auto digest = hasher_.hash_inline(token);  // row.token_digest views it
     row.token_digest = digest;
     row.refresh_id = refresh_id;

@@ -69,16 +69,16 @@ std::string big_endian(std::int64_t value) {
 
 }  // namespace
 
-// The id and the secret are put together on the stack and encoded into the one string returned.
-std::string new_access_token(std::int64_t access_id, crypto::random_source& random) {
+// The id and the secret are put together on the stack and encoded beside the "C".
+access_token_text new_access_token(std::int64_t access_id, crypto::random_source& random) {
     std::array<char, id_bytes + secret_bytes> raw;
     put_big_endian(access_id, raw.data());
     random.fill(std::span<char>(raw).subspan(id_bytes));
-    std::string out;
-    out.reserve(1 + crypto::base64url_length(raw.size()));
-    out.push_back('C');
-    crypto::base64url_append(out, std::string_view(raw.data(), raw.size()));
-    return out;
+    std::array<char, 1 + crypto::base64url_length(id_bytes + secret_bytes)> text;
+    static_assert(text.size() == access_token_text::capacity);
+    text[0] = 'C';
+    crypto::base64url_write(std::string_view(raw.data(), raw.size()), text.data() + 1);
+    return access_token_text(std::string_view(text.data(), text.size()));
 }
 
 std::optional<std::int64_t> access_token_id(std::string_view token) {

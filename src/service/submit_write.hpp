@@ -10,6 +10,7 @@
 #include "hsoauth/service/call.hpp"
 #include "hsoauth/service/outcome.hpp"
 #include "hsoauth/storage/store.hpp"
+#include "hsoauth/util/pooled_allocator.hpp"
 
 namespace hsoauth::service {
 
@@ -31,7 +32,7 @@ enum class on_refusal {
 template <class T, class Work>
 void submit_write(storage::store& store, const call& c, on_refusal policy, Work work,
                   reply<T> done) {
-    // One allocation for the write's whole state: `run` holds a plain pointer to it (stored in
+    // One block for the write's whole state, from the thread's pool (pooled_allocator.hpp): `run` holds a plain pointer to it (stored in
     // the std::function itself), `complete` the owning reference; the job keeps `complete`
     // alive while `run` runs. `from` lives until `done` has answered (call.hpp): `complete`
     // hands the answer back through it while the state, and so `done`, is still waiting.
@@ -56,7 +57,8 @@ void submit_write(storage::store& store, const call& c, on_refusal policy, Work 
             done(std::move(*result));
         }
     };
-    auto state = std::make_shared<write_state>(
+    auto state = std::allocate_shared<write_state>(
+        pooled_allocator<write_state>{},
         write_state{std::nullopt, policy, std::move(work), std::move(done), c.from, nullptr});
     write_state* const s = state.get();
     storage::write_job job{

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hsoauth/util/pooled_allocator.hpp"
+
 namespace hsoauth::storage {
 
 std::vector<std::string> split_scopes(std::string_view text) {
@@ -26,32 +28,35 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
 }
 
 // Compacts in place: each space kept only after a scope and before another.
-scope_text::scope_text(std::string text) : text_(std::move(text)) {
+scope_text::scope_text(std::string text) {
     std::size_t kept = 0;
     bool space_pending = false;
-    for (const char c : text_) {
+    for (const char c : text) {
         if (c == ' ') {
             space_pending = kept > 0;
             continue;
         }
-        if (space_pending) text_[kept++] = ' ';
+        if (space_pending) text[kept++] = ' ';
         space_pending = false;
-        text_[kept++] = c;
+        text[kept++] = c;
     }
-    text_.resize(kept);
+    if (kept == 0) return;
+    text.resize(kept);
+    text_ = std::allocate_shared<const std::string>(pooled_allocator<std::string>{}, std::move(text));
 }
 
 scope_text::scope_text(const std::vector<std::string>& list) : scope_text(join_scopes(list)) {}
 
 std::size_t scope_text::size() const noexcept {
-    return text_.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ' '));
+    const std::string_view all = text();
+    return all.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(all.begin(), all.end(), ' '));
 }
 
 bool scope_text::contains(std::string_view scope) const noexcept {
     return std::find(begin(), end(), scope) != end();
 }
 
-std::vector<std::string> scope_text::to_list() const { return split_scopes(text_); }
+std::vector<std::string> scope_text::to_list() const { return split_scopes(text()); }
 
 bool scope_text::operator==(const std::vector<std::string>& list) const noexcept {
     auto at = begin();

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
                 repo.insert_refresh(row);
                 storage::access_insert access_row;
                 access_row.access_id = repo.allocate_access_id();
-                const std::string access_token = oauth::new_access_token(access_row.access_id);
+                const std::string access_token = std::string(oauth::new_access_token(access_row.access_id));
                 const auto access_digest = hasher.hash(access_token);  // access_row views it
                 access_row.token_digest = access_digest;
                 access_row.refresh_id = row.refresh_id;

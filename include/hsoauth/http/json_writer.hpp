@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hsoauth/http/body_buffers.hpp"
+
 namespace hsoauth::http {
 
 // A member name known when the program is compiled, kept as the text that introduces its
@@ -109,10 +111,9 @@ void append_json_string(std::string& out, std::string_view text);
 
 class json_object_writer {
 public:
-    json_object_writer() {
-        out_.reserve(1024);  // a token response (with its signed_access_token) in one allocation
-        out_ += '{';
-    }
+    // Writes into a body buffer of this thread's (body_buffers.hpp): none allocated once the
+    // thread has answered before.
+    json_object_writer() : out_(take_body_buffer()) { out_ += '{'; }
 
     json_object_writer& add(json_key key, std::string_view value);
     json_object_writer& add(json_key key, const char* value) { return add(key, std::string_view(value)); }

@@ -20,6 +20,7 @@
 #include "hsoauth/oauth/kept_renderings.hpp"
 #include "hsoauth/oauth/result.hpp"
 #include "hsoauth/oauth/signed_access_token.hpp"
+#include "hsoauth/oauth/token_format.hpp"
 #include "hsoauth/storage/records.hpp"
 #include "hsoauth/storage/repository.hpp"
 
@@ -41,7 +42,7 @@ struct authority_settings {
 // What a successful grant returns. An app-level token (client_credentials) has no refresh
 // token, hub or user: refresh_token is empty, hub_id and user_id are 0.
 struct issued_tokens {
-    std::string access_token;
+    access_token_text access_token;
     std::string refresh_token;
     std::int64_t expires_in = 0;
     std::int64_t hub_id = 0;
@@ -56,14 +57,14 @@ struct refresh_grant {
     std::string refresh_token;
     crypto::inline_digest refresh_digest;
     std::int64_t access_id = 0;
-    std::string access_token;
+    access_token_text access_token;
     crypto::inline_digest access_digest;
 };
 
 // A prepared app-level access token (client_credentials), made and hashed ahead of its write.
 struct app_token_grant {
     std::int64_t access_id = 0;
-    std::string access_token;
+    access_token_text access_token;
     crypto::inline_digest access_digest;
     scope_list scopes;  // what it grants, checked by plan_app_token
 };
@@ -273,7 +274,7 @@ private:
     std::optional<error> read_access(repository& repo, std::string_view token, std::int64_t access_id,
                                      std::int64_t now, access_token_facts& facts) const;
     // Stores a new access token of `refresh_id` and returns it.
-    std::string issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
+    access_token_text issue_access(repository& repo, std::int64_t refresh_id, std::int64_t expires_at) const;
 
     crypto::random_source& random() const {
         return settings_.random ? *settings_.random : crypto::system_random();

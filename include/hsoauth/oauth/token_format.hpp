@@ -8,16 +8,20 @@
 #include <string_view>
 
 #include "hsoauth/crypto/random.hpp"
+#include "hsoauth/util/short_text.hpp"
 
 namespace hsoauth::oauth {
 
 // Every maker below draws its random bytes from `random` (OpenSSL's CSPRNG unless a
 // deterministic run injects a seeded source).
 
+// An access token as this server issues it: 55 characters, kept in place (no allocation).
+using access_token_text = short_text<55>;
+
 // "C" followed by base64url of 40 bytes, like HubSpot's access tokens: the token's row id
 // (8 bytes, big-endian) and 32 random bytes.
-std::string new_access_token(std::int64_t access_id,
-                             crypto::random_source& random = crypto::system_random());
+access_token_text new_access_token(std::int64_t access_id,
+                                   crypto::random_source& random = crypto::system_random());
 // The row id an access token carries, or nullopt when `token` has no id in that place. Accepts
 // the shape above and the 36-byte one issued between migrations 0003 and 0004 (28 random bytes).
 // Tokens issued before migration 0003 (36 random bytes) read as an id that names no row of theirs:

@@ -2,6 +2,7 @@
 // Scopes as stored: one space-separated string, the way OAuth writes them (RFC 6749 §3.3).
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,12 @@ std::vector<std::string> split_scopes(std::string_view text);
 std::string join_scopes(const std::vector<std::string>& scopes);
 
 // A token's scopes kept as their text: scopes separated by single spaces, none leading or
-// trailing. Read from a row, handed on (moved) and written out again (as text, or one by one)
-// with one allocation however many scopes there are, where a list of strings takes one per
-// scope and one more. Iterating gives each scope as a std::string_view into the text: valid
-// while this scope_text lives and is not assigned to.
+// trailing. Read from a row, handed on and written out again (as text, or one by one) with two
+// blocks however many scopes there are (the text and its shared owner, the latter from the
+// thread's pool), where a list of strings takes one per scope and one more. The text never
+// changes once made, so copies share it: copying one (the writer's kept refresh states hand out
+// a copy for every refresh) allocates nothing. Iterating gives each scope as a std::string_view
+// into the text: valid while this scope_text, or a copy of it, lives.
 class scope_text {
 public:
     class iterator {
@@ -56,22 +59,22 @@ public:
     explicit scope_text(const std::vector<std::string>& list);
 
     // The scopes separated by single spaces, as stored and as a token's `scopes` claim writes them.
-    std::string_view text() const noexcept { return text_; }
-    bool empty() const noexcept { return text_.empty(); }
+    std::string_view text() const noexcept { return text_ ? std::string_view(*text_) : std::string_view(); }
+    bool empty() const noexcept { return text_ == nullptr; }
     // The number of scopes.
     std::size_t size() const noexcept;
     bool contains(std::string_view scope) const noexcept;
     std::vector<std::string> to_list() const;
 
-    iterator begin() const noexcept { return iterator(text_); }
+    iterator begin() const noexcept { return iterator(text()); }
     iterator end() const noexcept { return iterator(); }
 
-    bool operator==(const scope_text& other) const = default;
+    bool operator==(const scope_text& other) const noexcept { return text() == other.text(); }
     // The same scopes in the same order as `list`.
     bool operator==(const std::vector<std::string>& list) const noexcept;
 
 private:
-    std::string text_;
+    std::shared_ptr<const std::string> text_;  // nullptr when there are no scopes
 };
 
 }  // namespace hsoauth::storage

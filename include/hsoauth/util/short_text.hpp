@@ -15,6 +15,8 @@ class short_text {
     static_assert(Capacity > 0 && Capacity <= 255, "the length is kept in one byte");
 
   public:
+    static constexpr std::size_t capacity = Capacity;
+
     short_text() noexcept = default;
     short_text(std::string_view text) noexcept { assign(text); }  // NOLINT(google-explicit-constructor): as std::string
 

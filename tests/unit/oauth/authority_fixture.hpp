@@ -184,17 +184,17 @@ struct authority_fixture {
             store.db, [&](storage::repository& repo) { return auth.refresh(repo, **client, std::move(grant)); });
     }
 
-    oauth::result<oauth::access_token_info> introspect_access(const std::string& token) {
+    oauth::result<oauth::access_token_info> introspect_access(std::string_view token) {
         return storage::read_value(store.db, [&](storage::repository& repo) {
             return auth.introspect_access(repo, token, auth.time().now());
         });
     }
 
-    oauth::result<oauth::refresh_token_info> introspect_refresh(const std::string& token) {
+    oauth::result<oauth::refresh_token_info> introspect_refresh(std::string_view token) {
         return storage::read_value(store.db, [&](storage::repository& repo) { return auth.introspect_refresh(repo, token); });
     }
 
-    oauth::result<oauth::done> revoke(const std::string& token) {
+    oauth::result<oauth::done> revoke(std::string_view token) {
         return storage::write_and_wait(store.db, [&](storage::repository& repo) { return auth.revoke_refresh(repo, token); });
     }
 

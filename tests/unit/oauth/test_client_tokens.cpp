@@ -37,7 +37,7 @@ struct client_tokens_fixture : authority_fixture {
         });
     }
 
-    oauth::introspection introspect(const std::string& client_id, const std::string& token,
+    oauth::introspection introspect(const std::string& client_id, std::string_view token,
                                     oauth::token_hint hint = oauth::token_hint::none) {
         const auto client = app(client_id);
         return storage::read_value(store.db, [&](storage::repository& repo) {
@@ -45,7 +45,7 @@ struct client_tokens_fixture : authority_fixture {
         });
     }
 
-    void revoke_as(const std::string& client_id, const std::string& token) {
+    void revoke_as(const std::string& client_id, std::string_view token) {
         const auto client = app(client_id);
         const auto done = storage::write_and_wait(store.db, [&](storage::repository& repo) {
             return auth.revoke(repo, client, token, oauth::token_hint::none);
@@ -53,7 +53,7 @@ struct client_tokens_fixture : authority_fixture {
         REQUIRE(done.ok());
     }
 
-    bool active(const std::string& client_id, const std::string& token) {
+    bool active(const std::string& client_id, std::string_view token) {
         return !std::holds_alternative<oauth::inactive_token>(introspect(client_id, token));
     }
 

@@ -43,7 +43,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: approve then exchange_code issues t
 
     const auto tokens = exchange_demo(issued->code);
     REQUIRE_MESSAGE(tokens.ok(), test::why(tokens));
-    CHECK(tokens->access_token.rfind("C", 0) == 0);
+    CHECK(tokens->access_token.view().starts_with("C"));
     CHECK(tokens->access_token.size() == 55);  // "C" + base64url of 40 bytes
     CHECK(tokens->refresh_token.rfind("na1-", 0) == 0);
     CHECK(oauth::refresh_token_id(tokens->refresh_token).has_value());

@@ -22,7 +22,7 @@ bool is_lower_hex(std::string_view text) {
 
 TEST_CASE("token_format: an access token is C + 54 base64url characters and carries its row id") {
     for (const std::int64_t id : sample_ids) {
-        const std::string token = new_access_token(id);
+        const std::string token = std::string(new_access_token(id));
         CHECK(token.size() == 55);  // 8 bytes of id and 32 random bytes
         CHECK(token.front() == 'C');
         CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 1) ==
@@ -33,7 +33,7 @@ TEST_CASE("token_format: an access token is C + 54 base64url characters and carr
 
 TEST_CASE("token_format: access tokens with the same id differ (256 random bits each)") {
     std::set<std::string> seen;
-    for (int i = 0; i < 1000; ++i) seen.insert(new_access_token(7));
+    for (int i = 0; i < 1000; ++i) seen.insert(std::string(new_access_token(7)));
     CHECK(seen.size() == 1000);
 }
 
@@ -47,7 +47,7 @@ TEST_CASE("token_format: a shorter access token, issued before migration 0004, s
 }
 
 TEST_CASE("token_format: anything but an access token's shape carries no access id") {
-    const std::string token = new_access_token(42);
+    const std::string token = std::string(new_access_token(42));
     CHECK_FALSE(access_token_id("").has_value());
     CHECK_FALSE(access_token_id(token.substr(1)).has_value());                 // no C
     CHECK_FALSE(access_token_id(token + "A").has_value());                     // too long
@@ -62,7 +62,7 @@ TEST_CASE("token_format: anything but an access token's shape carries no access 
 }
 
 TEST_CASE("token_format: any byte outside base64url among the id's 11 characters refuses the id") {
-    const std::string token = new_access_token(9'007'199'254'740'993);
+    const std::string token = std::string(new_access_token(9'007'199'254'740'993));
     const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (std::size_t at = 1; at <= 11; ++at) {
         for (int b = 0; b < 256; ++b) {

@@ -15,7 +15,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: refresh returns a new access token 
     REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
     CHECK(refreshed->refresh_token == tokens.refresh_token);
     CHECK(refreshed->access_token != tokens.access_token);
-    CHECK(refreshed->access_token.rfind("C", 0) == 0);
+    CHECK(refreshed->access_token.view().starts_with("C"));
     CHECK(refreshed->expires_in == 1800);
     CHECK(refreshed->hub_id == test::open_hub);
     CHECK(refreshed->user_id == test::dev_user);
@@ -34,7 +34,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a refresh prepared before its token
     REQUIRE(app.ok());
     // The network thread hashes and makes the new access token; a revocation commits before the write.
     auto grant = auth.prepare_refresh(tokens.refresh_token, store.db.allocate_access_id());
-    const std::string prepared_access = grant.access_token;
+    const std::string prepared_access (grant.access_token);
     REQUIRE(revoke(tokens.refresh_token).ok());
     const auto refreshed = storage::write_and_wait(
         store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, std::move(grant)); });
@@ -51,7 +51,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: the access token a refresh returns 
     CHECK(first.access_token != second.access_token);
     // Written in the other order than prepared: each write issues its own prepared token.
     for (auto* grant : {&second, &first}) {
-        const std::string prepared_access = grant->access_token;
+        const std::string prepared_access (grant->access_token);
         const auto refreshed = storage::write_and_wait(
             store.db, [&](storage::repository& repo) { return auth.refresh(repo, **app, std::move(*grant)); });
         REQUIRE_MESSAGE(refreshed.ok(), test::why(refreshed));
@@ -65,7 +65,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: refresh refuses unknown tokens and 
     const auto unknown = refresh(demo_client, demo_secret, "na1-0000-unknown");
     CHECK(error_of(unknown) == errc::invalid_refresh_token);
     CHECK(error_of(refresh(rotating_client, rotating_secret, tokens.refresh_token)) == errc::invalid_refresh_token);
-    CHECK(error_of(refresh(demo_client, demo_secret, tokens.access_token)) == errc::invalid_refresh_token);
+    CHECK(error_of(refresh(demo_client, demo_secret, std::string(tokens.access_token))) == errc::invalid_refresh_token);
     CHECK(error_of(refresh(demo_client, "wrong", tokens.refresh_token)) == errc::wrong_client_secret);
     // None of that harmed the token.
     CHECK(refresh(demo_client, demo_secret, tokens.refresh_token).ok());
@@ -228,7 +228,7 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: a token that carries no row id is a
     CHECK(error_of(refreshed) == errc::invalid_refresh_token);
     CHECK(error_of(introspect_refresh(without_id)) == errc::unknown_token);
     CHECK(error_of(revoke(without_id)) == errc::unknown_token);
-    const std::string cut = tokens.access_token.substr(0, tokens.access_token.size() - 1);
+    const std::string cut = std::string(tokens.access_token.view().substr(0, tokens.access_token.size() - 1));
     REQUIRE_FALSE(oauth::access_token_id(cut).has_value());
     CHECK(error_of(introspect_access(cut)) == errc::unknown_token);
     // The real tokens are untouched.

@@ -66,7 +66,7 @@ std::string insert_access(storage::repository& repo, const crypto::secret_hasher
                           storage::scope_list scopes, std::int64_t expires_at) {
     storage::access_insert row;
     row.access_id = repo.allocate_access_id();
-    std::string token = oauth::new_access_token(row.access_id);
+    std::string token = std::string(oauth::new_access_token(row.access_id));
     const auto digest = hasher.hash(token);  // row views it
     row.token_digest = digest;
     row.refresh_id = refresh_id;
@@ -88,8 +88,8 @@ TEST_CASE("storage: migration 0005 retires the tokens without ids and keeps ever
     const std::string legacy_refresh = oauth::new_authorization_code("na1");  // the old shape
     const std::string kept_refresh = oauth::new_refresh_token("na1", 41);
     const std::string legacy_access = "C" + crypto::base64url(crypto::random_bytes(36));
-    const std::string orphaned_access = oauth::new_access_token(2);
-    const std::string kept_access = oauth::new_access_token(3);
+    const std::string orphaned_access = std::string(oauth::new_access_token(2));
+    const std::string kept_access = std::string(oauth::new_access_token(3));
     {
         storage::sqlite::connection conn(dir.file("test.db"), /*create=*/true);
         migrate_up_to(conn, 4);

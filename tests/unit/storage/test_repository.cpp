@@ -259,6 +259,18 @@ TEST_CASE("storage: scope_text keeps scopes as one normalized text and reads the
     CHECK(storage::scope_text(std::string("oauth")) == std::vector<std::string>{"oauth"});
 }
 
+TEST_CASE("storage: a copy of a scope_text shares its text, and compares by text") {
+    const storage::scope_text read(std::string("oauth crm.objects.contacts.read"));
+    const storage::scope_text copy = read;  // what the writer's kept refresh states hand out
+    CHECK(copy.text().data() == read.text().data());
+    CHECK(copy == read);
+    const storage::scope_text same_text(std::string("oauth  crm.objects.contacts.read "));
+    CHECK(same_text.text().data() != read.text().data());
+    CHECK(same_text == read);
+    CHECK_FALSE(storage::scope_text(std::string("oauth")) == read);
+    CHECK(storage::scope_text(std::string("  ")) == storage::scope_text());
+}
+
 TEST_CASE("storage: a new id is above every id ever stored, whatever was deleted or given explicitly") {
     test::temp_database t;
     storage::write_and_wait(t.db, [](repository& repo) {
