@@ -224,21 +224,21 @@ private:
             if (parse_buffered_header(*parser_, buffer_, ec)) return on_header(ec);
         }
         if (verdict.complete || raw.size() > state_.limits.max_header_bytes) {
-            bhttp::async_read_header(stream_, buffer_, *parser_,
-                                     with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                                         self->on_header(ec);
-                                     }));
+            auto on_read = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                self->on_header(ec);
+            };
+            bhttp::async_read_header(stream_, buffer_, *parser_, with_pooled_state(std::move(on_read)));
             return;
         }
-        stream_.async_read_some(buffer_.prepare(4096),
-                                with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-                                    if (ec) {
-                                        self->begin_request();
-                                        return self->on_read_error(ec);
-                                    }
-                                    self->buffer_.commit(n);
-                                    self->fill_header();
-                                }));
+        auto on_read = [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) {
+                self->begin_request();
+                return self->on_read_error(ec);
+            }
+            self->buffer_.commit(n);
+            self->fill_header();
+        };
+        stream_.async_read_some(buffer_.prepare(4096), with_pooled_state(std::move(on_read)));
     }
 
     // The first bytes of a request (or a failure to read one) have arrived.
@@ -297,11 +297,11 @@ private:
         }
         beast::error_code ec;
         if (parse_buffered_body(*parser_, buffer_, ec)) return ec ? on_read_error(ec) : on_request();
-        bhttp::async_read(stream_, buffer_, *parser_,
-                          with_pooled_state([self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
-                              if (body_ec) return self->on_read_error(body_ec);
-                              self->on_request();
-                          }));
+        auto on_read = [self = this->shared_from_this()](beast::error_code body_ec, std::size_t) {
+            if (body_ec) return self->on_read_error(body_ec);
+            self->on_request();
+        };
+        bhttp::async_read(stream_, buffer_, *parser_, with_pooled_state(std::move(on_read)));
     }
 
     // A chunked body is read piece by piece so that its framing counts: Beast's body limit
@@ -409,10 +409,10 @@ private:
         }
         give_back_body_buffer(std::move(r.body));  // on the wire now: the next answer reuses it
         expire_after(state_.limits.write_timeout_ms);
-        asio::async_write(stream_, asio::buffer(wire_),
-                          with_pooled_state([self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_write(ec);
-                          }));
+        auto on_written = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_write(ec);
+        };
+        asio::async_write(stream_, asio::buffer(wire_), with_pooled_state(std::move(on_written)));
     }
 
     void on_write(beast::error_code ec) {

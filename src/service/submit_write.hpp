@@ -32,10 +32,11 @@ enum class on_refusal {
 template <class T, class Work>
 void submit_write(storage::store& store, const call& c, on_refusal policy, Work work,
                   reply<T> done) {
-    // One block for the write's whole state, from the thread's pool (pooled_allocator.hpp): `run` holds a plain pointer to it (stored in
-    // the std::function itself), `complete` the owning reference; the job keeps `complete`
-    // alive while `run` runs. `from` lives until `done` has answered (call.hpp): `complete`
-    // hands the answer back through it while the state, and so `done`, is still waiting.
+    // One block for the write's whole state, from the thread's pool (pooled_allocator.hpp):
+    // `run` holds a plain pointer to it (stored in the std::function itself), `complete` the
+    // owning reference; the job keeps `complete` alive while `run` runs. `from` lives until
+    // `done` has answered (call.hpp): `complete` hands the answer back through it while the
+    // state, and so `done`, is still waiting.
     struct write_state {
         std::optional<service::outcome<T>> result;
         on_refusal policy;
