@@ -2,11 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace hsoauth::storage::sqlite {
 
-refresh_state_cache::refresh_state_cache(connection& db, std::size_t capacity) : db_(db), capacity_(capacity) {
+refresh_state_cache::refresh_state_cache(connection& db, std::size_t capacity)
+    : db_(db), capacity_(capacity), noted_(std::bit_ceil(std::max<std::size_t>(capacity, 1)), 0) {
     sqlite3* handle = db_.handle();
     sqlite3_update_hook(
         handle,
@@ -32,10 +35,19 @@ std::optional<refresh_state> refresh_state_cache::find(std::int64_t refresh_id,
 
 void refresh_state_cache::keep(std::string_view token_digest, const refresh_state& state) {
     if (changed_in_transaction_) return;
+    if (const auto it = kept_.find(state.refresh_id); it != kept_.end()) {
+        it->second = kept_state{std::string(token_digest), state};
+        return;
+    }
+    std::int64_t& noted = noted_[static_cast<std::size_t>(state.refresh_id) & (noted_.size() - 1)];
+    if (noted != state.refresh_id) {
+        noted = state.refresh_id;
+        return;
+    }
     // Full: one state goes, whichever the table lists first (forgetting all at once would stall
     // the writer for the thousands of frees when every refresh is of a new token).
-    if (kept_.size() >= capacity_ && !kept_.contains(state.refresh_id)) kept_.erase(kept_.begin());
-    kept_.insert_or_assign(state.refresh_id, kept_state{std::string(token_digest), state});
+    if (kept_.size() >= capacity_) kept_.erase(kept_.begin());
+    kept_.emplace(state.refresh_id, kept_state{std::string(token_digest), state});
 }
 
 void refresh_state_cache::changed() {
