@@ -2,14 +2,11 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace hsoauth::storage::sqlite {
 
-refresh_state_cache::refresh_state_cache(connection& db, std::size_t capacity)
-    : db_(db), capacity_(capacity), noted_(std::bit_ceil(std::max<std::size_t>(capacity, 1)), 0) {
+refresh_state_cache::refresh_state_cache(connection& db, std::size_t capacity) : db_(db), capacity_(capacity) {
     sqlite3* handle = db_.handle();
     sqlite3_update_hook(
         handle,
@@ -36,17 +33,22 @@ std::optional<refresh_state> refresh_state_cache::find(std::int64_t refresh_id,
 void refresh_state_cache::keep(std::string_view token_digest, const refresh_state& state) {
     if (changed_in_transaction_) return;
     if (const auto it = kept_.find(state.refresh_id); it != kept_.end()) {
-        it->second = kept_state{std::string(token_digest), state};
+        it->second.token_digest.assign(token_digest);
+        it->second.state = state;
         return;
     }
-    std::int64_t& noted = noted_[static_cast<std::size_t>(state.refresh_id) & (noted_.size() - 1)];
-    if (noted != state.refresh_id) {
-        noted = state.refresh_id;
+    if (kept_.size() >= capacity_) {
+        // Full: one state goes, whichever the table lists first (forgetting all at once would
+        // stall the writer for the thousands of frees when every refresh is of a new token), and
+        // its node and its digest's buffer take the new state: when refreshes are spread over
+        // more tokens than are kept, keeping one allocates and frees nothing.
+        auto node = kept_.extract(kept_.begin());
+        node.key() = state.refresh_id;
+        node.mapped().token_digest.assign(token_digest);
+        node.mapped().state = state;
+        kept_.insert(std::move(node));
         return;
     }
-    // Full: one state goes, whichever the table lists first (forgetting all at once would stall
-    // the writer for the thousands of frees when every refresh is of a new token).
-    if (kept_.size() >= capacity_) kept_.erase(kept_.begin());
     kept_.emplace(state.refresh_id, kept_state{std::string(token_digest), state});
 }
 

@@ -54,9 +54,7 @@ TEST_CASE("refresh_state_cache: a state is kept for its id and digest, and an ac
     storage::refresh_state state;
     state.refresh_id = 40;
     state.install_live = true;
-    cache.keep("digest", state);  // offered once: only noted (admission)
-    CHECK_FALSE(cache.find(40, "digest").has_value());
-    cache.keep("digest", state);  // offered again: kept
+    cache.keep("digest", state);
     REQUIRE(cache.find(40, "digest").has_value());
     CHECK(cache.find(40, "digest")->install_live);
     CHECK_FALSE(cache.find(40, "another").has_value());
@@ -65,8 +63,7 @@ TEST_CASE("refresh_state_cache: a state is kept for its id and digest, and an ac
     conn.exec("INSERT INTO apps (app_id, name, client_id, client_secret_digest, redirect_uris, scopes, "
               " optional_scopes, access_token_ttl) VALUES (1, 'app', 'client', x'00', '[]', 'oauth', '', 1800)");
     CHECK(cache.size() == 0);
-    // ...but not the hot path's own write: rows of access_tokens are in no refresh state. (Still
-    // noted, the state is kept at once.)
+    // ...but not the hot path's own write: rows of access_tokens are in no refresh state.
     cache.keep("digest", state);
     conn.exec("INSERT INTO access_tokens (access_id, token_digest, app_id, scopes, expires_at) "
               " VALUES (7, x'02', 1, 'oauth', 100)");
@@ -75,35 +72,32 @@ TEST_CASE("refresh_state_cache: a state is kept for its id and digest, and an ac
         for (std::int64_t id = 41; id <= 44; ++id) {
             state.refresh_id = id;
             cache.keep("digest", state);
-            cache.keep("digest", state);
         }
         CHECK(cache.size() == 4);
         CHECK(cache.find(44, "digest").has_value());
         cache.keep("digest", state);  // kept again: nothing else goes
         CHECK(cache.size() == 4);
-    }
-    SUBCASE("states offered once each, over more ids than the table notes, keep nothing and evict nothing") {
-        for (std::int64_t id = 41; id <= 48; ++id) {
-            state.refresh_id = id;
-            cache.keep("digest", state);
-        }
-        CHECK(cache.size() == 1);
-        CHECK(cache.find(40, "digest").has_value());
-        // Id 41's slot (of 4) was taken by 45 since: 41 is noted afresh, not kept.
-        state.refresh_id = 41;
-        cache.keep("digest", state);
-        CHECK_FALSE(cache.find(41, "digest").has_value());
-        state.refresh_id = 48;
-        cache.keep("digest", state);
-        CHECK(cache.find(48, "digest").has_value());
+        // The state that went lent its place: the new one is found with its own digest and
+        // fields, under its own id only.
+        state.refresh_id = 45;
+        state.install_live = false;
+        state.revoked_at = 900;
+        cache.keep("other", state);
+        CHECK(cache.size() == 4);
+        REQUIRE(cache.find(45, "other").has_value());
+        CHECK_FALSE(cache.find(45, "other")->install_live);
+        CHECK(cache.find(45, "other")->revoked_at == std::optional<std::int64_t>(900));
+        CHECK_FALSE(cache.find(45, "digest").has_value());
+        int found = 0;
+        for (std::int64_t id = 40; id <= 44; ++id) found += cache.find(id, "digest").has_value() ? 1 : 0;
+        CHECK(found == 3);
     }
 }
 
 TEST_CASE("refresh_state_cache: the writer's repository answers a second read from the kept state") {
     test::temp_dir dir;
     writer_database db(dir);
-    REQUIRE(db.state().has_value());  // read and noted
-    REQUIRE(db.state().has_value());  // read and kept
+    REQUIRE(db.state().has_value());
     // A change made on another connection, which the cache does not watch (it is kept on the
     // only writer), tells a kept state from a row read again.
     storage::sqlite::connection other(dir.file("kept.db"), /*create=*/false);
@@ -115,8 +109,8 @@ TEST_CASE("refresh_state_cache: the writer's repository answers a second read fr
 TEST_CASE("refresh_state_cache: a revocation, a rotation or an uninstall is seen by the next read") {
     test::temp_dir dir;
     writer_database db(dir);
-    REQUIRE(db.state().has_value());                    // read and noted
-    REQUIRE_FALSE(db.state()->revoked_at.has_value());  // read and kept
+    REQUIRE(db.state().has_value());
+    REQUIRE_FALSE(db.state()->revoked_at.has_value());
     SUBCASE("revoked") {
         db.repo->revoke_refresh(40, /*cascade=*/false, 500);
         CHECK(db.state()->revoked_at == std::optional<std::int64_t>(500));
@@ -151,8 +145,7 @@ TEST_CASE("refresh_state_cache: nothing read after a change outlives a rollback 
     }
     SUBCASE("ROLLBACK of the transaction; a state kept before the change was as of BEGIN") {
         db.conn.exec("BEGIN IMMEDIATE");
-        REQUIRE_FALSE(db.state()->revoked_at.has_value());  // read and noted
-        REQUIRE_FALSE(db.state()->revoked_at.has_value());  // read and kept
+        REQUIRE_FALSE(db.state()->revoked_at.has_value());
         db.repo->revoke_refresh(40, /*cascade=*/false, 500);
         CHECK(db.state()->revoked_at.has_value());
         db.conn.exec("ROLLBACK");
@@ -163,7 +156,6 @@ TEST_CASE("refresh_state_cache: nothing read after a change outlives a rollback 
         db.repo->revoke_refresh(40, /*cascade=*/false, 500);
         REQUIRE(db.state()->revoked_at.has_value());
         db.conn.exec("COMMIT");
-        REQUIRE(db.state()->revoked_at.has_value());  // read and noted
         REQUIRE(db.state()->revoked_at.has_value());  // read and kept
         storage::sqlite::connection other(dir.file("kept.db"), /*create=*/false);
         other.exec("UPDATE refresh_tokens SET revoked_at = 501 WHERE refresh_id = 40");

@@ -10,13 +10,8 @@
 // - A transaction rolled back (ROLLBACK, or SQLite's own on an error) forgets every state.
 // - Changes SQLite reports to no hook must be told with changed(): a DELETE without WHERE (the
 //   truncate optimization) is one.
-// At most `capacity` states: keeping one more forgets one of the others first.
-// Admission: a state is kept the second time it is offered within a while, not the first. The ids
-// offered last are noted in a direct-mapped table of `capacity` slots (rounded up to a power of
-// two; consecutive ids take consecutive slots), and a new state is kept only when its id is found
-// there. Refreshes spread over more tokens than that (a million tokens, each refreshed once in a
-// while) then keep nothing and evict nothing: no allocation and no free for a state that would
-// never be found, on the writer's thread.
+// At most `capacity` states: keeping one more forgets one of the others first, and reuses its
+// memory (no allocation once full).
 // Not thread-safe: the writer thread only. Installs the connection's update, commit and rollback
 // hooks, which nothing else may set while this lives.
 #include <cstddef>
@@ -25,7 +20,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "hsoauth/storage/records.hpp"
 #include "hsoauth/storage/sqlite/connection.hpp"
@@ -43,7 +37,7 @@ public:
     // different digest included: the caller reads the row).
     std::optional<refresh_state> find(std::int64_t refresh_id, std::string_view token_digest) const;
     // Keeps `state`, just read with `token_digest`, unless this transaction changed a row that a
-    // state reads, or its id was not noted before (see Admission: then it is noted now).
+    // state reads.
     void keep(std::string_view token_digest, const refresh_state& state);
     // Forgets every state, as a row change reported by SQLite's update hook would.
     void changed();
@@ -63,7 +57,6 @@ private:
     connection& db_;
     const std::size_t capacity_;
     std::unordered_map<std::int64_t, kept_state> kept_;
-    std::vector<std::int64_t> noted_;  // by id & (size - 1); 0: free (ids start at 1)
     bool changed_in_transaction_ = false;
 };
 
