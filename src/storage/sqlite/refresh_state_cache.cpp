@@ -41,7 +41,8 @@ void refresh_state_cache::keep(std::string_view token_digest, const refresh_stat
         // Full: one state goes, whichever the table lists first (forgetting all at once would
         // stall the writer for the thousands of frees when every refresh is of a new token), and
         // its node and its digest's buffer take the new state: when refreshes are spread over
-        // more tokens than are kept, keeping one allocates and frees nothing.
+        // more tokens than are kept, keeping one allocates nothing (the scopes' text is shared
+        // with the read's answer, and goes with the last of them).
         auto node = kept_.extract(kept_.begin());
         node.key() = state.refresh_id;
         node.mapped().token_digest.assign(token_digest);
