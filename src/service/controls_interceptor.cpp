@@ -45,7 +45,7 @@ verdict controls_interceptor::before(const call& c, const operation_facts& facts
         v.observe = true;
         v.started_ms = wall_clock_ms();
     }
-    if (!facts.faultable || c.version == "admin") return v;
+    if (!facts.faultable || c.version == "admin" || !playbook_.has_rules()) return v;
     controls::fault_subject subject{c.route,           c.path,  c.method, facts.client_id,
                                     facts.grant_type,  c.version, facts.hub_id};
     if (subject.hub_id == 0 && facts.token_id != 0 && playbook_.needs_hub()) {

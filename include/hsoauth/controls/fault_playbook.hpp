@@ -50,6 +50,9 @@ class fault_playbook {
 
     // Whether any rule matches on hub_id (so that the caller looks a token's hub up only then).
     bool needs_hub() const { return needs_hub_.load(std::memory_order_relaxed); }
+    // Whether any rule is loaded: without one, decide() would return nullopt, and the caller
+    // need not read the clock or describe the request for it. One atomic load.
+    bool has_rules() const { return count_.load(std::memory_order_acquire) != 0; }
 
     // The fault for `subject` at sandbox time `now`, counting the match and the firing; nullopt
     // when no rule fires.

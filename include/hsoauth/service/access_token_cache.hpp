@@ -24,12 +24,12 @@
 //
 // Threads: every operation from any thread; each of the 16 shards has its own mutex.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 
 #include "hsoauth/oauth/authority.hpp"
 #include "hsoauth/storage/store.hpp"
@@ -63,16 +63,29 @@ class access_token_cache {
 
   private:
     struct entry {
+        std::int64_t access_id = 0;  // 0: the slot is free
         std::uint64_t generation = 0;
-        std::shared_ptr<const oauth::access_token_facts> facts;  // never null
+        std::shared_ptr<const oauth::access_token_facts> facts;  // null only in a free slot
     };
+    // The kept tokens of one shard: open addressing with linear probing, by access_id /
+    // shard_count (a shard's ids are shard_count apart, so consecutive ones take consecutive
+    // slots, and a lookup mostly reads one slot: no bucket list, no node, no division). Made at
+    // the shard's first kept token, doubled while more than half full, up to twice
+    // shard_capacity slots; a full shard is emptied whole, so no slot is ever freed alone.
     struct shard {
         mutable std::mutex mutex;
-        std::unordered_map<std::int64_t, entry> by_access_id;  // guarded by mutex
+        std::unique_ptr<entry[]> table;  // guarded by mutex; null until a token is kept
+        std::size_t table_size = 0;      // a power of two; guarded by mutex
+        std::size_t kept = 0;            // guarded by mutex
         // Guarded by mutex; 0: free. Made at the shard's first remember(): an idle sandbox's
         // cache holds no table (16 of them would be 128 KB).
         std::unique_ptr<std::array<std::int64_t, admission_slots>> noted;
     };
+    // The slot of `access_id` in `s`'s table, or the free slot where it would go. The table
+    // must exist and hold a free slot.
+    static entry& slot_of(const shard& s, std::int64_t access_id);
+    static void grow(shard& s);
+
     shard& shard_of(std::int64_t access_id) const {
         return shards_[static_cast<std::size_t>(access_id) % shard_count];
     }

@@ -108,6 +108,8 @@ TEST_CASE("access_token_cache: only the very token remembered is answered") {
                     .has_value());
     CHECK_FALSE(cache.find("not-a-token", 9'000).has_value());
     CHECK_FALSE(cache.find("", 9'000).has_value());
+    // Row id 0 names no token (a free slot of the table holds id 0).
+    CHECK_FALSE(cache.find(std::string_view(oauth::new_access_token(0)), 9'000).has_value());
     CHECK(cache.find(info->token, 9'000).has_value());
 }
 
