@@ -227,7 +227,8 @@ private:
             auto on_read = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                 self->on_header(ec);
             };
-            bhttp::async_read_header(stream_, buffer_, *parser_, with_pooled_state(std::move(on_read)));
+            bhttp::async_read_header(stream_, buffer_, *parser_,
+                                     with_pooled_state(std::move(on_read)));
             return;
         }
         auto on_read = [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {

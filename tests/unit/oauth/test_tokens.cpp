@@ -66,7 +66,8 @@ TEST_CASE_FIXTURE(authority_fixture, "oauth: refresh refuses unknown tokens and 
     CHECK(error_of(unknown) == errc::invalid_refresh_token);
     CHECK(error_of(refresh(rotating_client, rotating_secret, tokens.refresh_token)) == errc::invalid_refresh_token);
     const std::string access_as_refresh(tokens.access_token);
-    CHECK(error_of(refresh(demo_client, demo_secret, access_as_refresh)) == errc::invalid_refresh_token);
+    CHECK(error_of(refresh(demo_client, demo_secret, access_as_refresh)) ==
+          errc::invalid_refresh_token);
     CHECK(error_of(refresh(demo_client, "wrong", tokens.refresh_token)) == errc::wrong_client_secret);
     // None of that harmed the token.
     CHECK(refresh(demo_client, demo_secret, tokens.refresh_token).ok());

@@ -9,7 +9,8 @@
 // larger ones come from operator new. Each block carries its usable size in a 16-byte header
 // before it, so it may be freed on any thread (it joins that thread's list). Blocks are aligned
 // as operator new's. A thread's lists keep at most 256 blocks a class (block_free_list's
-// kept_per_thread): about 2.1 MB at most, should a thread once hold that many of every class. Included only under src/storage/ and by the engine's tests.
+// kept_per_thread): about 2.1 MB at most, should a thread once hold that many of every class.
+// Included only under src/storage/ and by the engine's tests.
 namespace hsoauth::storage::sqlite {
 
 // Makes these functions SQLite's allocator (SQLITE_CONFIG_MALLOC). Must run before SQLite
