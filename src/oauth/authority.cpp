@@ -181,6 +181,7 @@ result<issued_tokens> authority::exchange_code(repository& repo, const app_recor
 refresh_grant authority::prepare_refresh(std::string refresh_token, std::int64_t access_id) const {
     refresh_grant grant;
     grant.refresh_digest = hasher_.hash_inline(refresh_token);
+    grant.refresh_id = refresh_token_id(refresh_token);
     grant.refresh_token = std::move(refresh_token);
     grant.access_id = access_id;
     grant.access_token = new_access_token(access_id, random());
@@ -191,9 +192,8 @@ refresh_grant authority::prepare_refresh(std::string refresh_token, std::int64_t
 result<issued_tokens> authority::refresh(repository& repo, const app_record& app,
                                          refresh_grant&& grant) const {
     // A token without an id is unknown: no row can be its own.
-    const auto refresh_id = refresh_token_id(grant.refresh_token);
-    if (!refresh_id) return make_error(errc::invalid_refresh_token);
-    auto found = repo.find_refresh_state(*refresh_id, grant.refresh_digest);
+    if (!grant.refresh_id) return make_error(errc::invalid_refresh_token);
+    auto found = repo.find_refresh_state(*grant.refresh_id, grant.refresh_digest);
     const std::int64_t now = time_.now();
     if (!found || found->app_id != app.app_id) return make_error(errc::invalid_refresh_token);
     if (!found->install_live) return make_error(errc::uninstalled_refresh_token);

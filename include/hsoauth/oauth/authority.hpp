@@ -51,10 +51,12 @@ struct issued_tokens {
 };
 
 // A refresh grant with its hashing done ahead of the write, on the thread that received it: the
-// presented token's digest, and the access token a successful refresh issues. The digests are
-// held in place (no allocation).
+// presented token's digest and the row id it carries, and the access token a successful refresh
+// issues. The digests are held in place (no allocation). The writer reads none of the token's
+// bytes (another thread wrote them: each read there was a cache miss).
 struct refresh_grant {
     std::string refresh_token;
+    std::optional<std::int64_t> refresh_id;  // none: the token carries no id, no row is its own
     crypto::inline_digest refresh_digest;
     std::int64_t access_id = 0;
     access_token_text access_token;

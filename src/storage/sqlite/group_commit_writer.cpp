@@ -292,9 +292,11 @@ void group_commit_writer::finish_batch(open_batch& batch) {
     }
     const std::size_t size = batch.jobs.size();
     if (syncer_ != nullptr && committed) {
-        wal_syncer::on_durable ack = [jobs = std::move(batch.jobs), outcome = std::move(batch.outcome)](
-                                         std::exception_ptr sync_error) mutable {
+        wal_syncer::on_durable ack = [jobs = std::move(batch.jobs),
+                                      outcome = std::move(batch.outcome),
+                                      spares = spares_](std::exception_ptr sync_error) mutable {
             complete_batch(jobs, outcome, sync_error);
+            spares->give_back(jobs, outcome);
         };
         // Acknowledged once durable. With writes waiting, the syncer flushes while this thread
         // goes on with them; with none, this thread flushes, sparing the syncer's wake-up.
@@ -304,12 +306,34 @@ void group_commit_writer::finish_batch(open_batch& batch) {
     }
     batch.jobs.clear();
     batch.outcome.clear();
-    // The next batch is likely this one's size: one allocation each now, instead of growing
-    // (and moving every job) from nothing once the buffers left with the acknowledgements.
-    batch.jobs.reserve(size);
-    batch.outcome.reserve(size);
+    // Buffers that left with the acknowledgements come back emptied: the next batch takes a pair
+    // kept from earlier batches, else reserves this one's size (instead of growing, and moving
+    // every job, from nothing).
+    if (batch.jobs.capacity() == 0) spares_->lend(batch, size);
     batch.failed = nullptr;
     batch.begun = false;
+}
+
+void group_commit_writer::spare_buffers::give_back(std::vector<write_job>& jobs,
+                                                   std::vector<std::exception_ptr>& outcome) {
+    jobs.clear();
+    outcome.clear();
+    std::lock_guard lock(mutex);
+    if (kept.size() < most_kept) kept.emplace_back(std::move(jobs), std::move(outcome));
+}
+
+void group_commit_writer::spare_buffers::lend(open_batch& batch, std::size_t size) {
+    {
+        std::lock_guard lock(mutex);
+        if (!kept.empty()) {
+            batch.jobs = std::move(kept.back().first);
+            batch.outcome = std::move(kept.back().second);
+            kept.pop_back();
+            return;
+        }
+    }
+    batch.jobs.reserve(size);
+    batch.outcome.reserve(size);
 }
 
 void group_commit_writer::complete_batch(std::vector<write_job>& jobs, const std::vector<std::exception_ptr>& outcome,

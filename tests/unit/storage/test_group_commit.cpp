@@ -126,6 +126,40 @@ TEST_CASE("storage: more writes queued than max_batch commit in order, max_batch
     CHECK(db.statistics().commits - commits_before == 6);
 }
 
+TEST_CASE("storage: batch after batch, each write completes once and in order (the batch buffers reused)") {
+    // At FULL each batch's buffers leave with its acknowledgements and come back emptied for a
+    // later batch; batches of growing and shrinking size take buffers kept from smaller or larger
+    // ones.
+    test::temp_database t("FULL");
+    std::mutex order_mutex;
+    std::vector<int> order;
+    int submitted = 0;
+    for (const int size : {1, 40, 3, 200, 7, 64, 64, 2, 150, 1, 90, 5}) {
+        std::latch completed(size);
+        {
+            writer_gate gate(t.db);
+            for (int i = 0; i < size; ++i) {
+                const int n = submitted++;
+                t.db.submit(storage::write_job{
+                    [n](repository& repo) { repo.upsert_hub(hub_with_id(5000 + n)); },
+                    [&, n](std::exception_ptr error) {
+                        CHECK(!error);
+                        {
+                            const std::lock_guard lock(order_mutex);
+                            order.push_back(n);
+                        }
+                        completed.count_down();
+                    }});
+            }
+        }
+        completed.wait();
+    }
+    REQUIRE(order.size() == static_cast<std::size_t>(submitted));
+    for (int i = 0; i < submitted; ++i) CHECK(order[static_cast<std::size_t>(i)] == i);
+    const auto hubs = storage::read_value(t.db, [](repository& repo) { return repo.list_hubs(); });
+    CHECK(hubs.size() == static_cast<std::size_t>(submitted));
+}
+
 TEST_CASE("storage: 500 concurrent write_and_wait calls from 4 threads all commit") {
     test::temp_database t("FULL");
     const auto commits_before = t.db.statistics().commits;
