@@ -126,7 +126,7 @@ TEST_CASE("storage: more writes queued than max_batch commit in order, max_batch
     CHECK(db.statistics().commits - commits_before == 6);
 }
 
-TEST_CASE("storage: batch after batch, each write completes once and in order (the batch buffers reused)") {
+TEST_CASE("storage: batch after batch (buffers passed on), each write completes once, in order") {
     // At FULL each batch's buffers leave with its acknowledgements and come back emptied for a
     // later batch; batches of growing and shrinking size take buffers kept from smaller or larger
     // ones.
